@@ -1,0 +1,99 @@
+/**
+ * Binary classification metrics. ROC-AUC is computed exactly (Mann-Whitney U with average ranks)
+ * rather than by trapezoids over a threshold grid, so ties between scores count as half, the same
+ * as sklearn's roc_auc_score.
+ */
+export type BinaryLabel = 0 | 1;
+
+/** Rows are the true class, columns the predicted class: [[tn, fp], [fn, tp]] (sklearn's layout). */
+export type ConfusionMatrix = [[number, number], [number, number]];
+
+export interface ClassMetrics {
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+  readonly support: number;
+}
+
+export interface ClassificationReport {
+  readonly threshold: number;
+  readonly accuracy: number;
+  readonly confusion_matrix: ConfusionMatrix;
+  readonly negative: ClassMetrics;
+  readonly positive: ClassMetrics;
+}
+
+/** `null` when the AUC is undefined because only one class is present. */
+export function rocAuc(scores: readonly number[], labels: readonly number[]): number | null {
+  if (scores.length !== labels.length) throw new Error('scores and labels differ in length');
+  const n = scores.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
+  let positives = 0;
+  let positiveRankSum = 0;
+  let i = 0;
+  while (i < n) {
+    // A run of equal scores shares the average of the ranks it spans (ranks are 1-based).
+    let j = i;
+    while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++;
+    const averageRank = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) {
+      if (labels[order[k]] === 1) {
+        positives++;
+        positiveRankSum += averageRank;
+      }
+    }
+    i = j + 1;
+  }
+  const negatives = n - positives;
+  if (positives === 0 || negatives === 0) return null;
+  const u = positiveRankSum - (positives * (positives + 1)) / 2;
+  return u / (positives * negatives);
+}
+
+/** A score at or above the threshold predicts the positive class. */
+export function confusionMatrix(scores: readonly number[], labels: readonly number[], threshold = 0.5): ConfusionMatrix {
+  let tn = 0;
+  let fp = 0;
+  let fn = 0;
+  let tp = 0;
+  for (let i = 0; i < scores.length; i++) {
+    const predicted = scores[i] >= threshold;
+    if (labels[i] === 1) {
+      if (predicted) tp++;
+      else fn++;
+    } else if (predicted) fp++;
+    else tn++;
+  }
+  return [
+    [tn, fp],
+    [fn, tp],
+  ];
+}
+
+/** Zero where a ratio has a zero denominator (sklearn's zero_division=0), so reports stay numeric. */
+function ratio(num: number, den: number): number {
+  return den === 0 ? 0 : num / den;
+}
+
+function classMetrics(tp: number, fp: number, fn: number): ClassMetrics {
+  const precision = ratio(tp, tp + fp);
+  const recall = ratio(tp, tp + fn);
+  return { precision, recall, f1: ratio(2 * precision * recall, precision + recall), support: tp + fn };
+}
+
+export function classificationReport(
+  scores: readonly number[],
+  labels: readonly number[],
+  threshold = 0.5,
+): ClassificationReport {
+  const cm = confusionMatrix(scores, labels, threshold);
+  const [[tn, fp], [fn, tp]] = cm;
+  return {
+    threshold,
+    accuracy: ratio(tn + tp, scores.length),
+    confusion_matrix: cm,
+    // For the negative class the roles of the off-diagonal cells swap.
+    negative: classMetrics(tn, fn, fp),
+    positive: classMetrics(tp, fp, fn),
+  };
+}
