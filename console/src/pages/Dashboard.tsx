@@ -1,0 +1,210 @@
+import { useEffect, useState } from 'react';
+import { itemsOf } from '../api';
+import { AccuracyChart, BarChart } from '../charts';
+import { Panel, describe, errorText, fmtNum, fmtPct, useLoad, useSession } from '../common';
+
+interface Metrics {
+  captured_per_day: { day: string; count: number }[];
+  corrections_last_7_days: number;
+  labeling_backlog: number;
+  oldest_open_task_age_hours: number | null;
+  alerts: unknown[];
+}
+
+interface Accuracy {
+  accuracy: number | null;
+  sample_size: number;
+  window_days: number;
+  alert: unknown;
+}
+
+interface DailyAccuracy {
+  day: string;
+  model_version: string;
+  correct: number;
+  total: number;
+}
+
+interface Projection {
+  name: string;
+  version: number | string;
+  checkpoint: string | number | null;
+  lag: number | string | null;
+  status: string;
+}
+
+const MODEL_TYPE = 'conflict_predictor';
+
+/** The daily endpoint gives one row per (day, version); the chart shows one point per day. */
+function perDay(rows: DailyAccuracy[]): { day: string; correct: number; total: number }[] {
+  const byDay = new Map<string, { day: string; correct: number; total: number }>();
+  for (const r of rows) {
+    const d = byDay.get(r.day) ?? { day: r.day, correct: 0, total: 0 };
+    d.correct += Number(r.correct) || 0;
+    d.total += Number(r.total) || 0;
+    byDay.set(r.day, d);
+  }
+  return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
+}
+
+function Stat({ label, value, testId, tone }: { label: string; value: string; testId?: string; tone?: 'bad' }) {
+  return (
+    <div className={`stat ${tone ?? ''}`} data-testid={testId}>
+      <div className="stat-value">{value}</div>
+      <div className="stat-label">{label}</div>
+    </div>
+  );
+}
+
+export function Dashboard() {
+  const { api } = useSession();
+  const metrics = useLoad(() => api.get<Metrics>('/api/v2/ml-training/metrics'), [api]);
+  const accuracy = useLoad(
+    () => api.get<Accuracy>('/api/v2/ml/accuracy', { model_type: MODEL_TYPE, window_days: 7 }),
+    [api],
+  );
+  const daily = useLoad(
+    () => api.get<unknown>('/api/v2/ml/accuracy/daily', { model_type: MODEL_TYPE, days: 30 }).then(itemsOf<DailyAccuracy>),
+    [api],
+  );
+  const projections = useLoad(() => api.get<unknown>('/api/v2/ops/projections').then(itemsOf<Projection>), [api]);
+  const [rebuildNote, setRebuildNote] = useState<string | null>(null);
+
+  // Projection lag moves on its own; keep that table fresh while the page is open.
+  const reloadProjections = projections.reload;
+  useEffect(() => {
+    const t = setInterval(() => document.visibilityState === 'visible' && reloadProjections(), 10_000);
+    return () => clearInterval(t);
+  }, [reloadProjections]);
+
+  async function rebuild(name: string) {
+    setRebuildNote(null);
+    try {
+      await api.post(`/api/v2/ops/projections/${encodeURIComponent(name)}/rebuild`);
+      setRebuildNote(`Rebuild of ${name} started; the old version keeps answering until the new one has caught up.`);
+      setTimeout(reloadProjections, 1000);
+    } catch (err) {
+      setRebuildNote(`Rebuild of ${name} failed: ${errorText(err)}`);
+    }
+  }
+
+  return (
+    <div className="grid">
+      <Panel title="Training data" loaded={metrics} testId="metrics">
+        {(m) => (
+          <>
+            <div className="stats">
+              <Stat label="corrections, last 7 days" value={String(m.corrections_last_7_days ?? '—')} testId="stat-corrections" />
+              <Stat label="labeling backlog" value={String(m.labeling_backlog ?? '—')} testId="stat-backlog" />
+              <Stat
+                label="oldest open task"
+                value={m.oldest_open_task_age_hours == null ? '—' : `${fmtNum(m.oldest_open_task_age_hours, 1)} h`}
+                testId="stat-oldest"
+              />
+              <Stat
+                label="open alerts"
+                value={String(m.alerts?.length ?? 0)}
+                testId="stat-alerts"
+                tone={m.alerts?.length ? 'bad' : undefined}
+              />
+            </div>
+            <h3>Examples captured per day</h3>
+            <BarChart
+              title="Training examples captured per day"
+              points={(m.captured_per_day ?? []).map((d) => ({ label: d.day, value: d.count }))}
+              testId="captured-chart"
+            />
+            {m.alerts?.length ? (
+              <ul className="alerts" aria-label="Open alerts" data-testid="alerts">
+                {m.alerts.map((a, i) => (
+                  <li key={i}>{describe(a)}</li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">No open alerts.</p>
+            )}
+          </>
+        )}
+      </Panel>
+
+      <Panel title="Conflict predictor accuracy" loaded={accuracy} testId="accuracy">
+        {(a) => (
+          <>
+            <div className="stats">
+              <Stat label={`accuracy, last ${a.window_days ?? 7} days`} value={fmtPct(a.accuracy)} testId="stat-accuracy" tone={a.alert ? 'bad' : undefined} />
+              <Stat label="resolved predictions" value={String(a.sample_size ?? '—')} />
+            </div>
+            {a.alert ? (
+              <p className="notice error" role="alert">
+                {typeof a.alert === 'boolean' ? 'Accuracy is below the alert threshold.' : describe(a.alert)}
+              </p>
+            ) : null}
+            <h3>Correct / resolved per day (30 days)</h3>
+            {daily.error !== undefined ? (
+              <p className="muted">{errorText(daily.error)}</p>
+            ) : daily.data ? (
+              <AccuracyChart title="Daily accuracy of the conflict predictor" days={perDay(daily.data)} testId="accuracy-chart" />
+            ) : (
+              <p className="muted">Loading…</p>
+            )}
+          </>
+        )}
+      </Panel>
+
+      <Panel
+        title="Projections"
+        loaded={projections}
+        testId="projections"
+        actions={
+          <button type="button" onClick={reloadProjections}>
+            Refresh
+          </button>
+        }
+      >
+        {(list) => (
+          <>
+            {rebuildNote ? (
+              <p className="notice" role="status" data-testid="rebuild-note">
+                {rebuildNote}
+              </p>
+            ) : null}
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Version</th>
+                  <th scope="col">Checkpoint</th>
+                  <th scope="col">Lag</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((p) => (
+                  <tr key={p.name} data-testid="projection-row">
+                    <td>
+                      <code>{p.name}</code>
+                    </td>
+                    <td>{String(p.version ?? '—')}</td>
+                    <td>{String(p.checkpoint ?? '—')}</td>
+                    <td className={Number(p.lag) > 0 ? 'warn' : undefined}>{String(p.lag ?? '—')}</td>
+                    <td>
+                      <span className={`badge ${p.status}`}>{p.status}</span>
+                    </td>
+                    <td>
+                      <button type="button" onClick={() => void rebuild(p.name)} aria-label={`Rebuild ${p.name}`}>
+                        Rebuild
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+      </Panel>
+    </div>
+  );
+}
