@@ -168,7 +168,7 @@ export function Dashboard() {
                 {rebuildNote}
               </p>
             ) : null}
-            <table>
+            <div className="table-wrap"><table>
               <thead>
                 <tr>
                   <th scope="col">Name</th>
@@ -201,7 +201,7 @@ export function Dashboard() {
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </table></div>
           </>
         )}
       </Panel>

@@ -34,6 +34,10 @@ export function Login({ onLogin, notice }: { onLogin: (s: Session) => void; noti
             setToken(e.target.value);
             setError(null);
           }}
+          onKeyDown={(e) => {
+            // A token has no line breaks: Enter signs in.
+            if (e.key === 'Enter' && !e.shiftKey) submit(e);
+          }}
           rows={5}
           spellCheck={false}
           autoFocus

@@ -120,7 +120,7 @@ export function Models() {
   const hist = history.data ?? [];
 
   return (
-    <div className="grid">
+    <div className="stack">
       <Panel title="Active model" loaded={active} testId="active-model">
         {(a) => (
           <dl className="facts inline">
@@ -158,6 +158,7 @@ export function Models() {
             {list.length === 0 ? (
               <p className="muted" data-testid="models-empty">No versions yet. Train one, or register an ONNX model through the API.</p>
             ) : (
+              <div className="table-wrap">
               <table>
                 <thead>
                   <tr>
@@ -214,6 +215,7 @@ export function Models() {
                   })}
                 </tbody>
               </table>
+              </div>
             )}
           </>
         )}

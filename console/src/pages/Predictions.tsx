@@ -119,7 +119,7 @@ export function Predictions() {
         <p className="muted" data-testid="predictions-empty">No predictions match.</p>
       ) : null}
       {rows.length > 0 ? (
-        <table>
+        <div className="table-wrap"><table>
           <thead>
             <tr>
               <th scope="col">Predicted</th>
@@ -152,7 +152,7 @@ export function Predictions() {
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       ) : null}
       <div className="pager">
         {loading ? <span className="muted">Loading…</span> : null}

@@ -152,9 +152,9 @@ export function Workbench() {
   }, [held, busy]);
 
   const claim = useCallback(
-    async (candidates: Task[]) => {
+    async (candidates: Task[], keepFlash = false) => {
       setBusy(true);
-      setFlash(null);
+      if (!keepFlash) setFlash(null);
       try {
         for (const t of candidates.slice(0, 10)) {
           try {
@@ -219,7 +219,7 @@ export function Workbench() {
           const next = claimable(itemsOf<Task>(fresh), id);
           if (next.length > 0) {
             setBusy(false);
-            await claim(next);
+            await claim(next, true);
           }
         }
       } catch (err) {
