@@ -1,0 +1,405 @@
+/**
+ * The web console end to end: the real service over HTTP (temp SQLite, real OCR, real training),
+ * driven in Debian's headless Chromium through playwright-core. Screenshots of every key step go
+ * to artifacts/screenshots/ and are kept as artifacts of the run.
+ */
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { startTestApp } from '../support/app';
+
+type App = Awaited<ReturnType<typeof startTestApp>>;
+type Json = Record<string, unknown>;
+
+const ROOT = join(__dirname, '..', '..');
+const SHOTS = join(ROOT, 'artifacts', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const TENANT = 'acme';
+
+jest.setTimeout(240_000);
+
+let app: App;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install -y chromium).`);
+  }
+  // The service serves console/dist; build it when a fresh checkout has not yet.
+  if (!existsSync(join(ROOT, 'console', 'dist', 'index.html'))) {
+    execSync('npm run build:console', { cwd: ROOT, stdio: 'inherit' });
+  }
+  mkdirSync(SHOTS, { recursive: true });
+  app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+// ---------------------------------------------------------------------------------------------
+// REST helpers (seeding goes through the public API only, as a client would)
+
+async function call(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
+  const res = await fetch(`${app.baseUrl}${path}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: Json = {};
+  try {
+    parsed = text ? (JSON.parse(text) as Json) : {};
+  } catch {
+    parsed = { text };
+  }
+  return { status: res.status, body: parsed };
+}
+
+async function expectStatus(token: string, method: string, path: string, status: number, body?: unknown): Promise<Json> {
+  const res = await call(token, method, path, body);
+  if (res.status !== status) {
+    throw new Error(`${method} ${path}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return res.body;
+}
+
+function items(body: Json): Json[] {
+  return Array.isArray(body) ? (body as Json[]) : Array.isArray(body.items) ? (body.items as Json[]) : [];
+}
+
+async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 15_000): Promise<T> {
+  const until = Date.now() + ms;
+  let last: T = await probe();
+  while (!ok(last)) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 250));
+    last = await probe();
+  }
+  return last;
+}
+
+/** A small, blurred meter photo: OCR reads it with low confidence, so the capture keeps it for training. */
+async function blurryMeterPng(digits: string): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="240" height="80">
+    <rect width="240" height="80" fill="#c8c8c8"/>
+    <text x="18" y="56" font-family="monospace" font-size="44" fill="#404040">${digits}</text></svg>`;
+  return sharp(Buffer.from(svg)).blur(4).png().toBuffer();
+}
+
+async function uploadReading(token: string, png: Buffer, assetId: string): Promise<Json> {
+  const form = new FormData();
+  form.append('photo', new Blob([new Uint8Array(png)], { type: 'image/png' }), `${assetId}.png`);
+  form.append('asset_id', assetId);
+  const res = await fetch(`${app.baseUrl}/api/v2/meter-readings`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}` },
+    body: form,
+  });
+  const body = (await res.json()) as Json;
+  if (res.status !== 201) throw new Error(`POST /api/v2/meter-readings: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browser helpers
+
+async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error('[console pageerror]', err.message));
+  return { context, page };
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Signs in the way a person does: paste the token, press Enter. */
+async function signIn(page: Page, token: string, route = ''): Promise<void> {
+  await page.goto(`${app.baseUrl}/console/${route ? `#/${route}` : ''}`);
+  await page.waitForSelector('[data-testid=token-input]');
+  await page.fill('[data-testid=token-input]', token);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid=who]');
+}
+
+async function testIdText(page: Page, testId: string): Promise<string> {
+  return ((await page.textContent(`[data-testid=${testId}]`)) ?? '').trim();
+}
+
+// Browser-side checks are passed as expressions: this file compiles without the DOM lib.
+
+async function focusedTestId(page: Page): Promise<string | null> {
+  return page.evaluate<string | null>(`document.activeElement?.getAttribute('data-testid') ?? null`);
+}
+
+async function waitForText(page: Page, selector: string, expected: string): Promise<void> {
+  await page.waitForFunction(
+    `document.querySelector(${JSON.stringify(selector)})?.textContent?.trim() === ${JSON.stringify(expected)}`,
+  );
+}
+
+async function waitForCount(page: Page, selector: string, n: number): Promise<void> {
+  await page.waitForFunction(`document.querySelectorAll(${JSON.stringify(selector)}).length === ${n}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('web console', () => {
+  it('serves the console at /console', async () => {
+    const res = await fetch(`${app.baseUrl}/console/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<div id="root">');
+  });
+
+  it('a labeler claims and labels a task with the keyboard alone, and the backlog shrinks', async () => {
+    const guard = app.token({ sub: 'guard-1', tenant: TENANT, roles: ['guard'] });
+    const engineer = app.token({ sub: 'eng-1', tenant: TENANT, roles: ['ml_engineer'] });
+    const labeler = app.token({ sub: 'lab-1', tenant: TENANT, roles: ['labeler'] });
+
+    for (const [i, digits] of ['01234', '56789', '24680'].entries()) {
+      const reading = await uploadReading(guard, await blurryMeterPng(digits), `meter-${i + 1}`);
+      expect(reading.confidence).toBeLessThan(0.7);
+      expect(reading.captured_for_training).toBe(true);
+    }
+
+    // The capture saga records the examples asynchronously: wait until all three are there.
+    await eventually(
+      async () => items(await expectStatus(engineer, 'GET', '/api/v2/ml-training/examples', 200)).length,
+      (n) => n >= 3,
+      'three captured training examples',
+    );
+    const run = await expectStatus(engineer, 'POST', '/api/v2/ml-training/active-learning/run', 201, { batch_size: 10 });
+    expect((run.selected as unknown[]).length).toBeGreaterThanOrEqual(2);
+    const backlog = await expectStatus(
+      labeler,
+      'GET',
+      `/api/v2/ml-training/labeling-backlog?min_position=${String(run.position)}`,
+      200,
+    );
+    const before = items(backlog).length;
+    expect(before).toBeGreaterThanOrEqual(2);
+
+    const { context, page } = await newPage();
+    try {
+      await signIn(page, labeler);
+      await page.waitForSelector('[data-testid=page-labeling]');
+      await waitForCount(page, '[data-testid=backlog-row]', before);
+      expect(await testIdText(page, 'backlog-count')).toBe(String(before));
+      expect(await testIdText(page, 'who')).toContain('lab-1');
+      await shot(page, '1-labeler-backlog');
+
+      // Focus sits on "Claim next": Enter claims the highest-priority task.
+      expect(await focusedTestId(page)).toBe('claim-next');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('[data-testid=task-image]');
+      await page.waitForFunction(
+        `(() => { const img = document.querySelector('[data-testid=task-image]'); return !!img && img.complete && img.naturalWidth > 0; })()`,
+      );
+      await page.waitForFunction(`document.activeElement?.getAttribute('data-testid') === 'label-input'`);
+      expect(await testIdText(page, 'lease-countdown')).toMatch(/lease \d+:\d\d/);
+      const firstTask = await page.textContent('#task-title');
+      await shot(page, '1-labeler-claimed');
+
+      // Fix the OCR text and press Enter to submit.
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('01234');
+      await shot(page, '1-labeler-typed');
+      await page.keyboard.press('Enter');
+
+      await waitForText(page, '[data-testid=backlog-count]', String(before - 1));
+      await page.waitForFunction(`document.querySelector('#task-title')?.textContent !== ${JSON.stringify(firstTask)}`);
+      expect(await testIdText(page, 'flash')).toMatch(/^Labeled task /);
+      await shot(page, '1-labeler-submitted');
+
+      // The next task was claimed for us; Alt+R hands it back, leaving the backlog as it is.
+      await page.waitForSelector('[data-testid=label-input]');
+      await page.keyboard.press('Alt+KeyR');
+      await page.waitForSelector('[data-testid=claim-next]');
+      expect(await testIdText(page, 'flash')).toMatch(/^Released task /);
+      expect(await testIdText(page, 'backlog-count')).toBe(String(before - 1));
+      await shot(page, '1-labeler-released');
+    } finally {
+      await context.close();
+    }
+
+    // What a labeler would check afterwards: the backlog really is one shorter, and the label stuck.
+    await eventually(
+      async () => items(await expectStatus(labeler, 'GET', '/api/v2/ml-training/labeling-backlog', 200)).length,
+      (n) => n === before - 1,
+      'the backlog to shrink by one',
+    );
+    const labeled = await eventually(
+      async () => items(await expectStatus(labeler, 'GET', '/api/v2/ml-training/examples?status=labeled', 200)),
+      (list) => list.length === 1,
+      'one labeled example',
+    );
+    expect(labeled[0].ground_truth_text).toBe('01234');
+  });
+
+  it('an ml_engineer activates a model with confirmation, and the active pointer changes', async () => {
+    const engineer = app.token({ sub: 'eng-2', tenant: TENANT, roles: ['ml_engineer'] });
+    const guards = ['g-a', 'g-b', 'g-c', 'g-d'].map((sub) => app.token({ sub, tenant: TENANT, roles: ['guard'] }));
+    await seedSyncHistory(guards, 180);
+
+    const trained = await expectStatus(engineer, 'POST', '/api/v2/ml/models/train', 201, { model_type: 'conflict_predictor' });
+    const version = String(trained.version);
+    expect(version).toBeTruthy();
+    const pointerBefore = await expectStatus(
+      engineer,
+      'GET',
+      `/api/v2/ml/models/active?model_type=conflict_predictor&min_position=${String(trained.position ?? '0')}`,
+      200,
+    );
+    expect(pointerBefore.version).not.toBe(version);
+
+    const { context, page } = await newPage();
+    try {
+      await signIn(page, engineer, 'models');
+      await page.waitForSelector('[data-testid=page-models]');
+      const row = `[data-testid=model-row][data-version="${version}"]`;
+      await page.waitForSelector(row);
+      await page.waitForSelector('[data-testid=active-version]');
+      expect(await testIdText(page, 'active-version')).not.toBe(version);
+      await shot(page, '2-models-before');
+
+      await page.click(`${row} [data-testid=activate]`);
+      await page.waitForSelector('[data-testid=confirm-dialog][open]');
+      expect(await page.textContent('#confirm-title')).toContain(version);
+      await shot(page, '2-models-confirm');
+
+      // Cancelling changes nothing.
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('[data-testid=confirm-dialog]', { state: 'detached' });
+      expect(await testIdText(page, 'active-version')).not.toBe(version);
+
+      await page.click(`${row} [data-testid=activate]`);
+      await page.click('[data-testid=confirm-ok]');
+      await waitForText(page, '[data-testid=active-version]', version);
+      await page.waitForSelector(`${row} [data-testid=deactivate]`);
+      await page.waitForFunction(
+        `[...document.querySelectorAll('[data-testid=history-entry]')].some((li) => /activat/i.test(li.textContent))`,
+      );
+      await shot(page, '2-models-activated');
+    } finally {
+      await context.close();
+    }
+
+    const pointer = await eventually(
+      () => expectStatus(engineer, 'GET', '/api/v2/ml/models/active?model_type=conflict_predictor', 200),
+      (p) => p.version === version,
+      'the active pointer to name the new version',
+    );
+    expect(pointer.activated_by).toBe('eng-2');
+  });
+
+  it("a guard's token cannot open the models page", async () => {
+    const guard = app.token({ sub: 'guard-9', tenant: TENANT, roles: ['guard'] });
+    await expectStatus(guard, 'GET', '/api/v2/ml/models?model_type=conflict_predictor', 403);
+
+    const { context, page } = await newPage();
+    const modelCalls: string[] = [];
+    page.on('response', (res) => {
+      if (res.url().includes('/api/v2/ml/models') && res.status() === 200) modelCalls.push(res.url());
+    });
+    try {
+      await signIn(page, guard, 'models');
+      await page.waitForSelector('[data-testid=forbidden]');
+      expect(await testIdText(page, 'forbidden')).toContain('Your role cannot see this');
+      expect(await page.$('[data-testid=nav-models]')).toBeNull();
+      expect(await page.$$('[data-testid=model-row]')).toHaveLength(0);
+      expect(await page.$('[data-testid=active-version]')).toBeNull();
+      expect(modelCalls).toEqual([]);
+      await shot(page, '3-guard-models-forbidden');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the ops dashboard shows the flywheel and the projections', async () => {
+    const ops = app.token({ sub: 'ops-1', tenant: TENANT, roles: ['ops', 'ml_engineer'] });
+    const { context, page } = await newPage();
+    try {
+      await signIn(page, ops, 'ops');
+      await page.waitForSelector('[data-testid=page-ops]');
+      await page.waitForSelector('[data-testid=stat-backlog]');
+      await page.waitForSelector('[data-testid=captured-chart]');
+      await page.waitForSelector('[data-testid=projection-row]');
+      // The labeling scenario left one task fewer than it created; the dashboard counts the same backlog.
+      expect(Number(await testIdText(page, 'stat-backlog'))).toBeGreaterThanOrEqual(1);
+      await shot(page, '4-ops-dashboard');
+
+      await page.click('[data-testid=nav-predictions]');
+      await page.waitForSelector('[data-testid=page-predictions]');
+      await page.waitForSelector('[data-testid=prediction-row], [data-testid=predictions-empty]');
+      await shot(page, '4-prediction-log');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Back-filled sync history over the last two months (all older than 24 h, so every sync's outcome
+ * window is closed), with conflicts where several devices edit the same busy entity: enough signal
+ * and both classes in the train and the test split.
+ */
+async function seedSyncHistory(guards: string[], count: number): Promise<void> {
+  const now = Date.now();
+  const fieldsPool = ['status', 'notes', 'meter_value', 'location', 'assignee', 'priority'];
+  let resolution: string | null = null;
+  const candidates = ['manual', 'server_wins', 'client_wins', 'merge', 'merged', 'MANUAL'];
+  const jobs: (() => Promise<void>)[] = [];
+  for (let i = 0; i < count; i++) {
+    const busy = i % 3 === 0;
+    const guard = guards[i % guards.length];
+    const entityId = busy ? `wo-busy-${i % 4}` : `wo-${i}`;
+    const fields = fieldsPool.slice(0, busy ? 4 : 1 + (i % 2));
+    const syncedAt = new Date(now - (2 * 24 + (count - i) * 7) * 3600_000).toISOString();
+    const conflict = busy ? i % 2 === 0 || i % 5 === 0 : i % 11 === 0;
+    jobs.push(async () => {
+      const sync = await expectStatus(guard, 'POST', '/api/v2/sync/events', 201, {
+        entity_type: 'work_order',
+        entity_id: entityId,
+        device_id: `device-${i % 5}`,
+        fields,
+        synced_at: syncedAt,
+      });
+      if (!conflict) return;
+      // resolution_type is free-form in the contract; use the first value the service accepts.
+      for (const r of resolution ? [resolution] : candidates) {
+        const res = await call(guard, 'POST', '/api/v2/sync/conflicts', { sync_id: sync.sync_id, resolution_type: r });
+        if (res.status === 201) {
+          resolution = r;
+          return;
+        }
+        if (res.status !== 400) throw new Error(`POST /api/v2/sync/conflicts: ${res.status} ${JSON.stringify(res.body)}`);
+      }
+      throw new Error('POST /api/v2/sync/conflicts accepted none of the resolution types tried');
+    });
+  }
+  // Oldest first, a few at a time: the history reads like real back-fill.
+  for (let i = 0; i < jobs.length; i += 8) await Promise.all(jobs.slice(i, i + 8).map((j) => j()));
+}
