@@ -1,0 +1,93 @@
+/**
+ * Normalisation and format rules for the two reading kinds. Pure, so the engine's output can be
+ * checked and explained without running OCR.
+ */
+
+/** Digits, optionally one decimal point with up to four decimals: "004512.7", "17". */
+const METER_FORMAT = /^\d{1,10}(\.\d{1,4})?$/;
+
+export function normaliseMeter(raw: string): string {
+  const kept = raw.replace(/,/g, '.').replace(/[^0-9.]/g, '');
+  // A second decimal point is noise (a screw, a roll edge); the first one is the likelier separator.
+  const firstDot = kept.indexOf('.');
+  const single = firstDot < 0 ? kept : kept.slice(0, firstDot + 1) + kept.slice(firstDot + 1).replace(/\./g, '');
+  return single.replace(/^\.+|\.+$/g, '');
+}
+
+export function isMeterFormat(text: string): boolean {
+  return METER_FORMAT.test(text);
+}
+
+export function parseMeterValue(text: string): number | null {
+  if (!/\d/.test(text)) return null;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : null;
+}
+
+export function normalisePlate(raw: string): string {
+  return raw.toUpperCase().replace(/[^A-Z0-9]/g, '');
+}
+
+/** General plate shape: 6-8 alphanumerics mixing letters and digits (most countries' plates). */
+export function isPlateFormat(text: string): boolean {
+  return /^[A-Z0-9]{6,8}$/.test(text) && /[A-Z]/.test(text) && /[0-9]/.test(text);
+}
+
+/**
+ * Common layouts, L = letter, D = digit, in order of preference when a reading fits several.
+ * Brazil (old and Mercosur) first because the deployed gates are Brazilian; the others keep the
+ * correction from forcing every plate into a Brazilian shape.
+ */
+export const DEFAULT_PLATE_LAYOUTS: readonly string[] = [
+  'LLLDDDD', // Brazil before 2018: ABC1234
+  'LLLDLDD', // Mercosur Brazil: ABC1D23
+  'LLDDLLL', // UK: AB12CDE
+  'LLDDDLL', // France, Italy: AB123CD
+  'DLLLDDD', // several US states: 1ABC234
+  'LLDDDD', // AB1234
+  'LLLDDD', // ABC123
+];
+
+/** Look-alike glyphs that OCR swaps between letters and digits in plate fonts. */
+const LETTER_TO_DIGIT: Readonly<Record<string, string>> = { O: '0', Q: '0', D: '0', I: '1', Z: '2', S: '5', B: '8', G: '6' };
+const DIGIT_TO_LETTER: Readonly<Record<string, string>> = { '0': 'O', '1': 'I', '2': 'Z', '5': 'S', '8': 'B', '6': 'G' };
+/** More swaps than this and the reading is more likely garbage than a swapped plate. */
+const MAX_SWAPS = 2;
+
+export interface LayoutFit {
+  readonly text: string;
+  readonly layout: string | null;
+  readonly swaps: number;
+}
+
+/**
+ * Fits a plate reading to the closest layout by swapping look-alikes, so "0KP7250" becomes
+ * "OKP7250". A character that cannot be swapped into its slot rules the layout out; the fewest
+ * swaps win, ties go to the earlier layout. No fit leaves the text unchanged with layout null.
+ */
+export function fitPlateLayout(text: string, layouts: readonly string[] = DEFAULT_PLATE_LAYOUTS): LayoutFit {
+  let best: LayoutFit | null = null;
+  for (const layout of layouts) {
+    if (layout.length !== text.length) continue;
+    let swaps = 0;
+    let fitted = '';
+    for (let i = 0; i < text.length && swaps <= MAX_SWAPS; i += 1) {
+      const c = text[i];
+      const wantDigit = layout[i] === 'D';
+      const isDigit = c >= '0' && c <= '9';
+      if (wantDigit === isDigit) {
+        fitted += c;
+        continue;
+      }
+      const swapped = wantDigit ? LETTER_TO_DIGIT[c] : DIGIT_TO_LETTER[c];
+      if (swapped === undefined) {
+        swaps = Number.POSITIVE_INFINITY;
+        break;
+      }
+      fitted += swapped;
+      swaps += 1;
+    }
+    if (swaps <= MAX_SWAPS && (best === null || swaps < best.swaps)) best = { text: fitted, layout, swaps };
+  }
+  return best ?? { text, layout: null, swaps: 0 };
+}
