@@ -10,6 +10,7 @@ export type DomainErrorKind =
   | 'conflict'
   | 'unprocessable'
   | 'too_large'
+  | 'rate_limited'
   | 'unavailable';
 
 export class DomainError extends Error {
@@ -75,6 +76,12 @@ export class UnprocessableError extends DomainError {
 export class PayloadTooLargeError extends DomainError {
   constructor(message: string) {
     super('too_large', message);
+  }
+}
+
+export class RateLimitedError extends DomainError {
+  constructor(message = 'rate limit exceeded: too many requests per minute') {
+    super('rate_limited', message);
   }
 }
 

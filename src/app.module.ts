@@ -1,0 +1,46 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ScheduleModule } from '@nestjs/schedule';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { CommandProcessor } from './commands/shared/command-processor';
+import { DecideHandler } from './commands/shared/decide.command';
+import { AppConfig } from './config';
+import { AuthGuard } from './infrastructure/auth/auth.guard';
+import { AllExceptionsFilter } from './infrastructure/http/exception.filter';
+import { HttpMetricsInterceptor } from './infrastructure/http/http-metrics.interceptor';
+import { MinPositionInterceptor } from './infrastructure/http/min-position.interceptor';
+import { UserThrottlerGuard } from './infrastructure/http/user-throttler.guard';
+import { InfrastructureModule, InfrastructureOverrides } from './infrastructure/infrastructure.module';
+import { CoreModule } from './projections/core.module';
+import { FEATURE_MODULES } from './features';
+
+/** Shared write-side plumbing: the CommandBus and the one generic command handler. */
+@Module({ imports: [CqrsModule], providers: [CommandProcessor, DecideHandler], exports: [CommandProcessor] })
+export class CommandsModule {}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, overrides: InfrastructureOverrides = {}): DynamicModule {
+    const server = (overrides.role ?? 'server') === 'server';
+    return {
+      module: AppModule,
+      imports: [
+        InfrastructureModule.forRoot(config, overrides),
+        CqrsModule.forRoot(),
+        ...(server && config.schedulesEnabled ? [ScheduleModule.forRoot()] : []),
+        ThrottlerModule.forRoot([{ name: 'per-user', ttl: 60_000, limit: config.rateLimitPerMinute }]),
+        CommandsModule,
+        CoreModule,
+        ...FEATURE_MODULES,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_GUARD, useClass: UserThrottlerGuard },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,58 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import helmet from 'helmet';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppModule } from './app.module';
+import { AppConfig } from './config';
+import { InfrastructureOverrides } from './infrastructure/infrastructure.module';
+import { validationPipe } from './infrastructure/http/validation';
+import { JsonLogger } from './infrastructure/observability/json-logger';
+
+/** Where the built console lives (vite build output). */
+export function consoleDir(): string {
+  return join(__dirname, '..', existsSync(join(__dirname, '..', 'console', 'dist')) ? '' : '..', 'console', 'dist');
+}
+
+/** Build the HTTP application: the same for `npm start` and for the e2e tests. */
+export async function createApp(config: AppConfig, overrides: InfrastructureOverrides = {}): Promise<INestApplication> {
+  const logger = new JsonLogger(config.logLevel);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { role: 'server', ...overrides }), {
+    logger,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.set('trust proxy', false);
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'blob:', 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"] } },
+    }),
+  );
+  const limit = `${config.maxUploadMb}mb`;
+  app.use(express.json({ limit }));
+  app.use(express.urlencoded({ extended: false, limit }));
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
+    res.setTimeout(config.requestTimeoutMs, () => {
+      if (!res.headersSent) res.status(503).json({ status_code: 503, error: 'Service Unavailable', message: 'request timed out' });
+    });
+    next();
+  });
+  app.useGlobalPipes(validationPipe());
+  const dist = consoleDir();
+  if (existsSync(dist)) {
+    app.use('/console', express.static(dist, { index: 'index.html', fallthrough: true }));
+    app.use('/console', (_req: express.Request, res: express.Response) => res.sendFile(join(dist, 'index.html')));
+  }
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('ML training flywheel').setDescription('OCR capture, active learning, conflict prediction and model lifecycle').setVersion('2').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}

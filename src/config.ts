@@ -1,0 +1,115 @@
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+
+/** Configuration read and validated once, at start. A bad value stops the start naming it. */
+export interface AppConfig {
+  readonly port: number;
+  readonly dataDir: string;
+  readonly jwtSecret: string | null;
+  readonly eventStoreConnectionString: string | null;
+  readonly mongodbUri: string | null;
+  readonly sqliteSynchronous: 'FULL' | 'NORMAL';
+  readonly captureConfidenceThreshold: number;
+  readonly ocrEngine: 'tesseract';
+  readonly ocrWorkers: number;
+  readonly labelingLeaseMinutes: number;
+  readonly activeLearningCron: string;
+  readonly outcomeSweepCron: string;
+  readonly retrainCron: string;
+  readonly timeZone: string;
+  readonly conflictDecisionThreshold: number;
+  readonly riskMedium: number;
+  readonly riskHigh: number;
+  readonly accuracyAlertBelow: number;
+  readonly accuracyAlertMinSamples: number;
+  readonly activationMinImprovement: number;
+  readonly activationMode: 'relative' | 'absolute';
+  readonly activationMinPositives: number;
+  readonly maxUploadMb: number;
+  readonly rateLimitPerMinute: number;
+  readonly requestTimeoutMs: number;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  readonly schedulesEnabled: boolean;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export class ConfigError extends Error {}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function num(env: Env, name: string, fallback: number, check: (n: number) => boolean, rule: string): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || !check(value)) throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: must be ${rule}`);
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: must be one of ${allowed.join(', ')}`);
+  return raw as T;
+}
+
+function cron(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const fields = raw.trim().split(/\s+/);
+  if (fields.length < 5 || fields.length > 6 || !fields.every((f) => /^[\d*/,\-A-Za-z?LW#]+$/.test(f))) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: must be a cron expression with 5 or 6 fields`);
+  }
+  return raw.trim();
+}
+
+function optional(env: Env, name: string): string | null {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? null : raw;
+}
+
+const fraction = (n: number) => n >= 0 && n <= 1;
+const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const timeZone = env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    throw new ConfigError(`TZ=${JSON.stringify(timeZone)} is invalid: must be an IANA time zone`);
+  }
+  const jwtSecret = optional(env, 'JWT_SECRET');
+  if (jwtSecret !== null && jwtSecret.length < 16) throw new ConfigError('JWT_SECRET is invalid: must be at least 16 characters');
+  const riskMedium = num(env, 'RISK_MEDIUM', 0.2, fraction, 'a number in [0, 1]');
+  const riskHigh = num(env, 'RISK_HIGH', 0.5, fraction, 'a number in [0, 1]');
+  if (riskHigh < riskMedium) throw new ConfigError(`RISK_HIGH=${riskHigh} is invalid: must be >= RISK_MEDIUM (${riskMedium})`);
+  return {
+    port: num(env, 'PORT', 3000, (n) => Number.isInteger(n) && n >= 0 && n < 65536, 'an integer port 0-65535'),
+    dataDir: resolve(env.DATA_DIR || './data'),
+    jwtSecret,
+    eventStoreConnectionString: optional(env, 'EVENTSTORE_CONNECTION_STRING'),
+    mongodbUri: optional(env, 'MONGODB_URI'),
+    sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', 'FULL', ['FULL', 'NORMAL'] as const),
+    captureConfidenceThreshold: num(env, 'CAPTURE_CONFIDENCE_THRESHOLD', 0.7, fraction, 'a number in [0, 1]'),
+    ocrEngine: oneOf(env, 'OCR_ENGINE', 'tesseract', ['tesseract'] as const),
+    ocrWorkers: num(env, 'OCR_WORKERS', Math.max(1, cpus().length), (n) => positiveInt(n) && n <= 32, 'an integer 1-32'),
+    labelingLeaseMinutes: num(env, 'LABELING_LEASE_MINUTES', 30, (n) => n > 0 && n <= 24 * 60, 'minutes in (0, 1440]'),
+    activeLearningCron: cron(env, 'ACTIVE_LEARNING_CRON', '0 2 * * 0'),
+    outcomeSweepCron: cron(env, 'OUTCOME_SWEEP_CRON', '0 */6 * * *'),
+    retrainCron: cron(env, 'RETRAIN_CRON', '0 3 * * 1'),
+    timeZone,
+    conflictDecisionThreshold: num(env, 'CONFLICT_DECISION_THRESHOLD', 0.5, fraction, 'a number in [0, 1]'),
+    riskMedium,
+    riskHigh,
+    accuracyAlertBelow: num(env, 'ACCURACY_ALERT_BELOW', 0.7, fraction, 'a number in [0, 1]'),
+    accuracyAlertMinSamples: num(env, 'ACCURACY_ALERT_MIN_SAMPLES', 100, positiveInt, 'a positive integer'),
+    activationMinImprovement: num(env, 'ACTIVATION_MIN_IMPROVEMENT', 0.05, (n) => n >= 0 && n < 10, 'a non-negative number'),
+    activationMode: oneOf(env, 'ACTIVATION_MODE', 'relative', ['relative', 'absolute'] as const),
+    activationMinPositives: num(env, 'ACTIVATION_MIN_POSITIVES', 5, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
+    maxUploadMb: num(env, 'MAX_UPLOAD_MB', 10, (n) => n > 0 && n <= 1024, 'megabytes in (0, 1024]'),
+    rateLimitPerMinute: num(env, 'RATE_LIMIT_PER_MINUTE', 600, positiveInt, 'a positive integer'),
+    requestTimeoutMs: num(env, 'REQUEST_TIMEOUT_MS', 30_000, positiveInt, 'a positive integer of milliseconds'),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
+    schedulesEnabled: oneOf(env, 'SCHEDULES_ENABLED', 'true', ['true', 'false'] as const) === 'true',
+  };
+}

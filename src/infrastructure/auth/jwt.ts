@@ -1,0 +1,94 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UnauthenticatedError } from '../../domain/shared/errors';
+
+export const ROLES = ['guard', 'labeler', 'ml_engineer', 'auditor', 'ops'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Principal {
+  readonly sub: string;
+  readonly tenant: string;
+  readonly roles: readonly Role[];
+}
+
+export interface TokenClaims extends Principal {
+  readonly exp: number;
+  readonly nbf?: number;
+  readonly iat?: number;
+}
+
+const b64 = (buf: Buffer | string) => Buffer.from(buf).toString('base64url');
+const IDENT = /^[A-Za-z0-9_.@:-]{1,128}$/;
+
+/**
+ * HS256 only. The header's `alg` must be exactly HS256: `none` and any other algorithm are
+ * rejected before the signature is looked at, so no token chooses how it is checked.
+ */
+export class JwtService {
+  constructor(
+    private readonly secret: string,
+    private readonly clockSkewSeconds = 30,
+  ) {}
+
+  sign(principal: Principal, options: { expiresInSeconds?: number; nowSeconds?: number; nbf?: number } = {}): string {
+    const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
+    const claims: TokenClaims = { ...principal, iat: now, exp: now + (options.expiresInSeconds ?? 12 * 3600), ...(options.nbf !== undefined ? { nbf: options.nbf } : {}) };
+    const head = b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+    const body = b64(JSON.stringify(claims));
+    return `${head}.${body}.${this.signature(`${head}.${body}`)}`;
+  }
+
+  verify(token: string, nowSeconds = Math.floor(Date.now() / 1000)): Principal {
+    const parts = token.split('.');
+    if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p))) throw new UnauthenticatedError('malformed token');
+    const header = parseJson(parts[0]);
+    if (!header || header.alg !== 'HS256') throw new UnauthenticatedError('unsupported token algorithm');
+    const expected = Buffer.from(this.signature(`${parts[0]}.${parts[1]}`));
+    const given = Buffer.from(parts[2]);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new UnauthenticatedError('bad token signature');
+    const claims = parseJson(parts[1]);
+    if (!claims) throw new UnauthenticatedError('malformed token claims');
+    if (typeof claims.exp !== 'number') throw new UnauthenticatedError('token has no exp');
+    if (claims.exp + this.clockSkewSeconds <= nowSeconds) throw new UnauthenticatedError('token expired');
+    if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf - this.clockSkewSeconds > nowSeconds)) {
+      throw new UnauthenticatedError('token not yet valid');
+    }
+    if (typeof claims.sub !== 'string' || !IDENT.test(claims.sub)) throw new UnauthenticatedError('token has no valid sub');
+    if (typeof claims.tenant !== 'string' || !IDENT.test(claims.tenant)) throw new UnauthenticatedError('token has no valid tenant');
+    if (!Array.isArray(claims.roles) || !claims.roles.every((r): r is Role => typeof r === 'string' && (ROLES as readonly string[]).includes(r))) {
+      throw new UnauthenticatedError('token has invalid roles');
+    }
+    return { sub: claims.sub, tenant: claims.tenant, roles: claims.roles };
+  }
+
+  private signature(input: string): string {
+    return createHmac('sha256', this.secret).update(input).digest('base64url');
+  }
+}
+
+function parseJson(part: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** With no JWT_SECRET, one random secret is generated once into the data directory (mode 0600). */
+export function resolveJwtSecret(configured: string | null, dataDir: string): string {
+  if (configured) return configured;
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  try {
+    writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+  } catch {
+    // Another process created it first: use theirs.
+    return readFileSync(file, 'utf8').trim();
+  }
+  chmodSync(file, 0o600);
+  return secret;
+}

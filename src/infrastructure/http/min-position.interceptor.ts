@@ -1,0 +1,27 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import type { Request } from 'express';
+import { Observable, from, switchMap } from 'rxjs';
+import { UnavailableError } from '../../domain/shared/errors';
+import { ProjectionRunner } from '../../projections/runner/projection-runner';
+import { parseMinPosition } from './conventions';
+
+const MAX_WAIT_MS = 2000;
+
+/** Read your writes: a GET with `min_position` waits until the read models have applied it. */
+@Injectable()
+export class MinPositionInterceptor implements NestInterceptor {
+  constructor(private readonly runner: ProjectionRunner) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<Request>();
+    if (request.method !== 'GET') return next.handle();
+    const position = parseMinPosition(request.query?.min_position);
+    if (position === null) return next.handle();
+    return from(this.runner.waitForPosition(position, MAX_WAIT_MS)).pipe(
+      switchMap((reached) => {
+        if (!reached) throw new UnavailableError(`read models have not yet applied position ${position}; retry shortly`, 1);
+        return next.handle();
+      }),
+    );
+  }
+}

@@ -1,0 +1,102 @@
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, Optional, Provider } from '@nestjs/common';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { APP_CONFIG, AppConfig } from '../config';
+import { CLOCK, Clock, SystemClock } from '../domain/shared/clock';
+import { UpcasterRegistry } from '../domain/shared/upcasting';
+import { UPCASTERS as ALL_UPCASTERS } from '../domain/upcasters';
+import { ProjectionRunner } from '../projections/runner/projection-runner';
+import { SagaRunner } from '../sagas/saga-runner';
+import { JwtService, resolveJwtSecret } from './auth/jwt';
+import { EVENT_STORE, EventStore } from './event-store/event-store.port';
+import { EventStoreDbEventStore } from './event-store/eventstoredb-event-store';
+import { SqliteEventStore } from './event-store/sqlite-event-store';
+import { JsonLogger } from './observability/json-logger';
+import { MetricsService } from './observability/metrics.service';
+import { MongoReadStore } from './read-store/mongo-read-store';
+import { READ_STORE, ReadStore } from './read-store/read-store.port';
+import { SqliteReadStore } from './read-store/sqlite-read-store';
+import { SqliteHandle, openSqlite } from './sqlite/sqlite-database';
+import { SQLITE, UPCASTERS } from './tokens';
+
+export const APP_ROLE = Symbol('APP_ROLE');
+export type AppRole = 'server' | 'cli';
+
+export interface InfrastructureOverrides {
+  readonly clock?: Clock;
+  readonly role?: AppRole;
+}
+
+/** Closes what the module opened, after the runners stopped. */
+@Injectable()
+class InfrastructureShutdown implements OnApplicationShutdown {
+  constructor(
+    private readonly runner: ProjectionRunner,
+    private readonly sagas: SagaRunner,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(READ_STORE) private readonly reads: ReadStore,
+    @Optional() @Inject(SQLITE) private readonly sqlite: SqliteHandle | null,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.sagas.stop();
+    await this.runner.stop();
+    await this.events.close();
+    await this.reads.close();
+    if (this.sqlite?.open) this.sqlite.close();
+  }
+}
+
+@Global()
+@Module({})
+export class InfrastructureModule {
+  static forRoot(config: AppConfig, overrides: InfrastructureOverrides = {}): DynamicModule {
+    const providers: Provider[] = [
+      { provide: APP_CONFIG, useValue: config },
+      { provide: APP_ROLE, useValue: overrides.role ?? 'server' },
+      { provide: CLOCK, useValue: overrides.clock ?? new SystemClock() },
+      { provide: UPCASTERS, useFactory: () => new UpcasterRegistry(ALL_UPCASTERS) },
+      { provide: JsonLogger, useValue: new JsonLogger(config.logLevel) },
+      MetricsService,
+      {
+        provide: SQLITE,
+        useFactory: (): SqliteHandle | null =>
+          config.eventStoreConnectionString && config.mongodbUri ? null : openSqlite({ file: join(config.dataDir, 'flywheel.db'), synchronous: config.sqliteSynchronous }),
+      },
+      {
+        provide: EVENT_STORE,
+        inject: [SQLITE, UPCASTERS, MetricsService],
+        useFactory: (db: SqliteHandle | null, upcasters: UpcasterRegistry, metrics: MetricsService): EventStore => {
+          const onAppended = (n: number) => metrics.eventsAppended.inc(n);
+          if (config.eventStoreConnectionString) return new EventStoreDbEventStore(config.eventStoreConnectionString, upcasters, { onAppended });
+          return new SqliteEventStore(db as SqliteHandle, upcasters, { onAppended });
+        },
+      },
+      {
+        provide: READ_STORE,
+        inject: [SQLITE],
+        useFactory: async (db: SqliteHandle | null): Promise<ReadStore> =>
+          config.mongodbUri ? MongoReadStore.connect(config.mongodbUri) : new SqliteReadStore(db as SqliteHandle),
+      },
+      { provide: JwtService, useFactory: () => new JwtService(resolveJwtSecret(config.jwtSecret, config.dataDir)) },
+      {
+        provide: ProjectionRunner,
+        inject: [EVENT_STORE, READ_STORE, JsonLogger, CLOCK],
+        useFactory: (events: EventStore, reads: ReadStore, logger: JsonLogger) =>
+          new ProjectionRunner(events, reads, { owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, logger: logger.runnerLogger('projections') }),
+      },
+      {
+        provide: SagaRunner,
+        inject: [EVENT_STORE, READ_STORE, JsonLogger],
+        useFactory: (events: EventStore, reads: ReadStore, logger: JsonLogger) => new SagaRunner(events, reads, { logger: logger.runnerLogger('sagas') }),
+      },
+      InfrastructureShutdown,
+    ];
+    return {
+      module: InfrastructureModule,
+      providers,
+      exports: providers.filter((p): p is Exclude<Provider, typeof InfrastructureShutdown> => p !== InfrastructureShutdown),
+    };
+  }
+}

@@ -1,0 +1,92 @@
+export const READ_STORE = Symbol('READ_STORE');
+
+export type Scalar = string | number | boolean | null;
+
+/** Equality, range and `$in` on top-level or dotted fields. */
+export type FieldCondition =
+  | Scalar
+  | { $in: readonly Scalar[] }
+  | { $ne?: Scalar; $gt?: Scalar; $gte?: Scalar; $lt?: Scalar; $lte?: Scalar };
+
+export type Filter = Readonly<Record<string, FieldCondition>>;
+
+export type SortSpec = readonly (readonly [field: string, direction: 1 | -1])[];
+
+export interface FindOptions {
+  readonly filter?: Filter;
+  /** The document id is always the final tie-breaker, so cursors are stable. */
+  readonly sort?: SortSpec;
+  readonly limit?: number;
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  readonly cursor?: string | null;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextCursor: string | null;
+}
+
+export type Doc = Record<string, unknown>;
+
+export type WriteOp =
+  | { readonly kind: 'upsert'; readonly collection: string; readonly id: string; readonly doc: Doc }
+  | { readonly kind: 'delete'; readonly collection: string; readonly id: string };
+
+/** Projected documents carry the last log position applied to them (an idempotency guard). */
+export const LAST_POSITION_FIELD = '_lastPosition';
+
+export interface Checkpoint {
+  readonly name: string;
+  readonly position: number;
+}
+
+/** Named collections of JSON documents keyed by id. */
+export interface ReadStore {
+  readonly kind: string;
+  get<T extends Doc>(collection: string, id: string): Promise<T | null>;
+  getMany<T extends Doc>(collection: string, ids: readonly string[]): Promise<Map<string, T>>;
+  find<T extends Doc>(collection: string, options?: FindOptions): Promise<Page<T>>;
+  count(collection: string, filter?: Filter): Promise<number>;
+  upsert(collection: string, id: string, doc: Doc): Promise<void>;
+  delete(collection: string, id: string): Promise<void>;
+  /**
+   * Apply writes and, when given, the checkpoint together. On SQLite in one transaction; on
+   * MongoDB in order (documents carry the last position applied, so a replay is harmless).
+   */
+  batch(ops: readonly WriteOp[], checkpoint?: Checkpoint): Promise<void>;
+  getCheckpoint(name: string): Promise<number | null>;
+  /**
+   * Take or renew a named lease atomically: true when `owner` now holds it until now + ttl.
+   * Keeps the server's runners and a CLI rebuild from working on the same projection at once.
+   */
+  acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, owner: string): Promise<void>;
+  leaseHolder(name: string): Promise<{ owner: string; expiresAt: number } | null>;
+  ensureIndex(collection: string, fields: readonly string[]): Promise<void>;
+  dropCollection(collection: string): Promise<void>;
+  listCollections(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export function encodeCursor(values: readonly unknown[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): unknown[] | null {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return Array.isArray(parsed) ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Read a dotted path from a document (used for cursors and in-memory checks). */
+export function fieldValue(doc: Doc, path: string): unknown {
+  let current: unknown = doc;
+  for (const part of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}

@@ -1,0 +1,248 @@
+import { createHash } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
+import { SqliteHandle } from '../sqlite/sqlite-database';
+import { Checkpoint, Doc, FieldCondition, Filter, FindOptions, Page, ReadStore, Scalar, WriteOp, decodeCursor, encodeCursor, fieldValue } from './read-store.port';
+
+const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const COLLECTION = /^[A-Za-z0-9_]+$/;
+
+type Param = string | number | null;
+
+function table(collection: string): string {
+  if (!COLLECTION.test(collection)) throw new Error(`invalid collection name: ${collection}`);
+  return `rm_${collection}`;
+}
+
+function field(path: string): string {
+  if (path === 'id') return 'id';
+  if (!FIELD.test(path)) throw new Error(`invalid field name: ${path}`);
+  return `json_extract(doc, '$.${path}')`;
+}
+
+function param(value: Scalar): Param {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value;
+}
+
+function condition(path: string, cond: FieldCondition, params: Param[]): string {
+  const f = field(path);
+  if (cond === null) return `${f} IS NULL`;
+  if (typeof cond !== 'object') {
+    params.push(param(cond));
+    return `${f} = ?`;
+  }
+  if ('$in' in cond) {
+    if (cond.$in.length === 0) return '0';
+    params.push(...cond.$in.map(param));
+    return `${f} IN (${cond.$in.map(() => '?').join(',')})`;
+  }
+  const parts: string[] = [];
+  const ops: [keyof typeof cond, string][] = [['$gt', '>'], ['$gte', '>='], ['$lt', '<'], ['$lte', '<=']];
+  for (const [key, op] of ops) {
+    const v = cond[key];
+    if (v !== undefined) {
+      params.push(param(v));
+      parts.push(`${f} ${op} ?`);
+    }
+  }
+  if (cond.$ne !== undefined) {
+    if (cond.$ne === null) parts.push(`${f} IS NOT NULL`);
+    else {
+      params.push(param(cond.$ne));
+      parts.push(`(${f} IS NULL OR ${f} != ?)`);
+    }
+  }
+  return parts.length ? parts.join(' AND ') : '1';
+}
+
+export function whereClause(filter: Filter | undefined, params: Param[]): string[] {
+  return Object.entries(filter ?? {}).map(([path, cond]) => condition(path, cond, params));
+}
+
+/**
+ * Read models on the shared SQLite file: one table per collection, the document as JSON, and
+ * expression indexes on the fields projections query.
+ */
+export class SqliteReadStore implements ReadStore {
+  readonly kind = 'sqlite';
+  private readonly known = new Set<string>();
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(private readonly db: SqliteHandle) {
+    db.exec('CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL, updated_at TEXT NOT NULL)');
+    db.exec('CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)');
+  }
+
+  private ensureTable(collection: string): string {
+    const name = table(collection);
+    if (!this.known.has(name)) {
+      this.db.exec(`CREATE TABLE IF NOT EXISTS ${name} (id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID`);
+      this.known.add(name);
+    }
+    return name;
+  }
+
+  /** Prepared statements are cached; another process may drop a table, so retry once fresh. */
+  private run<T>(sql: string, fn: (s: Statement) => T): T {
+    let statement = this.statements.get(sql);
+    try {
+      if (!statement) {
+        statement = this.db.prepare(sql);
+        this.statements.set(sql, statement);
+      }
+      return fn(statement);
+    } catch (error) {
+      if (!(error instanceof Error) || !/no such table|database schema has changed/.test(error.message)) throw error;
+      this.statements.clear();
+      this.known.clear();
+      throw error;
+    }
+  }
+
+  private exists(collection: string): boolean {
+    const name = table(collection);
+    if (this.known.has(name)) return true;
+    const row = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
+    if (row) this.known.add(name);
+    return Boolean(row);
+  }
+
+  async get<T extends Doc>(collection: string, id: string): Promise<T | null> {
+    if (!this.exists(collection)) return null;
+    const row = this.run(`SELECT doc FROM ${table(collection)} WHERE id = ?`, (s) => s.get(id) as { doc: string } | undefined);
+    return row ? (JSON.parse(row.doc) as T) : null;
+  }
+
+  async getMany<T extends Doc>(collection: string, ids: readonly string[]): Promise<Map<string, T>> {
+    const out = new Map<string, T>();
+    if (ids.length === 0 || !this.exists(collection)) return out;
+    const name = table(collection);
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const rows = this.db.prepare(`SELECT id, doc FROM ${name} WHERE id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as { id: string; doc: string }[];
+      for (const row of rows) out.set(row.id, JSON.parse(row.doc) as T);
+    }
+    return out;
+  }
+
+  async find<T extends Doc>(collection: string, options: FindOptions = {}): Promise<Page<T>> {
+    if (!this.exists(collection)) return { items: [], nextCursor: null };
+    const params: Param[] = [];
+    const where = whereClause(options.filter, params);
+    const sort = [...(options.sort ?? []).filter(([f]) => f !== 'id'), ['id', 1] as const];
+    if (options.cursor) {
+      const values = decodeCursor(options.cursor);
+      if (!values || values.length !== sort.length) throw new Error('invalid cursor');
+      // Keyset pagination: (a, b, id) strictly after the cursor in the sort order.
+      const ors: string[] = [];
+      for (let i = 0; i < sort.length; i++) {
+        const ands: string[] = [];
+        for (let j = 0; j < i; j++) {
+          ands.push(`${field(sort[j][0])} = ?`);
+          params.push(values[j] as Param);
+        }
+        ands.push(`${field(sort[i][0])} ${sort[i][1] === 1 ? '>' : '<'} ?`);
+        params.push(values[i] as Param);
+        ors.push(`(${ands.join(' AND ')})`);
+      }
+      where.push(`(${ors.join(' OR ')})`);
+    }
+    const limit = Math.max(1, Math.min(options.limit ?? 50, 100_000));
+    const sql = `SELECT doc FROM ${table(collection)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${sort
+      .map(([f, d]) => `${field(f)} ${d === 1 ? 'ASC' : 'DESC'}`)
+      .join(', ')} LIMIT ${limit + 1}`;
+    const rows = this.run(sql, (s) => s.all(...params) as { doc: string }[]);
+    const items = rows.slice(0, limit).map((r) => JSON.parse(r.doc) as T);
+    const last = items[items.length - 1];
+    const nextCursor = rows.length > limit && last ? encodeCursor(sort.map(([f]) => normalise(fieldValue(last, f)))) : null;
+    return { items, nextCursor };
+  }
+
+  async count(collection: string, filter?: Filter): Promise<number> {
+    if (!this.exists(collection)) return 0;
+    const params: Param[] = [];
+    const where = whereClause(filter, params);
+    const sql = `SELECT COUNT(*) AS n FROM ${table(collection)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+    return this.run(sql, (s) => (s.get(...params) as { n: number }).n);
+  }
+
+  async upsert(collection: string, id: string, doc: Doc): Promise<void> {
+    await this.batch([{ kind: 'upsert', collection, id, doc }]);
+  }
+
+  async delete(collection: string, id: string): Promise<void> {
+    await this.batch([{ kind: 'delete', collection, id }]);
+  }
+
+  async batch(ops: readonly WriteOp[], checkpoint?: Checkpoint): Promise<void> {
+    for (const op of ops) this.ensureTable(op.collection);
+    const apply = this.db.transaction(() => {
+      for (const op of ops) {
+        const name = table(op.collection);
+        if (op.kind === 'upsert') {
+          this.run(`INSERT INTO ${name} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc`, (s) => s.run(op.id, JSON.stringify(op.doc)));
+        } else {
+          this.run(`DELETE FROM ${name} WHERE id = ?`, (s) => s.run(op.id));
+        }
+      }
+      if (checkpoint) {
+        this.run('INSERT INTO checkpoints (name, position, updated_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at', (s) =>
+          s.run(checkpoint.name, checkpoint.position, new Date().toISOString()),
+        );
+      }
+    });
+    apply.immediate();
+  }
+
+  async getCheckpoint(name: string): Promise<number | null> {
+    const row = this.run('SELECT position FROM checkpoints WHERE name = ?', (s) => s.get(name) as { position: number } | undefined);
+    return row ? row.position : null;
+  }
+
+  async acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    const take = this.db.transaction(() => {
+      const now = Date.now();
+      const row = this.db.prepare('SELECT owner, expires_at FROM leases WHERE name = ?').get(name) as { owner: string; expires_at: number } | undefined;
+      if (row && row.owner !== owner && row.expires_at > now) return false;
+      this.db.prepare('INSERT INTO leases (name, owner, expires_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at').run(name, owner, now + ttlMs);
+      return true;
+    });
+    return take.immediate();
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    this.db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?').run(name, owner);
+  }
+
+  async leaseHolder(name: string): Promise<{ owner: string; expiresAt: number } | null> {
+    const row = this.db.prepare('SELECT owner, expires_at FROM leases WHERE name = ?').get(name) as { owner: string; expires_at: number } | undefined;
+    return row && row.expires_at > Date.now() ? { owner: row.owner, expiresAt: row.expires_at } : null;
+  }
+
+  async ensureIndex(collection: string, fields: readonly string[]): Promise<void> {
+    const name = this.ensureTable(collection);
+    const indexName = `ix_${createHash('sha1').update(`${name}:${fields.join(',')}`).digest('hex').slice(0, 16)}`;
+    this.db.exec(`CREATE INDEX IF NOT EXISTS ${indexName} ON ${name} (${fields.map(field).join(', ')})`);
+  }
+
+  async dropCollection(collection: string): Promise<void> {
+    const name = table(collection);
+    this.db.exec(`DROP TABLE IF EXISTS ${name}`);
+    this.known.delete(name);
+    this.statements.clear();
+  }
+
+  async listCollections(): Promise<string[]> {
+    const rows = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_%' ESCAPE '\\'").all() as { name: string }[];
+    return rows.map((r) => r.name.slice(3)).sort();
+  }
+
+  async close(): Promise<void> {
+    this.statements.clear();
+  }
+}
+
+function normalise(value: unknown): unknown {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value ?? null;
+}

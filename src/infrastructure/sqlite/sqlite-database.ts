@@ -1,0 +1,33 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type SqliteHandle = Database.Database;
+
+export interface SqliteOptions {
+  readonly file: string;
+  /** FULL survives power loss; NORMAL survives a killed process. */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+}
+
+/**
+ * One SQLite file holds events, read models and checkpoints. WAL lets the CLI and the server
+ * open it at once (one writer at a time; the busy timeout makes the other wait, not fail).
+ */
+export function openSqlite(options: SqliteOptions): SqliteHandle {
+  if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+  const db = new Database(options.file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  db.pragma('busy_timeout = 10000');
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+/**
+ * better-sqlite3 transactions are synchronous; `immediate` takes the write lock at BEGIN so a
+ * read-then-write (the hash chain, checkpoints) cannot interleave with another process.
+ */
+export function immediate<T>(db: SqliteHandle, fn: () => T): T {
+  return db.transaction(fn).immediate();
+}

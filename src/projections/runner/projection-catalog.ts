@@ -1,0 +1,60 @@
+import { ReadStore } from '../../infrastructure/read-store/read-store.port';
+import { Projection } from './projection';
+
+export const CATALOG_COLLECTION = 'projection_catalog';
+
+export interface Generation {
+  readonly version: number;
+  readonly generation: number;
+}
+
+/** The durable state of one projection: which generation serves queries, which one is building. */
+export interface ProjectionState extends Record<string, unknown> {
+  readonly name: string;
+  readonly active: Generation | null;
+  readonly building: (Generation & { readonly startedAt: string }) | null;
+  readonly rebuildRequestedAt: string | null;
+  readonly lastRebuild: { readonly at: string; readonly events: number; readonly seconds: number } | null;
+}
+
+export function physicalName(collection: string, g: Generation): string {
+  return `${collection}__v${g.version}_g${g.generation}`;
+}
+
+export function checkpointName(projection: string, g: Generation): string {
+  return `projection:${projection}:v${g.version}_g${g.generation}`;
+}
+
+/**
+ * Maps logical collections to the physical ones queries should read. Read on every query (a
+ * primary-key lookup), so a switch made by another process is seen at once.
+ */
+export class ProjectionCatalog {
+  private readonly owners = new Map<string, Projection>();
+
+  constructor(private readonly store: ReadStore) {}
+
+  register(projection: Projection): void {
+    for (const c of projection.collections) {
+      const owner = this.owners.get(c);
+      if (owner && owner.name !== projection.name) throw new Error(`collection ${c} is owned by ${owner.name}`);
+      this.owners.set(c, projection);
+    }
+  }
+
+  async state(name: string): Promise<ProjectionState | null> {
+    return this.store.get<ProjectionState>(CATALOG_COLLECTION, name);
+  }
+
+  async save(state: ProjectionState): Promise<void> {
+    await this.store.upsert(CATALOG_COLLECTION, state.name, state);
+  }
+
+  /** The physical collection that answers queries for a logical one. */
+  async collection(logical: string): Promise<string> {
+    const owner = this.owners.get(logical);
+    if (!owner) throw new Error(`no projection owns collection ${logical}`);
+    const state = await this.state(owner.name);
+    return physicalName(logical, state?.active ?? { version: owner.version, generation: 1 });
+  }
+}
