@@ -147,20 +147,47 @@ async function testIdText(page: Page, testId: string): Promise<string> {
   return ((await page.textContent(`[data-testid=${testId}]`)) ?? '').trim();
 }
 
-// Browser-side checks are passed as expressions: this file compiles without the DOM lib.
+/**
+ * The part of the page's DOM that the in-page checks below use. This file compiles without the DOM
+ * lib (it is a Node test); the callbacks run in the browser, where `document` is the real one.
+ * They are functions, not strings: the console's Content-Security-Policy forbids eval.
+ */
+interface PageNode {
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+  complete?: boolean;
+  naturalWidth?: number;
+}
+declare const document: {
+  activeElement: PageNode | null;
+  querySelector(selector: string): PageNode | null;
+  querySelectorAll(selector: string): ArrayLike<PageNode>;
+};
 
 async function focusedTestId(page: Page): Promise<string | null> {
-  return page.evaluate<string | null>(`document.activeElement?.getAttribute('data-testid') ?? null`);
+  return page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
 }
 
 async function waitForText(page: Page, selector: string, expected: string): Promise<void> {
   await page.waitForFunction(
-    `document.querySelector(${JSON.stringify(selector)})?.textContent?.trim() === ${JSON.stringify(expected)}`,
+    ([sel, want]) => document.querySelector(sel)?.textContent?.trim() === want,
+    [selector, expected] as const,
   );
 }
 
 async function waitForCount(page: Page, selector: string, n: number): Promise<void> {
-  await page.waitForFunction(`document.querySelectorAll(${JSON.stringify(selector)}).length === ${n}`);
+  await page.waitForFunction(([sel, want]) => document.querySelectorAll(sel).length === want, [selector, n] as const);
+}
+
+async function waitForImage(page: Page, selector: string): Promise<void> {
+  await page.waitForFunction((sel) => {
+    const img = document.querySelector(sel);
+    return !!img && !!img.complete && (img.naturalWidth ?? 0) > 0;
+  }, selector);
+}
+
+async function waitForFocus(page: Page, testId: string): Promise<void> {
+  await page.waitForFunction((id) => document.activeElement?.getAttribute('data-testid') === id, testId);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,10 +240,8 @@ describe('web console', () => {
       expect(await focusedTestId(page)).toBe('claim-next');
       await page.keyboard.press('Enter');
       await page.waitForSelector('[data-testid=task-image]');
-      await page.waitForFunction(
-        `(() => { const img = document.querySelector('[data-testid=task-image]'); return !!img && img.complete && img.naturalWidth > 0; })()`,
-      );
-      await page.waitForFunction(`document.activeElement?.getAttribute('data-testid') === 'label-input'`);
+      await waitForImage(page, '[data-testid=task-image]');
+      await waitForFocus(page, 'label-input');
       expect(await testIdText(page, 'lease-countdown')).toMatch(/lease \d+:\d\d/);
       const firstTask = await page.textContent('#task-title');
       await shot(page, '1-labeler-claimed');
@@ -228,7 +253,7 @@ describe('web console', () => {
       await page.keyboard.press('Enter');
 
       await waitForText(page, '[data-testid=backlog-count]', String(before - 1));
-      await page.waitForFunction(`document.querySelector('#task-title')?.textContent !== ${JSON.stringify(firstTask)}`);
+      await page.waitForFunction((t) => document.querySelector('#task-title')?.textContent !== t, firstTask);
       expect(await testIdText(page, 'flash')).toMatch(/^Labeled task /);
       await shot(page, '1-labeler-submitted');
 
@@ -297,8 +322,8 @@ describe('web console', () => {
       await page.click('[data-testid=confirm-ok]');
       await waitForText(page, '[data-testid=active-version]', version);
       await page.waitForSelector(`${row} [data-testid=deactivate]`);
-      await page.waitForFunction(
-        `[...document.querySelectorAll('[data-testid=history-entry]')].some((li) => /activat/i.test(li.textContent))`,
+      await page.waitForFunction(() =>
+        Array.from(document.querySelectorAll('[data-testid=history-entry]')).some((li) => /activat/i.test(li.textContent ?? '')),
       );
       await shot(page, '2-models-activated');
     } finally {

@@ -49,8 +49,10 @@ function perDay(rows: DailyAccuracy[]): { day: string; correct: number; total: n
 
 function Stat({ label, value, testId, tone }: { label: string; value: string; testId?: string; tone?: 'bad' }) {
   return (
-    <div className={`stat ${tone ?? ''}`} data-testid={testId}>
-      <div className="stat-value">{value}</div>
+    <div className={`stat ${tone ?? ''}`}>
+      <div className="stat-value" data-testid={testId}>
+        {value}
+      </div>
       <div className="stat-label">{label}</div>
     </div>
   );

@@ -58,6 +58,19 @@ async function sourceConfidence(api: ApiClient, ex: Example): Promise<number | n
   }
 }
 
+/**
+ * The photo needs the Authorization header, so it is fetched and inlined. A data: URL rather than a
+ * blob: URL, because the service's default Content-Security-Policy (helmet) allows `img-src 'self' data:`.
+ */
+function blobToDataUrl(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error('could not read the photo'));
+    reader.readAsDataURL(blob);
+  });
+}
+
 function leaseLeft(expiresAt: string | null, now: number): number | null {
   if (!expiresAt) return null;
   const t = Date.parse(expiresAt);
@@ -114,7 +127,6 @@ export function Workbench() {
     setImageError(null);
     if (!exampleId) return;
     let cancelled = false;
-    let url: string | null = null;
     findExample(api, exampleId).then(
       async (ex) => {
         if (cancelled) return;
@@ -130,17 +142,13 @@ export function Workbench() {
     api
       .getRaw(`${BASE}/examples/${encodeURIComponent(exampleId)}/image`)
       .then((res) => res.blob())
+      .then(blobToDataUrl)
       .then(
-        (blob) => {
-          if (cancelled) return;
-          url = URL.createObjectURL(blob);
-          setImageUrl(url);
-        },
+        (url) => !cancelled && setImageUrl(url),
         (err: unknown) => !cancelled && setImageError(errorText(err)),
       );
     return () => {
       cancelled = true;
-      if (url) URL.revokeObjectURL(url);
     };
   }, [api, exampleId]);
 
