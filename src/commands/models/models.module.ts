@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Feature module: model registry, training, serving, upload (issues 5, 6). */
+@Module({})
+export class ModelsModule {}

@@ -1,0 +1,55 @@
+import { DomainEvent } from '../shared/events';
+
+/**
+ * Events of one training example's stream, `example-<exampleId>`. There is one example per
+ * source (reading or entry): `exampleId = exampleIdFor(sourceSystem, sourceId)`.
+ */
+export type SourceSystem = 'meter_reading' | 'vehicle_entry';
+
+export type TrainingExampleCaptured = DomainEvent<
+  'TrainingExampleCaptured',
+  {
+    exampleId: string;
+    sourceSystem: SourceSystem;
+    sourceId: string;
+    imageHash: string;
+    /** OCR text after PII redaction. */
+    rawText: string;
+    confidence: number;
+    /** 1 - confidence. */
+    uncertaintyScore: number;
+    /** Diversity features recorded at capture (perceptual-hash bits + text features). */
+    features: number[];
+    phash: string;
+  }
+>;
+
+/** A user's correction became ground truth; corrections are the most valuable examples. */
+export type TrainingExampleCorrected = DomainEvent<
+  'TrainingExampleCorrected',
+  {
+    exampleId: string;
+    sourceSystem: SourceSystem;
+    sourceId: string;
+    correctionId: string;
+    groundTruthText: string;
+    correctionType: 'OCR_ERROR' | 'WRONG_READING';
+    /** Always 1.0. */
+    uncertaintyScore: number;
+    /** Present when the example did not exist yet (a correction of a confident reading). */
+    imageHash?: string;
+    rawText?: string;
+    features?: number[];
+  }
+>;
+
+/** Chosen by an active-learning batch; a labeling task now exists for it. */
+export type TrainingExampleQueued = DomainEvent<'TrainingExampleQueued', { exampleId: string; batchId: string; taskId: string; priority: number }>;
+
+export type TrainingExampleLabeled = DomainEvent<'TrainingExampleLabeled', { exampleId: string; taskId: string; label: string; labelerId: string }>;
+
+export type TrainingExampleEvent = TrainingExampleCaptured | TrainingExampleCorrected | TrainingExampleQueued | TrainingExampleLabeled;
+
+export function exampleIdFor(sourceSystem: SourceSystem, sourceId: string): string {
+  return `${sourceSystem === 'meter_reading' ? 'mr' : 've'}_${sourceId}`;
+}
