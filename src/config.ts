@@ -12,6 +12,8 @@ export interface AppConfig {
   readonly captureConfidenceThreshold: number;
   readonly ocrEngine: 'tesseract';
   readonly ocrWorkers: number;
+  /** Start the OCR worker pool with the server (default) rather than on first use. */
+  readonly ocrEagerStart: boolean;
   readonly labelingLeaseMinutes: number;
   readonly activeLearningCron: string;
   readonly outcomeSweepCron: string;
@@ -93,6 +95,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     captureConfidenceThreshold: num(env, 'CAPTURE_CONFIDENCE_THRESHOLD', 0.7, fraction, 'a number in [0, 1]'),
     ocrEngine: oneOf(env, 'OCR_ENGINE', 'tesseract', ['tesseract'] as const),
     ocrWorkers: num(env, 'OCR_WORKERS', Math.max(1, cpus().length), (n) => positiveInt(n) && n <= 32, 'an integer 1-32'),
+    ocrEagerStart: oneOf(env, 'OCR_EAGER_START', 'true', ['true', 'false'] as const) === 'true',
     labelingLeaseMinutes: num(env, 'LABELING_LEASE_MINUTES', 30, (n) => n > 0 && n <= 24 * 60, 'minutes in (0, 1440]'),
     activeLearningCron: cron(env, 'ACTIVE_LEARNING_CRON', '0 2 * * 0'),
     outcomeSweepCron: cron(env, 'OUTCOME_SWEEP_CRON', '0 */6 * * *'),

@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, Optional, Provider } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown, Optional, Provider } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +19,13 @@ import { READ_STORE, ReadStore } from './read-store/read-store.port';
 import { SqliteReadStore } from './read-store/sqlite-read-store';
 import { SqliteHandle, openSqlite } from './sqlite/sqlite-database';
 import { SQLITE, UPCASTERS } from './tokens';
+import { BLOB_STORE } from './blobs/blob-store.port';
+import { FileSystemBlobStore } from './blobs/file-system-blob.store';
+import { INFERENCE_RUNTIME } from './inference/inference-runtime.port';
+import { OnnxInferenceRuntime } from './inference/onnx-inference-runtime';
+import { LazyOcrEngine } from './ocr/lazy-ocr-engine';
+import { OCR_ENGINE, OcrEngine } from './ocr/ocr-engine.port';
+import { TesseractOcrEngine } from './ocr/tesseract-ocr.engine';
 
 export const APP_ROLE = Symbol('APP_ROLE');
 export type AppRole = 'server' | 'cli';
@@ -26,12 +33,17 @@ export type AppRole = 'server' | 'cli';
 export interface InfrastructureOverrides {
   readonly clock?: Clock;
   readonly role?: AppRole;
+  /** Tests may swap the OCR engine for a failing one to prove capture is non-intrusive. */
+  readonly ocrEngine?: OcrEngine;
 }
 
-/** Closes what the module opened, after the runners stopped. */
+/** Starts the OCR pool with the server; closes what the module opened, after the runners stopped. */
 @Injectable()
-class InfrastructureShutdown implements OnApplicationShutdown {
+class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
+    @Inject(APP_ROLE) private readonly role: AppRole,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(OCR_ENGINE) private readonly ocr: OcrEngine,
     private readonly runner: ProjectionRunner,
     private readonly sagas: SagaRunner,
     @Inject(EVENT_STORE) private readonly events: EventStore,
@@ -39,9 +51,15 @@ class InfrastructureShutdown implements OnApplicationShutdown {
     @Optional() @Inject(SQLITE) private readonly sqlite: SqliteHandle | null,
   ) {}
 
+  onApplicationBootstrap(): void {
+    // Not awaited: the pool warms up while projections catch up; a request waits for it.
+    if (this.role === 'server' && this.config.ocrEagerStart) this.ocr.start().catch(() => undefined);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.sagas.stop();
     await this.runner.stop();
+    await this.ocr.stop();
     await this.events.close();
     await this.reads.close();
     if (this.sqlite?.open) this.sqlite.close();
@@ -79,6 +97,9 @@ export class InfrastructureModule {
         useFactory: async (db: SqliteHandle | null): Promise<ReadStore> =>
           config.mongodbUri ? MongoReadStore.connect(config.mongodbUri) : new SqliteReadStore(db as SqliteHandle),
       },
+      { provide: BLOB_STORE, useFactory: () => new FileSystemBlobStore(join(config.dataDir, 'blobs')) },
+      { provide: INFERENCE_RUNTIME, useFactory: () => new OnnxInferenceRuntime() },
+      { provide: OCR_ENGINE, useFactory: () => new LazyOcrEngine(overrides.ocrEngine ?? new TesseractOcrEngine({ poolSize: config.ocrWorkers })) },
       { provide: JwtService, useFactory: () => new JwtService(resolveJwtSecret(config.jwtSecret, config.dataDir)) },
       {
         provide: ProjectionRunner,
@@ -91,12 +112,12 @@ export class InfrastructureModule {
         inject: [EVENT_STORE, READ_STORE, JsonLogger],
         useFactory: (events: EventStore, reads: ReadStore, logger: JsonLogger) => new SagaRunner(events, reads, { logger: logger.runnerLogger('sagas') }),
       },
-      InfrastructureShutdown,
+      InfrastructureLifecycle,
     ];
     return {
       module: InfrastructureModule,
       providers,
-      exports: providers.filter((p): p is Exclude<Provider, typeof InfrastructureShutdown> => p !== InfrastructureShutdown),
+      exports: providers.filter((p): p is Exclude<Provider, typeof InfrastructureLifecycle> => p !== InfrastructureLifecycle),
     };
   }
 }

@@ -7,6 +7,7 @@ import { createApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config';
 import { Clock } from '../../src/domain/shared/clock';
 import { JwtService, Role } from '../../src/infrastructure/auth/jwt';
+import { OcrEngine } from '../../src/infrastructure/ocr/ocr-engine.port';
 
 export interface TestApp {
   readonly baseUrl: string;
@@ -21,6 +22,7 @@ export interface TestApp {
 export interface TestAppOptions {
   readonly env?: Record<string, string>;
   readonly clock?: Clock;
+  readonly ocrEngine?: OcrEngine;
   readonly dataDir?: string;
   readonly keepData?: boolean;
 }
@@ -35,13 +37,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: 'error',
     OCR_WORKERS: '1',
+    OCR_EAGER_START: 'false',
     RATE_LIMIT_PER_MINUTE: '1000000',
     SCHEDULES_ENABLED: 'false',
     SQLITE_SYNCHRONOUS: 'NORMAL',
     ...options.env,
   });
   const jwt = new JwtService(config.jwtSecret as string);
-  let app = await createApp(config, { clock: options.clock });
+  let app = await createApp(config, { clock: options.clock, ocrEngine: options.ocrEngine });
   await app.listen(0, '127.0.0.1');
   const handle: TestApp = {
     get baseUrl() {
@@ -55,7 +58,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     async restart() {
       const port = (app.getHttpServer().address() as AddressInfo).port;
       await app.close();
-      app = await createApp(config, { clock: options.clock });
+      app = await createApp(config, { clock: options.clock, ocrEngine: options.ocrEngine });
       await app.listen(port, '127.0.0.1');
     },
     async close() {
