@@ -34,11 +34,6 @@ export function sigmoid(z: number): number {
   return e / (1 + e);
 }
 
-/** log(1 + exp(x)) without overflow. */
-function softplus(x: number): number {
-  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-}
-
 export function fitLogisticRegression(
   X: readonly (readonly number[])[],
   y: readonly number[],
@@ -71,14 +66,12 @@ export function fitLogisticRegression(
   const labels = Float64Array.from(y);
 
   const theta = new Float64Array(p);
-  const grad = new Float64Array(p);
-  const hess = new Float64Array(p * p);
+  let current = evaluate(A, labels, sw, theta, C, n, p);
   let iterations = 0;
   let converged = false;
-  let objective = evaluateObjective(A, labels, sw, theta, C, n, p);
 
   while (iterations < maxIterations) {
-    computeGradientAndHessian(A, labels, sw, theta, C, n, p, grad, hess);
+    const { grad, hess } = current;
     let gmax = 0;
     for (let j = 0; j < p; j++) gmax = Math.max(gmax, Math.abs(grad[j]));
     if (gmax < tolerance * Math.max(1, C * n)) {
@@ -91,21 +84,21 @@ export function fitLogisticRegression(
     // the objective a line search can only chase noise, so take the full step and stop.
     let decrement = 0;
     for (let j = 0; j < p; j++) decrement += grad[j] * step[j];
-    if (decrement / 2 <= 1e-10 * Math.max(1, Math.abs(objective))) {
+    if (decrement / 2 <= 1e-10 * Math.max(1, Math.abs(current.objective))) {
       for (let j = 0; j < p; j++) theta[j] -= step[j];
       converged = true;
       break;
     }
-    // Backtracking keeps Newton monotone on badly scaled or nearly separable data.
-    let t = 1;
+    // Backtracking keeps Newton monotone on badly scaled or nearly separable data. Each trial point
+    // is evaluated with its derivatives in the same pass, so an accepted step costs one pass.
     let accepted = false;
     const candidate = new Float64Array(p);
-    for (let k = 0; k < 40 && !accepted; k++, t /= 2) {
+    for (let k = 0, t = 1; k < 40 && !accepted; k++, t /= 2) {
       for (let j = 0; j < p; j++) candidate[j] = theta[j] - t * step[j];
-      const next = evaluateObjective(A, labels, sw, candidate, C, n, p);
-      if (next <= objective) {
+      const next = evaluate(A, labels, sw, candidate, C, n, p);
+      if (next.objective <= current.objective) {
         theta.set(candidate);
-        objective = next;
+        current = next;
         accepted = true;
       }
     }
@@ -115,28 +108,14 @@ export function fitLogisticRegression(
   return { coefficients: Array.from(theta.subarray(0, d)), intercept: theta[d], iterations, converged };
 }
 
-function evaluateObjective(
-  A: Float64Array,
-  y: Float64Array,
-  sw: Float64Array,
-  theta: Float64Array,
-  C: number,
-  n: number,
-  p: number,
-): number {
-  let loss = 0;
-  for (let i = 0; i < n; i++) {
-    let z = 0;
-    const o = i * p;
-    for (let j = 0; j < p; j++) z += A[o + j] * theta[j];
-    loss += sw[i] * (y[i] === 1 ? softplus(-z) : softplus(z));
-  }
-  let penalty = 0;
-  for (let j = 0; j < p - 1; j++) penalty += theta[j] * theta[j];
-  return 0.5 * penalty + C * loss;
+interface Evaluation {
+  readonly objective: number;
+  readonly grad: Float64Array;
+  readonly hess: Float64Array;
 }
 
-function computeGradientAndHessian(
+/** Objective, gradient and Hessian in one pass over the rows (one exp and one log1p per row). */
+function evaluate(
   A: Float64Array,
   y: Float64Array,
   sw: Float64Array,
@@ -144,16 +123,20 @@ function computeGradientAndHessian(
   C: number,
   n: number,
   p: number,
-  grad: Float64Array,
-  hess: Float64Array,
-): void {
-  grad.fill(0);
-  hess.fill(0);
+): Evaluation {
+  const grad = new Float64Array(p);
+  const hess = new Float64Array(p * p);
+  let loss = 0;
   for (let i = 0; i < n; i++) {
     const o = i * p;
     let z = 0;
     for (let j = 0; j < p; j++) z += A[o + j] * theta[j];
-    const mu = sigmoid(z);
+    // e = exp(-|z|) never overflows; sigmoid and log(1 + exp(±z)) both follow from it.
+    const e = Math.exp(-Math.abs(z));
+    const mu = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+    const log1pe = Math.log1p(e);
+    // logloss = log(1 + exp(-z)) for y = 1, log(1 + exp(z)) for y = 0.
+    loss += sw[i] * ((y[i] === 1 ? Math.max(-z, 0) : Math.max(z, 0)) + log1pe);
     const r = C * sw[i] * (mu - y[i]);
     const w = C * sw[i] * mu * (1 - mu);
     for (let j = 0; j < p; j++) {
@@ -166,10 +149,13 @@ function computeGradientAndHessian(
   }
   for (let j = 0; j < p; j++) for (let k = 0; k < j; k++) hess[j * p + k] = hess[k * p + j];
   // The L2 term: identity on the weights, nothing on the intercept.
+  let penalty = 0;
   for (let j = 0; j < p - 1; j++) {
+    penalty += theta[j] * theta[j];
     grad[j] += theta[j];
     hess[j * p + j] += 1;
   }
+  return { objective: 0.5 * penalty + C * loss, grad, hess };
 }
 
 /** Gaussian elimination with partial pivoting; the Hessian is positive definite so this is safe. */

