@@ -105,8 +105,9 @@ export function selectActiveLearningBatch(pool: readonly PoolExample[], options:
   };
 
   const corrections = pool.filter((e) => e.isCorrection).map(toCandidate).sort(byUncertaintyThenTie).slice(0, batchSize);
-  const k = Math.min(pool.length - corrections.length, Math.max(batchSize * candidateFactor, minCandidates));
-  const candidates = topByUncertainty(pool.filter((e) => !e.isCorrection).map(toCandidate), k);
+  const rest = pool.filter((e) => !e.isCorrection);
+  const k = Math.min(rest.length, Math.max(batchSize * candidateFactor, minCandidates));
+  const candidates = topByUncertainty(rest, k, toCandidate);
 
   const chosen = [...corrections, ...candidates];
   const vectors = normalise(chosen.map((c) => c.example.features));
@@ -172,9 +173,21 @@ export function selectActiveLearningBatch(pool: readonly PoolExample[], options:
   };
 }
 
-/** The k most uncertain, sorted; a full sort of 100k entries is well inside the time budget. */
-function topByUncertainty(all: Candidate[], k: number): Candidate[] {
-  return all.sort(byUncertaintyThenTie).slice(0, Math.max(0, k));
+/**
+ * The k most uncertain, sorted. The k-th largest uncertainty comes from a native sort of a typed
+ * array; only examples at or above it (k plus ties) get a tie key and a comparator sort.
+ */
+function topByUncertainty(rest: readonly PoolExample[], k: number, toCandidate: (e: PoolExample) => Candidate): Candidate[] {
+  if (k <= 0) return [];
+  const clamp = (u: number): number => Math.min(1, Math.max(0, u));
+  const values = Float64Array.from(rest, (e) => clamp(e.uncertainty));
+  values.sort();
+  const cutoff = values[values.length - k];
+  return rest
+    .filter((e) => !(clamp(e.uncertainty) < cutoff))
+    .map(toCandidate)
+    .sort(byUncertaintyThenTie)
+    .slice(0, k);
 }
 
 /** Min-max per dimension over the vectors in play; a constant dimension becomes 0 everywhere. */
