@@ -374,6 +374,12 @@ describe('web console', () => {
       expect(Number(await testIdText(page, 'stat-backlog'))).toBeGreaterThanOrEqual(1);
       await shot(page, '4-ops-dashboard');
 
+      // A rebuild is accepted (202) and runs blue/green while the table keeps answering.
+      await page.click('[data-testid=projection-row] button');
+      await page.waitForSelector('[data-testid=rebuild-note]');
+      expect(await testIdText(page, 'rebuild-note')).toMatch(/^Rebuild of \S+ started/);
+      await shot(page, '4-ops-rebuild');
+
       await page.click('[data-testid=nav-predictions]');
       await page.waitForSelector('[data-testid=page-predictions]');
       await page.waitForSelector('[data-testid=prediction-row], [data-testid=predictions-empty]');

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { itemsOf } from '../api';
 import { AccuracyChart, BarChart } from '../charts';
+import { hasAnyRole } from '../auth';
 import { Panel, describe, errorText, fmtNum, fmtPct, useLoad, useSession } from '../common';
 
 interface Metrics {
@@ -31,6 +32,8 @@ interface Projection {
   checkpoint: string | number | null;
   lag: number | string | null;
   status: string;
+  /** The next version while a blue/green rebuild runs. */
+  building?: { version: number; checkpoint: string | number } | null;
 }
 
 const MODEL_TYPE = 'conflict_predictor';
@@ -59,7 +62,8 @@ function Stat({ label, value, testId, tone }: { label: string; value: string; te
 }
 
 export function Dashboard() {
-  const { api } = useSession();
+  const { api, session } = useSession();
+  const canRebuild = hasAnyRole(session, ['ops']);
   const metrics = useLoad(() => api.get<Metrics>('/api/v2/ml-training/metrics'), [api]);
   const accuracy = useLoad(
     () => api.get<Accuracy>('/api/v2/ml/accuracy', { model_type: MODEL_TYPE, window_days: 7 }),
@@ -170,6 +174,7 @@ export function Dashboard() {
                 {rebuildNote}
               </p>
             ) : null}
+            {list.length === 0 ? <p className="muted">No projections registered.</p> : null}
             <div className="table-wrap"><table>
               <thead>
                 <tr>
@@ -194,11 +199,18 @@ export function Dashboard() {
                     <td className={Number(p.lag) > 0 ? 'warn' : undefined}>{String(p.lag ?? '—')}</td>
                     <td>
                       <span className={`badge ${p.status}`}>{p.status}</span>
+                      {p.building ? (
+                        <div className="muted small">
+                          building v{p.building.version} at {String(p.building.checkpoint)}
+                        </div>
+                      ) : null}
                     </td>
                     <td>
-                      <button type="button" onClick={() => void rebuild(p.name)} aria-label={`Rebuild ${p.name}`}>
-                        Rebuild
-                      </button>
+                      {canRebuild ? (
+                        <button type="button" onClick={() => void rebuild(p.name)} aria-label={`Rebuild ${p.name}`} disabled={!!p.building}>
+                          Rebuild
+                        </button>
+                      ) : null}
                     </td>
                   </tr>
                 ))}
