@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
+import { ActiveModelService } from '../../projections/model-registry/active-model.service';
 
 /** Feature module: model registry, training, serving, upload (issues 5, 6). */
-@Module({})
+@Module({
+  providers: [ActiveModelService],
+  exports: [ActiveModelService],
+})
 export class ModelsModule {}
