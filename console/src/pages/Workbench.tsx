@@ -152,9 +152,10 @@ export function Workbench() {
     };
   }, [api, exampleId]);
 
+  // Disabling the input while a command runs drops its focus; give it back afterwards.
   useEffect(() => {
-    if (held && example !== undefined) inputRef.current?.focus();
-  }, [held, example]);
+    if (held && example !== undefined && !busy) inputRef.current?.focus();
+  }, [held, example, busy]);
   useEffect(() => {
     if (!held && !busy) claimRef.current?.focus();
   }, [held, busy]);
