@@ -1,7 +1,7 @@
 /** One project per suite so `npm test` runs all and `npm run test:faults` / `test:browser` pick one. */
 const base = {
   testEnvironment: '<rootDir>/test/support/node-environment.js',
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.json' }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   rootDir: __dirname,
 };

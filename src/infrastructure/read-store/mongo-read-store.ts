@@ -64,7 +64,8 @@ export class MongoReadStore implements ReadStore {
     const docs = await this.db.collection(collection).find(filter).sort(mongoSort).limit(limit + 1).toArray();
     const items = docs.slice(0, limit).map((d) => this.strip<T>(d) as T);
     const last = items[items.length - 1];
-    const nextCursor = docs.length > limit && last ? encodeCursor(sort.map(([f]) => fieldValue(last, f) ?? null)) : null;
+    const lastId = docs[items.length - 1]?._id;
+    const nextCursor = docs.length > limit && last ? encodeCursor(sort.map(([f]) => (f === 'id' ? lastId : (fieldValue(last, f) ?? null)))) : null;
     return { items, nextCursor };
   }
 

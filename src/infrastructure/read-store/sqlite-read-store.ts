@@ -148,13 +148,14 @@ export class SqliteReadStore implements ReadStore {
       where.push(`(${ors.join(' OR ')})`);
     }
     const limit = Math.max(1, Math.min(options.limit ?? 50, 100_000));
-    const sql = `SELECT doc FROM ${table(collection)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${sort
+    const sql = `SELECT id, doc FROM ${table(collection)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${sort
       .map(([f, d]) => `${field(f)} ${d === 1 ? 'ASC' : 'DESC'}`)
       .join(', ')} LIMIT ${limit + 1}`;
-    const rows = this.run(sql, (s) => s.all(...params) as { doc: string }[]);
+    const rows = this.run(sql, (s) => s.all(...params) as { id: string; doc: string }[]);
     const items = rows.slice(0, limit).map((r) => JSON.parse(r.doc) as T);
     const last = items[items.length - 1];
-    const nextCursor = rows.length > limit && last ? encodeCursor(sort.map(([f]) => normalise(fieldValue(last, f)))) : null;
+    const lastId = rows[items.length - 1]?.id;
+    const nextCursor = rows.length > limit && last ? encodeCursor(sort.map(([f]) => (f === 'id' ? lastId : normalise(fieldValue(last, f))))) : null;
     return { items, nextCursor };
   }
 

@@ -1,0 +1,125 @@
+import { ConcurrencyError } from '../../src/domain/shared/errors';
+import { NewEvent } from '../../src/domain/shared/events';
+import { verifyChain } from '../../src/domain/shared/hash-chain';
+import { deterministicUuid } from '../../src/domain/shared/ids';
+import { EventStore } from '../../src/infrastructure/event-store/event-store.port';
+
+let counter = 0;
+
+export function newEvent(type: string, data: Record<string, unknown>, id?: string): NewEvent {
+  counter += 1;
+  return {
+    eventId: id ?? deterministicUuid(`contract:${process.pid}:${Date.now()}:${counter}:${Math.random()}`),
+    type,
+    data,
+    metadata: { tenantId: 't1', actorId: 'u1', correlationId: 'c1', causationId: null, occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 },
+  };
+}
+
+/** The behaviour every EventStore adapter must show. `make` gives a fresh, empty store. */
+export function eventStoreContract(name: string, make: () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>): void {
+  describe(`EventStore contract: ${name}`, () => {
+    let store: EventStore;
+    let cleanup: () => Promise<void>;
+    const unique = () => `contract-${Math.random().toString(36).slice(2)}`;
+
+    beforeEach(async () => {
+      ({ store, cleanup } = await make());
+    });
+    afterEach(async () => cleanup());
+
+    it('appends to a new stream with no_stream and reads it back forwards and backwards', async () => {
+      const s = unique();
+      const r = await store.append(s, [newEvent('ThingHappened', { n: 1 }), newEvent('ThingHappened', { n: 2 }), newEvent('ThingHappened', { n: 3 })], 'no_stream');
+      expect(r.nextRevision).toBe(2);
+      const forwards = await store.readStream(s);
+      expect(forwards.map((e) => e.data.n)).toEqual([1, 2, 3]);
+      expect(forwards.map((e) => e.revision)).toEqual([0, 1, 2]);
+      expect(forwards[2].position).toBe(r.position);
+      const backwards = await store.readStream(s, { direction: 'backwards', limit: 2 });
+      expect(backwards.map((e) => e.data.n)).toEqual([3, 2]);
+      const from1 = await store.readStream(s, { fromRevision: 1 });
+      expect(from1.map((e) => e.data.n)).toEqual([2, 3]);
+      expect(await store.streamRevision(s)).toBe(2);
+      expect(await store.streamRevision(unique())).toBeNull();
+    });
+
+    it('enforces expected revisions with a ConcurrencyError', async () => {
+      const s = unique();
+      await store.append(s, [newEvent('A', {})], 'no_stream');
+      await expect(store.append(s, [newEvent('A', {})], 'no_stream')).rejects.toBeInstanceOf(ConcurrencyError);
+      await expect(store.append(s, [newEvent('A', {})], 5)).rejects.toBeInstanceOf(ConcurrencyError);
+      await expect(store.append(unique(), [newEvent('A', {})], 0)).rejects.toBeInstanceOf(ConcurrencyError);
+      const ok = await store.append(s, [newEvent('A', {})], 0);
+      expect(ok.nextRevision).toBe(1);
+      const any = await store.append(s, [newEvent('A', {})], 'any');
+      expect(any.nextRevision).toBe(2);
+    });
+
+    it('lets exactly one of two racing appends at the same revision win', async () => {
+      const s = unique();
+      await store.append(s, [newEvent('A', {})], 'no_stream');
+      const results = await Promise.allSettled([store.append(s, [newEvent('B', { w: 1 })], 0), store.append(s, [newEvent('B', { w: 2 })], 0)]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof ConcurrencyError)).toHaveLength(1);
+      expect(await store.readStream(s)).toHaveLength(2);
+    });
+
+    it('treats appending the same event ids again as idempotent', async () => {
+      const s = unique();
+      const events = [newEvent('A', { x: 1 }), newEvent('A', { x: 2 })];
+      const first = await store.append(s, events, 'no_stream');
+      const again = await store.append(s, events, 'no_stream');
+      expect(again).toEqual(first);
+      expect(await store.readStream(s)).toHaveLength(2);
+    });
+
+    it('chains hashes from the first event and verifies them', async () => {
+      const s = unique();
+      await store.append(s, [newEvent('A', { a: 1 })], 'no_stream');
+      await store.append(s, [newEvent('B', { b: [1, 2] }), newEvent('C', { c: { z: 1, a: 2 } })], 'any');
+      const events = await store.readStream(s, { raw: true });
+      expect(events.every((e) => /^[0-9a-f]{64}$/.test(e.metadata.hash ?? ''))).toBe(true);
+      expect(verifyChain(events)).toEqual({ valid: true, eventsChecked: 3, firstBrokenRevision: null, reason: null });
+      const tampered = events.map((e, i) => (i === 1 ? { ...e, data: { b: [1, 3] } } : e));
+      expect(verifyChain(tampered).firstBrokenRevision).toBe(1);
+    });
+
+    it('reads all events in commit order after a position, and the head position', async () => {
+      const start = await store.headPosition();
+      const a = unique();
+      const b = unique();
+      await store.append(a, [newEvent('A', { i: 1 })], 'no_stream');
+      await store.append(b, [newEvent('A', { i: 2 })], 'no_stream');
+      await store.append(a, [newEvent('A', { i: 3 })], 0);
+      const all = (await store.readAll({ after: start, limit: 100 })).filter((e) => e.stream === a || e.stream === b);
+      expect(all.map((e) => e.data.i)).toEqual([1, 2, 3]);
+      const positions = all.map((e) => e.position);
+      expect([...positions].sort((x, y) => x - y)).toEqual(positions);
+      expect(await store.headPosition()).toBe(positions[2]);
+      const afterFirst = (await store.readAll({ after: positions[0], limit: 100 })).filter((e) => e.stream === a || e.stream === b);
+      expect(afterFirst.map((e) => e.data.i)).toEqual([2, 3]);
+    });
+
+    it('subscribes from a position, catches up, then sees new appends, at the consumer pace', async () => {
+      const start = await store.headPosition();
+      const s = unique();
+      await store.append(s, [newEvent('A', { i: 1 }), newEvent('A', { i: 2 })], 'no_stream');
+      const abort = new AbortController();
+      const seen: number[] = [];
+      const consumer = (async () => {
+        for await (const e of store.subscribeAll({ after: start, signal: abort.signal, batchSize: 1 })) {
+          if (e.stream !== s) continue;
+          await new Promise((r) => setTimeout(r, 5));
+          seen.push(e.data.i as number);
+          if (seen.length === 4) abort.abort();
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 30));
+      await store.append(s, [newEvent('A', { i: 3 })], 1);
+      await store.append(s, [newEvent('A', { i: 4 })], 2);
+      await consumer;
+      expect(seen).toEqual([1, 2, 3, 4]);
+    });
+  });
+}
