@@ -264,6 +264,9 @@ describe('web console', () => {
       expect(await testIdText(page, 'flash')).toMatch(/^Released task /);
       expect(await testIdText(page, 'backlog-count')).toBe(String(before - 1));
       await shot(page, '1-labeler-released');
+    } catch (error) {
+      await shot(page, '1-labeler-FAILED').catch(() => undefined);
+      throw error;
     } finally {
       await context.close();
     }
@@ -326,6 +329,9 @@ describe('web console', () => {
         Array.from(document.querySelectorAll('[data-testid=history-entry]')).some((li) => /activat/i.test(li.textContent ?? '')),
       );
       await shot(page, '2-models-activated');
+    } catch (error) {
+      await shot(page, '2-models-FAILED').catch(() => undefined);
+      throw error;
     } finally {
       await context.close();
     }
@@ -356,6 +362,9 @@ describe('web console', () => {
       expect(await page.$('[data-testid=active-version]')).toBeNull();
       expect(modelCalls).toEqual([]);
       await shot(page, '3-guard-models-forbidden');
+    } catch (error) {
+      await shot(page, '3-guard-FAILED').catch(() => undefined);
+      throw error;
     } finally {
       await context.close();
     }
@@ -384,6 +393,9 @@ describe('web console', () => {
       await page.waitForSelector('[data-testid=page-predictions]');
       await page.waitForSelector('[data-testid=prediction-row], [data-testid=predictions-empty]');
       await shot(page, '4-prediction-log');
+    } catch (error) {
+      await shot(page, '4-ops-FAILED').catch(() => undefined);
+      throw error;
     } finally {
       await context.close();
     }
