@@ -254,6 +254,9 @@ export class ProjectionRunner {
   }
 
   private async allAt(position: number): Promise<boolean> {
+    // A position the log has not reached yet cannot have been applied.
+    if (position > this.head) this.head = Math.max(this.head, await this.events.headPosition());
+    if (position > this.head) return false;
     if (this.running) return [...this.active.values()].every((t) => t.checkpoint >= position);
     for (const projection of this.projections.values()) {
       const state = await this.catalog.state(projection.name);
