@@ -1,0 +1,161 @@
+import { Decider } from '../shared/decider';
+import { ConflictError, NotFoundError, assertNever } from '../shared/errors';
+import { redactPii } from './redaction';
+import { SourceSystem, TrainingExampleCorrected, TrainingExampleEvent } from './training-example.events';
+
+export interface CaptureTrainingExample {
+  readonly type: 'CaptureTrainingExample';
+  readonly exampleId: string;
+  readonly sourceSystem: SourceSystem;
+  readonly sourceId: string;
+  readonly imageHash: string;
+  /** Raw OCR text; the decider redacts it, so no caller can forget to. */
+  readonly rawText: string;
+  readonly confidence: number;
+  readonly features: readonly number[];
+  readonly phash: string;
+}
+
+export interface CorrectTrainingExample {
+  readonly type: 'CorrectTrainingExample';
+  readonly exampleId: string;
+  readonly sourceSystem: SourceSystem;
+  readonly sourceId: string;
+  readonly correctionId: string;
+  readonly groundTruthText: string;
+  readonly correctionType: TrainingExampleCorrected['data']['correctionType'];
+  /** The source's capture, used when the example does not exist yet (a confident reading). */
+  readonly imageHash: string;
+  readonly rawText: string;
+  readonly features: readonly number[];
+}
+
+/** Sent by active learning (issue 4) when a batch picks the example and a task is created. */
+export interface QueueTrainingExample {
+  readonly type: 'QueueTrainingExample';
+  readonly exampleId: string;
+  readonly batchId: string;
+  readonly taskId: string;
+  readonly priority: number;
+}
+
+/** Sent by the labeling flow (issue 4) when a labeler submits the task's label. */
+export interface LabelTrainingExample {
+  readonly type: 'LabelTrainingExample';
+  readonly exampleId: string;
+  readonly taskId: string;
+  readonly label: string;
+  readonly labelerId: string;
+}
+
+export type TrainingExampleCommand = CaptureTrainingExample | CorrectTrainingExample | QueueTrainingExample | LabelTrainingExample;
+
+export type TrainingExampleStatus = 'captured' | 'corrected' | 'queued' | 'labeled';
+
+export type TrainingExampleState =
+  | { readonly status: 'none' }
+  | {
+      readonly status: TrainingExampleStatus;
+      readonly exampleId: string;
+      readonly corrected: boolean;
+      readonly correctionIds: readonly string[];
+      readonly taskIds: readonly string[];
+      /** The task whose label was accepted, once labeled. */
+      readonly labeledBy: string | null;
+    };
+
+const redact = (text: string): string => redactPii(text).text;
+
+function notFound(exampleId: string): NotFoundError {
+  return new NotFoundError(`training example ${exampleId} not found`, { example_id: exampleId });
+}
+
+/**
+ * One training example per source (reading or entry). Captured when OCR was unsure, corrected
+ * when a user gave the ground truth (status `corrected` unless a labeling task is already open or
+ * done), queued by active learning, labeled once.
+ */
+export const trainingExampleDecider: Decider<TrainingExampleState, TrainingExampleCommand, TrainingExampleEvent> = {
+  initialState: { status: 'none' },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'TrainingExampleCaptured':
+        if (state.status !== 'none') return state;
+        return { status: 'captured', exampleId: event.data.exampleId, corrected: false, correctionIds: [], taskIds: [], labeledBy: null };
+      case 'TrainingExampleCorrected': {
+        const base = state.status === 'none' ? { exampleId: event.data.exampleId, taskIds: [], labeledBy: null, correctionIds: [] } : state;
+        const status = state.status === 'queued' || state.status === 'labeled' ? state.status : 'corrected';
+        return { ...base, status, corrected: true, correctionIds: [...base.correctionIds, event.data.correctionId] };
+      }
+      case 'TrainingExampleQueued':
+        if (state.status === 'none') return state;
+        return { ...state, status: 'queued', taskIds: [...state.taskIds, event.data.taskId] };
+      case 'TrainingExampleLabeled':
+        if (state.status === 'none') return state;
+        return { ...state, status: 'labeled', labeledBy: event.data.taskId };
+      default:
+        return assertNever(event, 'training example event');
+    }
+  },
+
+  decide(command, state) {
+    switch (command.type) {
+      case 'CaptureTrainingExample': {
+        // One example per source: a later capture (a replay, or after a correction) adds nothing.
+        if (state.status !== 'none') return [];
+        const confidence = Math.min(1, Math.max(0, command.confidence));
+        return [
+          {
+            type: 'TrainingExampleCaptured',
+            data: {
+              exampleId: command.exampleId,
+              sourceSystem: command.sourceSystem,
+              sourceId: command.sourceId,
+              imageHash: command.imageHash,
+              rawText: redact(command.rawText),
+              confidence,
+              uncertaintyScore: 1 - confidence,
+              features: [...command.features],
+              phash: command.phash,
+            },
+          },
+        ];
+      }
+      case 'CorrectTrainingExample': {
+        if (state.status !== 'none' && state.correctionIds.includes(command.correctionId)) return [];
+        const fresh = state.status === 'none' ? { imageHash: command.imageHash, rawText: redact(command.rawText), features: [...command.features] } : {};
+        return [
+          {
+            type: 'TrainingExampleCorrected',
+            data: {
+              exampleId: command.exampleId,
+              sourceSystem: command.sourceSystem,
+              sourceId: command.sourceId,
+              correctionId: command.correctionId,
+              groundTruthText: redact(command.groundTruthText),
+              correctionType: command.correctionType,
+              uncertaintyScore: 1.0,
+              ...fresh,
+            },
+          },
+        ];
+      }
+      case 'QueueTrainingExample':
+        if (state.status === 'none') throw notFound(command.exampleId);
+        if (state.taskIds.includes(command.taskId)) return [];
+        if (state.status === 'labeled') throw new ConflictError(`training example ${command.exampleId} is already labeled`, { example_id: command.exampleId });
+        return [{ type: 'TrainingExampleQueued', data: { exampleId: command.exampleId, batchId: command.batchId, taskId: command.taskId, priority: command.priority } }];
+      case 'LabelTrainingExample':
+        if (state.status === 'none') throw notFound(command.exampleId);
+        if (state.labeledBy === command.taskId) return [];
+        if (state.status === 'labeled') throw new ConflictError(`training example ${command.exampleId} is already labeled`, { example_id: command.exampleId });
+        if (!state.taskIds.includes(command.taskId)) {
+          throw new ConflictError(`training example ${command.exampleId} was not queued for task ${command.taskId}`, { example_id: command.exampleId, task_id: command.taskId });
+        }
+        return [{ type: 'TrainingExampleLabeled', data: { exampleId: command.exampleId, taskId: command.taskId, label: command.label, labelerId: command.labelerId } }];
+      default:
+        return assertNever(command, 'training example command');
+    }
+  },
+};
