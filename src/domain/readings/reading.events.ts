@@ -5,7 +5,7 @@ import { SourceSystem } from '../training/training-example.events';
  * Events of one source's stream: a meter reading (`reading-<id>`) or a vehicle entry
  * (`entry-<id>`). The photo lives in the blob store; events carry its sha256 only.
  */
-interface OcrCapture {
+type OcrCapture = {
   /** Owner of the record, repeated from metadata so the decider can enforce tenancy purely. */
   tenantId: string;
   imageHash: string;
@@ -19,7 +19,7 @@ interface OcrCapture {
   features: number[];
   phash: string;
   recordedBy: string;
-}
+};
 
 export type MeterReadingRecorded = DomainEvent<
   'MeterReadingRecorded',
