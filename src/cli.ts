@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { CommandFactory } from 'nest-commander';
+import { AppModule } from './app.module';
+import { ProjectionsListCommand, ProjectionsRebuildCommand } from './cli/projections.command';
+import { EventsExportCommand, StreamsReadCommand, StreamsVerifyCommand } from './cli/streams.command';
+import { TokenCommand } from './cli/token.command';
+import { FEATURE_CLI_COMMANDS } from './cli/feature-commands';
+import { ConfigError, loadConfig } from './config';
+import { JsonLogger } from './infrastructure/observability/json-logger';
+
+const COMMANDS: Provider[] = [TokenCommand, ProjectionsListCommand, ProjectionsRebuildCommand, StreamsReadCommand, StreamsVerifyCommand, EventsExportCommand, ...FEATURE_CLI_COMMANDS];
+
+@Module({})
+class CliModule {
+  static forRoot(config: ReturnType<typeof loadConfig>): DynamicModule {
+    return { module: CliModule, imports: [AppModule.forRoot(config, { role: 'cli' })], providers: COMMANDS };
+  }
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig({ LOG_LEVEL: 'error', ...process.env });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  await CommandFactory.run(CliModule.forRoot(config), { logger: new JsonLogger(config.logLevel), cliName: 'npm run cli --' });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
