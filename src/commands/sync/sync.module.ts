@@ -1,5 +1,24 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { conflictFeaturesProjection } from '../../projections/conflict-features/conflict-features.projection';
+import { ConflictFeaturesService } from '../../projections/conflict-features/conflict-features.service';
+import { ProjectionRunner } from '../../projections/runner/projection-runner';
+import { SyncController } from './sync.controller';
 
-/** Feature module: sync history, point-in-time conflict features, training rows (issue 5). */
-@Module({})
-export class SyncModule {}
+/**
+ * Feature module: sync history, point-in-time conflict features, training rows (issue 5).
+ * Imports no model module: the models and predictions modules depend on this one, not back.
+ */
+@Module({
+  imports: [CqrsModule],
+  controllers: [SyncController],
+  providers: [ConflictFeaturesService],
+  exports: [ConflictFeaturesService],
+})
+export class SyncModule implements OnModuleInit {
+  constructor(private readonly runner: ProjectionRunner) {}
+
+  onModuleInit(): void {
+    this.runner.register(conflictFeaturesProjection);
+  }
+}

@@ -1,0 +1,109 @@
+import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CLOCK, Clock, MINUTE_MS } from '../../domain/shared/clock';
+import { ValidationError } from '../../domain/shared/errors';
+import { streamName } from '../../domain/shared/events';
+import { newId } from '../../domain/shared/ids';
+import { SyncCommand, SyncState, syncDecider } from '../../domain/sync/sync.decider';
+import { SyncEvent, syncStreamId } from '../../domain/sync/sync.events';
+import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
+import { Principal } from '../../infrastructure/auth/jwt';
+import { positionString } from '../../infrastructure/http/conventions';
+import { ConflictFeaturesService } from '../../projections/conflict-features/conflict-features.service';
+import { contextFromPrincipal } from '../shared/command-context';
+import { Decide } from '../shared/decide.command';
+import { FeaturesQuery, RecordSyncDto, ResolveConflictDto } from './sync.dto';
+
+/** How far ahead of the server clock a client's timestamp may be (device clock skew). */
+const MAX_CLOCK_SKEW_MS = 5 * MINUTE_MS;
+
+@ApiTags('sync')
+@ApiBearerAuth()
+@Controller('api/v2/sync')
+export class SyncController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly features: ConflictFeaturesService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Post('events')
+  @Roles('guard')
+  async record(@Body() body: RecordSyncDto, @CurrentPrincipal() principal: Principal) {
+    const now = this.clock.now();
+    const syncedAt = this.notInFuture(body.synced_at, 'synced_at', now) ?? now.toISOString();
+    const syncId = body.sync_id ?? newId();
+    const command: SyncCommand = {
+      type: 'RecordSync',
+      syncId,
+      tenantId: principal.tenant,
+      userId: principal.sub,
+      deviceId: body.device_id,
+      entityType: body.entity_type,
+      entityId: body.entity_id,
+      fields: body.fields,
+      syncedAt,
+      syncedAtGiven: body.synced_at !== undefined,
+    };
+    const result = await this.send(principal, syncId, command, `sync:${principal.tenant}:${syncId}`);
+    const state = result.state;
+    return {
+      sync_id: syncId,
+      synced_at: state.status === 'recorded' ? state.sync.syncedAt : syncedAt,
+      position: positionString(result.position),
+    };
+  }
+
+  @Post('conflicts')
+  @Roles('guard')
+  async resolve(@Body() body: ResolveConflictDto, @CurrentPrincipal() principal: Principal) {
+    const now = this.clock.now();
+    const resolvedAt = this.notInFuture(body.resolved_at, 'resolved_at', now) ?? now.toISOString();
+    const conflictId = body.conflict_id ?? newId();
+    const command: SyncCommand = {
+      type: 'ResolveConflict',
+      conflictId,
+      syncId: body.sync_id,
+      tenantId: principal.tenant,
+      resolutionType: body.resolution_type,
+      resolvedBy: principal.sub,
+      resolvedAt,
+      resolvedAtGiven: body.resolved_at !== undefined,
+    };
+    const result = await this.send(principal, body.sync_id, command, `conflict:${principal.tenant}:${body.sync_id}:${conflictId}`);
+    const conflict = result.state.status === 'recorded' ? result.state.conflicts.get(conflictId) : undefined;
+    return {
+      conflict_id: conflictId,
+      sync_id: body.sync_id,
+      resolution_type: body.resolution_type,
+      resolved_at: conflict?.resolvedAt ?? resolvedAt,
+      position: positionString(result.position),
+    };
+  }
+
+  /** Point-in-time features of the caller's tenant, as the predictor and the training rows see them. */
+  @Get('features')
+  @Roles('ml_engineer', 'ops', 'auditor')
+  async featuresAt(@Query() query: FeaturesQuery, @CurrentPrincipal() principal: Principal) {
+    const at = query.at ? Date.parse(query.at) : this.clock.now().getTime();
+    const fields = (query.fields ?? '').split(',').filter((f) => f.length > 0);
+    const userId = query.user_id ?? principal.sub;
+    const features = await this.features.featuresAt(principal.tenant, userId, query.entity_type, query.entity_id, fields, at, query.sync_id);
+    return { user_id: userId, entity_type: query.entity_type, entity_id: query.entity_id, fields, at: new Date(at).toISOString(), features };
+  }
+
+  private notInFuture(value: string | undefined, field: string, now: Date): string | undefined {
+    if (value === undefined) return undefined;
+    if (Date.parse(value) > now.getTime() + MAX_CLOCK_SKEW_MS) {
+      throw new ValidationError(`${field} is in the future`, { fields: { [field]: ['must not be later than now (5 minutes of clock skew allowed)'] } });
+    }
+    return value;
+  }
+
+  private send(principal: Principal, syncId: string, command: SyncCommand, commandId: string) {
+    return this.commandBus.execute(
+      new Decide<SyncState, SyncCommand, SyncEvent>(streamName('sync', syncStreamId(principal.tenant, syncId)), syncDecider, command, contextFromPrincipal(principal, commandId)),
+    );
+  }
+}

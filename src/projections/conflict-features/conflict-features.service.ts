@@ -1,0 +1,93 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DAY_MS } from '../../domain/shared/clock';
+import { entityKey } from '../../domain/sync/sync.events';
+import { ConflictFeatures, toFeatureVector } from '../../ml/conflict-features';
+import { ConflictTrainingRow } from '../../ml/train-conflict-model';
+import { Page, READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
+import { ProjectionRunner } from '../runner/projection-runner';
+import { ENTITY_HISTORY, SYNCS, USER_HISTORY } from './conflict-features.projection';
+import { EntityHistoryDoc, SyncDoc, UserHistoryDoc, bucketIdsAt, featuresFromHistory, userKey } from './conflict-history';
+
+/** A sync's label settles 24 h after it: conflicts are resolved within that time. */
+export const LABEL_SETTLE_MS = DAY_MS;
+const PAGE = 5000;
+
+/** Point-in-time conflict features and training rows, answered from the conflict-features read model. */
+@Injectable()
+export class ConflictFeaturesService {
+  constructor(
+    private readonly runner: ProjectionRunner,
+    @Inject(READ_STORE) private readonly store: ReadStore,
+  ) {}
+
+  /**
+   * The five features for `userId` editing `fields` of an entity at `atMs`, from history known at
+   * that moment (events stamped later are ignored). `syncId` names a sync that may already be
+   * recorded, so it does not count as its own history.
+   */
+  async featuresAt(
+    tenant: string,
+    userId: string,
+    entityType: string,
+    entityId: string,
+    fields: readonly string[],
+    atMs: number,
+    syncId?: string,
+  ): Promise<ConflictFeatures> {
+    const entity = entityKey(tenant, entityType, entityId);
+    const user = userKey(tenant, userId);
+    const [entityCollection, userCollection] = await Promise.all([this.runner.catalog.collection(ENTITY_HISTORY), this.runner.catalog.collection(USER_HISTORY)]);
+    const entityIds = bucketIdsAt(entity, atMs);
+    const userIds = bucketIdsAt(user, atMs);
+    const [entityDocs, userDocs] = await Promise.all([
+      this.store.getMany<EntityHistoryDoc>(entityCollection, entityIds),
+      this.store.getMany<UserHistoryDoc>(userCollection, userIds),
+    ]);
+    return featuresFromHistory(
+      { syncId, userId, entityKey: entity, at: atMs, fields },
+      userIds.map((id) => userDocs.get(id)),
+      entityIds.map((id) => entityDocs.get(id)),
+    );
+  }
+
+  /**
+   * One row per sync of every tenant stamped in [now - daysBack, now - 24 h], oldest first, with
+   * features as of the sync's own time and label 1 when a conflict of it is known by `nowMs`.
+   * Rows carry no tenant or user: models are platform-wide.
+   */
+  async trainingRows(daysBack: number, nowMs: number): Promise<ConflictTrainingRow[]> {
+    const [syncCollection, entityCollection, userCollection] = await Promise.all([
+      this.runner.catalog.collection(SYNCS),
+      this.runner.catalog.collection(ENTITY_HISTORY),
+      this.runner.catalog.collection(USER_HISTORY),
+    ]);
+    const from = nowMs - daysBack * DAY_MS;
+    const to = nowMs - LABEL_SETTLE_MS;
+    if (to < from) return [];
+    const syncs: SyncDoc[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page<SyncDoc> = await this.store.find<SyncDoc>(syncCollection, { filter: { at: { $gte: from, $lte: to } }, sort: [['at', 1]], limit: PAGE, cursor });
+      syncs.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    syncs.sort((a, b) => a.at - b.at || (a.sync_id < b.sync_id ? -1 : a.sync_id > b.sync_id ? 1 : 0));
+
+    const entityDocs = await this.loadBuckets<EntityHistoryDoc>(entityCollection, syncs.flatMap((s) => bucketIdsAt(s.entity_key, s.at)));
+    const userDocs = await this.loadBuckets<UserHistoryDoc>(userCollection, syncs.flatMap((s) => bucketIdsAt(userKey(s.tenant, s.user_id), s.at)));
+    return syncs.map((s): ConflictTrainingRow => {
+      const entityIds = bucketIdsAt(s.entity_key, s.at);
+      const userIds = bucketIdsAt(userKey(s.tenant, s.user_id), s.at);
+      const features = featuresFromHistory(
+        { syncId: s.sync_id, userId: s.user_id, entityKey: s.entity_key, at: s.at, fields: s.fields },
+        userIds.map((id) => userDocs.get(id)),
+        entityIds.map((id) => entityDocs.get(id)),
+      );
+      return { syncId: s.sync_id, syncedAt: s.synced_at, features: toFeatureVector(features), label: s.conflict_ats.some((c) => c <= nowMs) ? 1 : 0 };
+    });
+  }
+
+  private async loadBuckets<T extends Record<string, unknown>>(collection: string, ids: readonly string[]): Promise<Map<string, T>> {
+    return this.store.getMany<T>(collection, [...new Set(ids)]);
+  }
+}

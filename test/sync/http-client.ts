@@ -1,0 +1,21 @@
+/** A tiny JSON client for the e2e suites of sync and predictions. */
+export interface JsonResponse<T = Record<string, unknown>> {
+  readonly status: number;
+  readonly body: T;
+}
+
+export function client(baseUrl: () => string, token: string) {
+  async function call<T>(method: string, path: string, body?: unknown): Promise<JsonResponse<T>> {
+    const res = await fetch(`${baseUrl()}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+  }
+  return {
+    get: <T = Record<string, unknown>>(path: string) => call<T>('GET', path),
+    post: <T = Record<string, unknown>>(path: string, body?: unknown) => call<T>('POST', path, body ?? {}),
+  };
+}
