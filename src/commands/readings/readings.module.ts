@@ -1,5 +1,43 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { MulterModule } from '@nestjs/platform-express';
+import { APP_CONFIG, AppConfig } from '../../config';
+import { ReadingsController } from '../../projections/readings/readings.controller';
+import { readingsProjection } from '../../projections/readings/readings.projection';
+import { TrainingExamplesController } from '../../projections/training-examples/training-examples.controller';
+import { trainingExamplesProjection } from '../../projections/training-examples/training-examples.projection';
+import { TrainingExamplesQuery } from '../../projections/training-examples/training-examples.query';
+import { ProjectionRunner } from '../../projections/runner/projection-runner';
+import { CaptureSaga } from '../../sagas/capture/capture.saga';
+import { SagaRunner } from '../../sagas/saga-runner';
+import { CaptureController } from './capture.controller';
+import { CorrectionsController } from './corrections.controller';
+import { PhotoIntake } from './photo-intake.service';
 
-/** Feature module: meter readings, vehicle entries, corrections, training examples (issue 3). */
-@Module({})
-export class ReadingsModule {}
+/**
+ * Feature module: meter readings, vehicle entries, corrections, training examples (issue 3).
+ * Exports TrainingExamplesQuery for the labeling and active-learning feature.
+ */
+@Module({
+  imports: [
+    CqrsModule,
+    // Uploads stay in memory (photos are small and go to the blob store by hash), bounded by MAX_UPLOAD_MB.
+    MulterModule.registerAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => ({ limits: { fileSize: config.maxUploadMb * 1024 * 1024, files: 1 } }) }),
+  ],
+  controllers: [CaptureController, CorrectionsController, ReadingsController, TrainingExamplesController],
+  providers: [PhotoIntake, CaptureSaga, TrainingExamplesQuery],
+  exports: [TrainingExamplesQuery],
+})
+export class ReadingsModule implements OnModuleInit {
+  constructor(
+    private readonly runner: ProjectionRunner,
+    private readonly sagas: SagaRunner,
+    private readonly capture: CaptureSaga,
+  ) {}
+
+  onModuleInit(): void {
+    this.runner.register(readingsProjection);
+    this.runner.register(trainingExamplesProjection);
+    this.sagas.register(this.capture);
+  }
+}

@@ -61,11 +61,13 @@ export type ReadingState =
       readonly features: readonly number[];
       readonly phash: string;
       readonly correctionIds: readonly string[];
+      /** The recorded fact itself: a retried record command answers from it. */
+      readonly record: MeterReadingRecorded | VehicleEntryRecorded;
     };
 
 function recorded(event: MeterReadingRecorded | VehicleEntryRecorded): ReadingState {
   const d = event.data;
-  const base = { status: 'recorded' as const, tenantId: d.tenantId, imageHash: d.imageHash, rawText: d.rawText, confidence: d.confidence, features: d.features, phash: d.phash, correctionIds: [] };
+  const base = { status: 'recorded' as const, record: event, tenantId: d.tenantId, imageHash: d.imageHash, rawText: d.rawText, confidence: d.confidence, features: d.features, phash: d.phash, correctionIds: [] };
   return event.type === 'MeterReadingRecorded'
     ? { ...base, sourceType: 'meter_reading', id: event.data.readingId, text: event.data.text }
     : { ...base, sourceType: 'vehicle_entry', id: event.data.entryId, text: event.data.plate };
@@ -123,7 +125,7 @@ export const readingDecider: Decider<ReadingState, ReadingCommand, ReadingEvent>
     switch (event.type) {
       case 'MeterReadingRecorded':
       case 'VehicleEntryRecorded':
-        return recorded(event);
+        return recorded({ type: event.type, data: event.data } as MeterReadingRecorded | VehicleEntryRecorded);
       case 'CorrectionSubmitted':
         if (state.status === 'none') return state;
         return { ...state, text: event.data.correctedText, correctionIds: [...state.correctionIds, event.data.correctionId] };

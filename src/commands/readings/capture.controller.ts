@@ -1,0 +1,111 @@
+import { Body, Controller, Headers, HttpCode, Inject, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { APP_CONFIG, AppConfig } from '../../config';
+import { RecordMeterReading, RecordVehicleEntry, ReadingCommand, ReadingState, readingDecider } from '../../domain/readings/reading.decider';
+import { ReadingEvent, sourceStream } from '../../domain/readings/reading.events';
+import { deterministicUuid, newId } from '../../domain/shared/ids';
+import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
+import { Principal } from '../../infrastructure/auth/jwt';
+import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
+import { positionString } from '../../infrastructure/http/conventions';
+import { contextFromPrincipal } from '../shared/command-context';
+import { Decide } from '../shared/decide.command';
+import { RecordMeterReadingDto, RecordVehicleEntryDto, photoBody } from './capture.dto';
+import { idempotencyKey } from './idempotency';
+import { PhotoIntake, PhotoReading, UploadedPhoto } from './photo-intake.service';
+import { positionOfCommand } from './recorded-position';
+
+/** Guards upload photos; OCR runs before anything is appended, the capture saga does the rest. */
+@ApiTags('capture')
+@ApiBearerAuth()
+@Controller('api/v2')
+@Roles('guard')
+export class CaptureController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly photos: PhotoIntake,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+  ) {}
+
+  @Post('meter-readings')
+  @HttpCode(201)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody(photoBody('asset_id'))
+  @UseInterceptors(FileInterceptor('photo'))
+  async recordMeterReading(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: RecordMeterReadingDto,
+    @UploadedFile() photo: UploadedPhoto | undefined,
+    @Headers('idempotency-key') key?: string,
+  ) {
+    const readingId = this.sourceId(principal, 'meter-reading', idempotencyKey(key));
+    const read = await this.photos.read(photo, 'meter');
+    const command: RecordMeterReading = {
+      type: 'RecordMeterReading',
+      readingId,
+      assetId: body.asset_id,
+      text: read.ocr.text,
+      value: read.ocr.value,
+      unit: read.ocr.unit,
+      ...this.facts(principal, read),
+    };
+    const { record, position } = await this.record(sourceStream('meter_reading', readingId), command, principal, readingId);
+    if (record.type !== 'MeterReadingRecorded') throw new Error(`stream of reading ${readingId} holds a ${record.type}`);
+    const d = record.data;
+    return { reading_id: readingId, asset_id: d.assetId, value: d.value, unit: d.unit, raw_text: d.rawText, confidence: d.confidence, captured_for_training: d.capturedForTraining, position };
+  }
+
+  @Post('vehicle-entries')
+  @HttpCode(201)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody(photoBody('gate_id'))
+  @UseInterceptors(FileInterceptor('photo'))
+  async recordVehicleEntry(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: RecordVehicleEntryDto,
+    @UploadedFile() photo: UploadedPhoto | undefined,
+    @Headers('idempotency-key') key?: string,
+  ) {
+    const entryId = this.sourceId(principal, 'vehicle-entry', idempotencyKey(key));
+    const read = await this.photos.read(photo, 'plate');
+    const command: RecordVehicleEntry = { type: 'RecordVehicleEntry', entryId, gateId: body.gate_id, plate: read.ocr.text, ...this.facts(principal, read) };
+    const { record, position } = await this.record(sourceStream('vehicle_entry', entryId), command, principal, entryId);
+    if (record.type !== 'VehicleEntryRecorded') throw new Error(`stream of entry ${entryId} holds a ${record.type}`);
+    const d = record.data;
+    return { entry_id: entryId, gate_id: d.gateId, plate: d.plate, raw_text: d.rawText, confidence: d.confidence, captured_for_training: d.capturedForTraining, position };
+  }
+
+  /** Server-side uuid; with an Idempotency-Key, derived from it so a retry lands on the same stream. */
+  private sourceId(principal: Principal, kind: string, key: string | null): string {
+    return key ? deterministicUuid(`${kind}:${principal.tenant}:${principal.sub}:${key}`) : newId();
+  }
+
+  private facts(principal: Principal, read: PhotoReading) {
+    return {
+      tenantId: principal.tenant,
+      actorId: principal.sub,
+      imageHash: read.imageHash,
+      rawText: read.ocr.rawText,
+      confidence: read.ocr.confidence,
+      engine: read.ocr.engine,
+      features: read.features,
+      phash: read.phash,
+      capturedForTraining: read.ocr.confidence < this.config.captureConfidenceThreshold,
+    };
+  }
+
+  /**
+   * Appends the record (or finds it, for a retried Idempotency-Key) and answers from the recorded
+   * event, so a retry returns the first answer even if its photo differs.
+   */
+  private async record(stream: string, command: ReadingCommand, principal: Principal, id: string) {
+    const commandId = deterministicUuid(`record:${id}`);
+    const result = await this.commandBus.execute(new Decide<ReadingState, ReadingCommand, ReadingEvent>(stream, readingDecider, command, contextFromPrincipal(principal, commandId)));
+    if (result.state.status !== 'recorded') throw new Error(`record command left ${stream} empty`);
+    const position = result.events.length > 0 ? result.position : await positionOfCommand(this.events, stream, commandId, result.position);
+    return { record: result.state.record, position: positionString(position) };
+  }
+}

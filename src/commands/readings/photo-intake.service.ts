@@ -1,0 +1,49 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ValidationError } from '../../domain/shared/errors';
+import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
+import { computeImageFeatures, textFeatures } from '../../infrastructure/ocr/image-features';
+import { OCR_ENGINE, OcrEngine, OcrMode, OcrResult } from '../../infrastructure/ocr/ocr-engine.port';
+
+export interface UploadedPhoto {
+  readonly buffer: Buffer;
+  readonly mimetype?: string;
+}
+
+export interface PhotoReading {
+  readonly ocr: OcrResult;
+  readonly imageHash: string;
+  readonly phash: string;
+  /** 68 image features then 3 text features, all in 0..1 (see `captureFeatures`). */
+  readonly features: number[];
+}
+
+/** Text length saturates here: longer readings are not more different from each other. */
+const TEXT_LENGTH_SCALE = 16;
+
+export function captureFeatures(imageVector: readonly number[], text: string): number[] {
+  const t = textFeatures(text);
+  return [...imageVector, Math.min(1, t.length / TEXT_LENGTH_SCALE), t.digitShare, t.letterShare];
+}
+
+/**
+ * Everything that happens to a photo before an event is appended: decode (a non-image is 422 and
+ * nothing is appended), recognise, compute diversity features, store the bytes by hash.
+ */
+@Injectable()
+export class PhotoIntake {
+  constructor(
+    @Inject(OCR_ENGINE) private readonly ocr: OcrEngine,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+  ) {}
+
+  async read(photo: UploadedPhoto | undefined, mode: OcrMode): Promise<PhotoReading> {
+    if (!photo || !Buffer.isBuffer(photo.buffer) || photo.buffer.length === 0) {
+      throw new ValidationError('photo: a PNG or JPEG file is required (multipart field "photo")', { fields: { photo: ['is required'] } });
+    }
+    // Features first: it rejects anything that is not a decodable PNG/JPEG before OCR work starts.
+    const image = await computeImageFeatures(photo.buffer);
+    const ocr = await this.ocr.recognize(photo.buffer, mode);
+    const stored = await this.blobs.put(photo.buffer, photo.buffer[0] === 0x89 ? 'image/png' : 'image/jpeg');
+    return { ocr, imageHash: stored.hash, phash: image.phash, features: captureFeatures(image.vector, ocr.text) };
+  }
+}

@@ -1,0 +1,67 @@
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { sourceStream } from '../../domain/readings/reading.events';
+import { NotFoundError } from '../../domain/shared/errors';
+import { isValidId } from '../../domain/shared/ids';
+import { SourceSystem } from '../../domain/training/training-example.events';
+import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
+import { Principal } from '../../infrastructure/auth/jwt';
+import { READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
+import { ProjectionRunner } from '../runner/projection-runner';
+import { READINGS_COLLECTION, ReadingDoc } from './readings.projection';
+
+function corrections(doc: ReadingDoc) {
+  return doc.corrections.map((c) => ({
+    correction_id: c.correction_id,
+    corrected_text: c.corrected_text,
+    correction_type: c.correction_type,
+    previous_text: c.previous_text,
+    corrected_by: c.corrected_by,
+    submitted_at: c.submitted_at,
+  }));
+}
+
+function common(doc: ReadingDoc) {
+  return {
+    raw_text: doc.raw_text,
+    confidence: doc.confidence,
+    captured_for_training: doc.captured_for_training,
+    image_hash: doc.image_hash,
+    engine: doc.engine,
+    recorded_by: doc.recorded_by,
+    recorded_at: doc.recorded_at,
+    updated_at: doc.updated_at,
+    corrected_text: doc.corrections.length > 0 ? doc.corrections[doc.corrections.length - 1].corrected_text : null,
+    corrections: corrections(doc),
+  };
+}
+
+/** A reading or entry with its corrections; another tenant's is 404 (existence is not leaked). */
+@ApiTags('capture')
+@ApiBearerAuth()
+@Controller('api/v2')
+@Roles('guard', 'labeler', 'ml_engineer')
+export class ReadingsController {
+  constructor(
+    private readonly runner: ProjectionRunner,
+    @Inject(READ_STORE) private readonly store: ReadStore,
+  ) {}
+
+  @Get('meter-readings/:id')
+  async meterReading(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    const doc = await this.find(principal, 'meter_reading', id);
+    return { reading_id: doc.id, asset_id: doc.asset_id, value: doc.value, unit: doc.unit, text: doc.text, ...common(doc) };
+  }
+
+  @Get('vehicle-entries/:id')
+  async vehicleEntry(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    const doc = await this.find(principal, 'vehicle_entry', id);
+    return { entry_id: doc.id, gate_id: doc.gate_id, plate: doc.text, ...common(doc) };
+  }
+
+  private async find(principal: Principal, sourceType: SourceSystem, id: string): Promise<ReadingDoc> {
+    const doc = isValidId(id) ? await this.store.get<ReadingDoc>(await this.runner.catalog.collection(READINGS_COLLECTION), sourceStream(sourceType, id)) : null;
+    if (!doc || doc.tenant_id !== principal.tenant || doc.source_type !== sourceType) throw new NotFoundError(`${sourceType} ${id} not found`);
+    return doc;
+  }
+}

@@ -1,0 +1,81 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { NotFoundError } from '../../domain/shared/errors';
+import { isValidId } from '../../domain/shared/ids';
+import { TrainingExampleStatus } from '../../domain/training/training-example.decider';
+import { SourceSystem } from '../../domain/training/training-example.events';
+import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
+import { Principal } from '../../infrastructure/auth/jwt';
+import { ListQuery, listAnswer } from '../../infrastructure/http/conventions';
+import { TrainingExampleDoc } from './training-examples.projection';
+import { TrainingExamplesQuery } from './training-examples.query';
+
+const SOURCES: readonly SourceSystem[] = ['meter_reading', 'vehicle_entry'];
+const STATUSES: readonly TrainingExampleStatus[] = ['captured', 'corrected', 'queued', 'labeled'];
+
+class ExamplesQuery extends ListQuery {
+  @ApiPropertyOptional({ enum: SOURCES })
+  @IsOptional()
+  @IsIn(SOURCES, { message: `source_system must be one of ${SOURCES.join(', ')}` })
+  source_system?: SourceSystem;
+
+  @ApiPropertyOptional({ enum: STATUSES })
+  @IsOptional()
+  @IsIn(STATUSES, { message: `status must be one of ${STATUSES.join(', ')}` })
+  status?: TrainingExampleStatus;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'only examples with (true) or without (false) a user correction' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'corrected must be true or false' })
+  corrected?: 'true' | 'false';
+
+  @ApiPropertyOptional({ description: 'the reading_id or entry_id the example came from' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, { message: 'source_id must be a reading_id or entry_id' })
+  source_id?: string;
+}
+
+export function exampleAnswer(doc: TrainingExampleDoc) {
+  return {
+    example_id: doc.example_id,
+    source_system: doc.source_system,
+    source_id: doc.source_id,
+    status: doc.status,
+    uncertainty_score: doc.uncertainty_score,
+    confidence: doc.confidence,
+    raw_text: doc.raw_text,
+    ground_truth_text: doc.ground_truth_text,
+    corrected: doc.corrected,
+    correction_type: doc.correction_type,
+    label: doc.label,
+    image_hash: doc.image_hash,
+    created_at: doc.created_at,
+    updated_at: doc.updated_at,
+  };
+}
+
+@ApiTags('training')
+@ApiBearerAuth()
+@Controller('api/v2/ml-training/examples')
+@Roles('labeler', 'ml_engineer')
+export class TrainingExamplesController {
+  constructor(private readonly examples: TrainingExamplesQuery) {}
+
+  @Get()
+  async list(@CurrentPrincipal() principal: Principal, @Query() query: ExamplesQuery) {
+    const page = await this.examples.list(
+      principal.tenant,
+      { sourceSystem: query.source_system, status: query.status, corrected: query.corrected === undefined ? undefined : query.corrected === 'true', sourceId: query.source_id },
+      { limit: query.limit, cursor: query.cursor },
+    );
+    return listAnswer(page, exampleAnswer);
+  }
+
+  @Get(':id')
+  async one(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    const doc = isValidId(id) ? await this.examples.get(principal.tenant, id) : null;
+    if (!doc) throw new NotFoundError(`training example ${id} not found`);
+    return { ...exampleAnswer(doc), features: doc.features, phash: doc.phash, correction_ids: doc.correction_ids, task_id: doc.task_id, batch_id: doc.batch_id, labeler_id: doc.labeler_id };
+  }
+}

@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ValidationError } from '../../domain/shared/errors';
+import { TrainingExampleStatus } from '../../domain/training/training-example.decider';
+import { SourceSystem } from '../../domain/training/training-example.events';
+import { FieldCondition, Filter, Page, READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
+import { ProjectionRunner } from '../runner/projection-runner';
+import { TRAINING_EXAMPLES_COLLECTION, TrainingExampleDoc } from './training-examples.projection';
+
+export interface ExampleFilter {
+  readonly sourceSystem?: SourceSystem;
+  readonly status?: TrainingExampleStatus | readonly TrainingExampleStatus[];
+  readonly corrected?: boolean;
+  readonly sourceId?: string;
+}
+
+/** Examples no labeling task has picked yet: the active-learning pool. */
+export const UNLABELED_STATUSES: readonly TrainingExampleStatus[] = ['captured', 'corrected'];
+
+/**
+ * Tenant-scoped reads of the training-examples read model, for the examples endpoint and for
+ * other features (issue 4 selects its active-learning pool and finds photos through it).
+ */
+@Injectable()
+export class TrainingExamplesQuery {
+  constructor(
+    private readonly runner: ProjectionRunner,
+    @Inject(READ_STORE) private readonly store: ReadStore,
+  ) {}
+
+  /** Newest first, keyset-paginated. */
+  async list(tenantId: string, filter: ExampleFilter = {}, page: { limit?: number; cursor?: string | null } = {}): Promise<Page<TrainingExampleDoc>> {
+    const collection = await this.runner.catalog.collection(TRAINING_EXAMPLES_COLLECTION);
+    try {
+      return await this.store.find<TrainingExampleDoc>(collection, { filter: toFilter(tenantId, filter), sort: [['created_at', -1]], limit: page.limit ?? 50, cursor: page.cursor ?? null });
+    } catch (error) {
+      if (page.cursor && error instanceof Error && /cursor/i.test(error.message)) {
+        throw new ValidationError('cursor must be a cursor returned by a previous page', { fields: { cursor: ['is not a cursor of this list'] } });
+      }
+      throw error;
+    }
+  }
+
+  /** null for an unknown example and for another tenant's (existence is not leaked). */
+  async get(tenantId: string, exampleId: string): Promise<TrainingExampleDoc | null> {
+    const collection = await this.runner.catalog.collection(TRAINING_EXAMPLES_COLLECTION);
+    const doc = await this.store.get<TrainingExampleDoc>(collection, exampleId);
+    return doc && doc.tenant_id === tenantId ? doc : null;
+  }
+
+  async imageHash(tenantId: string, exampleId: string): Promise<string | null> {
+    return (await this.get(tenantId, exampleId))?.image_hash ?? null;
+  }
+
+  /** Every example of the tenant in the given statuses (default: not yet queued or labeled), oldest first. */
+  async unlabeledPool(tenantId: string, options: { sourceSystem?: SourceSystem; statuses?: readonly TrainingExampleStatus[] } = {}): Promise<TrainingExampleDoc[]> {
+    const collection = await this.runner.catalog.collection(TRAINING_EXAMPLES_COLLECTION);
+    const filter = toFilter(tenantId, { sourceSystem: options.sourceSystem, status: options.statuses ?? UNLABELED_STATUSES });
+    const out: TrainingExampleDoc[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page<TrainingExampleDoc> = await this.store.find<TrainingExampleDoc>(collection, { filter, sort: [['created_at', 1]], limit: 5000, cursor });
+      out.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
+  async countByStatus(tenantId: string): Promise<Record<TrainingExampleStatus, number>> {
+    const collection = await this.runner.catalog.collection(TRAINING_EXAMPLES_COLLECTION);
+    const statuses: TrainingExampleStatus[] = ['captured', 'corrected', 'queued', 'labeled'];
+    const counts = await Promise.all(statuses.map((status) => this.store.count(collection, { tenant_id: tenantId, status })));
+    return Object.fromEntries(statuses.map((s, i) => [s, counts[i]])) as Record<TrainingExampleStatus, number>;
+  }
+}
+
+function toFilter(tenantId: string, filter: ExampleFilter): Filter {
+  const out: Record<string, FieldCondition> = { tenant_id: tenantId };
+  if (filter.sourceSystem) out.source_system = filter.sourceSystem;
+  if (typeof filter.status === 'string') out.status = filter.status;
+  else if (filter.status) out.status = { $in: [...filter.status] };
+  if (filter.corrected !== undefined) out.corrected = filter.corrected;
+  if (filter.sourceId) out.source_id = filter.sourceId;
+  return out;
+}

@@ -1,0 +1,105 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { contextFromEvent } from '../../commands/shared/command-context';
+import { Decide } from '../../commands/shared/decide.command';
+import { CorrectionSubmitted, MeterReadingRecorded, VehicleEntryRecorded } from '../../domain/readings/reading.events';
+import { RecordedEvent, isEventOf, streamName } from '../../domain/shared/events';
+import { deterministicUuid } from '../../domain/shared/ids';
+import { TrainingExampleCommand, TrainingExampleState, trainingExampleDecider } from '../../domain/training/training-example.decider';
+import { TrainingExampleEvent, exampleIdFor } from '../../domain/training/training-example.events';
+import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
+import { Saga } from '../saga-runner';
+
+export const CAPTURE_SAGA = 'capture';
+const ACTOR = `saga:${CAPTURE_SAGA}`;
+
+export interface PlannedCommand {
+  readonly stream: string;
+  readonly command: TrainingExampleCommand;
+  /** Derived from the causing event's id: a replay sends the same command and appends nothing. */
+  readonly commandId: string;
+}
+
+/**
+ * The pure part: which training-example command a reading event causes. An uncertain reading is
+ * captured; a correction becomes ground truth (creating the example if the reading was confident).
+ */
+export function captureCommands(event: RecordedEvent): PlannedCommand[] {
+  const commandId = deterministicUuid(`${ACTOR}:${event.eventId}`);
+  if (isEventOf<MeterReadingRecorded>(event, 'MeterReadingRecorded') || isEventOf<VehicleEntryRecorded>(event, 'VehicleEntryRecorded')) {
+    if (!event.data.capturedForTraining) return [];
+    const [sourceSystem, sourceId] =
+      event.type === 'MeterReadingRecorded' ? (['meter_reading', (event.data as MeterReadingRecorded['data']).readingId] as const) : (['vehicle_entry', (event.data as VehicleEntryRecorded['data']).entryId] as const);
+    const exampleId = exampleIdFor(sourceSystem, sourceId);
+    const d = event.data;
+    return [
+      {
+        stream: streamName('example', exampleId),
+        commandId,
+        command: { type: 'CaptureTrainingExample', exampleId, sourceSystem, sourceId, imageHash: d.imageHash, rawText: d.rawText, confidence: d.confidence, features: d.features, phash: d.phash },
+      },
+    ];
+  }
+  if (isEventOf<CorrectionSubmitted>(event, 'CorrectionSubmitted')) {
+    const d = event.data;
+    const exampleId = exampleIdFor(d.sourceType, d.sourceId);
+    return [
+      {
+        stream: streamName('example', exampleId),
+        commandId,
+        command: {
+          type: 'CorrectTrainingExample',
+          exampleId,
+          sourceSystem: d.sourceType,
+          sourceId: d.sourceId,
+          correctionId: d.correctionId,
+          groundTruthText: d.correctedText,
+          correctionType: d.correctionType,
+          imageHash: d.imageHash,
+          rawText: d.rawText,
+          features: d.features,
+        },
+      },
+    ];
+  }
+  return [];
+}
+
+/**
+ * Turns readings and corrections into training examples on its own durable subscription. The
+ * reading's request never waits for it, so a failing capture cannot fail a reading; the saga
+ * runner retries the event from its checkpoint until it succeeds.
+ */
+@Injectable()
+export class CaptureSaga implements Saga {
+  readonly name = CAPTURE_SAGA;
+  readonly eventTypes = ['MeterReadingRecorded', 'VehicleEntryRecorded', 'CorrectionSubmitted'] as const;
+
+  constructor(
+    private readonly commandBus: CommandBus,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+  ) {}
+
+  async handle(event: RecordedEvent): Promise<void> {
+    await this.apply(event);
+  }
+
+  /** Sends the event's commands; answers the log position of what they recorded (0 if nothing). */
+  async apply(event: RecordedEvent): Promise<number> {
+    let position = 0;
+    for (const planned of captureCommands(event)) {
+      const result = await this.commandBus.execute(
+        new Decide<TrainingExampleState, TrainingExampleCommand, TrainingExampleEvent>(planned.stream, trainingExampleDecider, planned.command, contextFromEvent(event, ACTOR, planned.commandId)),
+      );
+      position = Math.max(position, result.events.length > 0 ? result.position : await this.recordedPosition(planned));
+    }
+    return position;
+  }
+
+  /** For a replayed command: where its events went the first time, if it was this command. */
+  private async recordedPosition(planned: PlannedCommand): Promise<number> {
+    const eventId = deterministicUuid(`${planned.commandId}:0`);
+    const found = (await this.events.readStream(planned.stream)).find((e) => e.eventId === eventId);
+    return found?.position ?? 0;
+  }
+}
