@@ -28,7 +28,6 @@ export interface ProjectionStatus {
 /** One generation of one projection, consuming $all from its own checkpoint. */
 class Track {
   checkpoint = 0;
-  caughtUp = false;
   failed: string | null = null;
   readonly abort = new AbortController();
   readonly physical: Map<string, string>;
@@ -160,10 +159,16 @@ export class ProjectionRunner {
 
   private async consume(track: Track): Promise<void> {
     const batchSize = this.options.batchSize ?? 1000;
+    // Catch up with plain batch reads (no per-event scheduling), then follow the live subscription.
+    for (;;) {
+      if (track.abort.signal.aborted) return;
+      const batch = await this.events.readAll({ after: track.checkpoint, limit: batchSize });
+      if (batch.length > 0) await this.applyBatch(track, batch);
+      if (batch.length < batchSize) break;
+    }
     const source = this.events.subscribeAll({ after: track.checkpoint, signal: track.abort.signal, batchSize });
     for await (const batch of batches(source, batchSize, track.abort.signal)) {
       await this.applyBatch(track, batch);
-      if (batch[batch.length - 1].position >= this.head) track.caughtUp = true;
     }
   }
 
@@ -172,7 +177,8 @@ export class ProjectionRunner {
     let applied = 0;
     for (const event of batch) {
       if (event.position <= track.checkpoint || !track.types.has(event.type)) continue;
-      await track.projection.apply(event, uow.viewFor(event));
+      const pending = track.projection.apply(event, uow.viewFor(event));
+      if (pending) await pending;
       applied += 1;
     }
     const last = batch[batch.length - 1].position;
@@ -186,7 +192,6 @@ export class ProjectionRunner {
     while (track.checkpoint < position && !track.failed && !signal?.aborted && !track.abort.signal.aborted) {
       if (track.loop && (await Promise.race([track.loop.then(() => true), sleep(20, false)]))) break;
     }
-    track.caughtUp = track.checkpoint >= position;
   }
 
   /** Renews the lease, tracks the head, notices rebuild requests and switches finished rebuilds. */

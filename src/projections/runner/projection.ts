@@ -4,6 +4,8 @@ import { Doc } from '../../infrastructure/read-store/read-store.port';
 /** What a projection sees while applying one event: documents of its own collections. */
 export interface ProjectionView {
   get<T extends Doc>(collection: string, id: string): Promise<T | null>;
+  /** The document if this batch already loaded it (`undefined` when not loaded): lets hot paths stay synchronous. */
+  peek?<T extends Doc>(collection: string, id: string): T | null | undefined;
   put(collection: string, id: string, doc: Doc): void;
   remove(collection: string, id: string): void;
 }
@@ -40,12 +42,17 @@ export function documentProjection<D extends Doc>(spec: {
     collections: [spec.collection],
     indexes: spec.indexes ? { [spec.collection]: spec.indexes } : undefined,
     eventTypes: spec.eventTypes,
-    async apply(event, view) {
+    apply(event, view) {
       const id = spec.key(event);
       if (id === null) return;
-      const next = spec.evolve(await view.get<D>(spec.collection, id), event);
-      if (next === null) view.remove(spec.collection, id);
-      else view.put(spec.collection, id, next);
+      const write = (doc: D | null) => {
+        const next = spec.evolve(doc, event);
+        if (next === null) view.remove(spec.collection, id);
+        else view.put(spec.collection, id, next);
+      };
+      const cached = view.peek?.<D>(spec.collection, id);
+      if (cached !== undefined) return write(cached);
+      return view.get<D>(spec.collection, id).then(write);
     },
   };
 }

@@ -2,54 +2,95 @@ import { RecordedEvent } from '../../domain/shared/events';
 import { Doc, LAST_POSITION_FIELD, ReadStore, WriteOp } from '../../infrastructure/read-store/read-store.port';
 import { ProjectionView } from './projection';
 
+interface Entry {
+  doc: Doc | null;
+  /** Last log position applied to the document (stored as LAST_POSITION_FIELD). */
+  position: number;
+  dirty: boolean;
+}
+
 /**
  * Collects one batch's document changes in memory. A document remembers the last position applied
  * to it; an event at or below it has already been applied (a replay after a crash) and is skipped.
+ * Projections are pure and never mutate what `get` returns, so documents are not copied.
  */
-export class UnitOfWork {
-  private readonly cache = new Map<string, Doc | null>();
-  private readonly dirty = new Map<string, WriteOp>();
+export class UnitOfWork implements ProjectionView {
+  private readonly tables = new Map<string, Map<string, Entry>>();
+  private position = 0;
 
   constructor(
     private readonly store: ReadStore,
     private readonly physical: ReadonlyMap<string, string>,
   ) {}
 
-  private table(collection: string): string {
-    const name = this.physical.get(collection);
-    if (!name) throw new Error(`projection wrote to a collection it does not own: ${collection}`);
-    return name;
+  /** The view for applying `event`: the same object, positioned at the event. */
+  viewFor(event: RecordedEvent): ProjectionView {
+    this.position = event.position;
+    return this;
   }
 
-  viewFor(event: RecordedEvent): ProjectionView {
-    return {
-      get: async <T extends Doc>(collection: string, id: string): Promise<T | null> => {
-        const key = `${this.table(collection)}\u0000${id}`;
-        if (!this.cache.has(key)) this.cache.set(key, await this.store.get(this.table(collection), id));
-        const doc = this.cache.get(key) ?? null;
-        if (!doc) return null;
-        const { [LAST_POSITION_FIELD]: _pos, ...rest } = doc;
-        return rest as T;
-      },
-      put: (collection, id, doc) => {
-        const table = this.table(collection);
-        const key = `${table}\u0000${id}`;
-        const previous = this.cache.get(key);
-        if (previous && Number(previous[LAST_POSITION_FIELD] ?? -1) >= event.position) return;
-        const stored = { ...doc, [LAST_POSITION_FIELD]: event.position };
-        this.cache.set(key, stored);
-        this.dirty.set(key, { kind: 'upsert', collection: table, id, doc: stored });
-      },
-      remove: (collection, id) => {
-        const table = this.table(collection);
-        const key = `${table}\u0000${id}`;
-        this.cache.set(key, null);
-        this.dirty.set(key, { kind: 'delete', collection: table, id });
-      },
-    };
+  private entries(collection: string): Map<string, Entry> {
+    let entries = this.tables.get(collection);
+    if (!entries) {
+      if (!this.physical.has(collection)) throw new Error(`projection used a collection it does not own: ${collection}`);
+      entries = new Map();
+      this.tables.set(collection, entries);
+    }
+    return entries;
+  }
+
+  private async load(collection: string, id: string): Promise<Entry> {
+    const entries = this.entries(collection);
+    let entry = entries.get(id);
+    if (!entry) {
+      const stored = await this.store.get(this.physical.get(collection) as string, id);
+      if (stored) {
+        const { [LAST_POSITION_FIELD]: position, ...doc } = stored;
+        entry = { doc, position: Number(position ?? -1), dirty: false };
+      } else {
+        entry = { doc: null, position: -1, dirty: false };
+      }
+      entries.set(id, entry);
+    }
+    return entry;
+  }
+
+  peek<T extends Doc>(collection: string, id: string): T | null | undefined {
+    const entry = this.entries(collection).get(id);
+    return entry ? (entry.doc as T | null) : undefined;
+  }
+
+  async get<T extends Doc>(collection: string, id: string): Promise<T | null> {
+    return (await this.load(collection, id)).doc as T | null;
+  }
+
+  put(collection: string, id: string, doc: Doc): void {
+    const entries = this.entries(collection);
+    const entry = entries.get(id);
+    if (entry && entry.position >= this.position) return;
+    if (entry) {
+      entry.doc = doc;
+      entry.position = this.position;
+      entry.dirty = true;
+    } else {
+      entries.set(id, { doc, position: this.position, dirty: true });
+    }
+  }
+
+  remove(collection: string, id: string): void {
+    const entries = this.entries(collection);
+    entries.set(id, { doc: null, position: this.position, dirty: true });
   }
 
   ops(): WriteOp[] {
-    return [...this.dirty.values()];
+    const ops: WriteOp[] = [];
+    for (const [collection, entries] of this.tables) {
+      const table = this.physical.get(collection) as string;
+      for (const [id, entry] of entries) {
+        if (!entry.dirty) continue;
+        ops.push(entry.doc === null ? { kind: 'delete', collection: table, id } : { kind: 'upsert', collection: table, id, doc: { ...entry.doc, [LAST_POSITION_FIELD]: entry.position } });
+      }
+    }
+    return ops;
   }
 }
