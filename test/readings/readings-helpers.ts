@@ -14,7 +14,9 @@ export async function call<T = Record<string, unknown>>(app: TestApp, method: st
     headers['content-type'] = 'application/json';
     body = JSON.stringify(options.json);
   } else if (options.form) body = options.form;
-  const res = await fetch(`${app.baseUrl}${path}`, { method, headers, body });
+  const send = () => fetch(`${app.baseUrl}${path}`, { method, headers, body });
+  // After app.restart() a pooled keep-alive socket may point at the closed server: retry once.
+  const res = await send().catch(() => send());
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
 }

@@ -1,0 +1,48 @@
+import { RecordedEvent } from '../../domain/shared/events';
+import { TrainingExampleDoc, evolveTrainingExample } from './training-examples.projection';
+
+let position = 0;
+function event(type: string, data: Record<string, unknown>, at = '2026-01-01T00:00:00.000Z'): RecordedEvent {
+  position += 1;
+  return {
+    eventId: `e${position}`,
+    stream: 'example-mr_r1',
+    revision: position - 1,
+    position,
+    type,
+    data,
+    metadata: { tenantId: 'acme', actorId: 'saga:capture', correlationId: 'c', causationId: null, occurredAt: at, schemaVersion: 1 },
+    recordedAt: at,
+  };
+}
+
+const ids = { exampleId: 'mr_r1', sourceSystem: 'meter_reading', sourceId: 'r1' };
+const captured = event('TrainingExampleCaptured', { ...ids, imageHash: 'h', rawText: '45', confidence: 0.4, uncertaintyScore: 0.6, features: [1, 0], phash: 'p' });
+const corrected = event('TrainingExampleCorrected', { ...ids, correctionId: 'c1', groundTruthText: '0045', correctionType: 'OCR_ERROR', uncertaintyScore: 1, imageHash: 'h', rawText: '45', features: [1, 0] }, '2026-01-02T00:00:00.000Z');
+const queued = event('TrainingExampleQueued', { exampleId: 'mr_r1', batchId: 'b1', taskId: 't1', priority: 0.6 });
+const labeled = event('TrainingExampleLabeled', { exampleId: 'mr_r1', taskId: 't1', label: '0045', labelerId: 'u2' });
+
+const fold = (events: RecordedEvent[]) => events.reduce<TrainingExampleDoc | null>(evolveTrainingExample, null);
+
+describe('training-examples projection', () => {
+  it('given a capture, then a captured document with tenant, image hash, features and uncertainty', () => {
+    expect(fold([captured])).toMatchObject({ example_id: 'mr_r1', tenant_id: 'acme', status: 'captured', image_hash: 'h', features: [1, 0], confidence: 0.4, uncertainty_score: 0.6, corrected: false });
+  });
+
+  it('given a capture then a correction, then corrected with the ground truth at 1.0 and updated_at moved', () => {
+    expect(fold([captured, corrected])).toMatchObject({ status: 'corrected', ground_truth_text: '0045', uncertainty_score: 1, corrected: true, created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-02T00:00:00.000Z' });
+  });
+
+  it('given only a correction (a confident reading), then the document is created from its snapshot', () => {
+    expect(fold([corrected])).toMatchObject({ status: 'corrected', image_hash: 'h', raw_text: '45', confidence: null, features: [1, 0] });
+  });
+
+  it('given queue and label, then queued then labeled with the label', () => {
+    expect(fold([captured, queued])).toMatchObject({ status: 'queued', task_id: 't1', batch_id: 'b1', priority: 0.6 });
+    expect(fold([captured, queued, labeled])).toMatchObject({ status: 'labeled', label: '0045', labeler_id: 'u2' });
+  });
+
+  it('given a queued example, when corrected, then it stays queued', () => {
+    expect(fold([captured, queued, corrected])).toMatchObject({ status: 'queued', corrected: true, ground_truth_text: '0045' });
+  });
+});
