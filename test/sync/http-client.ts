@@ -6,11 +6,14 @@ export interface JsonResponse<T = Record<string, unknown>> {
 
 export function client(baseUrl: () => string, token: string) {
   async function call<T>(method: string, path: string, body?: unknown): Promise<JsonResponse<T>> {
-    const res = await fetch(`${baseUrl()}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
+    const send = () =>
+      fetch(`${baseUrl()}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      });
+    // After an app restart a pooled keep-alive socket may point at the closed server: one retry.
+    const res = await send().catch(() => send());
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
   }

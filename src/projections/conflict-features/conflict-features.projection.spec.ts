@@ -15,6 +15,9 @@ class MemoryView implements ProjectionView {
   async get<T extends Doc>(collection: string, id: string): Promise<T | null> {
     return (this.docs.get(`${collection}|${id}`) as T | undefined) ?? null;
   }
+  peek<T extends Doc>(collection: string, id: string): T | null | undefined {
+    return this.docs.get(`${collection}|${id}`) as T | undefined;
+  }
   put(collection: string, id: string, doc: Doc): void {
     this.docs.set(`${collection}|${id}`, doc);
   }

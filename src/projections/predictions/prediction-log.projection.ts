@@ -1,0 +1,158 @@
+import { HOUR_MS } from '../../domain/shared/clock';
+import { RecordedEvent, isEventOf } from '../../domain/shared/events';
+import { ConflictPredicted, PredictionOutcomeRecorded } from '../../domain/predictions/prediction.events';
+import { ConflictResolved, SyncRecorded } from '../../domain/sync/sync.events';
+import { Projection, ProjectionView } from '../runner/projection';
+
+export const PREDICTION_LOG = 'predictions_log';
+export const PREDICTIONS_BY_SYNC = 'predictions_by_sync';
+export const OPEN_PREDICTIONS = 'predictions_open_by_user_entity';
+
+/** A prediction without a sync_id belongs to the same user's next sync of the entity within this time. */
+export const MATCH_WINDOW_MS = 24 * HOUR_MS;
+
+export type OutcomeStatus = 'pending' | 'correct' | 'incorrect';
+
+export interface PredictionLogDoc extends Record<string, unknown> {
+  readonly prediction_id: string;
+  readonly tenant: string;
+  readonly model_type: string;
+  readonly model_version: string;
+  readonly probability: number;
+  readonly risk_level: string;
+  readonly recommendation: string;
+  readonly features: Record<string, number>;
+  readonly user_id: string;
+  readonly entity_type: string;
+  readonly entity_id: string;
+  readonly device_id: string;
+  readonly fields: readonly string[];
+  /** The announced sync, else the matched one, else null. */
+  readonly sync_id: string | null;
+  readonly sync_matched: boolean;
+  readonly predicted_at: string;
+  readonly predicted_ms: number;
+  /** A conflict of the tied sync is known (the outcome may still be pending on the saga). */
+  readonly conflict_seen: boolean;
+  readonly outcome: OutcomeStatus;
+  readonly conflict_occurred: boolean | null;
+  readonly outcome_recorded_at: string | null;
+}
+
+export interface BySyncDoc extends Record<string, unknown> {
+  readonly prediction_ids: readonly string[];
+  readonly conflicted: boolean;
+}
+
+interface OpenDoc extends Record<string, unknown> {
+  readonly open: readonly { readonly id: string; readonly at: number }[];
+}
+
+export const syncKey = (tenant: string, syncId: string) => `${tenant}/${syncId}`;
+const openKey = (tenant: string, userId: string, entityType: string, entityId: string) => `${tenant}/${userId}/${entityType}/${entityId}`;
+
+async function tieToSync(view: ProjectionView, tenant: string, syncId: string, predictionId: string): Promise<boolean> {
+  const key = syncKey(tenant, syncId);
+  const doc = (await view.get<BySyncDoc>(PREDICTIONS_BY_SYNC, key)) ?? { prediction_ids: [], conflicted: false };
+  if (!doc.prediction_ids.includes(predictionId)) view.put(PREDICTIONS_BY_SYNC, key, { ...doc, prediction_ids: [...doc.prediction_ids, predictionId] });
+  return doc.conflicted;
+}
+
+async function onPredicted(event: RecordedEvent<ConflictPredicted['data']>, view: ProjectionView): Promise<void> {
+  const d = event.data;
+  const at = Date.parse(d.predictedAt);
+  let conflictSeen = false;
+  if (d.syncId) {
+    conflictSeen = await tieToSync(view, d.tenantId, d.syncId, d.predictionId);
+  } else {
+    const key = openKey(d.tenantId, d.userId, d.entityType, d.entityId);
+    const doc = (await view.get<OpenDoc>(OPEN_PREDICTIONS, key)) ?? { open: [] };
+    view.put(OPEN_PREDICTIONS, key, { open: [...doc.open.filter((o) => o.id !== d.predictionId), { id: d.predictionId, at }] });
+  }
+  const log: PredictionLogDoc = {
+    prediction_id: d.predictionId,
+    tenant: d.tenantId,
+    model_type: d.modelType,
+    model_version: d.modelVersion,
+    probability: d.probability,
+    risk_level: d.riskLevel,
+    recommendation: d.recommendation,
+    features: d.features,
+    user_id: d.userId,
+    entity_type: d.entityType,
+    entity_id: d.entityId,
+    device_id: d.deviceId,
+    fields: d.fields,
+    sync_id: d.syncId ?? null,
+    sync_matched: d.syncId !== undefined,
+    predicted_at: d.predictedAt,
+    predicted_ms: at,
+    conflict_seen: conflictSeen,
+    outcome: 'pending',
+    conflict_occurred: null,
+    outcome_recorded_at: null,
+  };
+  view.put(PREDICTION_LOG, d.predictionId, log);
+}
+
+/** The user's next sync of the entity within 24 h takes every open prediction made before it. */
+async function onSync(event: RecordedEvent<SyncRecorded['data']>, view: ProjectionView): Promise<void> {
+  const d = event.data;
+  const key = openKey(d.tenantId, d.userId, d.entityType, d.entityId);
+  const doc = await view.get<OpenDoc>(OPEN_PREDICTIONS, key);
+  if (!doc || doc.open.length === 0) return;
+  const at = Date.parse(d.syncedAt);
+  const matched = doc.open.filter((o) => o.at <= at && at <= o.at + MATCH_WINDOW_MS);
+  // Expired ones can never match a later sync; predictions made after this (back-filled) sync stay open.
+  const keep = doc.open.filter((o) => o.at > at);
+  if (keep.length !== doc.open.length) view.put(OPEN_PREDICTIONS, key, { open: keep });
+  for (const o of matched) {
+    const conflicted = await tieToSync(view, d.tenantId, d.syncId, o.id);
+    const log = await view.get<PredictionLogDoc>(PREDICTION_LOG, o.id);
+    if (log) view.put(PREDICTION_LOG, o.id, { ...log, sync_id: d.syncId, sync_matched: true, conflict_seen: log.conflict_seen || conflicted });
+  }
+}
+
+async function onConflict(event: RecordedEvent<ConflictResolved['data']>, view: ProjectionView): Promise<void> {
+  const d = event.data;
+  const key = syncKey(d.tenantId, d.syncId);
+  const doc = (await view.get<BySyncDoc>(PREDICTIONS_BY_SYNC, key)) ?? { prediction_ids: [], conflicted: false };
+  if (!doc.conflicted) view.put(PREDICTIONS_BY_SYNC, key, { ...doc, conflicted: true });
+  for (const id of doc.prediction_ids) {
+    const log = await view.get<PredictionLogDoc>(PREDICTION_LOG, id);
+    if (log && !log.conflict_seen) view.put(PREDICTION_LOG, id, { ...log, conflict_seen: true });
+  }
+}
+
+async function onOutcome(event: RecordedEvent<PredictionOutcomeRecorded['data']>, view: ProjectionView): Promise<void> {
+  const d = event.data;
+  const log = await view.get<PredictionLogDoc>(PREDICTION_LOG, d.predictionId);
+  if (!log) return;
+  view.put(PREDICTION_LOG, d.predictionId, {
+    ...log,
+    sync_id: log.sync_id ?? d.syncId,
+    outcome: d.correct ? 'correct' : 'incorrect',
+    conflict_occurred: d.conflictOccurred,
+    outcome_recorded_at: d.recordedAt,
+  });
+}
+
+/** The prediction log, and which predictions belong to which sync (by sync_id or by matching). */
+export const predictionLogProjection: Projection = {
+  name: 'prediction-log',
+  version: 1,
+  collections: [PREDICTION_LOG, PREDICTIONS_BY_SYNC, OPEN_PREDICTIONS],
+  indexes: {
+    [PREDICTION_LOG]: [
+      ['tenant', 'predicted_ms'],
+      ['outcome', 'predicted_ms'],
+    ],
+  },
+  eventTypes: ['ConflictPredicted', 'SyncRecorded', 'ConflictResolved', 'PredictionOutcomeRecorded'],
+  async apply(event, view) {
+    if (isEventOf<ConflictPredicted>(event, 'ConflictPredicted')) await onPredicted(event, view);
+    else if (isEventOf<SyncRecorded>(event, 'SyncRecorded')) await onSync(event, view);
+    else if (isEventOf<ConflictResolved>(event, 'ConflictResolved')) await onConflict(event, view);
+    else if (isEventOf<PredictionOutcomeRecorded>(event, 'PredictionOutcomeRecorded')) await onOutcome(event, view);
+  },
+};
