@@ -45,8 +45,13 @@ export type LabelingTaskCommand =
 
 export const MAX_LABEL_LENGTH = 500;
 
-function leaseLive(state: LabelingTaskState, at: string): state is Extract<LabelingTaskState, { status: 'claimed' }> {
+function leaseLive(state: LabelingTaskState, at: string): boolean {
   return state.status === 'claimed' && Date.parse(state.leaseExpiresAt) > Date.parse(at);
+}
+
+/** The labeler holds the task now: claimed by them and the lease not yet over. */
+function heldBy(state: LabelingTaskState, labelerId: string, at: string): boolean {
+  return state.status === 'claimed' && state.holder === labelerId && leaseLive(state, at);
 }
 
 function existing(state: LabelingTaskState, command: Acting): Exclude<LabelingTaskState, { status: 'none' }> {
@@ -104,7 +109,7 @@ export const labelingTaskDecider: Decider<LabelingTaskState, LabelingTaskCommand
         const task = existing(state, command);
         if (!(command.leaseMinutes > 0)) throw new ValidationError('leaseMinutes must be positive');
         const leaseExpiresAt = new Date(Date.parse(command.at) + command.leaseMinutes * 60_000).toISOString();
-        if (task.status === 'claimed' && task.holder === command.labelerId && leaseLive(task, command.at)) {
+        if (task.status === 'claimed' && heldBy(task, command.labelerId, command.at)) {
           // Re-claiming your own task extends the lease; the same instant again changes nothing.
           if (leaseExpiresAt <= task.leaseExpiresAt) return [];
           return [{ type: 'LabelingTaskLeaseExtended', data: { taskId: task.taskId, labelerId: command.labelerId, extendedAt: command.at, leaseExpiresAt } }];
@@ -126,13 +131,13 @@ export const labelingTaskDecider: Decider<LabelingTaskState, LabelingTaskCommand
         if (label.length === 0) throw new ValidationError('label must not be empty', { fields: { label: ['must not be empty'] } });
         if (label.length > MAX_LABEL_LENGTH) throw new ValidationError(`label must be at most ${MAX_LABEL_LENGTH} characters`, { fields: { label: ['too long'] } });
         if (task.status === 'completed' && task.labelerId === command.labelerId && task.label === label) return [];
-        if (!leaseLive(task, command.at) || task.holder !== command.labelerId) throw notHeld(task, command, 'submit');
+        if (!heldBy(task, command.labelerId, command.at)) throw notHeld(task, command, 'submit');
         return [{ type: 'LabelingTaskCompleted', data: { taskId: task.taskId, exampleId: task.exampleId, labelerId: command.labelerId, label, completedAt: command.at } }];
       }
       case 'skip': {
         const task = existing(state, command);
         if (task.status === 'skipped' && task.labelerId === command.labelerId) return [];
-        if (!leaseLive(task, command.at) || task.holder !== command.labelerId) throw notHeld(task, command, 'skip');
+        if (!heldBy(task, command.labelerId, command.at)) throw notHeld(task, command, 'skip');
         const reason = command.reason?.trim();
         return [{ type: 'LabelingTaskSkipped', data: { taskId: task.taskId, exampleId: task.exampleId, labelerId: command.labelerId, skippedAt: command.at, ...(reason ? { reason } : {}) } }];
       }

@@ -1,0 +1,109 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { APP_CONFIG, AppConfig } from '../../config';
+import { CLOCK, Clock } from '../../domain/shared/clock';
+import { ValidationError } from '../../domain/shared/errors';
+import { streamName } from '../../domain/shared/events';
+import { activeLearningBatchDecider, taskIdFor } from '../../domain/training/active-learning-batch.decider';
+import { ACTIVE_LEARNING_BATCH_CATEGORY, ActiveLearningBatchSelected, ChosenExample, batchIdFor } from '../../domain/training/active-learning-batch.events';
+import { isoWeekKey } from '../../domain/training/iso-week';
+import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
+import { selectActiveLearningBatch } from '../../ml/active-learning';
+import { CommandContext } from '../shared/command-context';
+import { Decide } from '../shared/decide.command';
+import { BatchFanoutService } from './batch-fanout.service';
+import { ExamplePoolService } from './example-pool.service';
+
+export const DEFAULT_BATCH_SIZE = 50;
+export const MAX_BATCH_SIZE = 500;
+
+export interface ActiveLearningRun {
+  readonly batchId: string;
+  readonly week: string;
+  /** false when this week's batch already existed (a second run): nothing new was chosen. */
+  readonly created: boolean;
+  readonly poolSize: number;
+  readonly strategy: string | null;
+  readonly selected: readonly ChosenExample[];
+  /** Log position after the batch and its tasks; 0 when nothing was ever written. */
+  readonly position: number;
+}
+
+/**
+ * One active-learning run for a tenant: one batch per ISO week (in the configured time zone),
+ * seeded by the batch id, so the schedule, the API and the CLI agree and repeat nothing.
+ */
+@Injectable()
+export class ActiveLearningService {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly pool: ExamplePoolService,
+    private readonly fanout: BatchFanoutService,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** For the API, the weekly schedule and the CLI (`actorId` names who asked). */
+  async runActiveLearning(tenantId: string, batchSize: number = DEFAULT_BATCH_SIZE, at: Date = this.clock.now(), actorId = 'schedule:active-learning'): Promise<ActiveLearningRun> {
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+      throw new ValidationError(`batch_size must be an integer 1-${MAX_BATCH_SIZE}`, { fields: { batch_size: [`must be an integer 1-${MAX_BATCH_SIZE}`] } });
+    }
+    const week = isoWeekKey(at, this.config.timeZone);
+    const batchId = batchIdFor(tenantId, week);
+    const stream = streamName(ACTIVE_LEARNING_BATCH_CATEGORY, batchId);
+    const base: Omit<CommandContext, 'commandId'> = { tenantId, actorId, correlationId: `active-learning:${batchId}`, causationId: null };
+
+    let batch = await this.existing(stream);
+    let created = false;
+    let position = 0;
+    if (!batch) {
+      const { examples, sourceSystems } = await this.pool.load(tenantId);
+      if (examples.length === 0) return { batchId, week, created: false, poolSize: 0, strategy: null, selected: [], position: 0 };
+      const selection = selectActiveLearningBatch(examples, { batchSize, seed: batchId });
+      const corrections = new Set(examples.filter((e) => e.isCorrection).map((e) => e.exampleId));
+      const chosen: ChosenExample[] = selection.selected.map((s) => ({
+        exampleId: s.exampleId,
+        taskId: taskIdFor(batchId, s.exampleId),
+        sourceSystem: sourceSystems.get(s.exampleId) ?? 'meter_reading',
+        isCorrection: corrections.has(s.exampleId),
+        uncertaintyScore: s.uncertaintyScore,
+        diversityDistance: s.diversityDistance,
+        rank: s.rank,
+        priority: s.uncertaintyScore,
+      }));
+      const result = await this.commandBus.execute(
+        new Decide(
+          stream,
+          activeLearningBatchDecider,
+          {
+            kind: 'select',
+            batchId,
+            tenantId,
+            week,
+            strategy: selection.strategy,
+            parameters: { ...selection.parameters },
+            seed: batchId,
+            poolIds: examples.map((e) => e.exampleId),
+            chosen,
+            at: this.clock.now().toISOString(),
+          },
+          { ...base, commandId: `active-learning:${batchId}` },
+        ),
+      );
+      if (result.state.status !== 'selected') throw new Error(`batch ${batchId} was not recorded`);
+      batch = result.state.batch;
+      created = result.events.length > 0;
+      position = result.position;
+    }
+    position = Math.max(position, await this.fanout.ensureTasks(batch, base));
+    // A repeated run wrote nothing: the head covers the batch and the tasks written before.
+    if (position === 0) position = await this.events.headPosition();
+    return { batchId, week, created, poolSize: batch.poolSize, strategy: batch.strategy, selected: batch.chosen, position };
+  }
+
+  private async existing(stream: string): Promise<ActiveLearningBatchSelected['data'] | null> {
+    const [first] = await this.events.readStream(stream, { limit: 1 });
+    return first && first.type === 'ActiveLearningBatchSelected' ? (first.data as ActiveLearningBatchSelected['data']) : null;
+  }
+}

@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SourceSystem } from '../../domain/training/training-example.events';
+import { Filter, READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
+import { PoolExample } from '../../ml/active-learning';
+import { LABELING_BACKLOG_COLLECTION, OPEN_STATUSES } from '../../projections/labeling-backlog/labeling-backlog.projection';
+import { ProjectionRunner } from '../../projections/runner/projection-runner';
+import { TrainingExamplesQuery } from '../../projections/training-examples/training-examples.query';
+
+const PAGE = 5000;
+
+export interface ExamplePool {
+  readonly examples: PoolExample[];
+  readonly sourceSystems: ReadonlyMap<string, SourceSystem>;
+}
+
+/**
+ * The unlabeled examples of a tenant that a batch may choose: captured or corrected ones, and
+ * queued ones whose task was skipped; never one that already has an open task.
+ */
+@Injectable()
+export class ExamplePoolService {
+  constructor(
+    private readonly runner: ProjectionRunner,
+    private readonly examples: TrainingExamplesQuery,
+    @Inject(READ_STORE) private readonly reads: ReadStore,
+  ) {}
+
+  async load(tenantId: string): Promise<ExamplePool> {
+    const openTasks = await this.openTaskExamples(tenantId);
+    const examples: PoolExample[] = [];
+    const sourceSystems = new Map<string, SourceSystem>();
+    // Queued examples without an open task are ones whose task was skipped: they may be chosen again.
+    const raw = (await this.examples.unlabeledPool(tenantId, { statuses: ['captured', 'corrected', 'queued'] })).filter((doc) => !openTasks.has(doc.example_id));
+    const dims = dominantLength(raw.map((d) => d.features?.length ?? 0));
+    for (const doc of raw) {
+      examples.push({ exampleId: doc.example_id, uncertainty: Number(doc.uncertainty_score) || 0, isCorrection: doc.corrected === true, features: fitFeatures(doc.features ?? [], dims) });
+      sourceSystems.set(doc.example_id, doc.source_system);
+    }
+    return { examples, sourceSystems };
+  }
+
+  private async openTaskExamples(tenantId: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    await this.each<{ example_id: string }>(await this.runner.catalog.collection(LABELING_BACKLOG_COLLECTION), { tenant_id: tenantId, status: { $in: OPEN_STATUSES } }, (doc) => {
+      ids.add(doc.example_id);
+    });
+    return ids;
+  }
+
+  private async each<T extends Record<string, unknown>>(collection: string, filter: Filter, fn: (doc: T) => void): Promise<void> {
+    let cursor: string | null = null;
+    do {
+      const page: { items: T[]; nextCursor: string | null } = await this.reads.find<T>(collection, { filter, limit: PAGE, cursor });
+      page.items.forEach(fn);
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+}
+
+/** The feature length most examples share; examples recorded without features get zeros of it. */
+function dominantLength(lengths: readonly number[]): number {
+  const counts = new Map<number, number>();
+  for (const n of lengths) if (n > 0) counts.set(n, (counts.get(n) ?? 0) + 1);
+  let best = 0;
+  let bestCount = 0;
+  for (const [n, c] of counts) if (c > bestCount || (c === bestCount && n > best)) [best, bestCount] = [n, c];
+  return best;
+}
+
+function fitFeatures(features: readonly number[], dims: number): number[] {
+  const out = new Array<number>(dims).fill(0);
+  for (let i = 0; i < Math.min(dims, features.length); i++) out[i] = Number.isFinite(features[i]) ? features[i] : 0;
+  return out;
+}

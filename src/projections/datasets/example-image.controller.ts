@@ -1,0 +1,39 @@
+import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { NotFoundError } from '../../domain/shared/errors';
+import { isValidId } from '../../domain/shared/ids';
+import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
+import { Principal } from '../../infrastructure/auth/jwt';
+import { BLOB_STORE, BlobStore, isBlobHash } from '../../infrastructure/blobs/blob-store.port';
+import { TrainingExamplesQuery } from '../training-examples/training-examples.query';
+import { sniffImageType } from './image-bytes';
+
+@ApiTags('ml-training')
+@ApiBearerAuth()
+@Controller('api/v2/ml-training/examples')
+export class ExampleImageController {
+  constructor(
+    private readonly examples: TrainingExamplesQuery,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+  ) {}
+
+  /** The example's photo for labelers; 404 for an unknown example or another tenant's. */
+  @Get(':id/image')
+  @Roles('labeler', 'ml_engineer')
+  @ApiProduces('image/png', 'image/jpeg')
+  async image(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Res() res: Response): Promise<void> {
+    const missing = new NotFoundError(`no training example ${id}`, { example_id: id });
+    if (!isValidId(id)) throw missing;
+    const doc = await this.examples.get(p.tenant, id);
+    if (!doc) throw missing;
+    if (!doc.image_hash || !isBlobHash(doc.image_hash)) throw new NotFoundError(`training example ${id} has no photo`, { example_id: id });
+    const bytes = await this.blobs.get(doc.image_hash);
+    if (!bytes) throw new NotFoundError(`the photo of training example ${id} is not in the blob store`, { example_id: id });
+    res.setHeader('Content-Type', sniffImageType(bytes));
+    // Content-addressed: the bytes behind this hash never change; private, because it is tenant data.
+    res.setHeader('Cache-Control', 'private, max-age=86400, immutable');
+    res.setHeader('ETag', `"${doc.image_hash}"`);
+    res.status(200).end(bytes);
+  }
+}
