@@ -27,6 +27,12 @@ export interface AppConfig {
   readonly activationMinImprovement: number;
   readonly activationMode: 'relative' | 'absolute';
   readonly activationMinPositives: number;
+  /** Roll a new model back when its first-day accuracy is more than this below its predecessor's 7-day accuracy. */
+  readonly rollbackMaxAccuracyDrop: number;
+  /** Outcomes needed on each side before the rollback rule judges. */
+  readonly rollbackMinSamples: number;
+  /** Hours after the first day's predictions before their outcomes count as in (24 h to settle + a sweep). */
+  readonly rollbackOutcomeWaitHours: number;
   readonly maxUploadMb: number;
   readonly rateLimitPerMinute: number;
   readonly requestTimeoutMs: number;
@@ -109,6 +115,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     activationMinImprovement: num(env, 'ACTIVATION_MIN_IMPROVEMENT', 0.05, (n) => n >= 0 && n < 10, 'a non-negative number'),
     activationMode: oneOf(env, 'ACTIVATION_MODE', 'relative', ['relative', 'absolute'] as const),
     activationMinPositives: num(env, 'ACTIVATION_MIN_POSITIVES', 5, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
+    rollbackMaxAccuracyDrop: num(env, 'ROLLBACK_MAX_ACCURACY_DROP', 0.1, fraction, 'a number in [0, 1]'),
+    rollbackMinSamples: num(env, 'ROLLBACK_MIN_SAMPLES', 30, positiveInt, 'a positive integer'),
+    rollbackOutcomeWaitHours: num(env, 'ROLLBACK_OUTCOME_WAIT_HOURS', 30, (n) => n >= 0 && n <= 24 * 30, 'hours in [0, 720]'),
     maxUploadMb: num(env, 'MAX_UPLOAD_MB', 10, (n) => n > 0 && n <= 1024, 'megabytes in (0, 1024]'),
     rateLimitPerMinute: num(env, 'RATE_LIMIT_PER_MINUTE', 600, positiveInt, 'a positive integer'),
     requestTimeoutMs: num(env, 'REQUEST_TIMEOUT_MS', 30_000, positiveInt, 'a positive integer of milliseconds'),

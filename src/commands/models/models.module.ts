@@ -1,9 +1,37 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { MulterModule } from '@nestjs/platform-express';
+import { memoryStorage } from 'multer';
+import { APP_CONFIG, AppConfig } from '../../config';
 import { ActiveModelService } from '../../projections/model-registry/active-model.service';
+import { ModelAuditController } from '../../projections/model-registry/model-audit.controller';
+import { ModelRegistryController } from '../../projections/model-registry/model-registry.controller';
+import { modelRegistryProjection } from '../../projections/model-registry/model-registry.projection';
+import { ProjectionRunner } from '../../projections/runner/projection-runner';
+import { SyncModule } from '../sync/sync.module';
+import { ModelRegistryService } from './model-registry.service';
+import { ModelStreamReader } from './model-stream.reader';
+import { ModelTrainingService } from './model-training.service';
+import { ModelsController } from './models.controller';
 
 /** Feature module: model registry, training, serving, upload (issues 5, 6). */
 @Module({
-  providers: [ActiveModelService],
-  exports: [ActiveModelService],
+  imports: [
+    CqrsModule,
+    SyncModule,
+    MulterModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ storage: memoryStorage(), limits: { fileSize: config.maxUploadMb * 1024 * 1024, files: 1, fields: 10 } }),
+    }),
+  ],
+  controllers: [ModelsController, ModelRegistryController, ModelAuditController],
+  providers: [ActiveModelService, ModelStreamReader, ModelTrainingService, ModelRegistryService],
+  exports: [ActiveModelService, ModelStreamReader, ModelTrainingService, ModelRegistryService],
 })
-export class ModelsModule {}
+export class ModelsModule implements OnModuleInit {
+  constructor(private readonly runner: ProjectionRunner) {}
+
+  onModuleInit(): void {
+    this.runner.register(modelRegistryProjection);
+  }
+}

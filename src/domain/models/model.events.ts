@@ -25,7 +25,8 @@ export interface HoldoutMetrics {
   readonly recall: number;
   readonly f1: number;
   readonly per_class?: { readonly negative: ClassScores; readonly positive: ClassScores };
-  readonly confusion_matrix?: Readonly<Record<string, number>>;
+  /** [[tn, fp], [fn, tp]]. */
+  readonly confusion_matrix?: readonly (readonly number[])[];
   readonly samples: number;
   readonly positives: number;
 }

@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ModelCommand, RegistryState, modelRegistryDecider } from '../../domain/models/model-registry.decider';
+import { ModelEvent, modelStream } from '../../domain/models/model.events';
+import { CLOCK, Clock } from '../../domain/shared/clock';
+import { PayloadTooLargeError } from '../../domain/shared/errors';
+import { APP_CONFIG, AppConfig } from '../../config';
+import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
+import { INFERENCE_RUNTIME, InferenceRuntime } from '../../infrastructure/inference/inference-runtime.port';
+import { CONFLICT_FEATURE_NAMES } from '../../ml/conflict-features';
+import { ActiveModelService } from '../../projections/model-registry/active-model.service';
+import { CommandContext } from '../shared/command-context';
+import { CommandResult } from '../shared/command-processor';
+import { Decide } from '../shared/decide.command';
+import { assertTrainableType } from './model-types';
+
+export type RegistryResult = CommandResult<RegistryState, ModelEvent>;
+
+/** Activation, deactivation and registration of outside models: each one decision on the registry stream. */
+@Injectable()
+export class ModelRegistryService {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly activeModels: ActiveModelService,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(INFERENCE_RUNTIME) private readonly runtime: InferenceRuntime,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Activating the active version appends nothing; the previous active one is deactivated in the same append. */
+  activate(modelType: string, version: string, context: CommandContext, reason = 'activated by hand'): Promise<RegistryResult> {
+    return this.send(modelType, { kind: 'ActivateModel', modelType, at: this.now(), version, actor: context.actorId, reason }, context);
+  }
+
+  deactivate(modelType: string, version: string, context: CommandContext, reason = 'deactivated by hand'): Promise<RegistryResult> {
+    return this.send(modelType, { kind: 'DeactivateModel', modelType, at: this.now(), version, actor: context.actorId, reason }, context);
+  }
+
+  /**
+   * Registers an outside ONNX model after loading it in onnxruntime-node and checking it against the
+   * conflict model contract; an invalid file throws UnprocessableError (422) before anything is stored.
+   */
+  async register(modelType: string, bytes: Buffer, fileName: string | null, context: CommandContext): Promise<RegistryResult> {
+    assertTrainableType(modelType);
+    if (bytes.length > this.config.maxUploadMb * 1024 * 1024) throw new PayloadTooLargeError(`model file is larger than MAX_UPLOAD_MB (${this.config.maxUploadMb} MB)`);
+    const signature = await this.runtime.validateConflictModel(bytes);
+    const blob = await this.blobs.put(bytes, 'application/onnx');
+    return this.send(
+      modelType,
+      {
+        kind: 'RegisterModel',
+        modelType,
+        at: this.now(),
+        model: { featureNames: [...CONFLICT_FEATURE_NAMES], modelBlobHash: blob.hash, sizeBytes: bytes.length, fileName, signature: { ...signature } },
+      },
+      context,
+    );
+  }
+
+  async send(modelType: string, command: ModelCommand, context: CommandContext): Promise<RegistryResult> {
+    assertTrainableType(modelType);
+    const result = await this.commandBus.execute(new Decide(modelStream(modelType), modelRegistryDecider, command, context));
+    if (result.events.some((e) => e.type === 'ModelActivated' || e.type === 'ModelDeactivated')) await this.activeModels.refresh(modelType);
+    return result;
+  }
+
+  private now(): string {
+    return this.clock.now().toISOString();
+  }
+}

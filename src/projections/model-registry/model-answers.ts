@@ -1,0 +1,42 @@
+import { ActivePointerDoc, ModelVersionDoc } from './model-registry.projection';
+
+/** One version on the wire: metrics, feature names and, for trained regressions, the fitted parameters. */
+export function versionAnswer(doc: ModelVersionDoc) {
+  return {
+    model_type: doc.model_type,
+    version: doc.version,
+    kind: doc.kind,
+    status: doc.status,
+    created_at: doc.created_at,
+    algorithm: doc.algorithm,
+    metrics: doc.metrics,
+    feature_names: doc.feature_names,
+    scaler: doc.scaler,
+    coefficients: doc.coefficients,
+    intercept: doc.intercept,
+    holdout: doc.holdout,
+    training_window: doc.training_window,
+    row_count: doc.row_count,
+    training_ms: doc.training_ms,
+    trigger: doc.trigger,
+    model_blob_hash: doc.model_blob_hash,
+    training_rows_blob_hash: doc.training_rows_blob_hash,
+    signature: doc.signature,
+    last_evaluation: doc.last_evaluation,
+    last_rejection: doc.last_rejection,
+    activated_at: doc.activated_at,
+    deactivated_at: doc.deactivated_at,
+  };
+}
+
+export function pointerAnswer(modelType: string, doc: ActivePointerDoc | null) {
+  return {
+    model_type: modelType,
+    version: doc?.version ?? null,
+    activated_at: doc?.activated_at ?? null,
+    activated_by: doc?.activated_by ?? null,
+    reason: doc?.reason ?? null,
+    cause: doc?.cause ?? null,
+    previous_version: doc?.previous_version ?? null,
+  };
+}

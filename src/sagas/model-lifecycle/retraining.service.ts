@@ -1,0 +1,161 @@
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import { ModelRegistryService } from '../../commands/models/model-registry.service';
+import { ModelStreamReader } from '../../commands/models/model-stream.reader';
+import { DEFAULT_DAYS_BACK, ModelTrainingService } from '../../commands/models/model-training.service';
+import { parseTrainingCsv } from '../../commands/models/training-data-csv';
+import { CommandContext } from '../../commands/shared/command-context';
+import { APP_CONFIG, AppConfig } from '../../config';
+import { ActivationPolicyConfig } from '../../domain/models/activation-policy';
+import { ModelEvaluated, ModelEvent, RuleFailure } from '../../domain/models/model.events';
+import { VersionInfo } from '../../domain/models/model-registry.decider';
+import { CLOCK, Clock } from '../../domain/shared/clock';
+import { ConflictError } from '../../domain/shared/errors';
+import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
+import { SplitRow } from '../../ml/train-conflict-model';
+import { ModelEvaluator } from './model-evaluator';
+
+export const RETRAINING_ACTOR = 'saga:retraining';
+export const RETRAIN_JOB = 'model-retraining';
+const MAX_EVALUATION_ATTEMPTS = 3;
+
+export interface RetrainOutcome {
+  readonly modelType: string;
+  readonly version: string;
+  readonly decision: 'activated' | 'rejected' | 'already_decided';
+  readonly reason: string;
+  readonly failures: readonly RuleFailure[];
+  readonly evaluation: ModelEvaluated['data'] | null;
+  readonly previousVersion: string | null;
+  readonly position: number;
+  readonly timings: { readonly extractMs: number; readonly fitMs: number; readonly exportAndStoreMs: number; readonly evaluateMs: number };
+}
+
+/**
+ * Weekly retraining: extract the past 90 days, train, score the candidate and the active model
+ * (heuristic_v1 when none) on the candidate's holdout, and let the activation policy decide. The
+ * schedule only calls `retrain`; the registry events record what ran. A run is named by its time,
+ * so running it again (a crash, a second instance) appends nothing new.
+ */
+@Injectable()
+export class RetrainingService implements OnModuleInit {
+  private readonly logger = new Logger(RetrainingService.name);
+
+  constructor(
+    private readonly training: ModelTrainingService,
+    private readonly registry: ModelRegistryService,
+    private readonly reader: ModelStreamReader,
+    private readonly evaluator: ModelEvaluator,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() private readonly scheduler?: SchedulerRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    if (!this.scheduler || !this.config.schedulesEnabled) return;
+    const job = CronJob.from({
+      cronTime: this.config.retrainCron,
+      timeZone: this.config.timeZone,
+      start: false,
+      onTick: () => {
+        this.retrain('conflict_predictor', this.clock.now()).then(
+          (outcome) => this.logger.log(`scheduled retraining: ${outcome.version} ${outcome.decision}: ${outcome.reason}`),
+          (error: unknown) => this.logger.error(`scheduled retraining failed: ${error instanceof Error ? error.message : String(error)}`),
+        );
+      },
+    });
+    this.scheduler.addCronJob(RETRAIN_JOB, job);
+    job.start();
+  }
+
+  policy(): ActivationPolicyConfig {
+    return { minImprovement: this.config.activationMinImprovement, mode: this.config.activationMode, minPositives: this.config.activationMinPositives };
+  }
+
+  /** On demand (CLI, ops endpoint) and on schedule. `at` names the run: the same `at` twice is one run. */
+  async retrain(modelType: string, at: Date, options: { daysBack?: number; runId?: string } = {}): Promise<RetrainOutcome> {
+    const runId = options.runId ?? `retrain:${modelType}:${at.toISOString()}`;
+    const context = (suffix: string): CommandContext => ({ tenantId: null, actorId: RETRAINING_ACTOR, commandId: `${runId}${suffix}`, correlationId: runId, causationId: null });
+    const trained = await this.training.train({ modelType, daysBack: options.daysBack ?? DEFAULT_DAYS_BACK, at, context: context(''), trigger: 'retraining', runId });
+    const version = trained.version;
+    const started = performance.now();
+    // The exact rows recorded with the version: a repeated run scores what the first one trained on.
+    const rows: readonly SplitRow[] = trained.created ? trained.trained.rows : await this.recordedRows(trained.event.trainingRowsBlobHash);
+    const holdout = rows.filter((r) => r.split === 'test');
+    const evaluationId = `${runId}:evaluation`;
+
+    for (let attempt = 1; ; attempt++) {
+      const state = await this.reader.state(modelType);
+      if (state.evaluations[evaluationId] !== undefined) return this.outcomeFromStream(modelType, version, evaluationId, trained.timings, performance.now() - started);
+      const candidateInfo = state.versions[version];
+      const activeVersion = state.active?.version ?? null;
+      const candidate = { version, metrics: await this.evaluator.scoreVersion(candidateInfo, holdout) };
+      const baseline = await this.baseline(state.active === null ? null : state.versions[state.active.version], holdout);
+      try {
+        const result = await this.registry.send(
+          modelType,
+          {
+            kind: 'RecordEvaluation',
+            modelType,
+            at: this.clock.now().toISOString(),
+            evaluationId,
+            evaluation: { version, holdoutRowsBlobHash: trained.event.trainingRowsBlobHash, holdout: trained.event.holdout, candidate, baseline: { ...baseline, activeVersion } },
+            autoActivate: { policy: this.policy(), actor: RETRAINING_ACTOR },
+          },
+          context(':evaluate'),
+        );
+        return this.outcome(modelType, version, result.events, result.position, trained.timings, performance.now() - started);
+      } catch (error) {
+        // The active model changed while we scored it: score the new one.
+        if (!(error instanceof ConflictError) || attempt >= MAX_EVALUATION_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async baseline(active: VersionInfo | null | undefined, holdout: readonly SplitRow[]) {
+    if (!active) return { version: this.evaluator.heuristicVersion, metrics: this.evaluator.scoreHeuristic(holdout), note: null };
+    try {
+      return { version: active.version, metrics: await this.evaluator.scoreVersion(active, holdout), note: null };
+    } catch (error) {
+      // A broken active model is not served (heuristic_v1 answers instead), so that is what the candidate must beat.
+      const note = `active model ${active.version} could not be scored (${error instanceof Error ? error.message : String(error)}); compared with ${this.evaluator.heuristicVersion}, which serves instead`;
+      this.logger.warn(note);
+      return { version: this.evaluator.heuristicVersion, metrics: this.evaluator.scoreHeuristic(holdout), note };
+    }
+  }
+
+  private async recordedRows(hash: string): Promise<SplitRow[]> {
+    const csv = await this.blobs.get(hash);
+    if (!csv) throw new Error(`training rows blob ${hash} is missing`);
+    return parseTrainingCsv(csv.toString('utf8'));
+  }
+
+  private outcome(
+    modelType: string,
+    version: string,
+    events: readonly ModelEvent[],
+    position: number,
+    timings: Omit<RetrainOutcome['timings'], 'evaluateMs'>,
+    evaluateMs: number,
+  ): RetrainOutcome {
+    const evaluated = events.find((e) => e.type === 'ModelEvaluated');
+    const activated = events.find((e) => e.type === 'ModelActivated');
+    const rejected = events.find((e) => e.type === 'ModelActivationRejected');
+    const base = { modelType, version, position, evaluation: evaluated?.type === 'ModelEvaluated' ? evaluated.data : null, timings: { ...timings, evaluateMs: Math.round(evaluateMs) } };
+    if (activated?.type === 'ModelActivated') return { ...base, decision: 'activated', reason: activated.data.reason, failures: [], previousVersion: activated.data.previousVersion };
+    if (rejected?.type === 'ModelActivationRejected') {
+      return { ...base, decision: 'rejected', reason: rejected.data.reason, failures: rejected.data.failures, previousVersion: rejected.data.activeVersion };
+    }
+    return { ...base, decision: 'already_decided', reason: 'this run was evaluated and decided before', failures: [], previousVersion: null };
+  }
+
+  private async outcomeFromStream(modelType: string, version: string, evaluationId: string, timings: Omit<RetrainOutcome['timings'], 'evaluateMs'>, evaluateMs: number): Promise<RetrainOutcome> {
+    const events = await this.reader.read(modelType);
+    const index = events.findIndex((e) => e.type === 'ModelEvaluated' && e.data.evaluationId === evaluationId);
+    const decided = events.slice(index, index + 3).filter((e, i) => i === 0 || e.type !== 'ModelEvaluated');
+    const outcome = this.outcome(modelType, version, decided, decided[decided.length - 1]?.position ?? 0, timings, evaluateMs);
+    return outcome.decision === 'already_decided' ? outcome : { ...outcome, reason: `already decided: ${outcome.reason}` };
+  }
+}
