@@ -104,3 +104,10 @@ export async function eventsOfType(app: TestApp, auditor: string, type: string):
   if (res.status !== 200) throw new Error(`audit answered ${res.status}`);
   return res.body.items;
 }
+
+/** Upload and return the answer's position too (for `min_position` on the next read). */
+export async function uploadMeterAt(app: TestApp, token: string, photo: Buffer): Promise<{ readingId: string; position: string }> {
+  const res = await call<{ reading_id: string; position: string }>(app, 'POST', '/api/v2/meter-readings', { token, form: photoForm({ asset_id: 'meter-1' }, photo) });
+  if (res.status !== 201) throw new Error(`meter reading answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return { readingId: res.body.reading_id, position: res.body.position };
+}
