@@ -21,6 +21,10 @@ export interface OcrVariants {
   readonly images: readonly [Buffer, Buffer];
   /** Whether a line of characters was found; when not, both variants are whole-image fallbacks. */
   readonly lineFound: boolean;
+  /** Characters the locator counted on the line (null without a line); a reading much shorter or longer is suspect. */
+  readonly characterCount: number | null;
+  /** See TextLine.coverage; 0 without a line. */
+  readonly coverage: number;
 }
 
 /** Decodes PNG or JPEG only (the API contract); anything else is a 422, never a 500. */
@@ -72,12 +76,31 @@ function crop(grey: GreyImage, x0: number, y0: number, x1: number, y1: number): 
 
 const invert = (grey: GreyImage): GreyImage => ({ ...grey, data: grey.data.map((v) => 255 - v) });
 
-/** Only the line's own components, black on white: header text, screws and frame disappear. */
-function renderLineMask(grey: GreyImage, line: TextLine): GreyImage {
-  const keep = new Set(line.components.map((c) => c.id));
-  const data = new Uint8Array(grey.data.length).fill(255);
-  for (let i = 0; i < data.length; i += 1) if (keep.has(line.labels[i])) data[i] = 0;
+/**
+ * Only the line's own components, black on white: header text, screws and frame disappear.
+ * With `keepMarks`, small ink inside the lower half of the line (a decimal point) is kept too.
+ */
+function renderLineMask(grey: GreyImage, line: TextLine, keepMarks: boolean): GreyImage {
   const { x0, y0, x1, y1 } = line.bbox;
+  const keep = new Set(line.components.map((c) => c.id));
+  const middle = (y0 + y1) / 2;
+  const data = new Uint8Array(grey.data.length).fill(255);
+  const marks = new Map<number, boolean>();
+  if (keepMarks) {
+    // A mark's pixels must all lie in the band; track violations per component id.
+    for (let i = 0; i < data.length; i += 1) {
+      const id = line.labels[i];
+      if (id < 0 || keep.has(id)) continue;
+      const x = i % grey.width;
+      const y = (i - x) / grey.width;
+      const inside = x > x0 && x < x1 && y >= middle && y <= y1 + 1;
+      marks.set(id, (marks.get(id) ?? true) && inside);
+    }
+  }
+  for (let i = 0; i < data.length; i += 1) {
+    const id = line.labels[i];
+    if (keep.has(id) || marks.get(id) === true) data[i] = 0;
+  }
   return crop({ data, width: grey.width, height: grey.height }, x0, y0, x1, y1);
 }
 
@@ -102,16 +125,17 @@ function binarise(grey: GreyImage): GreyImage {
   return { ...grey, data: grey.data.map((v) => (v <= threshold ? 0 : 255)) };
 }
 
-export async function prepareOcrVariants(image: Buffer): Promise<OcrVariants> {
+/** `keepMarks` keeps decimal points in the masked variant (meters); plates drop separators anyway. */
+export async function prepareOcrVariants(image: Buffer, keepMarks = false): Promise<OcrVariants> {
   const grey = await decodeGrey(image);
   const line = locateTextLine(grey);
   if (line === null) {
     const whole = wholeImage(grey);
     const pad = Math.round(grey.height * 0.1);
-    return { images: [await encode(whole, pad), await encode(binarise(whole), pad)], lineFound: false };
+    return { images: [await encode(whole, pad), await encode(binarise(whole), pad)], lineFound: false, characterCount: null, coverage: 0 };
   }
   const charHeight = line.bbox.y1 - line.bbox.y0 + 1;
-  const masked = await encode(renderLineMask(grey, line), Math.max(8, Math.round(charHeight / 3)));
+  const masked = await encode(renderLineMask(grey, line, keepMarks), Math.max(8, Math.round(charHeight / 3)));
   const cropped = await encode(cropLine(grey, line), 0);
-  return { images: [masked, cropped], lineFound: true };
+  return { images: [masked, cropped], lineFound: true, characterCount: line.components.length, coverage: line.coverage };
 }

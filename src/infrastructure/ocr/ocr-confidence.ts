@@ -17,11 +17,17 @@ export interface ConfidenceSignals {
   readonly layoutScore: number;
   /** A line of characters was located; without one the crop was guessed. */
   readonly lineFound: boolean;
+  /** Characters counted by the line locator, or null when no line was found. */
+  readonly characterCount: number | null;
+  /** Share of the row's glyph-sized ink inside the located characters (1 = nothing lost). */
+  readonly coverage: number;
 }
 
 /** Caps that keep a reading below the capture threshold whatever the symbols say. */
 export const DISAGREEMENT_CAP = 0.6;
 export const BAD_FORMAT_CAP = 0.4;
+/** Below this share of the row's ink inside the located glyphs, some characters were merged or lost. */
+export const MIN_COVERAGE = 0.8;
 
 export function symbolScore(confidences: readonly number[]): number {
   if (confidences.length === 0) return 0;
@@ -35,8 +41,15 @@ export function deriveConfidence(signals: ConfidenceSignals): number {
   const symbols = symbolScore(signals.symbolConfidences);
   let confidence = 0.45 + 0.55 * symbols;
   confidence *= 0.85 + 0.15 * signals.layoutScore;
-  if (!signals.lineFound) confidence *= 0.8;
+  // Without a located line the characters were never seen as separate glyphs: blur or no text.
+  if (!signals.lineFound) confidence = Math.min(confidence, DISAGREEMENT_CAP * (0.5 + 0.5 * symbols));
   if (!signals.variantsAgree) confidence = Math.min(confidence, DISAGREEMENT_CAP * (0.5 + 0.5 * symbols));
+  // A blurred "3907" read as "7" is well-formed and confident per symbol; the glyph count is not fooled.
+  const glyphs = signals.text.replace(/\./g, '').length;
+  const lostGlyphs = signals.characterCount !== null && Math.abs(glyphs - signals.characterCount) > 1;
+  if (lostGlyphs || (signals.lineFound && signals.coverage < MIN_COVERAGE)) {
+    confidence = Math.min(confidence, DISAGREEMENT_CAP * (0.5 + 0.5 * symbols));
+  }
   if (!signals.formatOk) confidence = Math.min(confidence, BAD_FORMAT_CAP * (0.5 + 0.5 * symbols));
   return Math.round(Math.max(0, Math.min(1, confidence)) * 1000) / 1000;
 }

@@ -125,7 +125,7 @@ export class TesseractOcrEngine implements OcrEngine {
   async recognize(image: Buffer, mode: OcrMode): Promise<OcrResult> {
     const schedulers = this.schedulers;
     if (schedulers === null) throw new UnavailableError('OCR engine is not started');
-    const variants = await prepareOcrVariants(image);
+    const variants = await prepareOcrVariants(image, mode === 'meter');
     const readings = await Promise.all(
       variants.images.map(async (png) => {
         const { data } = await withTimeout(schedulers[mode].addJob('recognize', png, {}, { text: true, blocks: true }), this.recognizeTimeoutMs, 'OCR job');
@@ -142,6 +142,8 @@ export class TesseractOcrEngine implements OcrEngine {
       formatOk: kept.formatOk,
       layoutScore: kept.layoutScore,
       lineFound: variants.lineFound,
+      characterCount: variants.characterCount,
+      coverage: variants.coverage,
     });
     return {
       text: kept.text,

@@ -26,6 +26,11 @@ export interface TextLine {
   /** Component id per pixel (-1 for background), so callers can re-render only the characters. */
   readonly labels: Int32Array;
   readonly bbox: { readonly x0: number; readonly y0: number; readonly x1: number; readonly y1: number };
+  /**
+   * Share of glyph-sized ink on the line's row that the line's characters account for. Blur
+   * merges neighbours into one wide blob the line skips, so a low value means characters were lost.
+   */
+  readonly coverage: number;
 }
 
 export function otsuThreshold(data: Uint8Array): number {
@@ -121,6 +126,19 @@ function bestGroup(candidates: readonly Component[]): { group: Component[]; scor
   return best;
 }
 
+function rowCoverage(all: readonly Component[], line: readonly Component[], bbox: TextLine['bbox']): number {
+  const lineHeight = bbox.y1 - bbox.y0 + 1;
+  const onRow = all.filter((c) => {
+    const h = heightOf(c);
+    const overlap = Math.min(c.y1, bbox.y1) - Math.max(c.y0, bbox.y0) + 1;
+    // Frames are taller than the row and specks or decimal points far smaller: neither counts.
+    return h >= 0.5 * lineHeight && h <= 1.5 * lineHeight && overlap >= 0.5 * h;
+  });
+  const total = onRow.reduce((sum, c) => sum + c.pixels, 0);
+  const kept = line.reduce((sum, c) => sum + c.pixels, 0);
+  return total === 0 ? 1 : Math.min(1, kept / total);
+}
+
 /** Tries both polarities (dark text on light and light text on dark) and keeps the better line. */
 export function locateTextLine(image: GreyImage): TextLine | null {
   const threshold = otsuThreshold(image.data);
@@ -136,7 +154,7 @@ export function locateTextLine(image: GreyImage): TextLine | null {
       x1: Math.max(...g.map((c) => c.x1)),
       y1: Math.max(...g.map((c) => c.y1)),
     };
-    best = { darkInk, components: g, labels, bbox, score: found.score };
+    best = { darkInk, components: g, labels, bbox, coverage: rowCoverage(components, g, bbox), score: found.score };
   }
   if (best === null) return null;
   const { score: _score, ...line } = best;
