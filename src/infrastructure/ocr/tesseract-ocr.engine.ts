@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { PSM, createScheduler, createWorker, type Page, type Scheduler, type Worker } from 'tesseract.js';
 import { UnavailableError } from '../../domain/shared/errors';
@@ -78,6 +79,7 @@ export class TesseractOcrEngine implements OcrEngine {
 
   async start(): Promise<void> {
     if (this.schedulers !== null) return;
+    await this.assertLanguageData();
     const created: Worker[] = [];
     const startWorker = async (mode: OcrMode): Promise<Worker> => {
       const worker = await createWorker('eng', 1, {
@@ -111,6 +113,20 @@ export class TesseractOcrEngine implements OcrEngine {
     } catch (error) {
       await Promise.allSettled(created.map((w) => w.terminate()));
       throw error;
+    }
+  }
+
+  /**
+   * With a bad langPath createWorker never settles and its half-started worker thread keeps the
+   * process alive (the start timeout cannot reach it), so a local folder is checked up front.
+   */
+  private async assertLanguageData(): Promise<void> {
+    if (/^https?:\/\//.test(this.langPath)) return;
+    const file = path.join(this.langPath, 'eng.traineddata.gz');
+    try {
+      await fs.access(file);
+    } catch {
+      throw new UnavailableError(`OCR language data not found at ${file}`);
     }
   }
 

@@ -1,0 +1,46 @@
+import { fitPlateLayout, isMeterFormat, isPlateFormat, normaliseMeter, normalisePlate, parseMeterValue } from './reading-format';
+
+describe('reading format', () => {
+  it.each([
+    ['004512.7', '004512.7'],
+    ['0045,12', '0045.12'],
+    [' 12.3.4 ', '12.34'],
+    ['.125.', '125'],
+    ['', ''],
+  ])('given raw meter text %j, when normalised, then %j', (raw, text) => {
+    expect(normaliseMeter(raw)).toBe(text);
+  });
+
+  it('given meter texts, then the format check accepts values and rejects noise', () => {
+    expect(isMeterFormat('004512.7')).toBe(true);
+    expect(isMeterFormat('7')).toBe(true);
+    expect(isMeterFormat('')).toBe(false);
+    expect(isMeterFormat('12345678901')).toBe(false);
+    expect(parseMeterValue('004512.7')).toBe(4512.7);
+    expect(parseMeterValue('')).toBeNull();
+  });
+
+  it('given plate texts, then normalisation drops separators and the check needs letters and digits', () => {
+    expect(normalisePlate('abc-1234 ')).toBe('ABC1234');
+    expect(isPlateFormat('ABC1234')).toBe(true);
+    expect(isPlateFormat('AB12CDE')).toBe(true);
+    expect(isPlateFormat('ABCDEFG')).toBe(false);
+    expect(isPlateFormat('1234567')).toBe(false);
+    expect(isPlateFormat('A12')).toBe(false);
+  });
+
+  it.each([
+    ['0KP7250', 'OKP7250', 'LLLDDDD', 1],
+    ['J6Z3298', 'JGZ3298', 'LLLDDDD', 1],
+    ['OUM731I', 'OUM7311', 'LLLDDDD', 1],
+    ['BRA2E19', 'BRA2E19', 'LLLDLDD', 0],
+    ['AB12CDE', 'AB12CDE', 'LLDDLLL', 0],
+  ])('given the plate reading %s, when fitted to a layout, then %s (%s, %d swaps)', (read, text, layout, swaps) => {
+    expect(fitPlateLayout(read)).toEqual({ text, layout, swaps });
+  });
+
+  it('given a reading needing more than two swaps or fitting no layout, then it is left unchanged', () => {
+    expect(fitPlateLayout('NTHOSIB')).toEqual({ text: 'NTHOSIB', layout: null, swaps: 0 });
+    expect(fitPlateLayout('A1')).toEqual({ text: 'A1', layout: null, swaps: 0 });
+  });
+});
