@@ -9,7 +9,7 @@ import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
 import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
 import { positionString } from '../../infrastructure/http/conventions';
-import { CaptureSaga } from '../../sagas/capture/capture.saga';
+import { CaptureSaga, SagaInput } from '../../sagas/capture/capture.saga';
 import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
 import { idempotencyKey } from './idempotency';
@@ -51,9 +51,14 @@ export class CorrectionsController {
       correctedText: body.corrected_text,
       correctionType: body.correction_type,
     };
-    const result = await this.commandBus.execute(new Decide<ReadingState, ReadingCommand, ReadingEvent>(stream, readingDecider, command, contextFromPrincipal(principal, commandId)));
-    const submitted = await this.submittedEvent(stream, commandId);
-    let position = submitted?.position ?? result.position;
+    const context = contextFromPrincipal(principal, commandId);
+    const result = await this.commandBus.execute(new Decide<ReadingState, ReadingCommand, ReadingEvent>(stream, readingDecider, command, context));
+    const [appended] = result.events;
+    // Fresh: the event is known without reading it back. A retry: find the first attempt's event.
+    const submitted: SagaInput | null = appended
+      ? { eventId: deterministicUuid(`${commandId}:0`), type: appended.type, data: appended.data, metadata: { tenantId: context.tenantId, correlationId: context.correlationId } }
+      : await this.submittedEvent(stream, commandId);
+    let position = appended ? result.position : ((submitted as RecordedEvent | null)?.position ?? result.position);
     if (submitted) {
       try {
         position = Math.max(position, await this.capture.apply(submitted));

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { contextFromEvent } from '../../commands/shared/command-context';
 import { Decide } from '../../commands/shared/decide.command';
 import { CorrectionSubmitted, MeterReadingRecorded, VehicleEntryRecorded } from '../../domain/readings/reading.events';
-import { RecordedEvent, isEventOf, streamName } from '../../domain/shared/events';
+import { RecordedEvent, streamName } from '../../domain/shared/events';
 import { deterministicUuid } from '../../domain/shared/ids';
 import { TrainingExampleCommand, TrainingExampleState, trainingExampleDecider } from '../../domain/training/training-example.decider';
 import { TrainingExampleEvent, exampleIdFor } from '../../domain/training/training-example.events';
@@ -24,14 +24,17 @@ export interface PlannedCommand {
  * The pure part: which training-example command a reading event causes. An uncertain reading is
  * captured; a correction becomes ground truth (creating the example if the reading was confident).
  */
-export function captureCommands(event: RecordedEvent): PlannedCommand[] {
+/** What the saga reads of an event: its id, type, data and the tenant and correlation it carries. */
+export type SagaInput = Pick<RecordedEvent, 'eventId' | 'type' | 'data'> & { readonly metadata: Pick<RecordedEvent['metadata'], 'tenantId' | 'correlationId'> };
+
+export function captureCommands(event: SagaInput): PlannedCommand[] {
   const commandId = deterministicUuid(`${ACTOR}:${event.eventId}`);
-  if (isEventOf<MeterReadingRecorded>(event, 'MeterReadingRecorded') || isEventOf<VehicleEntryRecorded>(event, 'VehicleEntryRecorded')) {
-    if (!event.data.capturedForTraining) return [];
+  if (event.type === 'MeterReadingRecorded' || event.type === 'VehicleEntryRecorded') {
+    const d = event.data as (MeterReadingRecorded | VehicleEntryRecorded)['data'];
+    if (!d.capturedForTraining) return [];
     const [sourceSystem, sourceId] =
-      event.type === 'MeterReadingRecorded' ? (['meter_reading', (event.data as MeterReadingRecorded['data']).readingId] as const) : (['vehicle_entry', (event.data as VehicleEntryRecorded['data']).entryId] as const);
+      event.type === 'MeterReadingRecorded' ? (['meter_reading', (d as MeterReadingRecorded['data']).readingId] as const) : (['vehicle_entry', (d as VehicleEntryRecorded['data']).entryId] as const);
     const exampleId = exampleIdFor(sourceSystem, sourceId);
-    const d = event.data;
     return [
       {
         stream: streamName('example', exampleId),
@@ -40,8 +43,8 @@ export function captureCommands(event: RecordedEvent): PlannedCommand[] {
       },
     ];
   }
-  if (isEventOf<CorrectionSubmitted>(event, 'CorrectionSubmitted')) {
-    const d = event.data;
+  if (event.type === 'CorrectionSubmitted') {
+    const d = event.data as CorrectionSubmitted['data'];
     const exampleId = exampleIdFor(d.sourceType, d.sourceId);
     return [
       {
@@ -81,19 +84,26 @@ export class CaptureSaga implements Saga {
   ) {}
 
   async handle(event: RecordedEvent): Promise<void> {
-    await this.apply(event);
+    for (const planned of captureCommands(event)) await this.send(event, planned);
   }
 
-  /** Sends the event's commands; answers the log position of what they recorded (0 if nothing). */
-  async apply(event: RecordedEvent): Promise<number> {
+  /**
+   * The same commands, sent on the request path (a correction's example is updated before its
+   * answer); answers the log position of what they recorded, also when a retry recorded nothing.
+   */
+  async apply(event: SagaInput): Promise<number> {
     let position = 0;
     for (const planned of captureCommands(event)) {
-      const result = await this.commandBus.execute(
-        new Decide<TrainingExampleState, TrainingExampleCommand, TrainingExampleEvent>(planned.stream, trainingExampleDecider, planned.command, contextFromEvent(event, ACTOR, planned.commandId)),
-      );
+      const result = await this.send(event, planned);
       position = Math.max(position, result.events.length > 0 ? result.position : await this.recordedPosition(planned));
     }
     return position;
+  }
+
+  private send(event: SagaInput, planned: PlannedCommand) {
+    return this.commandBus.execute(
+      new Decide<TrainingExampleState, TrainingExampleCommand, TrainingExampleEvent>(planned.stream, trainingExampleDecider, planned.command, contextFromEvent(event, ACTOR, planned.commandId)),
+    );
   }
 
   /** For a replayed command: where its events went the first time, if it was this command. */
