@@ -78,6 +78,12 @@ describe('capture: meter readings and vehicle entries through real OCR', () => {
     expect((captured[0].data.features as number[]).length).toBeGreaterThan(64);
   });
 
+  it('given a photo with no readable text, when uploaded, then 201 with empty text, confidence 0 and captured', async () => {
+    const res = await postMeter(await renderMeterPhoto(''), { asset_id: 'meter-blank' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ value: null, raw_text: '', confidence: 0, captured_for_training: true });
+  });
+
   it.each([
     ['a PDF', async () => notAnImage()],
     ['a truncated PNG', truncatedPng],
