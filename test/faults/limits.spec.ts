@@ -3,7 +3,7 @@ import { TestApp, startTestApp } from '../support/app';
 /** Request limits and security headers, on an app with small limits. */
 describe('request limits and security headers', () => {
   let app: TestApp;
-  const headPosition = async (): Promise<string> => (await (await fetch(`${app.baseUrl}/health`)).json()).event_store.head_position;
+  const headPosition = async (): Promise<string> => ((await (await fetch(`${app.baseUrl}/health`)).json()) as { event_store: { head_position: string } }).event_store.head_position;
 
   beforeAll(async () => {
     app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '20', MAX_UPLOAD_MB: '1' } });

@@ -4,6 +4,20 @@ import { EVENT_STORE, EventStore } from '../../src/infrastructure/event-store/ev
 import { TestApp, startTestApp } from '../support/app';
 import { newEvent } from '../contracts/event-store.contract';
 
+interface AuditEvent {
+  stream: string;
+  revision: number;
+  position: string;
+  type: string;
+  data: { n: number };
+  metadata: { tenantId: string; schemaVersion: number; hash: string };
+}
+interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+const body = async <T>(res: Response): Promise<T> => (await res.json()) as T;
+
 describe('foundation over HTTP', () => {
   let app: TestApp;
   let auditor: string;
@@ -56,16 +70,16 @@ describe('foundation over HTTP', () => {
   });
 
   it('returns a stream and all events as stored, in the snake_case envelope, with pagination', async () => {
-    const stream = await (await get('/api/v2/audit/streams/ledger-1/events?limit=2', auditor)).json();
+    const stream = await body<Page<AuditEvent>>(await get('/api/v2/audit/streams/ledger-1/events?limit=2', auditor));
     expect(stream.items).toHaveLength(2);
     expect(stream.items[0]).toMatchObject({ stream: 'ledger-1', revision: 0, type: 'ThingRecorded', data: { n: 1 }, metadata: { tenantId: 't1', schemaVersion: 1 } });
     expect(stream.items[0].position).toMatch(/^\d+$/);
     expect(stream.items[0].metadata.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(stream.next_cursor).toBe('2');
-    const filtered = await (await get('/api/v2/audit/events?type=OtherRecorded', auditor)).json();
-    expect(filtered.items.map((e: { stream: string }) => e.stream)).toEqual(['ledger-2']);
-    const from = await (await get(`/api/v2/audit/events?from_position=${stream.items[1].position}&limit=2`, auditor)).json();
-    expect(from.items.map((e: { data: { n: number } }) => e.data.n)).toEqual([2, 3]);
+    const filtered = await body<Page<AuditEvent>>(await get('/api/v2/audit/events?type=OtherRecorded', auditor));
+    expect(filtered.items.map((e) => e.stream)).toEqual(['ledger-2']);
+    const from = await body<Page<AuditEvent>>(await get(`/api/v2/audit/events?from_position=${stream.items[1].position}&limit=2`, auditor));
+    expect(from.items.map((e) => e.data.n)).toEqual([2, 3]);
     expect((await get('/api/v2/audit/events?limit=5000', auditor)).status).toBe(400);
   });
 
@@ -81,7 +95,7 @@ describe('foundation over HTTP', () => {
 
   it('lists projections for ops and accepts a rebuild request with 202, 404 for an unknown one', async () => {
     const ops = app.token({ sub: 'o1', tenant: 'acme', roles: ['ops'] });
-    const list = await (await get('/api/v2/ops/projections', ops)).json();
+    const list = await body<Page<{ name: string }>>(await get('/api/v2/ops/projections', ops));
     expect(Array.isArray(list.items)).toBe(true);
     const unknown = await fetch(`${app.baseUrl}/api/v2/ops/projections/nope/rebuild`, { method: 'POST', headers: { authorization: `Bearer ${ops}` } });
     expect(unknown.status).toBe(404);
@@ -92,7 +106,7 @@ describe('foundation over HTTP', () => {
   });
 
   it('honours min_position: waits for read models, 503 with Retry-After when it cannot be reached', async () => {
-    const head = Number((await (await get('/health')).json()).event_store.head_position);
+    const head = Number((await body<{ event_store: { head_position: string } }>(await get('/health'))).event_store.head_position);
     expect((await get(`/api/v2/audit/events?min_position=${head}`, auditor)).status).toBe(200);
     const res = await get(`/api/v2/audit/events?min_position=${head + 1000}`, auditor);
     expect(res.status).toBe(503);
@@ -101,7 +115,7 @@ describe('foundation over HTTP', () => {
   });
 
   it('serves the OpenAPI description', async () => {
-    const doc = await (await get('/api/docs-json')).json();
+    const doc = await body<{ paths: Record<string, unknown> }>(await get('/api/docs-json'));
     expect(doc.paths['/api/v2/audit/streams/{stream}/verify']).toBeDefined();
   });
 });
