@@ -1,0 +1,85 @@
+import * as os from 'node:os';
+import type { OcrMode } from '../src/infrastructure/ocr/ocr-engine.port';
+import { TesseractOcrEngine } from '../src/infrastructure/ocr/tesseract-ocr.engine';
+import { loadSet, scoreSet } from '../test/ocr/ocr-dev-set';
+import { renderMeterPhoto, renderPlatePhoto } from '../test/support/photos';
+
+export interface BenchRow {
+  suite: string;
+  metric: string;
+  value: number;
+  unit: string;
+  note?: string;
+}
+
+const SAMPLE_SIZE = 40;
+
+/** A fixed mix: half meters, half plates, deterministic texts so runs compare. */
+async function sampleImages(): Promise<Array<{ image: Buffer; mode: OcrMode }>> {
+  const out: Array<{ image: Buffer; mode: OcrMode }> = [];
+  for (let i = 0; i < SAMPLE_SIZE / 2; i += 1) {
+    out.push({ image: await renderMeterPhoto(`${String(1000 + i * 7919).padStart(6, '0')}.${i % 10}`), mode: 'meter' });
+    const letters = String.fromCharCode(65 + (i % 26), 65 + ((i * 7) % 26), 65 + ((i * 11) % 26));
+    out.push({ image: await renderPlatePhoto(`${letters}${String(1000 + i * 37).slice(-4)}`), mode: 'plate' });
+  }
+  return out;
+}
+
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+async function throughput(poolSize: number, images: Array<{ image: Buffer; mode: OcrMode }>): Promise<BenchRow[]> {
+  const engine = new TesseractOcrEngine({ poolSize });
+  await engine.start();
+  try {
+    await engine.recognize(images[0].image, images[0].mode); // warm-up: first job pays model init
+    const latencies: number[] = [];
+    const started = process.hrtime.bigint();
+    await Promise.all(
+      images.map(async ({ image, mode }) => {
+        const t0 = process.hrtime.bigint();
+        await engine.recognize(image, mode);
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }),
+    );
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    latencies.sort((a, b) => a - b);
+    const suite = `ocr/pool-${poolSize}`;
+    const note = `${images.length} generated images, all submitted at once (latency includes queueing)`;
+    return [
+      { suite, metric: 'throughput', value: round(images.length / seconds), unit: 'images/s', note },
+      { suite, metric: 'p50', value: round(percentile(latencies, 50)), unit: 'ms' },
+      { suite, metric: 'p95', value: round(percentile(latencies, 95)), unit: 'ms' },
+    ];
+  } finally {
+    await engine.stop();
+  }
+}
+
+async function accuracy(): Promise<BenchRow[]> {
+  const engine = new TesseractOcrEngine({ poolSize: os.cpus().length });
+  await engine.start();
+  try {
+    const rows: BenchRow[] = [];
+    for (const [set, mode] of [['plates', 'plate'], ['meters', 'meter']] as const) {
+      const s = await scoreSet(engine, await loadSet(set), mode);
+      const suite = `ocr-dev/${set}`;
+      rows.push(
+        { suite, metric: 'exact match', value: round(s.exactRate), unit: 'ratio', note: `${s.exact}/${s.count}` },
+        { suite, metric: 'accuracy at conf>=0.7', value: round(s.accuracyConfident), unit: 'ratio', note: `${s.confident} readings` },
+        { suite, metric: 'accuracy at conf<0.7', value: round(s.accuracyUnconfident), unit: 'ratio', note: `${s.count - s.confident} readings` },
+        { suite, metric: 'wrong readings captured', value: round(s.wrongCaught), unit: 'ratio', note: 'share of misreads with conf<0.7' },
+      );
+    }
+    return rows;
+  } finally {
+    await engine.stop();
+  }
+}
+
+const round = (v: number): number => Math.round(v * 1000) / 1000;
+
+export default async function run(): Promise<BenchRow[]> {
+  const images = await sampleImages();
+  const cores = Math.max(1, os.cpus().length);
+  return [...(await throughput(1, images)), ...(cores > 1 ? await throughput(cores, images) : []), ...(await accuracy())];
+}
