@@ -1,4 +1,5 @@
 import { Provider } from '@nestjs/common';
+import { ActiveLearningRunCommand, ModelsActivateCommand, ModelsRetrainCommand, ModelsTrainCommand, OutcomesSweepCommand } from './feature.commands';
 
-/** CLI commands that drive the features (active learning, models). */
-export const FEATURE_CLI_COMMANDS: Provider[] = [];
+/** CLI commands that drive the features (active learning, models, outcomes). */
+export const FEATURE_CLI_COMMANDS: Provider[] = [ActiveLearningRunCommand, ModelsTrainCommand, ModelsActivateCommand, ModelsRetrainCommand, OutcomesSweepCommand];

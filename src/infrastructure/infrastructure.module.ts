@@ -93,9 +93,12 @@ export class InfrastructureModule {
       },
       {
         provide: READ_STORE,
-        inject: [SQLITE],
-        useFactory: async (db: SqliteHandle | null): Promise<ReadStore> =>
-          config.mongodbUri ? MongoReadStore.connect(config.mongodbUri) : new SqliteReadStore(db as SqliteHandle),
+        useFactory: async (): Promise<ReadStore> => {
+          if (config.mongodbUri) return MongoReadStore.connect(config.mongodbUri);
+          // Its own connection to the same file, without an fsync per commit: read models and
+          // checkpoints can always be rebuilt from the log, which keeps SQLITE_SYNCHRONOUS.
+          return new SqliteReadStore(openSqlite({ file: join(config.dataDir, 'flywheel.db'), synchronous: 'NORMAL' }), { closeOnClose: true });
+        },
       },
       { provide: BLOB_STORE, useFactory: () => new FileSystemBlobStore(join(config.dataDir, 'blobs')) },
       { provide: INFERENCE_RUNTIME, useFactory: () => new OnnxInferenceRuntime() },

@@ -68,7 +68,10 @@ export class SqliteReadStore implements ReadStore {
   private readonly known = new Set<string>();
   private readonly statements = new Map<string, Statement>();
 
-  constructor(private readonly db: SqliteHandle) {
+  constructor(
+    private readonly db: SqliteHandle,
+    private readonly options: { closeOnClose?: boolean } = {},
+  ) {
     db.exec('CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL, updated_at TEXT NOT NULL)');
     db.exec('CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)');
   }
@@ -240,6 +243,7 @@ export class SqliteReadStore implements ReadStore {
 
   async close(): Promise<void> {
     this.statements.clear();
+    if (this.options.closeOnClose && this.db.open) this.db.close();
   }
 }
 

@@ -8,6 +8,7 @@ import { CATALOG_COLLECTION, Generation, ProjectionCatalog, ProjectionState, che
 import { UnitOfWork } from './unit-of-work';
 
 export const RUNNER_LEASE = 'projection-runner';
+const IDLE_CHECKPOINT_EVERY = 1000;
 
 export interface RunnerLogger {
   log(message: string, context?: Record<string, unknown>): void;
@@ -28,6 +29,7 @@ export interface ProjectionStatus {
 /** One generation of one projection, consuming $all from its own checkpoint. */
 class Track {
   checkpoint = 0;
+  storedCheckpoint = 0;
   failed: string | null = null;
   readonly abort = new AbortController();
   readonly physical: Map<string, string>;
@@ -115,6 +117,7 @@ export class ProjectionRunner {
     const tracks = [...this.active.values(), ...this.building.values()];
     for (const t of tracks) t.abort.abort();
     await Promise.allSettled(tracks.map((t) => t.loop));
+    await Promise.allSettled(tracks.map((t) => this.flushCheckpoint(t)));
     await this.background?.catch(() => undefined);
     await this.store.releaseLease(RUNNER_LEASE, this.options.owner);
   }
@@ -149,6 +152,7 @@ export class ProjectionRunner {
       for (const fields of projection.indexes?.[logical] ?? []) await this.store.ensureIndex(physical, fields);
     }
     track.checkpoint = (await this.store.getCheckpoint(track.checkpointKey)) ?? 0;
+    track.storedCheckpoint = track.checkpoint;
     (role === 'active' ? this.active : this.building).set(projection.name, track);
     track.loop = this.consume(track).catch((error: unknown) => {
       track.failed = error instanceof Error ? error.message : String(error);
@@ -182,10 +186,24 @@ export class ProjectionRunner {
       applied += 1;
     }
     const last = batch[batch.length - 1].position;
-    await this.store.batch(uow.ops(), { name: track.checkpointKey, position: last });
+    const ops = uow.ops();
+    // A batch that changed no document only moves the checkpoint: store that now and then, not per
+    // batch (replaying such events after a crash changes nothing). Queries use the in-memory one.
+    if (ops.length > 0 || last - track.storedCheckpoint >= IDLE_CHECKPOINT_EVERY) {
+      await this.store.batch(ops, { name: track.checkpointKey, position: last });
+      track.storedCheckpoint = last;
+    }
     track.checkpoint = last;
     track.eventsApplied += applied;
     if (last > this.head) this.head = last;
+  }
+
+  /** Store checkpoints that only moved in memory (on stop and from the supervisor). */
+  private async flushCheckpoint(track: Track): Promise<void> {
+    if (track.checkpoint > track.storedCheckpoint) {
+      await this.store.batch([], { name: track.checkpointKey, position: track.checkpoint });
+      track.storedCheckpoint = track.checkpoint;
+    }
   }
 
   private async waitUntil(track: Track, position: number, signal?: AbortSignal): Promise<void> {
@@ -206,6 +224,7 @@ export class ProjectionRunner {
         await this.store.acquireLease(RUNNER_LEASE, this.options.owner, ttl);
         this.head = Math.max(this.head, await this.events.headPosition());
         for (const projection of this.projections.values()) await this.superviseOne(projection);
+        for (const track of this.active.values()) await this.flushCheckpoint(track);
       } catch (error) {
         this.options.logger?.error('projection supervisor error', { error: error instanceof Error ? error.message : String(error) });
       }
