@@ -44,7 +44,10 @@ export class ModelRegistryController {
     const collection = await this.runner.catalog.collection(MODEL_VERSIONS);
     const page = await this.store.find<ModelVersionDoc>(collection, {
       filter: { model_type: query.model_type ?? DEFAULT_MODEL_TYPE },
-      sort: [['created_at', -1]],
+      sort: [
+        ['created_at', -1],
+        ['version', -1],
+      ],
       limit: query.limit ?? 50,
       cursor: query.cursor,
     });

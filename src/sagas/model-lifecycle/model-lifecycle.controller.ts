@@ -43,6 +43,7 @@ export class ModelLifecycleController {
       model_type: outcome.modelType,
       version: outcome.version,
       decision: outcome.decision,
+      repeated: outcome.repeated,
       reason: outcome.reason,
       failures: outcome.failures,
       previous_version: outcome.previousVersion,

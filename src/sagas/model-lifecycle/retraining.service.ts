@@ -23,7 +23,9 @@ const MAX_EVALUATION_ATTEMPTS = 3;
 export interface RetrainOutcome {
   readonly modelType: string;
   readonly version: string;
-  readonly decision: 'activated' | 'rejected' | 'already_decided';
+  readonly decision: 'activated' | 'rejected';
+  /** True when this run had been decided before: nothing was appended, the first decision is answered. */
+  readonly repeated: boolean;
   readonly reason: string;
   readonly failures: readonly RuleFailure[];
   readonly evaluation: ModelEvaluated['data'] | null;
@@ -88,7 +90,7 @@ export class RetrainingService implements OnModuleInit {
 
     for (let attempt = 1; ; attempt++) {
       const state = await this.reader.state(modelType);
-      if (state.evaluations[evaluationId] !== undefined) return this.outcomeFromStream(modelType, version, evaluationId, trained.timings, performance.now() - started);
+      if (state.evaluations[evaluationId] !== undefined) return this.outcomeFromStream(modelType, version, runId, trained.timings, performance.now() - started);
       const candidateInfo = state.versions[version];
       const activeVersion = state.active?.version ?? null;
       const candidate = { version, metrics: await this.evaluator.scoreVersion(candidateInfo, holdout) };
@@ -139,23 +141,24 @@ export class RetrainingService implements OnModuleInit {
     position: number,
     timings: Omit<RetrainOutcome['timings'], 'evaluateMs'>,
     evaluateMs: number,
+    repeated = false,
   ): RetrainOutcome {
     const evaluated = events.find((e) => e.type === 'ModelEvaluated');
     const activated = events.find((e) => e.type === 'ModelActivated');
     const rejected = events.find((e) => e.type === 'ModelActivationRejected');
-    const base = { modelType, version, position, evaluation: evaluated?.type === 'ModelEvaluated' ? evaluated.data : null, timings: { ...timings, evaluateMs: Math.round(evaluateMs) } };
+    const base = { modelType, version, position, repeated, evaluation: evaluated?.type === 'ModelEvaluated' ? evaluated.data : null, timings: { ...timings, evaluateMs: Math.round(evaluateMs) } };
     if (activated?.type === 'ModelActivated') return { ...base, decision: 'activated', reason: activated.data.reason, failures: [], previousVersion: activated.data.previousVersion };
     if (rejected?.type === 'ModelActivationRejected') {
       return { ...base, decision: 'rejected', reason: rejected.data.reason, failures: rejected.data.failures, previousVersion: rejected.data.activeVersion };
     }
-    return { ...base, decision: 'already_decided', reason: 'this run was evaluated and decided before', failures: [], previousVersion: null };
+    throw new Error(`retraining of ${modelType} ${version} recorded an evaluation without a decision`);
   }
 
-  private async outcomeFromStream(modelType: string, version: string, evaluationId: string, timings: Omit<RetrainOutcome['timings'], 'evaluateMs'>, evaluateMs: number): Promise<RetrainOutcome> {
-    const events = await this.reader.read(modelType);
-    const index = events.findIndex((e) => e.type === 'ModelEvaluated' && e.data.evaluationId === evaluationId);
-    const decided = events.slice(index, index + 3).filter((e, i) => i === 0 || e.type !== 'ModelEvaluated');
-    const outcome = this.outcome(modelType, version, decided, decided[decided.length - 1]?.position ?? 0, timings, evaluateMs);
-    return outcome.decision === 'already_decided' ? outcome : { ...outcome, reason: `already decided: ${outcome.reason}` };
+  /** The decision a run recorded before: the events its evaluation command appended (same correlation). */
+  private async outcomeFromStream(modelType: string, version: string, runId: string, timings: Omit<RetrainOutcome['timings'], 'evaluateMs'>, evaluateMs: number): Promise<RetrainOutcome> {
+    const decided = (await this.reader.read(modelType)).filter(
+      (e) => e.metadata.correlationId === runId && e.type !== 'ModelTrained' && e.type !== 'ModelRolledBack' && e.type !== 'ModelActivationReviewed',
+    );
+    return this.outcome(modelType, version, decided, decided[decided.length - 1]?.position ?? 0, timings, evaluateMs, true);
   }
 }

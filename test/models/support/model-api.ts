@@ -1,0 +1,30 @@
+import { EventMetadata } from '../../../src/domain/shared/events';
+import { TestApp } from '../../support/app';
+
+/** An event as the audit endpoints answer it: data and metadata exactly as stored. */
+export interface AuditEvent<D = Record<string, unknown>> {
+  readonly event_id: string;
+  readonly type: string;
+  readonly position: string;
+  readonly data: D;
+  readonly metadata: EventMetadata;
+}
+
+export async function modelStream(app: TestApp, modelType = 'conflict_predictor'): Promise<AuditEvent[]> {
+  const token = app.token({ sub: 'auditor-1', tenant: 'acme', roles: ['auditor'] });
+  const res = await fetch(`${app.baseUrl}/api/v2/audit/streams/model-${modelType}/events?limit=1000`, { headers: { authorization: `Bearer ${token}` } });
+  return ((await res.json()) as { items: AuditEvent[] }).items;
+}
+
+export async function uploadModel(app: TestApp, bytes: Buffer | Uint8Array, fields: Record<string, string> = { model_type: 'conflict_predictor' }, sub = 'eng-1') {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append('model', new Blob([bytes]), 'model.onnx');
+  const res = await fetch(`${app.baseUrl}/api/v2/ml/models`, { method: 'POST', headers: { authorization: `Bearer ${app.token({ sub, tenant: 'acme', roles: ['ml_engineer'] })}` }, body: form });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { version: string; message?: string } };
+}
+
+export async function trainingCsv(app: TestApp, version: string): Promise<{ status: number; type: string | null; text: string }> {
+  const res = await fetch(`${app.baseUrl}/api/v2/ml/models/${version}/training-data`, { headers: { authorization: `Bearer ${app.token({ sub: 'ops-1', tenant: 'acme', roles: ['ops'] })}` } });
+  return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+}
