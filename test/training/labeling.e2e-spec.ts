@@ -168,6 +168,12 @@ describe('labeling tasks', () => {
     expect((await act(engineer, r, 'claim')).status).toBe(403);
   });
 
+  it('a cursor that is not one of the backlog pages is 400, not 500', async () => {
+    for (const cursor of ['0', 'abc', Buffer.from('[1]').toString('base64url')]) {
+      expect((await call(app, 'GET', `/api/v2/ml-training/labeling-backlog?cursor=${cursor}`, { token: ann })).status).toBe(400);
+    }
+  });
+
   it('the backlog projection rebuilt blue/green answers exactly as before', async () => {
     const list = async () => (await call<{ items: { name: string; status: string; collections: string[]; building: unknown }[] }>(app, 'GET', '/api/v2/ops/projections', { token: ops })).body.items.find((p) => p.name === 'labeling-backlog');
     const until = async (ok: (p: Awaited<ReturnType<typeof list>>) => boolean) => {

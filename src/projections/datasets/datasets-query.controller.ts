@@ -10,6 +10,7 @@ import { Principal } from '../../infrastructure/auth/jwt';
 import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
 import { ListQuery, listAnswer } from '../../infrastructure/http/conventions';
 import { READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
+import { pageOrBadCursor } from '../labeling-backlog/labeling-backlog.query';
 import { ProjectionRunner } from '../runner/projection-runner';
 import { DATASETS_COLLECTION, DatasetDoc } from './datasets.projection';
 import { asPng, sniffImageType } from './image-bytes';
@@ -48,7 +49,7 @@ export class DatasetsQueryController {
 
   @Get()
   async list(@CurrentPrincipal() p: Principal, @Query() q: ListQuery) {
-    const page = await this.reads.find<DatasetDoc>(await this.runner.catalog.collection(DATASETS_COLLECTION), {
+    const page = await pageOrBadCursor<DatasetDoc>(this.reads, await this.runner.catalog.collection(DATASETS_COLLECTION), {
       filter: { tenant_id: p.tenant },
       sort: [['created_at', -1]],
       limit: q.limit ?? 50,

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../../domain/shared/clock';
+import { ValidationError } from '../../domain/shared/errors';
 import { SourceSystem } from '../../domain/training/training-example.events';
-import { Filter, Page, READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
+import { Filter, FindOptions, Page, READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
 import { ProjectionRunner } from '../runner/projection-runner';
 import { BacklogTaskDoc, LABELING_BACKLOG_COLLECTION, OPEN_STATUSES } from './labeling-backlog.projection';
 
@@ -29,7 +30,7 @@ export class LabelingBacklogQuery {
 
   async open(tenantId: string, options: { limit?: number; cursor?: string | null; sourceSystem?: SourceSystem }): Promise<Page<BacklogTaskDoc>> {
     const filter: Filter = { tenant_id: tenantId, status: { $in: OPEN_STATUSES }, ...(options.sourceSystem ? { source_system: options.sourceSystem } : {}) };
-    const page = await this.reads.find<BacklogTaskDoc>(await this.collection(), {
+    const page = await pageOrBadCursor<BacklogTaskDoc>(this.reads, await this.collection(), {
       filter,
       sort: [
         ['priority', -1],
@@ -75,5 +76,17 @@ export class LabelingBacklogQuery {
       cursor = page.nextCursor;
     } while (cursor);
     return out;
+  }
+}
+
+/** A cursor that is well-formed but not one of this list's: 400 naming the field, not a 500. */
+export async function pageOrBadCursor<T extends Record<string, unknown>>(reads: ReadStore, collection: string, options: FindOptions): Promise<Page<T>> {
+  try {
+    return await reads.find<T>(collection, options);
+  } catch (error) {
+    if (options.cursor && error instanceof Error && /cursor/i.test(error.message)) {
+      throw new ValidationError('cursor must be a cursor returned by a previous page', { fields: { cursor: ['is not a cursor of this list'] } });
+    }
+    throw error;
   }
 }
