@@ -21,7 +21,7 @@ import { ModelsController } from './models.controller';
     SyncModule,
     MulterModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ storage: memoryStorage(), limits: { fileSize: config.maxUploadMb * 1024 * 1024, files: 1, fields: 10 } }),
+      useFactory: (config: AppConfig) => ({ storage: memoryStorage(), limits: { fileSize: Math.floor(config.maxUploadMb * 1024 * 1024), files: 1, fields: 10 } }),
     }),
   ],
   controllers: [ModelsController, ModelRegistryController, ModelAuditController],

@@ -62,7 +62,8 @@ async function inBatches<T>(items: readonly T[], size: number, fn: (item: T) => 
 }
 
 /** Posts the syncs, then their conflicts (10 minutes after each sync); answers the last log position. */
-export async function seedHistory(app: TestApp, plan: readonly PlannedSync[], tenant = 'acme'): Promise<string> {
+export async function seedHistory(app: TestApp, plan: readonly PlannedSync[], options: { syncs?: boolean; conflicts?: boolean; tenant?: string } = {}): Promise<string> {
+  const tenant = options.tenant ?? 'acme';
   const tokens = new Map<string, string>();
   const token = (user: string) => {
     let t = tokens.get(user);
@@ -76,11 +77,11 @@ export async function seedHistory(app: TestApp, plan: readonly PlannedSync[], te
     if (res.status !== 201) throw new Error(`${path} answered ${res.status}: ${json.message ?? ''}`);
     last = Math.max(last, Number(json.position));
   };
-  await inBatches(plan, 16, (s) =>
+  await inBatches(options.syncs === false ? [] : plan, 16, (s) =>
     post(s.user, '/api/v2/sync/events', { sync_id: s.syncId, entity_type: 'meter', entity_id: s.entityId, device_id: `d-${s.user}`, fields: s.fields, synced_at: new Date(s.at).toISOString() }),
   );
   await inBatches(
-    plan.filter((s) => s.conflict),
+    options.conflicts === false ? [] : plan.filter((s) => s.conflict),
     16,
     (s) => post(s.user, '/api/v2/sync/conflicts', { sync_id: s.syncId, resolution_type: 'server_wins', conflict_id: `c-${s.syncId}`, resolved_at: new Date(s.at + 10 * MINUTE_MS).toISOString() }),
   );
