@@ -18,7 +18,7 @@ const PREDECESSOR_WINDOW_MS = 7 * DAY_MS;
 const TICK_MS = 10 * MINUTE_MS;
 
 export type RollbackCheck =
-  | { readonly status: 'no_active_model' | 'not_reviewed' | 'already_reviewed' }
+  | { readonly status: 'no_active_model' | 'already_reviewed' }
   | { readonly status: 'not_due'; readonly version: string; readonly dueAt: string }
   | { readonly status: 'reviewed'; readonly version: string; readonly events: readonly string[]; readonly position: number };
 
@@ -32,8 +32,8 @@ export type RollbackCheck =
 @Injectable()
 export class RollbackMonitorService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RollbackMonitorService.name);
-  /** Per type, the time before which nothing can be due: outcome storms then cost no reads. */
-  private readonly notDueUntil = new Map<string, number>();
+  /** Per type, the answer that holds until a time (or an activation): outcome storms then cost no reads. */
+  private readonly cached = new Map<string, { readonly until: number; readonly answer: RollbackCheck }>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -62,27 +62,25 @@ export class RollbackMonitorService implements OnModuleInit, OnModuleDestroy {
 
   /** An activation was seen: whatever was cached about the old one no longer holds. */
   forget(modelType: string): void {
-    this.notDueUntil.delete(modelType);
+    this.cached.delete(modelType);
   }
 
   async check(modelType: string, at: Date = this.clock.now()): Promise<RollbackCheck> {
     const nowMs = at.getTime();
-    const skipUntil = this.notDueUntil.get(modelType);
-    if (skipUntil !== undefined && nowMs < skipUntil) return { status: 'not_reviewed' };
+    const cached = this.cached.get(modelType);
+    if (cached && nowMs < cached.until) return cached.answer;
     const state = await this.reader.state(modelType);
     const active = state.active;
     if (!active) return { status: 'no_active_model' };
     // Restoring a predecessor is not a new model to judge (and must not start a ping-pong).
     if (active.cause === 'rollback' || state.reviewed[reviewKey(active.version, active.activatedAt)]) {
-      this.notDueUntil.set(modelType, Number.POSITIVE_INFINITY);
-      return { status: 'already_reviewed' };
+      return this.remember(modelType, Number.POSITIVE_INFINITY, { status: 'already_reviewed' });
     }
     const activatedMs = Date.parse(active.activatedAt);
     const firstDayEnd = activatedMs + FIRST_DAY_MS;
     const dueMs = firstDayEnd + this.config.rollbackOutcomeWaitHours * HOUR_MS;
     if (nowMs < dueMs) {
-      this.notDueUntil.set(modelType, dueMs);
-      return { status: 'not_due', version: active.version, dueAt: new Date(dueMs).toISOString() };
+      return this.remember(modelType, dueMs, { status: 'not_due', version: active.version, dueAt: new Date(dueMs).toISOString() });
     }
     const predecessorVersion = active.previousVersion ?? HEURISTIC_MODEL_VERSION;
     const candidate = await this.figure(modelType, active.version, activatedMs, firstDayEnd - 1);
@@ -103,10 +101,15 @@ export class RollbackMonitorService implements OnModuleInit, OnModuleDestroy {
       },
       { tenantId: null, actorId: ROLLBACK_ACTOR, commandId, correlationId: commandId, causationId: null },
     );
-    this.notDueUntil.delete(modelType);
+    this.cached.delete(modelType);
     const types = result.events.map((e) => e.type);
     if (types.includes('ModelRolledBack')) this.logger.warn(`rolled back ${modelType} ${active.version} to ${active.previousVersion ?? HEURISTIC_MODEL_VERSION}`);
     return { status: 'reviewed', version: active.version, events: types, position: result.position };
+  }
+
+  private remember(modelType: string, until: number, answer: RollbackCheck): RollbackCheck {
+    this.cached.set(modelType, { until, answer });
+    return answer;
   }
 
   private async figure(modelType: string, version: string, fromMs: number, toMs: number): Promise<AccuracyFigure> {
