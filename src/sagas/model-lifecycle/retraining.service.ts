@@ -11,6 +11,7 @@ import { ActivationPolicyConfig } from '../../domain/models/activation-policy';
 import { ModelEvaluated, ModelEvent, RuleFailure } from '../../domain/models/model.events';
 import { VersionInfo } from '../../domain/models/model-registry.decider';
 import { CLOCK, Clock } from '../../domain/shared/clock';
+import { isoWeekKey } from '../../domain/training/iso-week';
 import { ConflictError } from '../../domain/shared/errors';
 import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
 import { SplitRow } from '../../ml/train-conflict-model';
@@ -62,7 +63,10 @@ export class RetrainingService implements OnModuleInit {
       timeZone: this.config.timeZone,
       start: false,
       onTick: () => {
-        this.retrain('conflict_predictor', this.clock.now()).then(
+        const at = this.clock.now();
+        // Keyed by week: every instance that fires this week names the same run, so it happens once.
+        const runId = `retrain:conflict_predictor:${isoWeekKey(at, this.config.timeZone)}`;
+        this.retrain('conflict_predictor', at, { runId }).then(
           (outcome) => this.logger.log(`scheduled retraining: ${outcome.version} ${outcome.decision}: ${outcome.reason}`),
           (error: unknown) => this.logger.error(`scheduled retraining failed: ${error instanceof Error ? error.message : String(error)}`),
         );
