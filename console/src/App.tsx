@@ -20,7 +20,7 @@ const PAGES: readonly PageDef[] = [
   { id: 'labeling', title: 'Labeling', roles: ['labeler'], render: () => <Workbench /> },
   { id: 'ops', title: 'Dashboard', roles: ['ops', 'ml_engineer'], render: () => <Dashboard /> },
   { id: 'models', title: 'Models', roles: ['ml_engineer', 'ops', 'auditor'], render: () => <Models /> },
-  { id: 'predictions', title: 'Predictions', roles: ['ml_engineer', 'ops'], render: () => <Predictions /> },
+  { id: 'predictions', title: 'Predictions', roles: ['ml_engineer', 'ops', 'auditor'], render: () => <Predictions /> },
 ];
 
 function currentRoute(): string {

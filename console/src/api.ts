@@ -90,9 +90,9 @@ export class ApiClient {
     let message = res.statusText || `HTTP ${res.status}`;
     let details: unknown;
     try {
+      // The error envelope of API.md: { status_code, error, message, details? }.
       const body = (await res.json()) as { message?: unknown; details?: unknown };
       if (typeof body.message === 'string') message = body.message;
-      else if (Array.isArray(body.message)) message = body.message.join('; ');
       details = body.details;
     } catch {
       /* not JSON: keep the status text */
@@ -109,13 +109,6 @@ export function withQuery(path: string, query: Query): string {
   }
   const s = params.toString();
   return s ? `${path}?${s}` : path;
-}
-
-/** Accepts either a bare array or a `{ items }` list envelope. */
-export function itemsOf<T>(body: unknown): T[] {
-  if (Array.isArray(body)) return body as T[];
-  const items = (body as { items?: unknown } | null)?.items;
-  return Array.isArray(items) ? (items as T[]) : [];
 }
 
 function sleep(ms: number): Promise<void> {

@@ -10,9 +10,19 @@ const H = 200;
 const PAD = { top: 12, right: 12, bottom: 28, left: 40 };
 
 function ticks(labels: string[]): number[] {
-  // At most ~8 x labels so they never overlap.
+  // At most ~8 x labels, evenly spaced back from the newest (always labelled), so they never overlap.
   const step = Math.max(1, Math.ceil(labels.length / 8));
-  return labels.map((_, i) => i).filter((i) => i % step === 0 || i === labels.length - 1);
+  const last = labels.length - 1;
+  return labels.map((_, i) => i).filter((i) => (last - i) % step === 0);
+}
+
+/** Whole-number count scale: at most 5 grid lines, evenly spaced, topped at a multiple of the step. */
+function countScale(max: number): { top: number; steps: number[] } {
+  const step = Math.max(1, Math.ceil(max / 4));
+  const top = Math.max(step, step * Math.ceil(max / step));
+  const steps: number[] = [];
+  for (let v = 0; v <= top; v += step) steps.push(v);
+  return { top, steps };
 }
 
 function shortDay(label: string): string {
@@ -21,7 +31,7 @@ function shortDay(label: string): string {
 
 export function BarChart({ points, title, testId, unit = '' }: { points: Point[]; title: string; testId?: string; unit?: string }) {
   if (points.length === 0) return <p className="muted">No data yet.</p>;
-  const max = Math.max(1, ...points.map((p) => p.value));
+  const { top: max, steps } = countScale(Math.max(1, ...points.map((p) => p.value)));
   const iw = W - PAD.left - PAD.right;
   const ih = H - PAD.top - PAD.bottom;
   const slot = iw / points.length;
@@ -29,7 +39,7 @@ export function BarChart({ points, title, testId, unit = '' }: { points: Point[]
   return (
     <svg className="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title} data-testid={testId}>
       <title>{title}</title>
-      <Axis max={max} unit={unit} />
+      <Axis max={max} steps={steps} unit={unit} />
       {points.map((p, i) => {
         const h = (p.value / max) * ih;
         return (
@@ -78,7 +88,7 @@ export function AccuracyChart({
   return (
     <svg className="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title} data-testid={testId}>
       <title>{title}</title>
-      <Axis max={1} unit="%" percent />
+      <Axis max={1} steps={[0, 0.25, 0.5, 0.75, 1]} unit="%" percent />
       {days.map((d, i) => {
         const h = (d.total / maxTotal) * ih;
         const bw = Math.max(2, slot * 0.6);
@@ -99,16 +109,17 @@ export function AccuracyChart({
   );
 }
 
-function Axis({ max, unit, percent = false }: { max: number; unit: string; percent?: boolean }) {
+/** Horizontal grid lines and their labels at `steps` (values on a 0..max scale). */
+function Axis({ max, steps, unit, percent = false }: { max: number; steps: number[]; unit: string; percent?: boolean }) {
   const ih = H - PAD.top - PAD.bottom;
-  const steps = [0, 0.25, 0.5, 0.75, 1];
   return (
     <g>
-      {steps.map((s) => {
+      {steps.map((value) => {
+        const s = value / max;
         const y = PAD.top + ih - s * ih;
-        const v = percent ? `${Math.round(s * 100)}` : `${Math.round(s * max)}`;
+        const v = percent ? `${Math.round(value * 100)}` : String(value);
         return (
-          <g key={s}>
+          <g key={value}>
             <line className="grid" x1={PAD.left} x2={W - PAD.right} y1={y} y2={y} />
             <text className="tick" x={PAD.left - 6} y={y + 4} textAnchor="end">
               {v}

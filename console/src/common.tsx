@@ -107,20 +107,3 @@ export function fmtNum(n: unknown, digits = 3): string {
 export function fmtPct(n: unknown): string {
   return typeof n === 'number' && Number.isFinite(n) ? `${(n * 100).toFixed(1)} %` : '—';
 }
-
-/** Renders a value from a loosely known payload (alerts, history details) readably. */
-export function describe(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    const msg = o.message ?? o.reason ?? o.description;
-    if (typeof msg === 'string') {
-      const kind = o.type ?? o.kind ?? o.name ?? o.code;
-      return typeof kind === 'string' ? `${kind}: ${msg}` : msg;
-    }
-    return JSON.stringify(v);
-  }
-  return String(v);
-}

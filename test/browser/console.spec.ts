@@ -83,11 +83,27 @@ async function expectStatus(token: string, method: string, path: string, status:
   return res.body;
 }
 
+/** Lists answer `{ items, next_cursor }` (API.md, Conventions). */
 function items(body: Json): Json[] {
-  return Array.isArray(body) ? (body as Json[]) : Array.isArray(body.items) ? (body.items as Json[]) : [];
+  if (!Array.isArray(body.items)) throw new Error(`expected a list answer, got ${JSON.stringify(body)}`);
+  return body.items as Json[];
 }
 
-async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 15_000): Promise<T> {
+/** Waits until every read model has applied `position` (GET with min_position answers 503 until then). */
+async function caughtUp(token: string, position: string): Promise<void> {
+  await eventually(
+    async () => (await call(token, 'GET', `/api/v2/ops/projections?min_position=${position}`)).status,
+    (status) => status === 200,
+    `the read models to reach position ${position}`,
+    60_000,
+  );
+}
+
+function maxPosition(positions: readonly string[]): string {
+  return positions.reduce((a, b) => (BigInt(b) > BigInt(a) ? b : a), '0');
+}
+
+async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 60_000): Promise<T> {
   const until = Date.now() + ms;
   let last: T = await probe();
   while (!ok(last)) {
@@ -125,6 +141,8 @@ async function uploadReading(token: string, png: Buffer, assetId: string): Promi
 
 async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // The machine running this may be loaded: wait generously for UI state (never for fixed time).
+  context.setDefaultTimeout(60_000);
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error('[console pageerror]', err.message));
   return { context, page };
@@ -204,10 +222,13 @@ describe('web console', () => {
     const engineer = app.token({ sub: 'eng-1', tenant: TENANT, roles: ['ml_engineer'] });
     const labeler = app.token({ sub: 'lab-1', tenant: TENANT, roles: ['labeler'] });
 
+    // What each photo really shows, by reading_id: the labeler types the digits of the photo in front of them.
+    const digitsOf = new Map<string, string>();
     for (const [i, digits] of ['01234', '56789', '24680'].entries()) {
       const reading = await uploadReading(guard, await blurryMeterPng(digits), `meter-${i + 1}`);
       expect(reading.confidence).toBeLessThan(0.7);
       expect(reading.captured_for_training).toBe(true);
+      digitsOf.set(String(reading.reading_id), digits);
     }
 
     // The capture saga records the examples asynchronously: wait until all three are there.
@@ -218,15 +239,12 @@ describe('web console', () => {
     );
     const run = await expectStatus(engineer, 'POST', '/api/v2/ml-training/active-learning/run', 201, { batch_size: 10 });
     expect((run.selected as unknown[]).length).toBeGreaterThanOrEqual(2);
-    const backlog = await expectStatus(
-      labeler,
-      'GET',
-      `/api/v2/ml-training/labeling-backlog?min_position=${String(run.position)}`,
-      200,
-    );
-    const before = items(backlog).length;
+    const backlog = await expectStatus(labeler, 'GET', `/api/v2/ml-training/labeling-backlog?min_position=${String(run.position)}`, 200);
+    const before = (backlog.counts as Json).total as number;
     expect(before).toBeGreaterThanOrEqual(2);
+    expect(items(backlog)).toHaveLength(before);
 
+    let label = '';
     const { context, page } = await newPage();
     try {
       await signIn(page, labeler);
@@ -243,12 +261,18 @@ describe('web console', () => {
       await waitForImage(page, '[data-testid=task-image]');
       await waitForFocus(page, 'label-input');
       expect(await testIdText(page, 'lease-countdown')).toMatch(/lease \d+:\d\d/);
+      expect(await testIdText(page, 'ocr-confidence')).toMatch(/^0\.\d\d$/);
       const firstTask = await page.textContent('#task-title');
+      // The photo on screen is the reading the task came from: type what it shows.
+      await page.waitForSelector('[data-testid=task-source][data-source-id]');
+      const readingId = await page.getAttribute('[data-testid=task-source]', 'data-source-id');
+      label = digitsOf.get(readingId ?? '') ?? '';
+      expect(label).toMatch(/^\d{5}$/);
       await shot(page, '1-labeler-claimed');
 
       // Fix the OCR text and press Enter to submit.
       await page.keyboard.press('Control+A');
-      await page.keyboard.type('01234');
+      await page.keyboard.type(label);
       await shot(page, '1-labeler-typed');
       await page.keyboard.press('Enter');
 
@@ -273,7 +297,7 @@ describe('web console', () => {
 
     // What a labeler would check afterwards: the backlog really is one shorter, and the label stuck.
     await eventually(
-      async () => items(await expectStatus(labeler, 'GET', '/api/v2/ml-training/labeling-backlog', 200)).length,
+      async () => ((await expectStatus(labeler, 'GET', '/api/v2/ml-training/labeling-backlog', 200)).counts as Json).total,
       (n) => n === before - 1,
       'the backlog to shrink by one',
     );
@@ -282,24 +306,31 @@ describe('web console', () => {
       (list) => list.length === 1,
       'one labeled example',
     );
-    expect(labeled[0].ground_truth_text).toBe('01234');
+    // A labeler's answer is the example's `label`; `ground_truth_text` holds user corrections only.
+    expect(labeled[0].label).toBe(label);
+    const example = await expectStatus(labeler, 'GET', `/api/v2/ml-training/examples/${String(labeled[0].example_id)}`, 200);
+    expect(example.labeler_id).toBe('lab-1');
   });
 
   it('an ml_engineer activates a model with confirmation, and the active pointer changes', async () => {
     const engineer = app.token({ sub: 'eng-2', tenant: TENANT, roles: ['ml_engineer'] });
     const guards = ['g-a', 'g-b', 'g-c', 'g-d'].map((sub) => app.token({ sub, tenant: TENANT, roles: ['guard'] }));
-    await seedSyncHistory(guards, 180);
+    await caughtUp(engineer, await seedSyncHistory(guards, 180));
 
+    // The scheduled path first: retraining evaluates a candidate against the heuristic on one holdout
+    // and activates or rejects it. Either way the decision is on record for the models page.
+    const retrained = await expectStatus(engineer, 'POST', '/api/v2/ml/models/retrain', 201, { model_type: 'conflict_predictor' });
+    expect(['activated', 'rejected']).toContain(retrained.decision);
+    const first = String(retrained.version);
+
+    // Then a candidate trained by hand (training never activates), for the engineer to activate.
     const trained = await expectStatus(engineer, 'POST', '/api/v2/ml/models/train', 201, { model_type: 'conflict_predictor' });
     const version = String(trained.version);
-    expect(version).toBeTruthy();
-    const pointerBefore = await expectStatus(
-      engineer,
-      'GET',
-      `/api/v2/ml/models/active?model_type=conflict_predictor&min_position=${String(trained.position ?? '0')}`,
-      200,
-    );
-    expect(pointerBefore.version).not.toBe(version);
+    expect(version).toMatch(/^v\d{8}_\d{6}/);
+    expect(version).not.toBe(first);
+    expect((trained.metrics as Json).train_samples).toBeGreaterThan(100);
+    const pointerBefore = await expectStatus(engineer, 'GET', `/api/v2/ml/models/active?model_type=conflict_predictor&min_position=${String(trained.position)}`, 200);
+    expect(pointerBefore.version).toBe(retrained.decision === 'activated' ? first : null);
 
     const { context, page } = await newPage();
     try {
@@ -308,7 +339,15 @@ describe('web console', () => {
       const row = `[data-testid=model-row][data-version="${version}"]`;
       await page.waitForSelector(row);
       await page.waitForSelector('[data-testid=active-version]');
-      expect(await testIdText(page, 'active-version')).not.toBe(version);
+      expect(await testIdText(page, 'active-version')).toBe(String(pointerBefore.version ?? 'none (heuristic_v1 answers)'));
+      // The retrained version shows the evaluation that decided it, the hand-trained one its metrics.
+      const firstRow = `[data-testid=model-row][data-version="${first}"]`;
+      expect(await page.textContent(`${firstRow} [data-testid=evaluation]`)).toMatch(
+        retrained.decision === 'activated' ? /^accepted \(ROC-AUC / : /^rejected: /,
+      );
+      expect(await page.textContent(`${row} [data-testid=model-status]`)).toBe('candidate');
+      expect(await page.textContent(`${row} [data-testid=test-roc-auc]`)).toBe(Number((trained.metrics as Json).test_roc_auc).toFixed(3));
+      await page.waitForSelector('[data-testid=history-entry][data-type=ModelEvaluated]');
       await shot(page, '2-models-before');
 
       await page.click(`${row} [data-testid=activate]`);
@@ -325,8 +364,13 @@ describe('web console', () => {
       await page.click('[data-testid=confirm-ok]');
       await waitForText(page, '[data-testid=active-version]', version);
       await page.waitForSelector(`${row} [data-testid=deactivate]`);
-      await page.waitForFunction(() =>
-        Array.from(document.querySelectorAll('[data-testid=history-entry]')).some((li) => /activat/i.test(li.textContent ?? '')),
+      await waitForText(page, `${row} [data-testid=model-status]`, 'active');
+      await page.waitForFunction(
+        (v) =>
+          Array.from(document.querySelectorAll('[data-testid=history-entry][data-type=ModelActivated]')).some((li) =>
+            (li.textContent ?? '').includes(v),
+          ),
+        version,
       );
       await shot(page, '2-models-activated');
     } catch (error) {
@@ -342,6 +386,8 @@ describe('web console', () => {
       'the active pointer to name the new version',
     );
     expect(pointer.activated_by).toBe('eng-2');
+    expect(pointer.cause).toBe('manual');
+    expect(pointer.previous_version).toBe(pointerBefore.version);
   });
 
   it("a guard's token cannot open the models page", async () => {
@@ -372,6 +418,21 @@ describe('web console', () => {
 
   it('the ops dashboard shows the flywheel and the projections', async () => {
     const ops = app.token({ sub: 'ops-1', tenant: TENANT, roles: ['ops', 'ml_engineer'] });
+    const guard = app.token({ sub: 'guard-p', tenant: TENANT, roles: ['guard'] });
+    // Predictions as the mobile app asks for them before a sync; the active model (from the models
+    // scenario) or heuristic_v1 answers.
+    const predicted: Json[] = [];
+    for (const i of [1, 2, 3]) {
+      predicted.push(
+        await expectStatus(guard, 'POST', '/api/v2/ml/conflict-predictions', 201, {
+          entity_type: 'work_order',
+          entity_id: `wo-busy-${i}`,
+          device_id: `device-${i}`,
+          fields: ['status', 'notes'],
+        }),
+      );
+    }
+    const metrics = await expectStatus(ops, 'GET', `/api/v2/ml-training/metrics?min_position=${maxPosition(predicted.map((p) => String(p.position)))}`, 200);
     const { context, page } = await newPage();
     try {
       await signIn(page, ops, 'ops');
@@ -380,7 +441,11 @@ describe('web console', () => {
       await page.waitForSelector('[data-testid=captured-chart]');
       await page.waitForSelector('[data-testid=projection-row]');
       // The labeling scenario left one task fewer than it created; the dashboard counts the same backlog.
+      expect(Number(await testIdText(page, 'stat-backlog'))).toBe(metrics.labeling_backlog);
       expect(Number(await testIdText(page, 'stat-backlog'))).toBeGreaterThanOrEqual(1);
+      expect(await testIdText(page, 'stat-corrections')).toBe(String(metrics.corrections_last_7_days));
+      await page.waitForSelector('[data-testid=stat-accuracy]');
+      await page.waitForSelector('[data-testid=projection-row][data-name=labeling-backlog]');
       await shot(page, '4-ops-dashboard');
 
       // A rebuild is accepted (202) and runs blue/green while the table keeps answering.
@@ -391,8 +456,16 @@ describe('web console', () => {
 
       await page.click('[data-testid=nav-predictions]');
       await page.waitForSelector('[data-testid=page-predictions]');
-      await page.waitForSelector('[data-testid=prediction-row], [data-testid=predictions-empty]');
+      await waitForCount(page, '[data-testid=prediction-row]', predicted.length);
       await shot(page, '4-prediction-log');
+
+      // Fresh predictions are pending until their sync's outcome window closes.
+      await page.selectOption('[data-testid=filter-outcome]', 'correct');
+      await page.waitForSelector('[data-testid=predictions-empty]');
+      await page.selectOption('[data-testid=filter-outcome]', 'pending');
+      await waitForCount(page, '[data-testid=prediction-row]', predicted.length);
+      const shown = await page.$$eval('[data-testid=prediction-model]', (cells) => cells.map((c) => (c.textContent ?? '').trim()));
+      expect(shown.sort()).toEqual(predicted.map((p) => String(p.model_version)).sort());
     } catch (error) {
       await shot(page, '4-ops-FAILED').catch(() => undefined);
       throw error;
@@ -407,20 +480,21 @@ describe('web console', () => {
 /**
  * Back-filled sync history over the last two months (all older than 24 h, so every sync's outcome
  * window is closed), with conflicts where several devices edit the same busy entity: enough signal
- * and both classes in the train and the test split.
+ * and both classes in the train and the test split. Each conflict is resolved an hour after its
+ * sync, as it would have been at the time (features are point-in-time, by event time). Answers the
+ * highest log position written.
  */
-async function seedSyncHistory(guards: string[], count: number): Promise<void> {
+async function seedSyncHistory(guards: string[], count: number): Promise<string> {
   const now = Date.now();
   const fieldsPool = ['status', 'notes', 'meter_value', 'location', 'assignee', 'priority'];
-  let resolution: string | null = null;
-  const candidates = ['manual', 'server_wins', 'client_wins', 'merge', 'merged', 'MANUAL'];
+  const positions: string[] = [];
   const jobs: (() => Promise<void>)[] = [];
   for (let i = 0; i < count; i++) {
     const busy = i % 3 === 0;
     const guard = guards[i % guards.length];
     const entityId = busy ? `wo-busy-${i % 4}` : `wo-${i}`;
     const fields = fieldsPool.slice(0, busy ? 4 : 1 + (i % 2));
-    const syncedAt = new Date(now - (2 * 24 + (count - i) * 7) * 3600_000).toISOString();
+    const syncedAtMs = now - (2 * 24 + (count - i) * 7) * 3600_000;
     const conflict = busy ? i % 2 === 0 || i % 5 === 0 : i % 11 === 0;
     jobs.push(async () => {
       const sync = await expectStatus(guard, 'POST', '/api/v2/sync/events', 201, {
@@ -428,21 +502,19 @@ async function seedSyncHistory(guards: string[], count: number): Promise<void> {
         entity_id: entityId,
         device_id: `device-${i % 5}`,
         fields,
-        synced_at: syncedAt,
+        synced_at: new Date(syncedAtMs).toISOString(),
       });
+      positions.push(String(sync.position));
       if (!conflict) return;
-      // resolution_type is free-form in the contract; use the first value the service accepts.
-      for (const r of resolution ? [resolution] : candidates) {
-        const res = await call(guard, 'POST', '/api/v2/sync/conflicts', { sync_id: sync.sync_id, resolution_type: r });
-        if (res.status === 201) {
-          resolution = r;
-          return;
-        }
-        if (res.status !== 400) throw new Error(`POST /api/v2/sync/conflicts: ${res.status} ${JSON.stringify(res.body)}`);
-      }
-      throw new Error('POST /api/v2/sync/conflicts accepted none of the resolution types tried');
+      const resolved = await expectStatus(guard, 'POST', '/api/v2/sync/conflicts', 201, {
+        sync_id: sync.sync_id,
+        resolution_type: i % 2 === 0 ? 'server_wins' : 'client_wins',
+        resolved_at: new Date(syncedAtMs + 3600_000).toISOString(),
+      });
+      positions.push(String(resolved.position));
     });
   }
   // Oldest first, a few at a time: the history reads like real back-fill.
   for (let i = 0; i < jobs.length; i += 8) await Promise.all(jobs.slice(i, i + 8).map((j) => j()));
+  return maxPosition(positions);
 }

@@ -1,22 +1,26 @@
 import { useEffect, useState } from 'react';
-import { itemsOf } from '../api';
+import type { Page } from '../api';
 import { AccuracyChart, BarChart } from '../charts';
 import { hasAnyRole } from '../auth';
-import { Panel, describe, errorText, fmtNum, fmtPct, useLoad, useSession } from '../common';
+import { Panel, errorText, fmtNum, fmtPct, fmtTime, useLoad, useSession } from '../common';
 
 interface Metrics {
   captured_per_day: { day: string; count: number }[];
   corrections_last_7_days: number;
   labeling_backlog: number;
   oldest_open_task_age_hours: number | null;
-  alerts: unknown[];
+  alerts: { type: string; severity: string; message: string; raised_at: string }[];
 }
 
 interface Accuracy {
   accuracy: number | null;
+  correct: number;
   sample_size: number;
   window_days: number;
-  alert: unknown;
+  /** Whether the accuracy alert is raised (below alert_below over at least alert_min_samples). */
+  alert: boolean;
+  alert_below: number;
+  alert_min_samples: number;
 }
 
 interface DailyAccuracy {
@@ -28,12 +32,13 @@ interface DailyAccuracy {
 
 interface Projection {
   name: string;
-  version: number | string;
-  checkpoint: string | number | null;
-  lag: number | string | null;
-  status: string;
-  /** The next version while a blue/green rebuild runs. */
-  building?: { version: number; checkpoint: string | number } | null;
+  version: number;
+  /** A log position: a string of digits. */
+  checkpoint: string;
+  lag: number;
+  status: 'catching_up' | 'live' | 'rebuilding' | 'stopped' | 'failed';
+  /** The next generation while a blue/green rebuild runs. */
+  building: { version: number; generation: number; checkpoint: string } | null;
 }
 
 const MODEL_TYPE = 'conflict_predictor';
@@ -43,8 +48,8 @@ function perDay(rows: DailyAccuracy[]): { day: string; correct: number; total: n
   const byDay = new Map<string, { day: string; correct: number; total: number }>();
   for (const r of rows) {
     const d = byDay.get(r.day) ?? { day: r.day, correct: 0, total: 0 };
-    d.correct += Number(r.correct) || 0;
-    d.total += Number(r.total) || 0;
+    d.correct += r.correct;
+    d.total += r.total;
     byDay.set(r.day, d);
   }
   return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
@@ -70,10 +75,11 @@ export function Dashboard() {
     [api],
   );
   const daily = useLoad(
-    () => api.get<unknown>('/api/v2/ml/accuracy/daily', { model_type: MODEL_TYPE, days: 30 }).then(itemsOf<DailyAccuracy>),
+    // A bare array, as API.md gives it: one row per (day, model version).
+    () => api.get<DailyAccuracy[]>('/api/v2/ml/accuracy/daily', { model_type: MODEL_TYPE, days: 30 }),
     [api],
   );
-  const projections = useLoad(() => api.get<unknown>('/api/v2/ops/projections').then(itemsOf<Projection>), [api]);
+  const projections = useLoad(() => api.get<Page<Projection>>('/api/v2/ops/projections').then((p) => p.items), [api]);
   const [rebuildNote, setRebuildNote] = useState<string | null>(null);
 
   // Projection lag moves on its own; keep that table fresh while the page is open.
@@ -100,8 +106,8 @@ export function Dashboard() {
         {(m) => (
           <>
             <div className="stats">
-              <Stat label="corrections, last 7 days" value={String(m.corrections_last_7_days ?? '—')} testId="stat-corrections" />
-              <Stat label="labeling backlog" value={String(m.labeling_backlog ?? '—')} testId="stat-backlog" />
+              <Stat label="corrections, last 7 days" value={String(m.corrections_last_7_days)} testId="stat-corrections" />
+              <Stat label="labeling backlog" value={String(m.labeling_backlog)} testId="stat-backlog" />
               <Stat
                 label="oldest open task"
                 value={m.oldest_open_task_age_hours == null ? '—' : `${fmtNum(m.oldest_open_task_age_hours, 1)} h`}
@@ -109,21 +115,23 @@ export function Dashboard() {
               />
               <Stat
                 label="open alerts"
-                value={String(m.alerts?.length ?? 0)}
+                value={String(m.alerts.length)}
                 testId="stat-alerts"
-                tone={m.alerts?.length ? 'bad' : undefined}
+                tone={m.alerts.length ? 'bad' : undefined}
               />
             </div>
             <h3>Examples captured per day</h3>
             <BarChart
               title="Training examples captured per day"
-              points={(m.captured_per_day ?? []).map((d) => ({ label: d.day, value: d.count }))}
+              points={m.captured_per_day.map((d) => ({ label: d.day, value: d.count }))}
               testId="captured-chart"
             />
-            {m.alerts?.length ? (
+            {m.alerts.length ? (
               <ul className="alerts" aria-label="Open alerts" data-testid="alerts">
-                {m.alerts.map((a, i) => (
-                  <li key={i}>{describe(a)}</li>
+                {m.alerts.map((a) => (
+                  <li key={`${a.type}:${a.raised_at}`}>
+                    <strong>{a.type}</strong> ({a.severity}, since {fmtTime(a.raised_at)}): {a.message}
+                  </li>
                 ))}
               </ul>
             ) : (
@@ -137,12 +145,12 @@ export function Dashboard() {
         {(a) => (
           <>
             <div className="stats">
-              <Stat label={`accuracy, last ${a.window_days ?? 7} days`} value={fmtPct(a.accuracy)} testId="stat-accuracy" tone={a.alert ? 'bad' : undefined} />
-              <Stat label="resolved predictions" value={String(a.sample_size ?? '—')} />
+              <Stat label={`accuracy, last ${a.window_days} days`} value={fmtPct(a.accuracy)} testId="stat-accuracy" tone={a.alert ? 'bad' : undefined} />
+              <Stat label="resolved predictions" value={String(a.sample_size)} testId="stat-accuracy-samples" />
             </div>
             {a.alert ? (
               <p className="notice error" role="alert">
-                {typeof a.alert === 'boolean' ? 'Accuracy is below the alert threshold.' : describe(a.alert)}
+                Accuracy is below {fmtPct(a.alert_below)} over at least {a.alert_min_samples} resolved predictions.
               </p>
             ) : null}
             <h3>Correct / resolved per day (30 days)</h3>
@@ -190,18 +198,18 @@ export function Dashboard() {
               </thead>
               <tbody>
                 {list.map((p) => (
-                  <tr key={p.name} data-testid="projection-row">
+                  <tr key={p.name} data-testid="projection-row" data-name={p.name}>
                     <td>
                       <code>{p.name}</code>
                     </td>
-                    <td>{String(p.version ?? '—')}</td>
-                    <td>{String(p.checkpoint ?? '—')}</td>
-                    <td className={Number(p.lag) > 0 ? 'warn' : undefined}>{String(p.lag ?? '—')}</td>
+                    <td>{p.version}</td>
+                    <td>{p.checkpoint}</td>
+                    <td className={p.lag > 0 ? 'warn' : undefined}>{p.lag}</td>
                     <td>
                       <span className={`badge ${p.status}`}>{p.status}</span>
                       {p.building ? (
                         <div className="muted small">
-                          building v{p.building.version} at {String(p.building.checkpoint)}
+                          building v{p.building.version} (generation {p.building.generation}) at {p.building.checkpoint}
                         </div>
                       ) : null}
                     </td>

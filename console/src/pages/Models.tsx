@@ -1,77 +1,155 @@
 import { useEffect, useRef, useState } from 'react';
-import { itemsOf } from '../api';
+import type { Page } from '../api';
 import { hasAnyRole } from '../auth';
-import { Panel, describe, errorText, fmtNum, fmtTime, useLoad, useSession } from '../common';
+import { Panel, errorText, fmtNum, fmtTime, useLoad, useSession } from '../common';
 
 const MODEL_TYPE = 'conflict_predictor';
 
-type Dict = Record<string, unknown>;
-
-interface Model extends Dict {
-  version: string;
-  status?: string;
-  metrics?: Dict;
+/** Scores of one predictor on the holdout (ModelEvaluated, stored snake_case). */
+interface HoldoutMetrics {
+  roc_auc: number | null;
+  accuracy: number;
+  f1: number;
+  samples: number;
+  positives: number;
 }
 
+interface Evaluation {
+  evaluation_id: string;
+  at: string;
+  candidate: { version: string; metrics: HoldoutMetrics };
+  baseline: { version: string; metrics: HoldoutMetrics; activeVersion: string | null; note: string | null };
+}
+
+interface Rejection {
+  evaluation_id: string;
+  at: string;
+  failures: { rule: string; reason: string }[];
+  reason: string;
+  active_version: string | null;
+}
+
+/** Metrics of a version trained here (`null` for an ONNX model registered from outside). */
+interface TrainedMetrics {
+  train_roc_auc: number | null;
+  test_roc_auc: number | null;
+  test_accuracy: number;
+  train_samples: number;
+  test_samples: number;
+  train_positives: number;
+  test_positives: number;
+}
+
+/** One item of GET /ml/models. */
+interface Model {
+  version: string;
+  kind: 'trained' | 'registered';
+  status: 'candidate' | 'active' | 'inactive' | 'rejected' | 'rolled_back';
+  created_at: string;
+  metrics: TrainedMetrics | null;
+  row_count: number | null;
+  trigger: string | null;
+  last_evaluation: Evaluation | null;
+  last_rejection: Rejection | null;
+}
+
+/** GET /ml/models/active. */
 interface ActivePointer {
   model_type: string;
   version: string | null;
-  activated_at?: string | null;
-  activated_by?: string | null;
-  reason?: string | null;
+  activated_at: string | null;
+  activated_by: string | null;
+  reason: string | null;
+  cause: 'manual' | 'auto' | 'rollback' | null;
+  previous_version: string | null;
 }
 
-interface HistoryEntry extends Dict {
-  type?: string;
-  version?: string;
+/** One item of GET /ml/models/history: the envelope plus the event's own details. */
+interface HistoryEntry {
+  event_id: string;
+  type:
+    | 'ModelEvaluated'
+    | 'ModelActivated'
+    | 'ModelDeactivated'
+    | 'ModelActivationRejected'
+    | 'ModelRolledBack'
+    | 'ModelActivationReviewed';
+  version: string;
+  at: string;
+  by: string;
+  reason: string | null;
+  position: string;
+  // ModelActivated
+  cause?: string;
+  previous_version?: string | null;
+  // ModelDeactivated
+  replaced_by?: string | null;
+  // ModelActivationRejected
+  failures?: { rule: string; reason: string }[];
+  // ModelEvaluated
+  candidate?: { version: string; metrics: HoldoutMetrics };
+  baseline?: { version: string; metrics: HoldoutMetrics };
+  // ModelRolledBack
+  to_version?: string | null;
+  // ModelActivationReviewed
+  outcome?: string;
 }
 
-/** First numeric value among the keys, looking in the model and in its metrics. */
-function pick(m: Model, keys: string[]): number | undefined {
-  for (const k of keys) {
-    for (const src of [m.metrics ?? {}, m]) {
-      const v = src[k];
-      if (typeof v === 'number') return v;
-    }
-  }
-  return undefined;
-}
-
-function entryKind(e: HistoryEntry): string {
-  const t = e.type ?? e.kind ?? e.event ?? e.action;
-  return typeof t === 'string' ? t : 'event';
-}
-
-function entryTime(e: HistoryEntry): unknown {
-  return e.at ?? e.occurred_at ?? e.recorded_at ?? e.activated_at ?? e.timestamp;
-}
-
-function entryActor(e: HistoryEntry): string {
-  const a = e.by ?? e.actor ?? e.actor_id ?? e.activated_by;
-  return typeof a === 'string' ? a : '';
-}
+const KIND: Record<HistoryEntry['type'], string> = {
+  ModelEvaluated: 'Evaluated',
+  ModelActivated: 'Activated',
+  ModelDeactivated: 'Deactivated',
+  ModelActivationRejected: 'Rejected',
+  ModelRolledBack: 'Rolled back',
+  ModelActivationReviewed: 'Reviewed',
+};
 
 function entryDetail(e: HistoryEntry): string {
   const parts: string[] = [];
-  if (e.reason) parts.push(describe(e.reason));
-  if (e.from_version || e.to_version) parts.push(`${String(e.from_version ?? '—')} → ${String(e.to_version ?? '—')}`);
-  if (e.previous_version) parts.push(`previous ${String(e.previous_version)}`);
-  if (e.decision) parts.push(describe(e.decision));
+  switch (e.type) {
+    case 'ModelEvaluated':
+      if (e.candidate && e.baseline) {
+        parts.push(`holdout ROC-AUC ${fmtNum(e.candidate.metrics.roc_auc)} vs ${e.baseline.version} ${fmtNum(e.baseline.metrics.roc_auc)}`);
+      }
+      break;
+    case 'ModelActivated':
+      if (e.cause) parts.push(e.cause);
+      if (e.previous_version) parts.push(`replacing ${e.previous_version}`);
+      break;
+    case 'ModelDeactivated':
+      if (e.replaced_by && !e.reason?.includes(e.replaced_by)) parts.push(`replaced by ${e.replaced_by}`);
+      break;
+    case 'ModelActivationRejected':
+      for (const f of e.failures ?? []) parts.push(`${f.rule}: ${f.reason}`);
+      break;
+    case 'ModelRolledBack':
+      parts.push(`back to ${e.to_version ?? 'heuristic_v1'}`);
+      break;
+    case 'ModelActivationReviewed':
+      if (e.outcome) parts.push(e.outcome);
+      break;
+  }
+  if (e.reason && !(e.type === 'ModelActivationRejected' && (e.failures?.length ?? 0) > 0)) parts.push(e.reason);
   return parts.join(' · ');
 }
 
-/** The evaluation (acceptance or rejection) recorded for a version, newest first. */
-function evaluationOf(history: HistoryEntry[], version: string): HistoryEntry | undefined {
-  return [...history].reverse().find((e) => e.version === version && /evaluat|reject|accept/i.test(entryKind(e)));
+/** What the last evaluation of a version decided: rejected (with why), accepted (auto-activated) or only scored. */
+function evaluationText(m: Model, history: HistoryEntry[]): string {
+  const ev = m.last_evaluation;
+  if (!ev) return m.kind === 'registered' ? 'registered from outside; not evaluated' : 'not evaluated (trained by hand)';
+  const scores = `ROC-AUC ${fmtNum(ev.candidate.metrics.roc_auc)} vs ${ev.baseline.version} ${fmtNum(ev.baseline.metrics.roc_auc)}`;
+  if (m.last_rejection && m.last_rejection.evaluation_id === ev.evaluation_id) return `rejected: ${m.last_rejection.reason} (${scores})`;
+  const accepted = history.some((h) => h.type === 'ModelActivated' && h.version === m.version && h.cause === 'auto');
+  return `${accepted ? 'accepted' : 'evaluated'} (${scores})`;
 }
 
 export function Models() {
   const { api, session } = useSession();
   const canManage = hasAnyRole(session, ['ml_engineer']);
-  const models = useLoad(() => api.get<unknown>('/api/v2/ml/models', { model_type: MODEL_TYPE, limit: 500 }).then(itemsOf<Model>), [api]);
+  const models = useLoad(() => api.get<Page<Model>>('/api/v2/ml/models', { model_type: MODEL_TYPE, limit: 500 }).then((p) => p.items), [api]);
   const active = useLoad(() => api.get<ActivePointer>('/api/v2/ml/models/active', { model_type: MODEL_TYPE }), [api]);
   const history = useLoad(
-    () => api.get<unknown>('/api/v2/ml/models/history', { model_type: MODEL_TYPE, limit: 500 }).then(itemsOf<HistoryEntry>),
+    () => api.get<Page<HistoryEntry>>('/api/v2/ml/models/history', { model_type: MODEL_TYPE, limit: 500 }).then((p) => p.items),
     [api],
   );
   const [confirm, setConfirm] = useState<{ action: 'activate' | 'deactivate'; version: string } | null>(null);
@@ -106,7 +184,7 @@ export function Models() {
       const m = await api.post<Model>('/api/v2/ml/models/train', { model_type: MODEL_TYPE });
       setNote({
         kind: 'ok',
-        text: `Trained ${m.version}: test ROC-AUC ${fmtNum(pick(m, ['test_roc_auc']))}. Training never activates; review it below.`,
+        text: `Trained ${m.version}: test ROC-AUC ${fmtNum(m.metrics?.test_roc_auc)}. Training never activates; review it below.`,
       });
     } catch (err) {
       setNote({ kind: 'error', text: `Training failed: ${errorText(err)}` });
@@ -132,6 +210,20 @@ export function Models() {
             <dd>{a.activated_by ?? '—'}</dd>
             <dt>Reason</dt>
             <dd>{a.reason ?? '—'}</dd>
+            {a.cause ? (
+              <>
+                <dt>Cause</dt>
+                <dd>{a.cause}</dd>
+              </>
+            ) : null}
+            {a.previous_version ? (
+              <>
+                <dt>Before</dt>
+                <dd>
+                  <code>{a.previous_version}</code>
+                </dd>
+              </>
+            ) : null}
           </dl>
         )}
       </Panel>
@@ -174,10 +266,6 @@ export function Models() {
                 <tbody>
                   {list.map((m) => {
                     const isActive = m.version === activeVersion;
-                    const ev = evaluationOf(hist, m.version);
-                    const nTrain = pick(m, ['train_samples', 'train_size', 'n_train', 'train_count']);
-                    const nTest = pick(m, ['test_samples', 'test_size', 'n_test', 'test_count']);
-                    const nAll = pick(m, ['sample_count', 'samples', 'n_samples', 'row_count']);
                     return (
                       <tr key={m.version} data-testid="model-row" data-version={m.version} className={isActive ? 'current' : undefined}>
                         <td>
@@ -185,18 +273,21 @@ export function Models() {
                           {isActive ? <span className="badge active"> active</span> : null}
                         </td>
                         <td>
-                          <span className={`badge ${String(m.status ?? '')}`}>{String(m.status ?? '—')}</span>
+                          <span className={`badge ${m.status}`} data-testid="model-status">
+                            {m.status.replace('_', ' ')}
+                          </span>
+                          <div className="muted small">
+                            {m.kind === 'registered' ? 'ONNX, registered' : (m.trigger ?? 'trained')} · {fmtTime(m.created_at)}
+                          </div>
                         </td>
-                        <td>{fmtNum(pick(m, ['test_roc_auc', 'roc_auc']))}</td>
-                        <td>{fmtNum(pick(m, ['train_roc_auc']))}</td>
-                        <td>
-                          {nTrain !== undefined || nTest !== undefined
-                            ? `${nTrain ?? '—'} / ${nTest ?? '—'}`
-                            : nAll !== undefined
-                              ? String(nAll)
-                              : '—'}
+                        <td data-testid="test-roc-auc">{fmtNum(m.metrics?.test_roc_auc)}</td>
+                        <td>{fmtNum(m.metrics?.train_roc_auc)}</td>
+                        <td data-testid="samples">
+                          {m.metrics ? `${m.metrics.train_samples} / ${m.metrics.test_samples}` : '—'}
                         </td>
-                        <td>{ev ? `${entryKind(ev)}${entryDetail(ev) ? `: ${entryDetail(ev)}` : ''}` : '—'}</td>
+                        <td className="evaluation" data-testid="evaluation">
+                          {evaluationText(m, hist)}
+                        </td>
                         {canManage ? (
                           <td className="actions">
                             {isActive ? (
@@ -227,10 +318,10 @@ export function Models() {
             <p className="muted">No evaluations, activations or rollbacks yet.</p>
           ) : (
             <ol className="timeline">
-              {[...list].reverse().map((e, i) => (
-                <li key={i} data-testid="history-entry" className={`kind-${entryKind(e).toLowerCase()}`}>
-                  <time>{fmtTime(entryTime(e))}</time> <strong>{entryKind(e)}</strong> {e.version ? <code>{e.version}</code> : null}
-                  {entryActor(e) ? <span className="muted"> by {entryActor(e)}</span> : null}
+              {[...list].reverse().map((e) => (
+                <li key={e.event_id} data-testid="history-entry" data-type={e.type} className={`kind-${e.type.toLowerCase()}`}>
+                  <time dateTime={e.at}>{fmtTime(e.at)}</time> <strong>{KIND[e.type] ?? e.type}</strong> <code>{e.version}</code>
+                  {e.by ? <span className="muted"> by {e.by}</span> : null}
                   {entryDetail(e) ? <div className="detail">{entryDetail(e)}</div> : null}
                 </li>
               ))}

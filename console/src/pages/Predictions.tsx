@@ -1,21 +1,27 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { itemsOf, type Page } from '../api';
+import type { Page } from '../api';
 import { ErrorNotice, fmtNum, fmtTime, useSession } from '../common';
 
 const MODEL_TYPE = 'conflict_predictor';
 
+/** One item of GET /ml/predictions. */
 interface Prediction {
   prediction_id: string;
-  entity_type?: string;
-  entity_id?: string;
-  probability?: number;
-  risk_level?: string;
-  recommendation?: string;
-  model_version?: string;
-  predicted_at?: string;
-  outcome?: string;
-  actual_conflict?: boolean | null;
-  sync_id?: string | null;
+  model_type: string;
+  model_version: string;
+  probability: number;
+  risk_level: 'low' | 'medium' | 'high';
+  recommendation: 'sync_now' | 'sync_with_review' | 'delay_sync';
+  user_id: string;
+  entity_type: string;
+  entity_id: string;
+  device_id: string;
+  sync_id: string | null;
+  predicted_at: string;
+  outcome: 'pending' | 'correct' | 'incorrect';
+  /** Known once the outcome is: did the sync conflict? */
+  conflict_occurred: boolean | null;
+  outcome_recorded_at: string | null;
 }
 
 interface Filters {
@@ -36,8 +42,8 @@ export function Predictions() {
   // Version suggestions come from the registry when this role may read it; a free text field otherwise.
   useEffect(() => {
     api
-      .get<unknown>('/api/v2/ml/models', { model_type: MODEL_TYPE, limit: 500 })
-      .then((b) => setVersions(itemsOf<{ version: string }>(b).map((m) => m.version)))
+      .get<Page<{ version: string }>>('/api/v2/ml/models', { model_type: MODEL_TYPE, limit: 500 })
+      .then((b) => setVersions(b.items.map((m) => m.version)))
       .catch(() => setVersions([]));
   }, [api]);
 
@@ -52,9 +58,8 @@ export function Predictions() {
         limit: 50,
         cursor: after,
       });
-      const items = itemsOf<Prediction>(page);
-      setRows((prev) => (after ? [...prev, ...items] : items));
-      setCursor(page.next_cursor ?? null);
+      setRows((prev) => (after ? [...prev, ...page.items] : page.items));
+      setCursor(page.next_cursor);
     } catch (err) {
       setError(err);
       if (!after) setRows([]);
@@ -136,18 +141,24 @@ export function Predictions() {
               <tr key={p.prediction_id} data-testid="prediction-row">
                 <td title={p.prediction_id}>{fmtTime(p.predicted_at)}</td>
                 <td>
-                  {p.entity_type ?? ''} <code>{p.entity_id ?? ''}</code>
+                  {p.entity_type} <code>{p.entity_id}</code>
+                  <div className="muted small">
+                    {p.user_id} · {p.device_id}
+                  </div>
                 </td>
                 <td>{fmtNum(p.probability)}</td>
                 <td>
-                  <span className={`badge risk-${p.risk_level ?? ''}`}>{p.risk_level ?? '—'}</span>
+                  <span className={`badge risk-${p.risk_level}`}>{p.risk_level}</span>
                 </td>
-                <td>{p.recommendation ?? '—'}</td>
-                <td>
-                  <code>{p.model_version ?? '—'}</code>
+                <td>{p.recommendation.replace(/_/g, ' ')}</td>
+                <td data-testid="prediction-model">
+                  <code>{p.model_version}</code>
                 </td>
-                <td>
-                  <span className={`badge ${p.outcome ?? ''}`}>{p.outcome ?? '—'}</span>
+                <td data-testid="prediction-outcome">
+                  <span className={`badge ${p.outcome}`}>{p.outcome}</span>
+                  {p.conflict_occurred !== null ? (
+                    <div className="muted small">{p.conflict_occurred ? 'conflicted' : 'no conflict'}</div>
+                  ) : null}
                 </td>
               </tr>
             ))}

@@ -1,24 +1,48 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { ApiError, itemsOf, type ApiClient, type Page } from '../api';
+import { ApiError, type Page } from '../api';
 import { ErrorNotice, errorText, fmtNum, useLoad, useSession } from '../common';
 
+/** One item of GET /labeling-backlog (expired leases already come back as open, unclaimed). */
 interface Task {
   task_id: string;
   example_id: string;
+  batch_id: string;
+  source_system: 'meter_reading' | 'vehicle_entry';
   priority: number;
+  rank: number;
+  status: 'open' | 'claimed';
   claimed_by: string | null;
   lease_expires_at: string | null;
+  created_at: string;
 }
 
+/** GET /labeling-backlog: the page of tasks plus the tenant's counts over the whole backlog. */
+interface Backlog extends Page<Task> {
+  counts: { total: number; open: number; claimed: number; by_source_system: Record<string, number> };
+}
+
+/** The answer of claim / submit / skip / release. */
+interface TaskAnswer {
+  task_id: string;
+  example_id: string | null;
+  status: string;
+  claimed_by: string | null;
+  lease_expires_at: string | null;
+  position: string;
+}
+
+/** GET /examples/:id (the fields the workbench shows). */
 interface Example {
   example_id: string;
-  source_system: string;
+  source_system: 'meter_reading' | 'vehicle_entry';
   source_id: string;
-  uncertainty_score: number | null;
-  raw_text: string | null;
-  ground_truth_text: string | null;
   status: string;
-  confidence?: number;
+  uncertainty_score: number;
+  /** OCR confidence at capture; null for an example created by a correction. */
+  confidence: number | null;
+  raw_text: string | null;
+  /** A user's correction, when there was one. */
+  ground_truth_text: string | null;
 }
 
 interface Held {
@@ -27,36 +51,6 @@ interface Held {
 }
 
 const BASE = '/api/v2/ml-training';
-
-/** The examples list has no id filter, so page through it until the example turns up. */
-async function findExample(api: ApiClient, id: string): Promise<Example | null> {
-  let cursor: string | null = null;
-  for (let page = 0; page < 20; page++) {
-    const body: Page<Example> = await api.get<Page<Example>>(`${BASE}/examples`, { limit: 500, cursor });
-    const hit = itemsOf<Example>(body).find((e) => e.example_id === id);
-    if (hit) return hit;
-    cursor = body.next_cursor;
-    if (!cursor) return null;
-  }
-  return null;
-}
-
-/** The capture record carries the OCR confidence; best effort, the workbench works without it. */
-async function sourceConfidence(api: ApiClient, ex: Example): Promise<number | null> {
-  const path =
-    ex.source_system === 'meter_reading'
-      ? `/api/v2/meter-readings/${encodeURIComponent(ex.source_id)}`
-      : ex.source_system === 'vehicle_entry'
-        ? `/api/v2/vehicle-entries/${encodeURIComponent(ex.source_id)}`
-        : null;
-  if (!path) return null;
-  try {
-    const rec = await api.get<{ confidence?: unknown }>(path);
-    return typeof rec.confidence === 'number' ? rec.confidence : null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * The photo needs the Authorization header, so it is fetched and inlined. A data: URL rather than a
@@ -85,13 +79,12 @@ function fmtLeft(seconds: number): string {
 
 export function Workbench() {
   const { api, session } = useSession();
-  const backlog = useLoad(() => api.get<Page<Task>>(`${BASE}/labeling-backlog`, { limit: 500 }), [api]);
-  const tasks = backlog.data ? itemsOf<Task>(backlog.data) : [];
+  const backlog = useLoad(() => api.get<Backlog>(`${BASE}/labeling-backlog`, { limit: 500 }), [api]);
+  const tasks = backlog.data?.items ?? [];
   const reloadBacklog = backlog.reload;
 
   const [held, setHeld] = useState<Held | null>(null);
   const [example, setExample] = useState<Example | null | undefined>(undefined);
-  const [confidence, setConfidence] = useState<number | null>(null);
   const [imageUrl, setImageUrl] = useState<string | null>(null);
   const [imageError, setImageError] = useState<string | null>(null);
   const [label, setLabel] = useState('');
@@ -112,30 +105,24 @@ export function Workbench() {
   useEffect(() => {
     if (resumed.current || !backlog.data) return;
     resumed.current = true;
-    const mine = tasks.find(
-      (t) => t.claimed_by === session.sub && (leaseLeft(t.lease_expires_at, Date.now()) ?? 0) > 0,
-    );
+    const mine = tasks.find((t) => t.status === 'claimed' && t.claimed_by === session.sub);
     if (mine && !held) setHeld({ task: mine, leaseExpiresAt: mine.lease_expires_at });
   }, [backlog.data, tasks, held, session.sub]);
 
-  // Load the example, its photo and its confidence whenever the held task changes.
+  // Load the example (OCR text, confidence) and its photo whenever the held task changes.
   const exampleId = held?.task.example_id;
   useEffect(() => {
     setExample(undefined);
-    setConfidence(null);
     setImageUrl(null);
     setImageError(null);
     if (!exampleId) return;
     let cancelled = false;
-    findExample(api, exampleId).then(
-      async (ex) => {
+    api.get<Example>(`${BASE}/examples/${encodeURIComponent(exampleId)}`).then(
+      (ex) => {
         if (cancelled) return;
         setExample(ex);
-        setLabel(ex?.ground_truth_text ?? ex?.raw_text ?? '');
-        if (ex) {
-          const c = typeof ex.confidence === 'number' ? ex.confidence : await sourceConfidence(api, ex);
-          if (!cancelled) setConfidence(c);
-        }
+        // Start from a user's correction when there is one, else from what the OCR read.
+        setLabel(ex.ground_truth_text ?? ex.raw_text ?? '');
       },
       () => !cancelled && setExample(null),
     );
@@ -167,10 +154,8 @@ export function Workbench() {
       try {
         for (const t of candidates.slice(0, 10)) {
           try {
-            const res = await api.post<{ lease_expires_at?: string }>(
-              `${BASE}/labeling-tasks/${encodeURIComponent(t.task_id)}/claim`,
-            );
-            setHeld({ task: t, leaseExpiresAt: res.lease_expires_at ?? t.lease_expires_at });
+            const res = await api.post<TaskAnswer>(`${BASE}/labeling-tasks/${encodeURIComponent(t.task_id)}/claim`);
+            setHeld({ task: t, leaseExpiresAt: res.lease_expires_at });
             return;
           } catch (err) {
             // Someone else got it first: try the next one.
@@ -191,11 +176,7 @@ export function Workbench() {
 
   const claimable = useCallback(
     (list: Task[], except?: string) =>
-      list.filter(
-        (t) =>
-          t.task_id !== except &&
-          (!t.claimed_by || t.claimed_by === session.sub || (leaseLeft(t.lease_expires_at, Date.now()) ?? 1) === 0),
-      ),
+      list.filter((t) => t.task_id !== except && (t.status === 'open' || t.claimed_by === session.sub)),
     [session.sub],
   );
 
@@ -216,16 +197,16 @@ export function Workbench() {
       setFlash(null);
       const id = held.task.task_id;
       try {
-        await api.post(`${BASE}/labeling-tasks/${encodeURIComponent(id)}/${action}`, body);
+        await api.post<TaskAnswer>(`${BASE}/labeling-tasks/${encodeURIComponent(id)}/${action}`, body);
         const verb = action === 'submit' ? 'Labeled' : action === 'skip' ? 'Skipped' : 'Released';
         setFlash({ kind: 'ok', text: `${verb} task ${id}.` });
         setHeld(null);
         setLabel('');
         // Read our own write: the backlog GET carries the command's position as min_position.
-        const fresh = await api.get<Page<Task>>(`${BASE}/labeling-backlog`, { limit: 500 });
+        const fresh = await api.get<Backlog>(`${BASE}/labeling-backlog`, { limit: 500 });
         reloadBacklog();
         if (autoNext && action !== 'release') {
-          const next = claimable(itemsOf<Task>(fresh), id);
+          const next = claimable(fresh.items, id);
           if (next.length > 0) {
             setBusy(false);
             await claim(next, true);
@@ -279,7 +260,7 @@ export function Workbench() {
   }
 
   const left = held ? leaseLeft(held.leaseExpiresAt, now) : null;
-  const open = tasks.filter((t) => !t.claimed_by || (leaseLeft(t.lease_expires_at, now) ?? 1) === 0).length;
+  const counts = backlog.data?.counts;
 
   return (
     <div className="workbench">
@@ -342,13 +323,15 @@ export function Workbench() {
                 <code>{example?.raw_text || '(none)'}</code>
               </dd>
               <dt>Confidence</dt>
-              <dd data-testid="ocr-confidence">{fmtNum(confidence ?? example?.confidence, 2)}</dd>
+              <dd data-testid="ocr-confidence">{fmtNum(example?.confidence, 2)}</dd>
               <dt>Uncertainty</dt>
               <dd data-testid="uncertainty">{fmtNum(example?.uncertainty_score, 3)}</dd>
               <dt>Priority</dt>
               <dd>{fmtNum(held.task.priority, 3)}</dd>
               <dt>Source</dt>
-              <dd>{example ? `${example.source_system} ${example.source_id}` : example === null ? 'not found' : '…'}</dd>
+              <dd data-testid="task-source" data-source-id={example?.source_id}>
+                {example ? `${example.source_system} ${example.source_id}` : example === null ? 'not found' : '…'}
+              </dd>
             </dl>
             <form onSubmit={onSubmit} className="label-form">
               <label htmlFor="label-input">Label — the exact text in the photo</label>
@@ -386,9 +369,8 @@ export function Workbench() {
           <h2 id="backlog-title">
             Backlog{' '}
             <span className="count" data-testid="backlog-count">
-              {backlog.data ? tasks.length : '…'}
+              {counts ? counts.total : '…'}
             </span>
-            {backlog.data?.next_cursor ? '+' : ''}
           </h2>
           <button type="button" onClick={backlog.reload} aria-label="Refresh the backlog">
             Refresh
@@ -397,17 +379,23 @@ export function Workbench() {
         {backlog.error !== undefined ? <ErrorNotice error={backlog.error} /> : null}
         {backlog.data ? (
           <>
-            <p className="muted">{open} open, {tasks.length - open} held</p>
+            {counts ? (
+              <p className="muted" data-testid="backlog-counts">
+                {counts.open} open, {counts.claimed} held
+                {backlog.data.next_cursor ? ` · showing the first ${tasks.length}` : ''}
+              </p>
+            ) : null}
             {tasks.length === 0 ? (
               <p className="muted" data-testid="backlog-empty">Nothing to label. Well done.</p>
             ) : (
+              <div className="table-wrap">
               <table>
                 <thead>
                   <tr>
                     <th scope="col">#</th>
                     <th scope="col">Task</th>
                     <th scope="col">Priority</th>
-                    <th scope="col">Held by</th>
+                    <th scope="col" className="nowrap">Held by</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -419,11 +407,13 @@ export function Workbench() {
                     >
                       <td>{i + 1}</td>
                       <td>
-                        <code title={t.example_id}>{t.task_id}</code>
+                        <code className="id" title={`${t.task_id} (example ${t.example_id})`}>
+                          {t.task_id}
+                        </code>
                       </td>
                       <td>{fmtNum(t.priority, 3)}</td>
-                      <td>
-                        {t.claimed_by
+                      <td className="nowrap">
+                        {t.status === 'claimed' && t.claimed_by
                           ? `${t.claimed_by === session.sub ? 'you' : t.claimed_by} (${fmtLeft(leaseLeft(t.lease_expires_at, now) ?? 0)})`
                           : '—'}
                       </td>
@@ -431,6 +421,7 @@ export function Workbench() {
                   ))}
                 </tbody>
               </table>
+              </div>
             )}
           </>
         ) : null}
