@@ -151,6 +151,8 @@ describe('model registry (e2e)', () => {
     const [x, y] = await Promise.all([engineer().post<ActionBody>(`/api/v2/ml/models/${versions[1]}/activate`), engineer().post<ActionBody>(`/api/v2/ml/models/${versions[2]}/activate`)]);
     expect([x.status, y.status]).toEqual([200, 200]);
     const events = (await modelStream(app)) as AuditEvent<ModelEvent['data']>[];
+    // Platform-wide: no tenant on registry events, but always the actor.
+    expect(events.every((e) => e.metadata.tenantId === null && e.metadata.actorId === 'eng-1')).toBe(true);
     let active: string | null = null;
     events.forEach((e, i) => {
       if (e.type === 'ModelDeactivated') {

@@ -8,7 +8,7 @@ import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
 import { registeredDoc, trainedDoc } from '../../projections/model-registry/model-registry.projection';
 import { versionAnswer } from '../../projections/model-registry/model-answers';
-import { contextFromPrincipal } from '../shared/command-context';
+import { CommandContext, contextFromPrincipal } from '../shared/command-context';
 import { ModelActionDto, RegisterModelDto, TrainModelDto } from './models.dto';
 import { ModelRegistryService, RegistryResult } from './model-registry.service';
 import { DEFAULT_DAYS_BACK, ModelTrainingService } from './model-training.service';
@@ -19,6 +19,11 @@ interface UploadedModelFile {
   readonly buffer: Buffer;
   readonly originalname?: string;
   readonly size: number;
+}
+
+/** Models are platform-wide: their events belong to no tenant (the actor is still recorded). */
+function platformContext(principal: Principal, commandId: string): CommandContext {
+  return { ...contextFromPrincipal(principal, commandId), tenantId: null };
 }
 
 function checkVersion(version: string): string {
@@ -62,7 +67,7 @@ export class ModelsController {
       modelType: body.model_type,
       daysBack: body.days_back ?? DEFAULT_DAYS_BACK,
       at: this.clock.now(),
-      context: contextFromPrincipal(principal, commandId),
+      context: platformContext(principal, commandId),
       trigger: 'manual',
       runId: `train:${commandId}`,
     });
@@ -75,7 +80,7 @@ export class ModelsController {
   @UseInterceptors(FileInterceptor('model'))
   async register(@Body() body: RegisterModelDto, @UploadedFile() file: UploadedModelFile | undefined, @CurrentPrincipal() principal: Principal) {
     if (!file) throw new ValidationError('model: an ONNX file is required in the multipart field "model"', { fields: { model: ['required'] } });
-    const result = await this.registry.register(body.model_type, file.buffer, file.originalname ?? null, contextFromPrincipal(principal, newId()));
+    const result = await this.registry.register(body.model_type, file.buffer, file.originalname ?? null, platformContext(principal, newId()));
     const registered = result.events.find((e) => e.type === 'ModelRegistered');
     if (registered?.type !== 'ModelRegistered') throw new Error('registration appended no ModelRegistered');
     return { ...versionAnswer(registeredDoc(registered.data)), position: String(result.position) };
@@ -85,7 +90,7 @@ export class ModelsController {
   @HttpCode(200)
   async activate(@Param('version') version: string, @Body() body: ModelActionDto, @CurrentPrincipal() principal: Principal) {
     const modelType = body.model_type ?? DEFAULT_MODEL_TYPE;
-    const result = await this.registry.activate(modelType, checkVersion(version), contextFromPrincipal(principal, newId()), body.reason);
+    const result = await this.registry.activate(modelType, checkVersion(version), platformContext(principal, newId()), body.reason);
     return actionAnswer(modelType, version, result);
   }
 
@@ -93,7 +98,7 @@ export class ModelsController {
   @HttpCode(200)
   async deactivate(@Param('version') version: string, @Body() body: ModelActionDto, @CurrentPrincipal() principal: Principal) {
     const modelType = body.model_type ?? DEFAULT_MODEL_TYPE;
-    const result = await this.registry.deactivate(modelType, checkVersion(version), contextFromPrincipal(principal, newId()), body.reason);
+    const result = await this.registry.deactivate(modelType, checkVersion(version), platformContext(principal, newId()), body.reason);
     return actionAnswer(modelType, version, result);
   }
 }

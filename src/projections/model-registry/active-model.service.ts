@@ -26,6 +26,8 @@ interface SessionEntry {
 
 /** How long a model that failed to load is left alone before the next attempt. */
 const RETRY_FAILED_LOAD_MS = 60_000;
+/** A broken model fails every request: say so at most once a minute per type, with the count. */
+const WARN_EVERY_MS = 60_000;
 /** In-flight predictions may still hold a replaced session; release it a little later. */
 const RELEASE_DELAY_MS = 5_000;
 
@@ -42,6 +44,7 @@ export class ActiveModelService implements OnModuleDestroy {
   private readonly sessions = new Map<string, SessionEntry>();
   private readonly abort = new AbortController();
   private watching: Promise<void> | null = null;
+  private readonly warned = new Map<string, { at: number; suppressed: number }>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
@@ -63,7 +66,7 @@ export class ActiveModelService implements OnModuleDestroy {
       }
       return { probability, modelVersion: pointer.version };
     } catch (error) {
-      this.logger.warn(`${modelType} model ${pointer?.version ?? '(pointer)'} failed, serving ${HEURISTIC_MODEL_VERSION}: ${message(error)}`);
+      this.warnFallback(modelType, pointer?.version ?? '(pointer)', error);
       return this.heuristic(vector);
     }
   }
@@ -93,6 +96,18 @@ export class ActiveModelService implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.abort.abort();
+  }
+
+  private warnFallback(modelType: string, version: string, error: unknown): void {
+    const now = this.clock.now().getTime();
+    const last = this.warned.get(modelType);
+    if (last && now - last.at < WARN_EVERY_MS && now >= last.at) {
+      last.suppressed += 1;
+      return;
+    }
+    const more = last?.suppressed ? ` (${last.suppressed} more fallbacks since the last warning)` : '';
+    this.logger.warn(`${modelType} model ${version} failed, serving ${HEURISTIC_MODEL_VERSION}: ${message(error)}${more}`);
+    this.warned.set(modelType, { at: now, suppressed: 0 });
   }
 
   private heuristic(vector: readonly number[]): ModelPrediction {
