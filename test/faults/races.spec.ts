@@ -90,13 +90,13 @@ describe('races on the same records', () => {
   beforeAll(async () => {
     app = await startTestApp({ ocrEngine: ocr });
     // In one process a read → decide → append rarely yields to the event loop, so requests would
-    // mostly run one after another. Yield after every stream read: each command then decides on a
+    // mostly run one after another. Pause 20 ms after every stream read: each command then decides on a
     // revision others may already have moved past, and the expected-revision check must catch it.
     const store = app.app.get<EventStore>(EVENT_STORE);
     const read = store.readStream.bind(store);
     store.readStream = async (stream, options) => {
       const events = await read(stream, options);
-      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 20));
       return events;
     };
     const append = store.append.bind(store);

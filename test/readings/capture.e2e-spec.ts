@@ -75,7 +75,8 @@ describe('capture: meter readings and vehicle entries through real OCR', () => {
     expect(captured).toHaveLength(1);
     expect(captured[0].stream).toBe(`example-${example.example_id}`);
     expect(captured[0].data).toMatchObject({ sourceId: res.body.reading_id, imageHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    expect((captured[0].data.features as number[]).length).toBeGreaterThan(64);
+    // As stored: new captures are schemaVersion 2, diversity data grouped.
+    expect((captured[0].data.diversity as { vector: number[] }).vector.length).toBeGreaterThan(64);
   });
 
   it('given a photo with no readable text, when uploaded, then 201 with empty text, confidence 0 and captured', async () => {

@@ -45,7 +45,7 @@ describe('training example decider', () => {
   describe('capture', () => {
     it('given no example, when captured, then TrainingExampleCaptured with redacted text and uncertainty = 1 - confidence', () => {
       expect(captured).toHaveLength(1);
-      expect(captured[0]).toMatchObject({ type: 'TrainingExampleCaptured', data: { exampleId, rawText: '0045 call [PHONE]', confidence: 0.42, features: [0, 1, 0.5] } });
+      expect(captured[0]).toMatchObject({ type: 'TrainingExampleCaptured', data: { exampleId, redactedText: '0045 call [PHONE]', confidence: 0.42, diversity: { phash: '0123456789abcdef', vector: [0, 1, 0.5] } } });
       expect(captured[0].data).toHaveProperty('uncertaintyScore', 1 - 0.42);
     });
 

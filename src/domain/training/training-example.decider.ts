@@ -113,11 +113,10 @@ export const trainingExampleDecider: Decider<TrainingExampleState, TrainingExamp
               sourceSystem: command.sourceSystem,
               sourceId: command.sourceId,
               imageHash: command.imageHash,
-              rawText: redact(command.rawText),
+              redactedText: redact(command.rawText),
               confidence,
               uncertaintyScore: 1 - confidence,
-              features: [...command.features],
-              phash: command.phash,
+              diversity: { phash: command.phash, vector: [...command.features] },
             },
           },
         ];

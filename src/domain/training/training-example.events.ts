@@ -6,6 +6,11 @@ import { DomainEvent } from '../shared/events';
  */
 export type SourceSystem = 'meter_reading' | 'vehicle_entry';
 
+/**
+ * Schema version 2 (`TrainingExampleCapturedV1` below is the stored v1 shape, lifted by the upcaster
+ * in `training-example.upcasters.ts`): the text is named for what it is, and the capture-time
+ * diversity data travels as one group.
+ */
 export type TrainingExampleCaptured = DomainEvent<
   'TrainingExampleCaptured',
   {
@@ -13,16 +18,36 @@ export type TrainingExampleCaptured = DomainEvent<
     sourceSystem: SourceSystem;
     sourceId: string;
     imageHash: string;
-    /** OCR text after PII redaction. */
-    rawText: string;
+    /** OCR text after PII redaction (v1: `rawText`, a misleading name: it was never raw). */
+    redactedText: string;
     confidence: number;
     /** 1 - confidence. */
     uncertaintyScore: number;
-    /** Diversity features recorded at capture (perceptual-hash bits + text features). */
-    features: number[];
-    phash: string;
+    diversity: CaptureDiversity;
   }
 >;
+
+/** What active learning's diversity selection compares, recorded once at capture. */
+export interface CaptureDiversity {
+  /** Perceptual hash of the photo, 16 hex digits. */
+  phash: string;
+  /** Perceptual-hash bits + text features. */
+  vector: number[];
+}
+
+/** Stored v1 shape of `TrainingExampleCaptured`: never written any more, still read from old logs. */
+export interface TrainingExampleCapturedV1Data {
+  exampleId: string;
+  sourceSystem: SourceSystem;
+  sourceId: string;
+  imageHash: string;
+  /** OCR text after PII redaction. */
+  rawText: string;
+  confidence: number;
+  uncertaintyScore: number;
+  features: number[];
+  phash: string;
+}
 
 /** A user's correction became ground truth; corrections are the most valuable examples. */
 export type TrainingExampleCorrected = DomainEvent<

@@ -17,7 +17,7 @@ function event(type: string, data: Record<string, unknown>, at = '2026-01-01T00:
 }
 
 const ids = { exampleId: 'mr_r1', sourceSystem: 'meter_reading', sourceId: 'r1' };
-const captured = event('TrainingExampleCaptured', { ...ids, imageHash: 'h', rawText: '45', confidence: 0.4, uncertaintyScore: 0.6, features: [1, 0], phash: 'p' });
+const captured = event('TrainingExampleCaptured', { ...ids, imageHash: 'h', redactedText: '45', confidence: 0.4, uncertaintyScore: 0.6, diversity: { phash: 'p', vector: [1, 0] } });
 const corrected = event('TrainingExampleCorrected', { ...ids, correctionId: 'c1', groundTruthText: '0045', correctionType: 'OCR_ERROR', uncertaintyScore: 1, imageHash: 'h', rawText: '45', features: [1, 0] }, '2026-01-02T00:00:00.000Z');
 const queued = event('TrainingExampleQueued', { exampleId: 'mr_r1', batchId: 'b1', taskId: 't1', priority: 0.6 });
 const labeled = event('TrainingExampleLabeled', { exampleId: 'mr_r1', taskId: 't1', label: '0045', labelerId: 'u2' });

@@ -76,9 +76,9 @@ export function evolveTrainingExample(doc: TrainingExampleDoc | null, event: Rec
     return {
       ...blank(event, d),
       image_hash: d.imageHash,
-      phash: d.phash,
-      features: d.features,
-      raw_text: d.rawText,
+      phash: d.diversity.phash,
+      features: d.diversity.vector,
+      raw_text: d.redactedText,
       confidence: d.confidence,
       uncertainty_score: d.uncertaintyScore,
     };
@@ -112,7 +112,8 @@ export function evolveTrainingExample(doc: TrainingExampleDoc | null, event: Rec
 
 export const trainingExamplesProjection = documentProjection<TrainingExampleDoc>({
   name: 'training-examples',
-  version: 1,
+  // 2: reads TrainingExampleCaptured v2 (redactedText, diversity); same documents, rebuilt blue/green.
+  version: 2,
   collection: TRAINING_EXAMPLES_COLLECTION,
   indexes: [
     ['tenant_id', 'status'],
