@@ -7,6 +7,7 @@ import { EventsExportCommand, StreamsReadCommand, StreamsVerifyCommand } from '.
 import { TokenCommand } from './cli/token.command';
 import { FEATURE_CLI_COMMANDS } from './cli/feature-commands';
 import { ConfigError, loadConfig } from './config';
+import { FEATURE_MODULES } from './features';
 import { JsonLogger } from './infrastructure/observability/json-logger';
 
 const COMMANDS: Provider[] = [TokenCommand, ProjectionsListCommand, ProjectionsRebuildCommand, StreamsReadCommand, StreamsVerifyCommand, EventsExportCommand, ...FEATURE_CLI_COMMANDS];
@@ -14,7 +15,8 @@ const COMMANDS: Provider[] = [TokenCommand, ProjectionsListCommand, ProjectionsR
 @Module({})
 class CliModule {
   static forRoot(config: ReturnType<typeof loadConfig>): DynamicModule {
-    return { module: CliModule, imports: [AppModule.forRoot(config, { role: 'cli' })], providers: COMMANDS };
+    // The feature modules are imported again (the same instances) so commands can inject their exports.
+    return { module: CliModule, imports: [AppModule.forRoot(config, { role: 'cli' }), ...FEATURE_MODULES], providers: COMMANDS };
   }
 }
 

@@ -47,15 +47,15 @@ describe('tamper evidence on the embedded event store', () => {
     expect(await verify('ledger-intact')).toMatchObject({ valid: true, events_checked: 5, first_broken_revision: null });
   });
 
-  it('detects the same through the CLI, with a non-zero exit code', () => {
-    const run = (stream: string) => {
-      const r = runCli(['streams:verify', stream], { DATA_DIR: app.dataDir, JWT_SECRET: TEST_JWT_SECRET });
+  it('detects the same through the CLI, with a non-zero exit code', async () => {
+    const run = async (stream: string) => {
+      const r = await runCli(['streams:verify', stream], { DATA_DIR: app.dataDir, JWT_SECRET: TEST_JWT_SECRET });
       return { code: r.code, out: r.stdout };
     };
-    const broken = run('ledger-edit');
+    const broken = await run('ledger-edit');
     expect(broken.code).toBe(3);
     expect(JSON.parse(broken.out.trim())).toMatchObject({ valid: false, first_broken_revision: 2 });
-    const ok = run('ledger-intact');
+    const ok = await run('ledger-intact');
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.out.trim())).toMatchObject({ valid: true, events_checked: 5 });
   });

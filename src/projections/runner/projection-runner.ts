@@ -292,6 +292,8 @@ export class ProjectionRunner {
 
   async status(): Promise<ProjectionStatus[]> {
     const head = await this.events.headPosition();
+    // Seen from a process that does not run them (the CLI): live if another process does.
+    const runElsewhere = !this.running && (await this.store.leaseHolder(RUNNER_LEASE)) !== null;
     const out: ProjectionStatus[] = [];
     for (const projection of this.projections.values()) {
       const state = await this.catalog.state(projection.name);
