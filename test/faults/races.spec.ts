@@ -284,7 +284,11 @@ describe('races on the same records', () => {
         active = null;
       } else if (e.type === 'ModelActivated') {
         expect(active).toBeNull();
-        expect(e.data.previousVersion ?? null).toBe(log[log.indexOf(e) - 1]?.type === 'ModelDeactivated' ? log[log.indexOf(e) - 1].data.version : null);
+        // A switch deactivates the previous model in the same append (same command); a
+        // deactivation by its own command leaves no previous version.
+        const before = log[log.indexOf(e) - 1];
+        const sameAppend = before?.type === 'ModelDeactivated' && before.metadata.correlationId === e.metadata.correlationId;
+        expect(e.data.previousVersion ?? null).toBe(sameAppend ? before.data.version : null);
         active = e.data.version as string;
       }
     }

@@ -13,6 +13,9 @@ import { Decide } from '../shared/decide.command';
 import { ModelStreamReader } from './model-stream.reader';
 import { assertTrainableType } from './model-types';
 import { trainingRowsToCsv } from './training-data-csv';
+import { UnavailableError } from '../../domain/shared/errors';
+import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
+import { ProjectionRunner } from '../../projections/runner/projection-runner';
 
 export const DEFAULT_DAYS_BACK = 90;
 
@@ -50,11 +53,16 @@ export class ModelTrainingService {
     private readonly features: ConflictFeaturesService,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     private readonly reader: ModelStreamReader,
+    private readonly runner: ProjectionRunner,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 
   async train(request: TrainRequest): Promise<TrainResult> {
     const { modelType, daysBack, at } = request;
     assertTrainableType(modelType);
+    // Train on everything the log holds when asked, not on a read model that is still catching up.
+    const head = await this.events.headPosition();
+    if (!(await this.runner.waitForPosition(head, 10_000))) throw new UnavailableError(`read models have not reached log position ${head} yet; retry shortly`, 2);
     const t0 = performance.now();
     const rows = await this.features.trainingRows(daysBack, at.getTime());
     const t1 = performance.now();

@@ -22,7 +22,7 @@ import { PhotoIntake } from './photo-intake.service';
   imports: [
     CqrsModule,
     // Uploads stay in memory (photos are small and go to the blob store by hash), bounded by MAX_UPLOAD_MB.
-    MulterModule.registerAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => ({ limits: { fileSize: config.maxUploadMb * 1024 * 1024, files: 1 } }) }),
+    MulterModule.registerAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => ({ limits: { fileSize: Math.floor(config.maxUploadMb * 1024 * 1024), files: 1 } }) }),
   ],
   controllers: [CaptureController, CorrectionsController, ReadingsController, TrainingExamplesController],
   providers: [PhotoIntake, CaptureSaga, TrainingExamplesQuery],

@@ -14,7 +14,7 @@ export class MinPositionInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<Request>();
-    if (request.method !== 'GET') return next.handle();
+    if (request.method !== 'GET' || request.path === '/health' || request.path === '/metrics') return next.handle();
     const position = parseMinPosition(request.query?.min_position);
     if (position === null) return next.handle();
     return from(this.runner.waitForPosition(position, MAX_WAIT_MS)).pipe(

@@ -1,5 +1,6 @@
 import { AnyBulkWriteOperation, Db, Document, MongoBulkWriteError, MongoClient, Sort } from 'mongodb';
 import { Checkpoint, Doc, LAST_POSITION_FIELD, Filter, FindOptions, Page, ReadStore, WriteOp, decodeCursor, encodeCursor, fieldValue } from './read-store.port';
+import { ValidationError } from '../../domain/shared/errors';
 
 
 function toMongoFilter(filter: Filter | undefined): Document {
@@ -50,7 +51,7 @@ export class MongoReadStore implements ReadStore {
     const filter = toMongoFilter(options.filter);
     if (options.cursor) {
       const values = decodeCursor(options.cursor);
-      if (!values || values.length !== sort.length) throw new Error('invalid cursor');
+      if (!values || values.length !== sort.length) throw new ValidationError('cursor is not a cursor returned by this list', { fields: { cursor: ['invalid cursor'] } });
       const or: Document[] = sort.map((_, i) => {
         const clause: Document = {};
         for (let j = 0; j < i; j++) clause[sort[j][0] === 'id' ? '_id' : sort[j][0]] = values[j];

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { SqliteHandle } from '../sqlite/sqlite-database';
 import { Checkpoint, Doc, FieldCondition, Filter, FindOptions, Page, ReadStore, Scalar, WriteOp, decodeCursor, encodeCursor, fieldValue } from './read-store.port';
+import { ValidationError } from '../../domain/shared/errors';
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const COLLECTION = /^[A-Za-z0-9_]+$/;
@@ -135,7 +136,7 @@ export class SqliteReadStore implements ReadStore {
     const sort = [...(options.sort ?? []).filter(([f]) => f !== 'id'), ['id', 1] as const];
     if (options.cursor) {
       const values = decodeCursor(options.cursor);
-      if (!values || values.length !== sort.length) throw new Error('invalid cursor');
+      if (!values || values.length !== sort.length) throw new ValidationError('cursor is not a cursor returned by this list', { fields: { cursor: ['invalid cursor'] } });
       // Keyset pagination: (a, b, id) strictly after the cursor in the sort order.
       const ors: string[] = [];
       for (let i = 0; i < sort.length; i++) {

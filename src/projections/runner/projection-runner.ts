@@ -307,7 +307,7 @@ export class ProjectionRunner {
         ? 'failed'
         : b
           ? 'rebuilding'
-          : !this.running && !track
+          : !this.running && !track && !runElsewhere
             ? 'stopped'
             : checkpoint >= head
               ? 'live'

@@ -105,7 +105,8 @@ export function evolveTrainingExample(doc: TrainingExampleDoc | null, event: Rec
   if (isEventOf<TrainingExampleLabeled>(event, 'TrainingExampleLabeled')) {
     if (!doc) return null;
     const d = event.data;
-    return { ...doc, status: 'labeled', label: d.label, labeler_id: d.labelerId, task_id: d.taskId, updated_at: at };
+    // A human label is the example's ground truth from now on (a correction's text is kept in history).
+    return { ...doc, status: 'labeled', label: d.label, ground_truth_text: d.label, labeler_id: d.labelerId, task_id: d.taskId, updated_at: at };
   }
   return doc;
 }
@@ -113,7 +114,8 @@ export function evolveTrainingExample(doc: TrainingExampleDoc | null, event: Rec
 export const trainingExamplesProjection = documentProjection<TrainingExampleDoc>({
   name: 'training-examples',
   // 2: reads TrainingExampleCaptured v2 (redactedText, diversity); same documents, rebuilt blue/green.
-  version: 2,
+  // 3: a label sets ground_truth_text.
+  version: 3,
   collection: TRAINING_EXAMPLES_COLLECTION,
   indexes: [
     ['tenant_id', 'status'],

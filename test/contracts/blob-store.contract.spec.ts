@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { blobStoreContract } from './blob-store.contract';
-import { FileSystemBlobStore } from './file-system-blob.store';
+import { FileSystemBlobStore } from '../../src/infrastructure/blobs/file-system-blob.store';
 
 describe('FileSystemBlobStore', () => {
   const roots: string[] = [];
