@@ -4,39 +4,10 @@
  * request corrects one of the seeded readings with its own Idempotency-Key, so every request
  * appends a CorrectionSubmitted and updates (or creates) the reading's training example.
  */
-import { createRequire } from 'node:module';
+import { autocannon } from './autocannon';
 import { startTestApp } from '../test/support/app';
 import { renderMeterPhoto } from '../test/support/photos';
 import { BenchRow, round } from './support';
-
-/** The part of autocannon's API used here (the package ships no types). */
-interface CannonRequest {
-  method?: string;
-  path?: string;
-  headers?: Record<string, string>;
-  body?: string;
-}
-interface Histogram {
-  average: number;
-  p50: number;
-  p99: number;
-}
-interface CannonResult {
-  requests: Histogram;
-  latency: Histogram;
-  '2xx': number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  statusCodeStats: Record<string, { count: number }>;
-}
-type Autocannon = (options: {
-  url: string;
-  connections: number;
-  duration: number;
-  requests: Array<CannonRequest & { setupRequest?: (request: CannonRequest) => CannonRequest }>;
-}) => Promise<CannonResult>;
-const autocannon = createRequire(__filename)('autocannon') as Autocannon;
 
 const SUITE = 'corrections';
 const CONNECTIONS = 50;

@@ -8,14 +8,9 @@ import { exportConflictModelToOnnx } from '../src/ml/onnx-export';
 import { seededRandom } from '../src/ml/prng';
 import { syntheticConflictRows } from '../src/ml/synthetic-conflict-data';
 import { trainConflictModel } from '../src/ml/train-conflict-model';
+import { BenchRow } from './support';
 
-export interface BenchResult {
-  suite: string;
-  metric: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
+type BenchResult = BenchRow;
 
 const SUITE = 'ml';
 

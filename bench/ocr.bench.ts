@@ -3,14 +3,8 @@ import type { OcrMode } from '../src/infrastructure/ocr/ocr-engine.port';
 import { TesseractOcrEngine } from '../src/infrastructure/ocr/tesseract-ocr.engine';
 import { loadSet, scoreSet } from '../test/ocr/ocr-dev-set';
 import { renderMeterPhoto, renderPlatePhoto } from '../test/support/photos';
+import { BenchRow } from './support';
 
-export interface BenchRow {
-  suite: string;
-  metric: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
 
 const SAMPLE_SIZE = 40;
 

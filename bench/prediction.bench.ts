@@ -5,39 +5,11 @@
  * when none is active) and appends a ConflictPredicted. Also the in-process point-in-time feature
  * lookup (`featuresAt`, four bucket reads) p50/p99.
  */
-import { createRequire } from 'node:module';
+import { autocannon } from './autocannon';
 import { ConflictFeaturesService } from '../src/projections/conflict-features/conflict-features.service';
 import { seededRandom } from '../src/ml/prng';
 import { startTestApp } from '../test/support/app';
 import { BenchRow, percentile, round } from './support';
-
-/** The part of autocannon's API used here (the package ships no types). */
-interface CannonRequest {
-  method?: string;
-  path?: string;
-  headers?: Record<string, string>;
-  body?: string;
-}
-interface Histogram {
-  average: number;
-  p50: number;
-  p99: number;
-}
-interface CannonResult {
-  requests: Histogram;
-  latency: Histogram;
-  '2xx': number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-type Autocannon = (options: {
-  url: string;
-  connections: number;
-  duration: number;
-  requests: Array<CannonRequest & { setupRequest?: (request: CannonRequest) => CannonRequest }>;
-}) => Promise<CannonResult>;
-const autocannon = createRequire(__filename)('autocannon') as Autocannon;
 
 const SUITE = 'prediction';
 const CONNECTIONS = 20;
