@@ -12,9 +12,10 @@ import { InfrastructureOverrides } from './infrastructure/infrastructure.module'
 import { validationPipe } from './infrastructure/http/validation';
 import { JsonLogger } from './infrastructure/observability/json-logger';
 
-/** Where the built console lives (vite build output). */
+/** Where the built console lives (vite build output): beside src/ under ts-node, beside dist/ when compiled. */
 export function consoleDir(): string {
-  return join(__dirname, '..', existsSync(join(__dirname, '..', 'console', 'dist')) ? '' : '..', 'console', 'dist');
+  const candidates = [join(__dirname, '..', 'console', 'dist'), join(__dirname, '..', '..', 'console', 'dist')];
+  return candidates.find((dir) => existsSync(dir)) ?? candidates[0];
 }
 
 /** Build the HTTP application: the same for `npm start` and for the e2e tests. */
