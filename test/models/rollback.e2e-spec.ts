@@ -4,6 +4,7 @@ import { exportConflictModelToOnnx } from '../../src/ml/onnx-export';
 import { TestApp, startTestApp } from '../support/app';
 import { client } from '../sync/http-client';
 import { AuditEvent, modelStream, uploadModel } from './support/model-api';
+import { eventually } from '../support/eventually';
 
 jest.setTimeout(120_000);
 
@@ -12,15 +13,6 @@ const T1 = new Date(Date.parse(T0) + 3 * DAY_MS).toISOString();
 
 /** A model that answers the same probability for every sync: a clean way to script accuracy. */
 const constantModel = (p: number) => exportConflictModelToOnnx({ scaler: { mean: [0, 0, 0, 0, 0], scale: [1, 1, 1, 1, 1] }, coefficients: [0, 0, 0, 0, 0], intercept: Math.log(p / (1 - p)) });
-
-async function eventually<T>(fn: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('automatic rollback (e2e)', () => {
   const clock = new ManualClock(T0);
@@ -72,6 +64,7 @@ describe('automatic rollback (e2e)', () => {
     const events = await eventually(
       () => modelStream(app),
       (e) => e.some((x) => x.type === 'ModelRolledBack'),
+      10_000,
     );
     const tail = events.slice(-3);
     expect(tail.map((e) => e.type)).toEqual(['ModelRolledBack', 'ModelDeactivated', 'ModelActivated']);

@@ -2,21 +2,13 @@ import { ManualClock } from '../../src/domain/shared/clock';
 import { AccuracyService } from '../../src/projections/accuracy/accuracy.service';
 import { TestApp, startTestApp } from '../support/app';
 import { client } from '../sync/http-client';
+import { eventually } from '../support/eventually';
 
 const T0 = '2026-04-06T08:00:00.000Z';
 const HOUR = 3600_000;
 
 interface AuditList {
   items: { type: string; data: Record<string, unknown> }[];
-}
-
-async function eventually<T>(fn: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('7-day accuracy and the accuracy alert (e2e)', () => {

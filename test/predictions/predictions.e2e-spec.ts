@@ -4,6 +4,7 @@ import { heuristicProbability } from '../../src/ml/conflict-features';
 import { OutcomesSaga } from '../../src/sagas/outcomes/outcomes.saga';
 import { TestApp, startTestApp } from '../support/app';
 import { client } from '../sync/http-client';
+import { eventually } from '../support/eventually';
 
 const T0 = '2026-03-01T12:00:00.000Z';
 const MIN = 60_000;
@@ -27,15 +28,6 @@ interface LogItem extends Prediction {
 interface List<T> {
   items: T[];
   next_cursor: string | null;
-}
-
-async function eventually<T>(fn: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('conflict predictions, prediction log and outcomes (e2e)', () => {
