@@ -4,7 +4,7 @@ import { EventStore } from '../../infrastructure/event-store/event-store.port';
 import { ReadStore } from '../../infrastructure/read-store/read-store.port';
 import { batches } from './batched-subscription';
 import { Projection } from './projection';
-import { CATALOG_COLLECTION, Generation, ProjectionCatalog, ProjectionState, checkpointName, physicalName } from './projection-catalog';
+import { Generation, ProjectionCatalog, ProjectionState, checkpointName, physicalName } from './projection-catalog';
 import { UnitOfWork } from './unit-of-work';
 
 export const RUNNER_LEASE = 'projection-runner';
@@ -70,7 +70,7 @@ export class ProjectionRunner {
   private head = 0;
   private running = false;
   private background: Promise<void> | null = null;
-  private readonly stopSignal = new AbortController();
+  private stopSignal = new AbortController();
   readonly catalog: ProjectionCatalog;
 
   constructor(
@@ -103,6 +103,7 @@ export class ProjectionRunner {
       await sleep(Math.min(1000, ttl / 4));
     }
     this.running = true;
+    this.stopSignal = new AbortController();
     this.head = await this.events.headPosition();
     for (const projection of this.projections.values()) await this.prepare(projection);
     const target = this.head;
@@ -119,6 +120,9 @@ export class ProjectionRunner {
     await Promise.allSettled(tracks.map((t) => t.loop));
     await Promise.allSettled(tracks.map((t) => this.flushCheckpoint(t)));
     await this.background?.catch(() => undefined);
+    // A later start() prepares fresh tracks from the stored checkpoints.
+    this.active.clear();
+    this.building.clear();
     await this.store.releaseLease(RUNNER_LEASE, this.options.owner);
   }
 
@@ -206,8 +210,8 @@ export class ProjectionRunner {
     }
   }
 
-  private async waitUntil(track: Track, position: number, signal?: AbortSignal): Promise<void> {
-    while (track.checkpoint < position && !track.failed && !signal?.aborted && !track.abort.signal.aborted) {
+  private async waitUntil(track: Track, position: number): Promise<void> {
+    while (track.checkpoint < position && !track.failed && !track.abort.signal.aborted) {
       if (track.loop && (await Promise.race([track.loop.then(() => true), sleep(20, false)]))) break;
     }
   }
@@ -331,4 +335,3 @@ export class ProjectionRunner {
   }
 }
 
-export { CATALOG_COLLECTION };
