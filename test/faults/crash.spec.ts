@@ -75,6 +75,8 @@ describe('kill -9 under load', () => {
     figures.commands_sent = sent;
     figures.commands_acknowledged = acked.size;
     figures.requests_cut_by_kill = failedAfterKill;
+    // The kill landed mid-load: commands were still being sent.
+    expect(sent).toBeLessThan(TOTAL);
 
     await server.start();
     await waitQuiet(server.baseUrl, ops);
