@@ -26,6 +26,8 @@ import { OnnxInferenceRuntime } from './inference/onnx-inference-runtime';
 import { LazyOcrEngine } from './ocr/lazy-ocr-engine';
 import { OCR_ENGINE, OcrEngine } from './ocr/ocr-engine.port';
 import { TesseractOcrEngine } from './ocr/tesseract-ocr.engine';
+import { MutableOcrCalibrations, OCR_CALIBRATIONS } from './ocr/calibration/ocr-calibrations.port';
+import { defaultActiveCalibrations } from './ocr/calibration/default-calibrations';
 
 export const APP_ROLE = Symbol('APP_ROLE');
 export type AppRole = 'server' | 'cli';
@@ -102,6 +104,7 @@ export class InfrastructureModule {
       },
       { provide: BLOB_STORE, useFactory: () => new FileSystemBlobStore(join(config.dataDir, 'blobs')) },
       { provide: INFERENCE_RUNTIME, useFactory: () => new OnnxInferenceRuntime() },
+      { provide: OCR_CALIBRATIONS, useFactory: () => new MutableOcrCalibrations(defaultActiveCalibrations()) },
       { provide: OCR_ENGINE, useFactory: () => new LazyOcrEngine(overrides.ocrEngine ?? new TesseractOcrEngine({ poolSize: config.ocrWorkers })) },
       { provide: JwtService, useFactory: () => new JwtService(resolveJwtSecret(config.jwtSecret, config.dataDir)) },
       {

@@ -166,7 +166,11 @@ export class TesseractOcrEngine implements OcrEngine {
       rawText: kept.raw,
       value: mode === 'meter' ? parseMeterValue(kept.text) : null,
       unit: null,
+      // Uncalibrated here; CalibratedOcrEngine maps the score to a probability of being right.
       confidence,
+      score: confidence,
+      calibrationId: null,
+      engineName: 'tesseract',
       engine: ENGINE_ID,
     };
   }

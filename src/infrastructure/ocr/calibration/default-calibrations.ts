@@ -1,0 +1,43 @@
+import type { CalibrationMap, CalibrationMethod, LabeledScore } from '../../../ml/calibration';
+import type { OcrEngineName, OcrMode } from '../ocr-engine.port';
+import type { ActiveCalibration } from './ocr-calibrations.port';
+import shipped from './default-calibrations.json';
+
+/**
+ * A calibration fitted on the development set (../shared/ocr-dev) by `npm run eval:ocr -- --write-defaults`.
+ * It is in force until the flywheel has collected enough labels to fit its own, and is recorded as
+ * an OcrCalibrationFitted event (source development_set) so readings made with it stay explainable.
+ */
+export interface DefaultCalibration {
+  readonly calibrationId: string;
+  readonly engine: OcrEngineName;
+  /** The engine build the scores came from (OcrResult.engine). */
+  readonly engineVersion: string;
+  readonly mode: OcrMode;
+  readonly method: CalibrationMethod;
+  readonly map: CalibrationMap;
+  readonly sampleCount: number;
+  readonly positives: number;
+  /** k-fold figures: never measured on the photos a fold's calibration was fitted on. */
+  readonly crossValidated: { readonly ece: number; readonly auroc: number | null; readonly folds: number };
+  /** The development set's (score, right) pairs, pooled with flywheel labels when refitting. */
+  readonly samples: readonly LabeledScore[];
+}
+
+interface ShippedFile {
+  readonly version: number;
+  readonly source: string;
+  readonly calibrations: readonly DefaultCalibration[];
+}
+
+export function defaultCalibrations(): readonly DefaultCalibration[] {
+  return (shipped as unknown as ShippedFile).calibrations;
+}
+
+export function defaultCalibrationSource(): string {
+  return (shipped as unknown as ShippedFile).source;
+}
+
+export function defaultActiveCalibrations(): Array<readonly [OcrEngineName, OcrMode, ActiveCalibration]> {
+  return defaultCalibrations().map((c) => [c.engine, c.mode, { id: c.calibrationId, map: c.map }] as const);
+}

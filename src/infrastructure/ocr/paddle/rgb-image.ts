@@ -1,0 +1,90 @@
+import sharp from 'sharp';
+import { UnprocessableError } from '../../../domain/shared/errors';
+
+/** Interleaved 8-bit RGB pixels. */
+export interface RgbImage {
+  readonly data: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+}
+
+const MAX_INPUT_PIXELS = 40_000_000;
+/** Larger photos are scaled down first: the detector never needs more than this on the long side. */
+const MAX_WORKING_SIDE = 1600;
+
+/** Decodes PNG or JPEG only (the API contract); anything else is a 422, never a 500. */
+export async function decodeRgb(image: Buffer): Promise<RgbImage> {
+  let format: string | undefined;
+  let width = 0;
+  let height = 0;
+  try {
+    ({ format, width = 0, height = 0 } = await sharp(image, { limitInputPixels: MAX_INPUT_PIXELS }).metadata());
+  } catch {
+    throw new UnprocessableError('photo is not a decodable PNG or JPEG');
+  }
+  if (format !== 'png' && format !== 'jpeg') {
+    throw new UnprocessableError('photo must be a PNG or JPEG', { format: format ?? 'unknown' });
+  }
+  try {
+    let pipeline = sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }).rotate();
+    if (Math.max(width, height) > MAX_WORKING_SIDE) pipeline = pipeline.resize({ width: MAX_WORKING_SIDE, height: MAX_WORKING_SIDE, fit: 'inside' });
+    const { data, info } = await pipeline.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+  } catch {
+    throw new UnprocessableError('photo could not be decoded (truncated or corrupt)');
+  }
+}
+
+export interface Region {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * Bilinear resample of a region of `image` to `width` x `height`, written as planar BGR floats
+ * normalised per channel: (v / 255 - mean) / std. PaddleOCR's models were trained on OpenCV's BGR
+ * order with these constants, so both matter.
+ */
+export function toNormalisedBgrTensor(
+  image: RgbImage,
+  region: Region,
+  width: number,
+  height: number,
+  mean: readonly [number, number, number],
+  std: readonly [number, number, number],
+  out: Float32Array = new Float32Array(3 * width * height),
+  outWidth: number = width,
+): Float32Array {
+  const plane = outWidth * height;
+  const sx = region.width / width;
+  const sy = region.height / height;
+  const src = image.data;
+  const stride = image.width * 3;
+  for (let y = 0; y < height; y += 1) {
+    const fy = Math.min(region.height - 1, Math.max(0, (y + 0.5) * sy - 0.5)) + region.y;
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(image.height - 1, y0 + 1);
+    const wy = fy - y0;
+    for (let x = 0; x < width; x += 1) {
+      const fx = Math.min(region.width - 1, Math.max(0, (x + 0.5) * sx - 0.5)) + region.x;
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(image.width - 1, x0 + 1);
+      const wx = fx - x0;
+      const a = y0 * stride + x0 * 3;
+      const b = y0 * stride + x1 * 3;
+      const c = y1 * stride + x0 * 3;
+      const d = y1 * stride + x1 * 3;
+      const o = y * outWidth + x;
+      for (let ch = 0; ch < 3; ch += 1) {
+        const v = (src[a + ch] * (1 - wx) + src[b + ch] * wx) * (1 - wy) + (src[c + ch] * (1 - wx) + src[d + ch] * wx) * wy;
+        // RGB channel ch goes to BGR plane 2 - ch.
+        const p = 2 - ch;
+        out[p * plane + o] = (v / 255 - mean[p]) / std[p];
+      }
+    }
+  }
+  return out;
+}
