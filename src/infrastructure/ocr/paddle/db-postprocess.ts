@@ -25,6 +25,11 @@ export interface TextBox {
   readonly height: number;
   /** Mean probability of the region's pixels. */
   readonly score: number;
+  /**
+   * The text kernel reaches the left or right edge of the image: the detector shrinks text by the
+   * unclip distance, so a kernel at the edge means characters are probably cut off by the crop.
+   */
+  readonly touchesEdge: boolean;
 }
 
 export function detectTextBoxes(map: Float32Array, width: number, height: number, options: DbOptions = DEFAULT_DB_OPTIONS): TextBox[] {
@@ -78,7 +83,8 @@ export function detectTextBoxes(map: Float32Array, width: number, height: number
     const y0 = Math.max(0, Math.floor(minY - distance));
     const x1 = Math.min(width, Math.ceil(maxX + 1 + distance));
     const y1 = Math.min(height, Math.ceil(maxY + 1 + distance));
-    boxes.push({ x: x0, y: y0, width: x1 - x0, height: y1 - y0, score });
+    const touchesEdge = minX <= 1 || maxX >= width - 2;
+    boxes.push({ x: x0, y: y0, width: x1 - x0, height: y1 - y0, score, touchesEdge });
   }
   // Reading order: top to bottom, then left to right.
   return boxes.sort((a, b) => a.y - b.y || a.x - b.x);

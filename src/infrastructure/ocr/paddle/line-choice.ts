@@ -1,0 +1,110 @@
+import { DEFAULT_PLATE_LAYOUTS, fitPlateLayout, isMeterFormat, isPlateFormat, normaliseMeter } from '../reading-format';
+import type { DecodedCharacter } from './ctc-decoder';
+
+/**
+ * Which recognised text line is the reading. A plate crop often holds a state or city name, a
+ * slogan, a dealer's frame or a border as well as the plate; a meter photo holds labels and serial
+ * numbers beside the digit rolls. The choice is pure, so it is tested on its own.
+ */
+export interface LineCandidate {
+  readonly characters: readonly DecodedCharacter[];
+  /** Height of the line's box in source pixels: a plate's characters are its tallest text. */
+  readonly height: number;
+  /** Left edge, for reading order. */
+  readonly x: number;
+  /** Mean detector probability of the box, 1 for a whole-crop read. */
+  readonly detectorScore: number;
+  /** The line's text reaches the photo's left or right edge: characters may be missing. */
+  readonly cutOff: boolean;
+}
+
+export interface ChosenLine {
+  readonly text: string;
+  readonly rawText: string;
+  /** Character probabilities of the kept characters, in order. */
+  readonly probabilities: readonly number[];
+  readonly margins: readonly number[];
+  readonly formatOk: boolean;
+  /** Look-alike swaps the plate layout needed (0 for meters). */
+  readonly swaps: number;
+  /** Characters dropped from the line's ends to find the plate inside it. */
+  readonly trimmed: number;
+  /** Other lines that would have made an almost as plausible reading (ambiguity). */
+  readonly rivals: number;
+  readonly cutOff: boolean;
+}
+
+function mean(values: readonly number[]): number {
+  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+interface Scored {
+  readonly line: ChosenLine;
+  readonly plausibility: number;
+}
+
+function platePlausibility(candidate: LineCandidate, maxHeight: number, layouts: readonly string[]): Scored | null {
+  const chars = candidate.characters;
+  const raw = chars.map((c) => c.char).join('');
+  if (raw.length === 0) return null;
+  let best: Scored | null = null;
+  // A border or a screw read as a character sits at an end: try the line and its inner windows.
+  for (let start = 0; start < chars.length; start += 1) {
+    for (let end = chars.length; end > start; end -= 1) {
+      const trimmed = start + (chars.length - end);
+      if (trimmed > 2) continue;
+      const window = chars.slice(start, end);
+      const fit = fitPlateLayout(window.map((c) => c.char).join(''), layouts);
+      const formatOk = fit.layout !== null || isPlateFormat(fit.text);
+      const probabilities = window.map((c) => c.probability);
+      const quality = mean(probabilities);
+      const shape = fit.layout !== null ? 1 - 0.12 * fit.swaps : formatOk ? 0.5 : 0.15;
+      const plausibility = quality * shape * (1 - 0.15 * trimmed) * (0.6 + 0.4 * (candidate.height / maxHeight)) * (0.8 + 0.2 * candidate.detectorScore);
+      if (best === null || plausibility > best.plausibility) {
+        best = {
+          plausibility,
+          line: { text: fit.text, rawText: raw, probabilities, margins: window.map((c) => c.margin), formatOk, swaps: fit.swaps, trimmed, rivals: 0, cutOff: candidate.cutOff },
+        };
+      }
+    }
+  }
+  return best;
+}
+
+export function choosePlateLine(candidates: readonly LineCandidate[], layouts: readonly string[] = DEFAULT_PLATE_LAYOUTS): ChosenLine | null {
+  const maxHeight = Math.max(1, ...candidates.map((c) => c.height));
+  const scored = candidates.map((c) => platePlausibility(c, maxHeight, layouts)).filter((s): s is Scored => s !== null);
+  if (scored.length === 0) return null;
+  scored.sort((a, b) => b.plausibility - a.plausibility);
+  const [best] = scored;
+  const rivals = scored.filter((s) => s.line.text !== best.line.text && s.line.formatOk && s.plausibility > 0.8 * best.plausibility).length;
+  return { ...best.line, rivals };
+}
+
+/**
+ * Meter: the line with the most confidently read digits; a decimal point is kept only between
+ * digits. Lines are whole rows (boxes on one row were merged before), so a multi-roll counter
+ * reads as one value.
+ */
+export function chooseMeterLine(candidates: readonly LineCandidate[]): ChosenLine | null {
+  let best: Scored | null = null;
+  const maxHeight = Math.max(1, ...candidates.map((c) => c.height));
+  const viable: Scored[] = [];
+  for (const candidate of candidates) {
+    const raw = candidate.characters.map((c) => c.char).join('');
+    const text = normaliseMeter(raw);
+    if (text.length === 0) continue;
+    const kept = candidate.characters.filter((c) => c.char !== '.' || text.includes('.'));
+    const probabilities = kept.map((c) => c.probability);
+    const formatOk = isMeterFormat(text);
+    const digits = text.replace(/\./g, '').length;
+    const plausibility = mean(probabilities) * (formatOk ? 1 : 0.3) * (0.5 + 0.5 * (candidate.height / maxHeight)) * Math.min(1, 0.6 + 0.1 * digits);
+    const scored = { plausibility, line: { text, rawText: raw, probabilities, margins: kept.map((c) => c.margin), formatOk, swaps: 0, trimmed: 0, rivals: 0, cutOff: candidate.cutOff } };
+    viable.push(scored);
+    if (best === null || plausibility > best.plausibility) best = scored;
+  }
+  if (best === null) return null;
+  const chosen = best;
+  const rivals = viable.filter((s) => s !== chosen && s.line.text !== chosen.line.text && s.plausibility > 0.8 * chosen.plausibility).length;
+  return { ...chosen.line, rivals };
+}

@@ -1,0 +1,250 @@
+import * as ort from 'onnxruntime-node';
+import { UnavailableError } from '../../../domain/shared/errors';
+import type { OcrEngine, OcrMode, OcrResult } from '../ocr-engine.port';
+import { DEFAULT_PLATE_LAYOUTS, parseMeterValue } from '../reading-format';
+import { type CtcAlphabet, buildCtcAlphabet, decodeConstrained } from './ctc-decoder';
+import { DEFAULT_DB_OPTIONS, type DbOptions, type TextBox, detectTextBoxes } from './db-postprocess';
+import { type ChosenLine, type LineCandidate, chooseMeterLine, choosePlateLine } from './line-choice';
+import { PADDLE_MODEL_VERSION, type PaddleModelFiles, defaultPaddleModelFiles, readDictionary } from './paddle-models';
+import { paddleScore } from './paddle-score';
+import { type Region, type RgbImage, decodeRgb, toNormalisedBgrTensor } from './rgb-image';
+
+/** How one mode is read; the defaults were measured on ../shared/ocr-dev (see README). */
+export interface PaddleModeProfile {
+  /** The detector's input is scaled so that its longer side is this many pixels (multiple of 32). */
+  readonly detectionSide: number;
+  /** Photos much larger than the detection side that yield no good reading are detected again at this side. */
+  readonly fineDetectionSide: number;
+  /** Recogniser input width cap: rows are squeezed to it (time grows with width). */
+  readonly recognitionMaxWidth: number;
+  /** Read each detected row across the whole photo (the detector drops characters cut by the edge). */
+  readonly fullWidthRows: boolean;
+  /** Always recognise the whole crop too, not only when detection finds nothing (digit rolls). */
+  readonly alwaysWholeCrop: boolean;
+}
+
+export const DEFAULT_PADDLE_PROFILES: Readonly<Record<OcrMode, PaddleModeProfile>> = {
+  plate: { detectionSide: 256, fineDetectionSide: 960, recognitionMaxWidth: 160, fullWidthRows: true, alwaysWholeCrop: false },
+  // Letters beside a counter would be forced into digits by the constrained alphabet, so meter rows stay as detected.
+  meter: { detectionSide: 320, fineDetectionSide: 960, recognitionMaxWidth: 480, fullWidthRows: false, alwaysWholeCrop: true },
+};
+
+export interface PaddleOcrEngineOptions {
+  readonly files?: PaddleModelFiles;
+  /** onnxruntime intra-op threads per session; 1 keeps one photo on one core. */
+  readonly threads?: number;
+  readonly profiles?: Partial<Record<OcrMode, Partial<PaddleModeProfile>>>;
+  readonly db?: DbOptions;
+  readonly plateLayouts?: readonly string[];
+  readonly startTimeoutMs?: number;
+}
+
+const ALPHABET: Readonly<Record<OcrMode, { allowed: string; silent: string }>> = {
+  meter: { allowed: '0123456789.', silent: '' },
+  // Separators on plates ("AYO-9034", "AB·123·CD") are read, then emit nothing.
+  plate: { allowed: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', silent: "-.·:' •_" },
+};
+const DET_MEAN = [0.485, 0.456, 0.406] as const;
+const DET_STD = [0.229, 0.224, 0.225] as const;
+const REC_MEAN = [0.5, 0.5, 0.5] as const;
+const REC_STD = [0.5, 0.5, 0.5] as const;
+const REC_HEIGHT = 48;
+/** Narrower crops are padded to this width: PaddleOCR pads to 320, which costs 3x more for the same text. */
+const REC_MIN_WIDTH = 64;
+/** The detector never scales a photo up by more than this. */
+const MAX_UPSCALE = 2;
+export const PADDLE_ENGINE_ID = `paddleocr/${PADDLE_MODEL_VERSION}/onnxruntime/constrained-ctc-v1`;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new UnavailableError(`${what} timed out after ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+interface Sessions {
+  readonly detection: ort.InferenceSession;
+  readonly recognition: ort.InferenceSession;
+  readonly alphabets: Readonly<Record<OcrMode, CtcAlphabet>>;
+}
+
+/** Boxes whose vertical extents overlap by half the smaller height are one text row. */
+export interface TextRow extends Region {
+  readonly touchesEdge: boolean;
+}
+
+export function groupRows(boxes: readonly TextBox[]): TextRow[] {
+  const rows: { x0: number; y0: number; x1: number; y1: number; touchesEdge: boolean }[] = [];
+  for (const box of [...boxes].sort((a, b) => a.x - b.x)) {
+    const row = rows.find((r) => Math.min(r.y1, box.y + box.height) - Math.max(r.y0, box.y) > 0.5 * Math.min(r.y1 - r.y0, box.height));
+    if (row) {
+      row.x0 = Math.min(row.x0, box.x);
+      row.y0 = Math.min(row.y0, box.y);
+      row.x1 = Math.max(row.x1, box.x + box.width);
+      row.y1 = Math.max(row.y1, box.y + box.height);
+      row.touchesEdge ||= box.touchesEdge;
+    } else rows.push({ x0: box.x, y0: box.y, x1: box.x + box.width, y1: box.y + box.height, touchesEdge: box.touchesEdge });
+  }
+  return rows.map((r) => ({ x: r.x0, y: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0, touchesEdge: r.touchesEdge }));
+}
+
+/**
+ * PaddleOCR PP-OCRv4 on the project's own onnxruntime-node: DB text detection, then CTC
+ * recognition of each text row constrained to the mode's alphabet, then the line that is the
+ * reading. Meter digit rolls are often too small for the detector, so the whole crop is always
+ * recognised as well. The score is uncalibrated; CalibratedOcrEngine makes it a probability.
+ */
+export class PaddleOcrEngine implements OcrEngine {
+  private sessions: Promise<Sessions> | null = null;
+  private readonly files: PaddleModelFiles;
+  private readonly threads: number;
+  private readonly profiles: Readonly<Record<OcrMode, PaddleModeProfile>>;
+  private readonly db: DbOptions;
+  private readonly plateLayouts: readonly string[];
+  private readonly startTimeoutMs: number;
+
+  constructor(options: PaddleOcrEngineOptions = {}) {
+    this.files = options.files ?? defaultPaddleModelFiles();
+    this.threads = Math.max(1, Math.floor(options.threads ?? 1));
+    this.profiles = {
+      plate: { ...DEFAULT_PADDLE_PROFILES.plate, ...options.profiles?.plate },
+      meter: { ...DEFAULT_PADDLE_PROFILES.meter, ...options.profiles?.meter },
+    };
+    this.db = options.db ?? DEFAULT_DB_OPTIONS;
+    this.plateLayouts = options.plateLayouts ?? DEFAULT_PLATE_LAYOUTS;
+    this.startTimeoutMs = options.startTimeoutMs ?? 30_000;
+  }
+
+  async start(): Promise<void> {
+    this.sessions ??= withTimeout(this.load(), this.startTimeoutMs, 'loading the PaddleOCR models').catch((error: unknown) => {
+      this.sessions = null;
+      throw error instanceof UnavailableError ? error : new UnavailableError(`PaddleOCR models could not be loaded: ${(error as Error).message}`);
+    });
+    await this.sessions;
+  }
+
+  private async load(): Promise<Sessions> {
+    const dictionary = await readDictionary(this.files.dictionary);
+    const options: ort.InferenceSession.SessionOptions = {
+      intraOpNumThreads: this.threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    };
+    const [detection, recognition] = await Promise.all([
+      ort.InferenceSession.create(this.files.detection, options),
+      ort.InferenceSession.create(this.files.recognition, options),
+    ]);
+    const alphabets = {
+      meter: buildCtcAlphabet(dictionary, ALPHABET.meter.allowed, ALPHABET.meter.silent),
+      plate: buildCtcAlphabet(dictionary, ALPHABET.plate.allowed, ALPHABET.plate.silent),
+    };
+    return { detection, recognition, alphabets };
+  }
+
+  async stop(): Promise<void> {
+    const sessions = this.sessions;
+    this.sessions = null;
+    if (!sessions) return;
+    const loaded = await sessions.catch(() => null);
+    if (loaded) await Promise.allSettled([loaded.detection.release(), loaded.recognition.release()]);
+  }
+
+  async recognize(image: Buffer, mode: OcrMode): Promise<OcrResult> {
+    if (this.sessions === null) throw new UnavailableError('OCR engine is not started');
+    const sessions = await this.sessions;
+    const rgb = await decodeRgb(image);
+    const profile = this.profiles[mode];
+    let read = await this.read(sessions, rgb, mode, profile.detectionSide);
+    // A whole scene (a car, a meter cabinet) shrinks its text below the detector's reach at the
+    // crop-sized side: look again, finer, before giving up.
+    if (!read.chosen?.formatOk && Math.max(rgb.width, rgb.height) > 2 * profile.detectionSide) {
+      const fine = await this.read(sessions, rgb, mode, profile.fineDetectionSide);
+      if (fine.chosen?.formatOk) read = fine;
+    }
+    return this.result(read.chosen, mode, read.boxCount);
+  }
+
+  private async read(sessions: Sessions, rgb: RgbImage, mode: OcrMode, detectionSide: number): Promise<{ chosen: ChosenLine | null; boxCount: number }> {
+    const profile = this.profiles[mode];
+    const boxes = await this.detect(sessions, rgb, detectionSide);
+    // Tallest rows first: a plate's characters are its largest text, so most photos need one read.
+    const rows = groupRows(boxes).sort((a, b) => b.height - a.height);
+    const candidates: LineCandidate[] = [];
+    for (const row of rows) {
+      // The detector drops characters cut by the crop's edge or touching a bolt; reading the row
+      // across the whole photo keeps them, and the line choice trims borders read as characters.
+      const region = profile.fullWidthRows ? { ...row, x: 0, width: rgb.width } : row;
+      const characters = await this.recognizeRegion(sessions, rgb, region, mode);
+      candidates.push({ characters, height: row.height, x: row.x, detectorScore: 1, cutOff: row.touchesEdge });
+      if (mode === 'plate' && this.isClearPlate(candidates)) break;
+    }
+    // Digit rolls and tight crops defeat the detector: then the whole crop is the line.
+    if (candidates.length === 0 || profile.alwaysWholeCrop) {
+      const whole: Region = { x: 0, y: 0, width: rgb.width, height: rgb.height };
+      const characters = await this.recognizeRegion(sessions, rgb, whole, mode);
+      candidates.push({ characters, height: 0.5 * whole.height, x: 0, detectorScore: 0.5, cutOff: false });
+    }
+    const chosen = mode === 'plate' ? choosePlateLine(candidates, this.plateLayouts) : chooseMeterLine(candidates);
+    return { chosen, boxCount: boxes.length };
+  }
+
+  /** The newest candidate is a plate in a known layout, read without doubt: no need to read the other rows. */
+  private isClearPlate(candidates: readonly LineCandidate[]): boolean {
+    const chosen = choosePlateLine(candidates.slice(-1), this.plateLayouts);
+    return chosen !== null && chosen.formatOk && chosen.swaps === 0 && Math.min(...chosen.probabilities) > 0.8;
+  }
+
+  private result(chosen: ChosenLine | null, mode: OcrMode, boxCount: number): OcrResult {
+    const text = chosen?.text ?? '';
+    const score = chosen === null ? 0 : paddleScore(chosen, mode, boxCount);
+    return {
+      text,
+      rawText: chosen?.rawText ?? '',
+      value: mode === 'meter' ? parseMeterValue(text) : null,
+      unit: null,
+      confidence: score,
+      score,
+      calibrationId: null,
+      engineName: 'paddle',
+      engine: PADDLE_ENGINE_ID,
+    };
+  }
+
+  private async detect(sessions: Sessions, rgb: RgbImage, side: number): Promise<TextBox[]> {
+    const scale = Math.min(MAX_UPSCALE, side / Math.max(rgb.width, rgb.height));
+    const width = Math.max(32, Math.round((rgb.width * scale) / 32) * 32);
+    const height = Math.max(32, Math.round((rgb.height * scale) / 32) * 32);
+    const input = toNormalisedBgrTensor(rgb, { x: 0, y: 0, width: rgb.width, height: rgb.height }, width, height, DET_MEAN, DET_STD);
+    const output = await sessions.detection.run({ [sessions.detection.inputNames[0]]: new ort.Tensor('float32', input, [1, 3, height, width]) });
+    const map = output[sessions.detection.outputNames[0]].data as Float32Array;
+    const sx = rgb.width / width;
+    const sy = rgb.height / height;
+    return detectTextBoxes(map, width, height, this.db).map((b) => {
+      const x = Math.max(0, Math.floor(b.x * sx));
+      const y = Math.max(0, Math.floor(b.y * sy));
+      return {
+        x,
+        y,
+        width: Math.max(1, Math.min(rgb.width - x, Math.ceil(b.width * sx))),
+        height: Math.max(1, Math.min(rgb.height - y, Math.ceil(b.height * sy))),
+        score: b.score,
+        touchesEdge: b.touchesEdge,
+      };
+    });
+  }
+
+  private async recognizeRegion(sessions: Sessions, rgb: RgbImage, region: Region, mode: OcrMode) {
+    const width = Math.min(this.profiles[mode].recognitionMaxWidth, Math.max(8, Math.ceil((REC_HEIGHT * region.width) / region.height)));
+    const tensorWidth = Math.max(REC_MIN_WIDTH, width);
+    // Padding is 0 after normalisation (mid grey), as in PaddleOCR's resize_norm_img.
+    const input = new Float32Array(3 * REC_HEIGHT * tensorWidth);
+    toNormalisedBgrTensor(rgb, region, width, REC_HEIGHT, REC_MEAN, REC_STD, input, tensorWidth);
+    const output = await sessions.recognition.run({ [sessions.recognition.inputNames[0]]: new ort.Tensor('float32', input, [1, 3, REC_HEIGHT, tensorWidth]) });
+    const tensor = output[sessions.recognition.outputNames[0]];
+    const steps = Number(tensor.dims[1]);
+    return decodeConstrained(tensor.data as Float32Array, steps, sessions.alphabets[mode]).characters;
+  }
+}
