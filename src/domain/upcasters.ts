@@ -1,3 +1,4 @@
+import { meterReadingRecordedV1ToV2, vehicleEntryRecordedV1ToV2 } from './readings/reading.upcasters';
 import { Upcaster } from './shared/upcasting';
 import { trainingExampleCapturedV1ToV2 } from './training/training-example.upcasters';
 
@@ -6,4 +7,4 @@ import { trainingExampleCapturedV1ToV2 } from './training/training-example.upcas
  * To change an event's shape: add its upcaster here, bump the projections that read it, rebuild.
  * See README, "Changing an event's schema".
  */
-export const UPCASTERS: readonly Upcaster[] = [trainingExampleCapturedV1ToV2];
+export const UPCASTERS: readonly Upcaster[] = [trainingExampleCapturedV1ToV2, meterReadingRecordedV1ToV2, vehicleEntryRecordedV1ToV2];

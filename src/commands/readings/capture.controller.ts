@@ -90,9 +90,13 @@ export class CaptureController {
       imageHash: read.imageHash,
       rawText: read.ocr.rawText,
       confidence: read.ocr.confidence,
+      score: read.ocr.score,
+      calibrationId: read.ocr.calibrationId,
+      engineName: read.ocr.engineName,
       engine: read.ocr.engine,
       features: read.features,
       phash: read.phash,
+      // On the calibrated confidence, never the raw score: below the threshold means "less than 70% likely to be right".
       capturedForTraining: read.ocr.confidence < this.config.captureConfidenceThreshold,
     };
   }

@@ -1,3 +1,4 @@
+import { CalibrationEngine } from '../ocr-calibration/ocr-calibration.events';
 import { Decider } from '../shared/decider';
 import { ForbiddenError, NotFoundError, ValidationError, assertNever } from '../shared/errors';
 import { SourceSystem } from '../training/training-example.events';
@@ -9,7 +10,12 @@ export interface CaptureFacts {
   readonly actorId: string;
   readonly imageHash: string;
   readonly rawText: string;
+  /** Calibrated probability of being right; `capturedForTraining` is decided on it. */
   readonly confidence: number;
+  /** The engine's own score, before calibration. */
+  readonly score: number;
+  readonly calibrationId: string | null;
+  readonly engineName: CalibrationEngine;
   readonly engine: string;
   readonly features: readonly number[];
   readonly phash: string;
@@ -79,6 +85,9 @@ function captureData(c: CaptureFacts) {
     imageHash: c.imageHash,
     rawText: c.rawText,
     confidence: c.confidence,
+    score: c.score,
+    calibrationId: c.calibrationId,
+    engineName: c.engineName,
     engine: c.engine,
     capturedForTraining: c.capturedForTraining,
     features: [...c.features],

@@ -25,6 +25,9 @@ function common(doc: ReadingDoc) {
   return {
     raw_text: doc.raw_text,
     confidence: doc.confidence,
+    score: doc.score,
+    calibration_id: doc.calibration_id,
+    engine_name: doc.engine_name,
     captured_for_training: doc.captured_for_training,
     image_hash: doc.image_hash,
     engine: doc.engine,

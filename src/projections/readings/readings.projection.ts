@@ -28,6 +28,10 @@ export interface ReadingDoc {
   readonly text: string;
   readonly raw_text: string;
   readonly confidence: number;
+  /** The engine's own score and the calibration that made it `confidence` (null: none applied). */
+  readonly score: number;
+  readonly calibration_id: string | null;
+  readonly engine_name: string;
   readonly captured_for_training: boolean;
   readonly image_hash: string;
   readonly engine: string;
@@ -45,6 +49,9 @@ function recorded(event: RecordedEvent<(MeterReadingRecorded | VehicleEntryRecor
     tenant_id: event.metadata.tenantId,
     raw_text: d.rawText,
     confidence: d.confidence,
+    score: d.score,
+    calibration_id: d.calibrationId,
+    engine_name: d.engineName,
     captured_for_training: d.capturedForTraining,
     image_hash: d.imageHash,
     engine: d.engine,
@@ -82,7 +89,8 @@ export function evolveReading(doc: ReadingDoc | null, event: RecordedEvent): Rea
 
 export const readingsProjection = documentProjection<ReadingDoc>({
   name: 'readings',
-  version: 1,
+  // 2: reads MeterReadingRecorded / VehicleEntryRecorded v2 (score, calibrationId, engineName).
+  version: 2,
   collection: READINGS_COLLECTION,
   indexes: [['tenant_id', 'source_type']],
   eventTypes: READING_EVENT_TYPES,

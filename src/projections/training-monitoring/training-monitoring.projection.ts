@@ -94,7 +94,8 @@ export const dayKey = (tenantId: string, day: string): string => `${tenantId}:${
  */
 export const trainingMonitoringProjection: Projection = {
   name: 'training-monitoring',
-  version: 1,
+  // 2: reads MeterReadingRecorded / VehicleEntryRecorded v2; same documents, rebuilt blue/green.
+  version: 2,
   collections: [MONITORING_DAYS_COLLECTION, MONITORING_TENANTS_COLLECTION],
   indexes: { [MONITORING_DAYS_COLLECTION]: [['tenant_id', 'day']] },
   eventTypes: ['TrainingExampleCaptured', 'TrainingExampleCorrected', ...READING_TYPES, 'CaptureStalled', 'CaptureResumed'],
