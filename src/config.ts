@@ -14,6 +14,8 @@ export interface AppConfig {
   readonly ocrWorkers: number;
   /** Start the OCR worker pool with the server (default) rather than on first use. */
   readonly ocrEagerStart: boolean;
+  /** Labeled readings of an engine and mode needed (both right and wrong ones) before the flywheel fits its calibration. */
+  readonly ocrCalibrationMinLabels: number;
   readonly labelingLeaseMinutes: number;
   readonly activeLearningCron: string;
   readonly outcomeSweepCron: string;
@@ -102,6 +104,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ocrEngine: oneOf(env, 'OCR_ENGINE', 'tesseract', ['tesseract'] as const),
     ocrWorkers: num(env, 'OCR_WORKERS', Math.max(1, cpus().length), (n) => positiveInt(n) && n <= 32, 'an integer 1-32'),
     ocrEagerStart: oneOf(env, 'OCR_EAGER_START', 'true', ['true', 'false'] as const) === 'true',
+    ocrCalibrationMinLabels: num(env, 'OCR_CALIBRATION_MIN_LABELS', 200, (n) => positiveInt(n) && n >= 2, 'an integer >= 2'),
     labelingLeaseMinutes: num(env, 'LABELING_LEASE_MINUTES', 30, (n) => n > 0 && n <= 24 * 60, 'minutes in (0, 1440]'),
     activeLearningCron: cron(env, 'ACTIVE_LEARNING_CRON', '0 2 * * 0'),
     outcomeSweepCron: cron(env, 'OUTCOME_SWEEP_CRON', '0 */6 * * *'),

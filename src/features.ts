@@ -1,5 +1,6 @@
 import { Type } from '@nestjs/common';
 import { ModelsModule } from './commands/models/models.module';
+import { OcrCalibrationModule } from './commands/ocr-calibration/ocr-calibration.module';
 import { PredictionsModule } from './commands/predictions/predictions.module';
 import { ReadingsModule } from './commands/readings/readings.module';
 import { SyncModule } from './commands/sync/sync.module';
@@ -7,4 +8,4 @@ import { TrainingModule } from './commands/training/training.module';
 import { ModelLifecycleModule } from './sagas/model-lifecycle/model-lifecycle.module';
 
 /** The feature modules of the flywheel; each registers its own projections, sagas and routes. */
-export const FEATURE_MODULES: Type[] = [ReadingsModule, TrainingModule, SyncModule, ModelsModule, PredictionsModule, ModelLifecycleModule];
+export const FEATURE_MODULES: Type[] = [ReadingsModule, TrainingModule, SyncModule, ModelsModule, PredictionsModule, ModelLifecycleModule, OcrCalibrationModule];
