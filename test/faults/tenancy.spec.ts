@@ -37,6 +37,9 @@ const PLATFORM_WIDE: Record<string, string> = {
   'GET /api/v2/ml/accuracy': 'accuracy of the platform-wide model',
   'GET /api/v2/ml/accuracy/daily': 'accuracy of the platform-wide model',
   'POST /api/v2/ml/predictions/outcomes/sweep': 'the platform-wide outcome sweep (ops)',
+  'POST /api/v2/ocr/calibrations/fit': 'OCR calibrations are engine behaviour, fitted on every tenant\'s labels',
+  'GET /api/v2/ocr/calibrations': 'OCR calibrations (no tenant data: counts and the map only)',
+  'GET /api/v2/ocr/calibrations/{id}': 'OCR calibrations (no tenant data: counts and the map only)',
 };
 
 interface Raw {
