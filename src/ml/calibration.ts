@@ -111,6 +111,9 @@ export function fitPlatt(samples: readonly LabeledScore[]): CalibrationMap {
     b -= db;
     if (Math.abs(da) < 1e-10 && Math.abs(db) < 1e-10) break;
   }
+  // A higher score must never mean less likely right: a falling fit (a handful of confident
+  // misreads in a small sample) becomes flat, the base rate, which is all such data supports.
+  if (!(a > 0)) return { method: 'platt', a: 0, b: logit(hi * positives / samples.length + lo * negatives / samples.length) };
   return { method: 'platt', a, b };
 }
 
@@ -162,17 +165,35 @@ export function logLoss(probabilities: readonly number[], correct: readonly numb
 }
 
 /**
- * Out-of-fold calibrated probabilities: sample i is calibrated by a map fitted on the folds that do
- * not hold it, so the figures computed from them never score a photo the calibration has seen.
- * Folds are interleaved over the score order (stratified by score), deterministic for a given input.
+ * Fold of each sample. Without groups, folds interleave over the score order (stratified by score).
+ * With groups (the source photo of degraded copies), every sample of a group shares a fold, so a
+ * calibration is never scored on a copy of a photo it was fitted on.
  */
-export function crossValidatedProbabilities(samples: readonly LabeledScore[], method: CalibrationMethod, folds = 5): number[] {
+export function foldAssignment(samples: readonly LabeledScore[], folds: number, groups?: readonly string[]): Int32Array {
   const k = Math.max(2, Math.min(folds, samples.length));
-  const order = samples.map((_, i) => i).sort((a, b) => samples[a].score - samples[b].score || a - b);
   const foldOf = new Int32Array(samples.length);
+  if (groups) {
+    const names = [...new Set(groups)].sort();
+    const index = new Map(names.map((g, i) => [g, i % k] as const));
+    groups.forEach((g, i) => {
+      foldOf[i] = index.get(g) ?? 0;
+    });
+    return foldOf;
+  }
+  const order = samples.map((_, i) => i).sort((a, b) => samples[a].score - samples[b].score || a - b);
   order.forEach((index, rank) => {
     foldOf[index] = rank % k;
   });
+  return foldOf;
+}
+
+/**
+ * Out-of-fold calibrated probabilities: sample i is calibrated by a map fitted on the folds that do
+ * not hold it, so the figures computed from them never score a photo the calibration has seen.
+ */
+export function crossValidatedProbabilities(samples: readonly LabeledScore[], method: CalibrationMethod, folds = 5, groups?: readonly string[]): number[] {
+  const foldOf = foldAssignment(samples, folds, groups);
+  const k = Math.max(...foldOf) + 1;
   const out = new Array<number>(samples.length).fill(0);
   for (let f = 0; f < k; f += 1) {
     const train = samples.filter((_, i) => foldOf[i] !== f);
@@ -193,11 +214,11 @@ export interface CalibrationChoice {
 }
 
 /** Fits both methods and keeps the one with the lower cross-validated log loss. */
-export function chooseCalibration(samples: readonly LabeledScore[], folds = 5): CalibrationChoice {
+export function chooseCalibration(samples: readonly LabeledScore[], folds = 5, groups?: readonly string[]): CalibrationChoice {
   const correct = samples.map((s) => s.correct);
   let best: CalibrationChoice | null = null;
   for (const method of ['isotonic', 'platt'] as const) {
-    const probabilities = crossValidatedProbabilities(samples, method, folds);
+    const probabilities = crossValidatedProbabilities(samples, method, folds, groups);
     const figures = { ece: expectedCalibrationError(probabilities, correct), logLoss: logLoss(probabilities, correct), folds };
     if (best === null || figures.logLoss < best.crossValidated.logLoss) best = { method, map: fitCalibration(method, samples), crossValidated: figures };
   }

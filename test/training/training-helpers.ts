@@ -24,7 +24,7 @@ export class ScriptedOcrEngine implements OcrEngine {
   async recognize(image: Buffer, mode: OcrMode): Promise<OcrResult> {
     const answer = this.answers.get(createHash('sha256').update(image).digest('hex')) ?? { text: mode === 'meter' ? '0' : 'AA000', confidence: 0.99 };
     const value = mode === 'meter' && /^\d+(\.\d+)?$/.test(answer.text) ? Number(answer.text) : null;
-    return { text: answer.text, rawText: answer.text, value, unit: null, confidence: answer.confidence, engine: 'scripted-test' };
+    return { text: answer.text, rawText: answer.text, value, unit: null, confidence: answer.confidence, score: answer.confidence, calibrationId: null, engineName: 'tesseract', engine: 'scripted-test' };
   }
 }
 

@@ -1,7 +1,7 @@
 import type { CalibrationMap, CalibrationMethod, LabeledScore } from '../../../ml/calibration';
 import type { OcrEngineName, OcrMode } from '../ocr-engine.port';
 import type { ActiveCalibration } from './ocr-calibrations.port';
-import shipped from './default-calibrations.json';
+import shipped from './default-calibrations.data.json';
 
 /**
  * A calibration fitted on the development set (../shared/ocr-dev) by `npm run eval:ocr -- --write-defaults`.

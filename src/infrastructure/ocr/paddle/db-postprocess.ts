@@ -26,10 +26,11 @@ export interface TextBox {
   /** Mean probability of the region's pixels. */
   readonly score: number;
   /**
-   * The text kernel reaches the left or right edge of the image: the detector shrinks text by the
-   * unclip distance, so a kernel at the edge means characters are probably cut off by the crop.
+   * Gap between the text kernel and the nearer left/right edge of the image, in unclip distances.
+   * The detector shrinks text by that distance, so below about 1.5 the text runs into the edge and
+   * characters were probably cut off by the crop (well-framed crops measure 1.5-3.5).
    */
-  readonly touchesEdge: boolean;
+  readonly edgeGap: number;
 }
 
 export function detectTextBoxes(map: Float32Array, width: number, height: number, options: DbOptions = DEFAULT_DB_OPTIONS): TextBox[] {
@@ -83,8 +84,8 @@ export function detectTextBoxes(map: Float32Array, width: number, height: number
     const y0 = Math.max(0, Math.floor(minY - distance));
     const x1 = Math.min(width, Math.ceil(maxX + 1 + distance));
     const y1 = Math.min(height, Math.ceil(maxY + 1 + distance));
-    const touchesEdge = minX <= 1 || maxX >= width - 2;
-    boxes.push({ x: x0, y: y0, width: x1 - x0, height: y1 - y0, score, touchesEdge });
+    const edgeGap = Math.min(minX, width - 1 - maxX) / Math.max(1, distance);
+    boxes.push({ x: x0, y: y0, width: x1 - x0, height: y1 - y0, score, edgeGap });
   }
   // Reading order: top to bottom, then left to right.
   return boxes.sort((a, b) => a.y - b.y || a.x - b.x);

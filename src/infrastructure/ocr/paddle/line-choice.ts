@@ -14,8 +14,8 @@ export interface LineCandidate {
   readonly x: number;
   /** Mean detector probability of the box, 1 for a whole-crop read. */
   readonly detectorScore: number;
-  /** The line's text reaches the photo's left or right edge: characters may be missing. */
-  readonly cutOff: boolean;
+  /** The line's gap to the photo's left/right edge in unclip distances (see TextBox.edgeGap); Infinity for a whole-crop read. */
+  readonly edgeGap: number;
 }
 
 export interface ChosenLine {
@@ -31,7 +31,9 @@ export interface ChosenLine {
   readonly trimmed: number;
   /** Other lines that would have made an almost as plausible reading (ambiguity). */
   readonly rivals: number;
-  readonly cutOff: boolean;
+  readonly edgeGap: number;
+  /** Position of the fitted layout in the preference list (0 = most expected), null without one. */
+  readonly layoutRank: number | null;
 }
 
 function mean(values: readonly number[]): number {
@@ -63,7 +65,7 @@ function platePlausibility(candidate: LineCandidate, maxHeight: number, layouts:
       if (best === null || plausibility > best.plausibility) {
         best = {
           plausibility,
-          line: { text: fit.text, rawText: raw, probabilities, margins: window.map((c) => c.margin), formatOk, swaps: fit.swaps, trimmed, rivals: 0, cutOff: candidate.cutOff },
+          line: { text: fit.text, rawText: raw, probabilities, margins: window.map((c) => c.margin), formatOk, swaps: fit.swaps, trimmed, rivals: 0, edgeGap: candidate.edgeGap, layoutRank: fit.layout === null ? null : layouts.indexOf(fit.layout) },
         };
       }
     }
@@ -99,7 +101,7 @@ export function chooseMeterLine(candidates: readonly LineCandidate[]): ChosenLin
     const formatOk = isMeterFormat(text);
     const digits = text.replace(/\./g, '').length;
     const plausibility = mean(probabilities) * (formatOk ? 1 : 0.3) * (0.5 + 0.5 * (candidate.height / maxHeight)) * Math.min(1, 0.6 + 0.1 * digits);
-    const scored = { plausibility, line: { text, rawText: raw, probabilities, margins: kept.map((c) => c.margin), formatOk, swaps: 0, trimmed: 0, rivals: 0, cutOff: candidate.cutOff } };
+    const scored = { plausibility, line: { text, rawText: raw, probabilities, margins: kept.map((c) => c.margin), formatOk, swaps: 0, trimmed: 0, rivals: 0, edgeGap: candidate.edgeGap, layoutRank: null } };
     viable.push(scored);
     if (best === null || plausibility > best.plausibility) best = scored;
   }

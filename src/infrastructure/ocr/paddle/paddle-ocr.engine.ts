@@ -72,11 +72,12 @@ interface Sessions {
 
 /** Boxes whose vertical extents overlap by half the smaller height are one text row. */
 export interface TextRow extends Region {
-  readonly touchesEdge: boolean;
+  /** Smallest gap of the row's text to the photo's left/right edge, in unclip distances. */
+  readonly edgeGap: number;
 }
 
 export function groupRows(boxes: readonly TextBox[]): TextRow[] {
-  const rows: { x0: number; y0: number; x1: number; y1: number; touchesEdge: boolean }[] = [];
+  const rows: { x0: number; y0: number; x1: number; y1: number; edgeGap: number }[] = [];
   for (const box of [...boxes].sort((a, b) => a.x - b.x)) {
     const row = rows.find((r) => Math.min(r.y1, box.y + box.height) - Math.max(r.y0, box.y) > 0.5 * Math.min(r.y1 - r.y0, box.height));
     if (row) {
@@ -84,10 +85,10 @@ export function groupRows(boxes: readonly TextBox[]): TextRow[] {
       row.y0 = Math.min(row.y0, box.y);
       row.x1 = Math.max(row.x1, box.x + box.width);
       row.y1 = Math.max(row.y1, box.y + box.height);
-      row.touchesEdge ||= box.touchesEdge;
-    } else rows.push({ x0: box.x, y0: box.y, x1: box.x + box.width, y1: box.y + box.height, touchesEdge: box.touchesEdge });
+      row.edgeGap = Math.min(row.edgeGap, box.edgeGap);
+    } else rows.push({ x0: box.x, y0: box.y, x1: box.x + box.width, y1: box.y + box.height, edgeGap: box.edgeGap });
   }
-  return rows.map((r) => ({ x: r.x0, y: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0, touchesEdge: r.touchesEdge }));
+  return rows.map((r) => ({ x: r.x0, y: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0, edgeGap: r.edgeGap }));
 }
 
 /**
@@ -178,14 +179,14 @@ export class PaddleOcrEngine implements OcrEngine {
       // across the whole photo keeps them, and the line choice trims borders read as characters.
       const region = profile.fullWidthRows ? { ...row, x: 0, width: rgb.width } : row;
       const characters = await this.recognizeRegion(sessions, rgb, region, mode);
-      candidates.push({ characters, height: row.height, x: row.x, detectorScore: 1, cutOff: row.touchesEdge });
+      candidates.push({ characters, height: row.height, x: row.x, detectorScore: 1, edgeGap: row.edgeGap });
       if (mode === 'plate' && this.isClearPlate(candidates)) break;
     }
     // Digit rolls and tight crops defeat the detector: then the whole crop is the line.
     if (candidates.length === 0 || profile.alwaysWholeCrop) {
       const whole: Region = { x: 0, y: 0, width: rgb.width, height: rgb.height };
       const characters = await this.recognizeRegion(sessions, rgb, whole, mode);
-      candidates.push({ characters, height: 0.5 * whole.height, x: 0, detectorScore: 0.5, cutOff: false });
+      candidates.push({ characters, height: 0.5 * whole.height, x: 0, detectorScore: 0.5, edgeGap: Number.POSITIVE_INFINITY });
     }
     const chosen = mode === 'plate' ? choosePlateLine(candidates, this.plateLayouts) : chooseMeterLine(candidates);
     return { chosen, boxCount: boxes.length };
@@ -226,12 +227,11 @@ export class PaddleOcrEngine implements OcrEngine {
       const x = Math.max(0, Math.floor(b.x * sx));
       const y = Math.max(0, Math.floor(b.y * sy));
       return {
+        ...b,
         x,
         y,
         width: Math.max(1, Math.min(rgb.width - x, Math.ceil(b.width * sx))),
         height: Math.max(1, Math.min(rgb.height - y, Math.ceil(b.height * sy))),
-        score: b.score,
-        touchesEdge: b.touchesEdge,
       };
     });
   }

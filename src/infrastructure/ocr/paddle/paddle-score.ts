@@ -19,6 +19,10 @@ export function paddleScore(line: ChosenLine, mode: OcrMode, boxCount: number): 
   score *= 1 - 0.1 * line.trimmed;
   score *= 1 / (1 + 0.5 * line.rivals);
   if (mode === 'plate' && boxCount === 0) score *= 0.8;
-  if (line.cutOff) score *= 0.6;
+  // Text running into the photo's edge has probably lost characters to the crop.
+  score *= 1 - 0.6 * Math.max(0, Math.min(1, (1.6 - line.edgeGap) / 0.8));
+  // Layouts are listed most expected first: a reading that only fits a rare one is likelier a
+  // common plate with a character lost or gained.
+  if (line.layoutRank !== null) score *= 1 - 0.04 * line.layoutRank;
   return Math.max(0, Math.min(1, score));
 }
