@@ -26,6 +26,8 @@ import { OnnxInferenceRuntime } from './inference/onnx-inference-runtime';
 import { LazyOcrEngine } from './ocr/lazy-ocr-engine';
 import { OCR_ENGINE, OcrEngine } from './ocr/ocr-engine.port';
 import { TesseractOcrEngine } from './ocr/tesseract-ocr.engine';
+import { PaddleOcrEngine } from './ocr/paddle/paddle-ocr.engine';
+import { buildOcrEngine } from './ocr/per-mode-ocr.engine';
 import { MutableOcrCalibrations, OCR_CALIBRATIONS } from './ocr/calibration/ocr-calibrations.port';
 import { defaultActiveCalibrations } from './ocr/calibration/default-calibrations';
 
@@ -105,7 +107,18 @@ export class InfrastructureModule {
       { provide: BLOB_STORE, useFactory: () => new FileSystemBlobStore(join(config.dataDir, 'blobs')) },
       { provide: INFERENCE_RUNTIME, useFactory: () => new OnnxInferenceRuntime() },
       { provide: OCR_CALIBRATIONS, useFactory: () => new MutableOcrCalibrations(defaultActiveCalibrations()) },
-      { provide: OCR_ENGINE, useFactory: () => new LazyOcrEngine(overrides.ocrEngine ?? new TesseractOcrEngine({ poolSize: config.ocrWorkers })) },
+      {
+        provide: OCR_ENGINE,
+        inject: [OCR_CALIBRATIONS],
+        useFactory: (calibrations: MutableOcrCalibrations): OcrEngine =>
+          overrides.ocrEngine
+            ? new LazyOcrEngine(overrides.ocrEngine)
+            : buildOcrEngine(
+                config.ocrEngines,
+                { paddle: () => new PaddleOcrEngine({ threads: config.ocrPaddleThreads }), tesseract: () => new TesseractOcrEngine({ poolSize: config.ocrWorkers }) },
+                calibrations,
+              ),
+      },
       { provide: JwtService, useFactory: () => new JwtService(resolveJwtSecret(config.jwtSecret, config.dataDir)) },
       {
         provide: ProjectionRunner,

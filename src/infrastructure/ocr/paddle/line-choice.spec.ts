@@ -1,0 +1,40 @@
+import type { DecodedCharacter } from './ctc-decoder';
+import { type LineCandidate, chooseMeterLine, choosePlateLine } from './line-choice';
+
+function line(text: string, height: number, probability = 0.97, extra: Partial<LineCandidate> = {}): LineCandidate {
+  const characters: DecodedCharacter[] = [...text].map((char, step) => ({ char, probability, margin: probability - 0.01, step }));
+  return { characters, height, x: 0, detectorScore: 1, edgeGap: 2.5, ...extra };
+}
+
+describe('choosing the text line that is the reading', () => {
+  it('given a city name above the plate, then the plate line is chosen', () => {
+    const chosen = choosePlateLine([line('BASALVADOR', 12, 0.99), line('AYO9034', 40, 0.95)]);
+    expect(chosen).toMatchObject({ text: 'AYO9034', formatOk: true, swaps: 0, trimmed: 0 });
+  });
+
+  it('given a border read as a character at the end of the line, then it is trimmed off', () => {
+    const chosen = choosePlateLine([line('OKM2371I', 40)]);
+    expect(chosen).toMatchObject({ text: 'OKM2371', trimmed: 1, rawText: 'OKM2371I' });
+  });
+
+  it('given look-alikes in the wrong slots, then the layout swaps them and counts the swaps', () => {
+    expect(choosePlateLine([line('0KP7250', 40)])).toMatchObject({ text: 'OKP7250', swaps: 1 });
+  });
+
+  it('given a slogan that is no plate and a short plate-like line, then the plate-like line wins and rivals are counted', () => {
+    const chosen = choosePlateLine([line('ABC1234', 30), line('XYZ9876', 30)]);
+    expect(chosen?.rivals).toBe(1);
+    expect(choosePlateLine([line('TERRADOSOL', 40), line('QRS4321', 30)])?.text).toBe('QRS4321');
+  });
+
+  it('given the rank of the fitted layout, then it is reported', () => {
+    expect(choosePlateLine([line('AB1234', 40)])?.layoutRank).toBe(5);
+    expect(choosePlateLine([line('ABC1234', 40)])?.layoutRank).toBe(0);
+  });
+
+  it('given meter lines, then the digit row is the value and stray points are dropped', () => {
+    expect(chooseMeterLine([line('00451.27', 40), line('7', 10, 0.6)])).toMatchObject({ text: '00451.27', formatOk: true });
+    expect(chooseMeterLine([line('.7.', 30)])?.text).toBe('7');
+    expect(chooseMeterLine([line('', 30)])).toBeNull();
+  });
+});
