@@ -1,6 +1,6 @@
 import { SagaRunner } from '../../src/sagas/saga-runner';
 import { TestApp, startTestApp } from '../support/app';
-import { degrade, notAnImage, renderMeterPhoto, renderPlatePhoto, truncatedPng } from '../support/photos';
+import { degrade, notAnImage, renderMeterPhoto, renderPlatePhoto, truncatedPng, renderUnreadableMeterPhoto } from '../support/photos';
 import { ExampleItem, auditEvents, call, eventually, examplesOf, photoForm } from './readings-helpers';
 
 jest.setTimeout(120_000);
@@ -57,8 +57,8 @@ describe('capture: meter readings and vehicle entries through real OCR', () => {
     expect(record.body.image_hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('given a blurred meter photo, when uploaded, then it is captured as an example with uncertainty = 1 - confidence', async () => {
-    const res = await postMeter(await renderMeterPhoto('004512.7', { blur: 5 }), { asset_id: 'meter-8' });
+  it('given an unreadably blurred meter photo, when uploaded, then it is captured as an example with uncertainty = 1 - confidence', async () => {
+    const res = await postMeter(await renderUnreadableMeterPhoto('004512.7'), { asset_id: 'meter-8' });
     expect(res.status).toBe(201);
     expect(res.body.confidence).toBeLessThan(0.7);
     expect(res.body.captured_for_training).toBe(true);

@@ -1,5 +1,5 @@
 import { TestApp, startTestApp } from '../support/app';
-import { renderMeterPhoto, renderPlatePhoto } from '../support/photos';
+import { renderMeterPhoto, renderPlatePhoto, renderUnreadableMeterPhoto } from '../support/photos';
 import { auditEvents, call, eventually, examplesOf, photoForm } from './readings-helpers';
 
 jest.setTimeout(120_000);
@@ -29,7 +29,7 @@ describe('corrections API', () => {
     otherTenant = app.token({ sub: 'x1', tenant: 'globex', roles: ['guard', 'labeler'] });
     const meter = async (photo: Buffer) => (await call<{ reading_id: string }>(app, 'POST', '/api/v2/meter-readings', { token: guard, form: photoForm({ asset_id: 'meter-1' }, photo) })).body.reading_id;
     clearReading = await meter(await renderMeterPhoto('0871.25'));
-    blurredReading = await meter(await renderMeterPhoto('004512.7', { blur: 5 }));
+    blurredReading = await meter(await renderUnreadableMeterPhoto('004512.7'));
     entry = (await call<{ entry_id: string }>(app, 'POST', '/api/v2/vehicle-entries', { token: guard, form: photoForm({ gate_id: 'north' }, await renderPlatePhoto('KMN4821')) })).body.entry_id;
     await eventually(async () => ((await examplesOf(app, labeler, blurredReading)).length > 0 ? true : null));
   });

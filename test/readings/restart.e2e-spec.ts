@@ -2,7 +2,7 @@ import { EVENT_STORE, EventStore } from '../../src/infrastructure/event-store/ev
 import { CaptureSaga } from '../../src/sagas/capture/capture.saga';
 import { SagaRunner } from '../../src/sagas/saga-runner';
 import { TestApp, startTestApp } from '../support/app';
-import { renderMeterPhoto } from '../support/photos';
+import { renderUnreadableMeterPhoto } from '../support/photos';
 import { auditEvents, call, eventually, examplesOf, photoForm } from './readings-helpers';
 
 jest.setTimeout(120_000);
@@ -26,7 +26,7 @@ describe('capture survives a restart in the middle', () => {
     await app.app.get(SagaRunner).stop();
     const res = await call<{ reading_id: string; captured_for_training: boolean; position: string }>(app, 'POST', '/api/v2/meter-readings', {
       token: guard,
-      form: photoForm({ asset_id: 'meter-3' }, await renderMeterPhoto('004512.7', { blur: 5 })),
+      form: photoForm({ asset_id: 'meter-3' }, await renderUnreadableMeterPhoto('004512.7')),
     });
     expect(res.status).toBe(201);
     expect(res.body.captured_for_training).toBe(true);

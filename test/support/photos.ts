@@ -57,6 +57,17 @@ export async function renderMeterPhoto(text: string, opts: PhotoOptions = {}): P
   return degrade(await renderSvg(svg), opts);
 }
 
+/**
+ * Blur strong enough that neither engine reads the counter right or trusts what it reads (the
+ * PaddleOCR engine still reads a blur of 6 right, and says so): the photo a guard retakes.
+ */
+export const UNREADABLE_BLUR = 10;
+
+/** A meter photo the engines cannot read with confidence, so capture keeps it for training. */
+export function renderUnreadableMeterPhoto(text: string): Promise<Buffer> {
+  return renderMeterPhoto(text, { blur: UNREADABLE_BLUR });
+}
+
 /** A plate: bold sans characters on white inside a dark border, with a small header line. */
 export async function renderPlatePhoto(text: string, opts: PhotoOptions = {}): Promise<Buffer> {
   const height = opts.height ?? 100;

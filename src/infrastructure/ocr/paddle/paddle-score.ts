@@ -1,19 +1,24 @@
 import type { OcrMode } from '../ocr-engine.port';
 import type { ChosenLine } from './line-choice';
 
+/** One character's quality: its step probability, and how far it is ahead of the runner-up. */
+export function characterQuality(probability: number, margin: number): number {
+  return 0.7 * probability + 0.3 * Math.max(0, margin);
+}
+
 /**
  * The engine's own score for a chosen line, before calibration. CTC step probabilities are
- * over-confident on look-alikes, so the weakest character, the margin to the runner-up, the
- * format and the ambiguity between lines all pull it down. Only its order matters for AUROC;
- * the calibration turns it into a probability.
+ * over-confident on look-alikes, so the margin to the runner-up, the format, the ambiguity between
+ * lines and text running into the photo's edge all pull it down. The reading is right only if
+ * every character is, so character qualities multiply: a counter of eight doubtful digits scores
+ * far lower than one doubtful digit, and one calibration serves any length. Only the order of
+ * scores matters for AUROC; the calibration turns them into probabilities.
  */
 export function paddleScore(line: ChosenLine, mode: OcrMode, boxCount: number): number {
   const p = line.probabilities;
   if (p.length === 0) return 0;
-  const mean = p.reduce((a, b) => a + b, 0) / p.length;
-  const min = Math.min(...p);
-  const minMargin = Math.min(...line.margins);
-  let score = 0.4 * mean + 0.3 * min + 0.3 * Math.max(0, minMargin);
+  let score = 1;
+  for (let i = 0; i < p.length; i += 1) score *= characterQuality(p[i], line.margins[i] ?? 0);
   if (!line.formatOk) score *= 0.5;
   score *= 1 - 0.1 * line.swaps;
   score *= 1 - 0.1 * line.trimmed;
