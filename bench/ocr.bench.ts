@@ -1,5 +1,9 @@
 import * as os from 'node:os';
-import type { OcrMode } from '../src/infrastructure/ocr/ocr-engine.port';
+import { CalibratedOcrEngine } from '../src/infrastructure/ocr/calibration/calibrated-ocr.engine';
+import { defaultActiveCalibrations } from '../src/infrastructure/ocr/calibration/default-calibrations';
+import { MutableOcrCalibrations } from '../src/infrastructure/ocr/calibration/ocr-calibrations.port';
+import type { OcrEngine, OcrMode } from '../src/infrastructure/ocr/ocr-engine.port';
+import { PaddleOcrEngine } from '../src/infrastructure/ocr/paddle/paddle-ocr.engine';
 import { TesseractOcrEngine } from '../src/infrastructure/ocr/tesseract-ocr.engine';
 import { loadSet, scoreSet } from '../test/ocr/ocr-dev-set';
 import { renderMeterPhoto, renderPlatePhoto } from '../test/support/photos';
@@ -21,8 +25,7 @@ async function sampleImages(): Promise<Array<{ image: Buffer; mode: OcrMode }>> 
 
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
-async function throughput(poolSize: number, images: Array<{ image: Buffer; mode: OcrMode }>): Promise<BenchRow[]> {
-  const engine = new TesseractOcrEngine({ poolSize });
+async function throughput(name: string, engine: OcrEngine, images: Array<{ image: Buffer; mode: OcrMode }>): Promise<BenchRow[]> {
   await engine.start();
   try {
     await engine.recognize(images[0].image, images[0].mode); // warm-up: first job pays model init
@@ -37,7 +40,7 @@ async function throughput(poolSize: number, images: Array<{ image: Buffer; mode:
     );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     latencies.sort((a, b) => a - b);
-    const suite = `ocr/pool-${poolSize}`;
+    const suite = `ocr/${name}`;
     const note = `${images.length} generated images, all submitted at once (latency includes queueing)`;
     return [
       { suite, metric: 'throughput', value: round(images.length / seconds), unit: 'images/s', note },
@@ -49,14 +52,15 @@ async function throughput(poolSize: number, images: Array<{ image: Buffer; mode:
   }
 }
 
+/** The default engine (PaddleOCR with the shipped calibration) on the real photos; `npm run eval:ocr` has the full comparison. */
 async function accuracy(): Promise<BenchRow[]> {
-  const engine = new TesseractOcrEngine({ poolSize: os.cpus().length });
+  const engine = new CalibratedOcrEngine(new PaddleOcrEngine(), new MutableOcrCalibrations(defaultActiveCalibrations()));
   await engine.start();
   try {
     const rows: BenchRow[] = [];
     for (const [set, mode] of [['plates', 'plate'], ['meters', 'meter']] as const) {
       const s = await scoreSet(engine, await loadSet(set), mode);
-      const suite = `ocr-dev/${set}`;
+      const suite = `ocr-dev/${set} (paddle, calibrated)`;
       rows.push(
         { suite, metric: 'exact match', value: round(s.exactRate), unit: 'ratio', note: `${s.exact}/${s.count}` },
         { suite, metric: 'accuracy at conf>=0.7', value: round(s.accuracyConfident), unit: 'ratio', note: `${s.confident} readings` },
@@ -75,5 +79,11 @@ const round = (v: number): number => Math.round(v * 1000) / 1000;
 export default async function run(): Promise<BenchRow[]> {
   const images = await sampleImages();
   const cores = Math.max(1, os.cpus().length);
-  return [...(await throughput(1, images)), ...(cores > 1 ? await throughput(cores, images) : []), ...(await accuracy())];
+  return [
+    // onnxruntime runs concurrent photos on separate threads, one intra-op thread each.
+    ...(await throughput('paddle', new PaddleOcrEngine({ threads: 1 }), images)),
+    ...(await throughput('tesseract-pool-1', new TesseractOcrEngine({ poolSize: 1 }), images)),
+    ...(cores > 1 ? await throughput(`tesseract-pool-${cores}`, new TesseractOcrEngine({ poolSize: cores }), images) : []),
+    ...(await accuracy()),
+  ];
 }

@@ -61,6 +61,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 interface Photo {
+  readonly dir: string;
   readonly file: string;
   readonly name: string;
   readonly truth: string;
@@ -73,7 +74,7 @@ async function readTruth(dir: string, limit: number): Promise<Photo[]> {
     .filter((l) => l.trim() !== '' && !l.startsWith('#'))
     .map((l) => {
       const [name, truth] = l.split('\t');
-      return { file: path.join(dir, name.trim()), name: name.trim(), truth: (truth ?? '').trim().toUpperCase().replace(/\s+/g, '') };
+      return { dir, file: path.join(dir, name.trim()), name: name.trim(), truth: (truth ?? '').trim().toUpperCase().replace(/\s+/g, '') };
     });
   return rows.slice(0, limit);
 }
@@ -226,6 +227,15 @@ async function main(): Promise<void> {
     console.log(`${label}: ${rows.length} photos, mode ${mode}, ${args.folds}-fold calibration, one photo at a time, 1 thread per engine`);
     const header = ['engine', 'exact', 'CER', 'AUROC(score)', 'AUROC(cal,cv)', 'ECE(cal,cv)', 'method', 'wrong<0.7', 'right|>=0.7', 'ms p50', 'ms mean', 'load ms'];
     console.log(table([header, ...evaluations.map((e) => row(e.name, e.evaluation, e.loadMs))]));
+    if (args.dirs.length > 1) {
+      // The same out-of-fold calibrations, read on each set alone.
+      for (const dir of args.dirs) {
+        const names = new Set(rows.filter((r) => r.dir === dir).map((r) => r.name));
+        console.log(`\n${dir} alone (${names.size} photos; calibrations fitted out of fold on all ${rows.length}):`);
+        const subset = evaluations.map((e) => row(e.name, evaluateOcr(e.trials, args.folds, 0.7, (t) => names.has(t.name)), e.loadMs));
+        console.log(table([header, ...subset]));
+      }
+    }
   }
   if (args.writeDefaults) {
     const entries: DefaultCalibration[] = [];

@@ -70,13 +70,18 @@ export interface OcrEvaluation {
  * Figures for one engine on one labelled set. Calibration figures are k-fold: each photo's
  * confidence comes from a calibration fitted on the other folds, never on the photo itself.
  */
-export function evaluateOcr(trials: readonly OcrTrial[], folds = 5, threshold = 0.7): OcrEvaluation {
-  const samples = labeledScores(trials);
+export function evaluateOcr(trials: readonly OcrTrial[], folds = 5, threshold = 0.7, reportOn?: (trial: OcrTrial) => boolean): OcrEvaluation {
+  const all = labeledScores(trials);
   const groups = trials.every((t) => t.group !== undefined) ? trials.map((t) => t.group as string) : undefined;
+  const choice = chooseCalibration(all, folds, groups);
+  const allProbabilities = crossValidatedProbabilities(all, choice.method, folds, groups);
+  // Calibrations are fitted (out of fold) on every trial; the figures may be read on a subset.
+  const kept = trials.map((t, i) => i).filter((i) => reportOn === undefined || reportOn(trials[i]));
+  trials = kept.map((i) => trials[i]);
+  const samples = kept.map((i) => all[i]);
+  const probabilities = kept.map((i) => allProbabilities[i]);
   const correct = samples.map((s) => s.correct);
   const exact = correct.reduce((a: number, b) => a + b, 0);
-  const choice = chooseCalibration(samples, folds, groups);
-  const probabilities = crossValidatedProbabilities(samples, choice.method, folds, groups);
   const wrong = probabilities.filter((_, i) => correct[i] === 0);
   const above = probabilities.map((p, i) => ({ p, c: correct[i] })).filter((x) => x.p >= threshold);
   return {

@@ -1,4 +1,8 @@
 import { TesseractOcrEngine } from '../../src/infrastructure/ocr/tesseract-ocr.engine';
+import { CalibratedOcrEngine } from '../../src/infrastructure/ocr/calibration/calibrated-ocr.engine';
+import { defaultActiveCalibrations } from '../../src/infrastructure/ocr/calibration/default-calibrations';
+import { MutableOcrCalibrations } from '../../src/infrastructure/ocr/calibration/ocr-calibrations.port';
+import { PaddleOcrEngine } from '../../src/infrastructure/ocr/paddle/paddle-ocr.engine';
 import { type SetScore, loadSet, scoreSet } from './ocr-dev-set';
 
 jest.setTimeout(180_000);
@@ -41,4 +45,28 @@ describe('OCR on the real ocr-dev photos', () => {
     expect(score.accuracyConfident).toBeGreaterThan(score.accuracyUnconfident);
     expect(score.wrongCaught).toBeGreaterThanOrEqual(0.9);
   });
+});
+
+/**
+ * The default engine on the same subsets. Measured: plates 23/23 exact (21 confident, all right),
+ * meters 19/20 exact (20 confident, 19 right)
+ * (the full sets: 112/114 and 97/100, `npm run eval:ocr`); floors leave room for one or two misses.
+ */
+describe('PaddleOCR (default engine, shipped calibration) on the real ocr-dev photos', () => {
+  const engine = new CalibratedOcrEngine(new PaddleOcrEngine(), new MutableOcrCalibrations(defaultActiveCalibrations()));
+  beforeAll(() => engine.start());
+  afterAll(() => engine.stop());
+
+  for (const [set, mode, floor] of [
+    ['plates', 'plate', 0.85],
+    ['meters', 'meter', 0.9],
+  ] as const) {
+    it(`given real ${set}, then at least ${floor * 100}% read exactly and confident readings are right`, async () => {
+      const score = await scoreSet(engine, await loadSet(set, 5), mode);
+      process.stdout.write(`paddle ${set}: exact ${score.exact}/${score.count}, conf>=0.7: ${score.confident} at ${(100 * score.accuracyConfident).toFixed(0)}% right\n`);
+      expect(score.exactRate).toBeGreaterThanOrEqual(floor);
+      expect(score.confident).toBeGreaterThanOrEqual(Math.floor(score.count * 0.8));
+      expect(score.accuracyConfident).toBeGreaterThanOrEqual(0.9);
+    });
+  }
 });
