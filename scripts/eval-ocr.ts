@@ -1,6 +1,6 @@
 /**
  * npm run eval:ocr -- <dir with truth.tsv> [more dirs] [--mode plate|meter] [--engine paddle|tesseract|ensemble|all]
- *                     [--folds 5] [--limit N] [--json] [--write-defaults]
+ *                     [--folds 5] [--limit N] [--json] [--write-defaults] [--truth-fixes file.tsv]
  *
  * Reads every photo listed in truth.tsv (NAME<TAB>TRUTH) with each engine, one photo at a time on
  * one core, and prints exact match, character error rate, AUROC of confidence for right vs wrong,
@@ -8,6 +8,8 @@
  * image after warm-up and load time. Several dirs are read as one set; degraded copies
  * (`npm run degrade:ocr`) fold with their source photo. --write-defaults refits the shipped default calibrations
  * (src/infrastructure/ocr/calibration/default-calibrations.data.json) on all the photos given.
+ * --truth-fixes applies reviewed corrections of ground-truth labels (NAME<TAB>TRUTH<TAB>why) to a
+ * photo and its degraded copies; the figures say how many labels were overridden.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -28,10 +30,11 @@ interface Args {
   limit: number;
   json: boolean;
   writeDefaults: boolean;
+  truthFixes: string | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { dirs: [], mode: null, engines: ['paddle', 'tesseract', 'ensemble'], folds: 5, limit: Infinity, json: false, writeDefaults: false };
+  const args: Args = { dirs: [], mode: null, engines: ['paddle', 'tesseract', 'ensemble'], folds: 5, limit: Infinity, json: false, writeDefaults: false, truthFixes: null };
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i];
     const value = (): string => {
@@ -52,6 +55,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--limit') args.limit = Number(value());
     else if (a === '--json') args.json = true;
     else if (a === '--write-defaults') args.writeDefaults = true;
+    else if (a === '--truth-fixes') args.truthFixes = value();
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else args.dirs.push(a);
   }
@@ -203,7 +207,23 @@ async function writeDefaults(entries: DefaultCalibration[], source: string): Pro
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const rows = (await Promise.all(args.dirs.map((d) => readTruth(d, args.limit)))).flat();
+  let rows = (await Promise.all(args.dirs.map((d) => readTruth(d, args.limit)))).flat();
+  let fixed = 0;
+  if (args.truthFixes) {
+    const fixes = new Map(
+      (await fs.readFile(args.truthFixes, 'utf8'))
+        .split(/\r?\n/)
+        .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+        .map((l) => l.split('\t'))
+        .map(([name, truth]) => [sourcePhoto(name.trim()), truth.trim().toUpperCase()] as const),
+    );
+    rows = rows.map((r) => {
+      const truth = fixes.get(sourcePhoto(r.name));
+      if (truth === undefined || truth === r.truth) return r;
+      fixed += 1;
+      return { ...r, truth };
+    });
+  }
   const label = args.dirs.join(' + ');
   const mode = args.mode ?? inferMode(args.dirs[0], rows.map((r) => r.truth));
   const runs: EngineRun[] = [];
@@ -225,6 +245,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ dirs: args.dirs, mode, photos: rows.length, engines: evaluations.map(({ trials, ...e }) => ({ ...e, wrong: trials.filter((t) => t.text !== t.truth) })) }, null, 2));
   } else {
     console.log(`${label}: ${rows.length} photos, mode ${mode}, ${args.folds}-fold calibration, one photo at a time, 1 thread per engine`);
+    if (args.truthFixes) console.log(`${fixed} labels overridden by ${args.truthFixes}`);
     const header = ['engine', 'exact', 'CER', 'AUROC(score)', 'AUROC(cal,cv)', 'ECE(cal,cv)', 'method', 'wrong<0.7', 'right|>=0.7', 'ms p50', 'ms mean', 'load ms'];
     console.log(table([header, ...evaluations.map((e) => row(e.name, e.evaluation, e.loadMs))]));
     if (args.dirs.length > 1) {
@@ -244,7 +265,7 @@ async function main(): Promise<void> {
       const trials = e.name === 'ensemble' && paddle && tesseract ? ensembleTrials(paddle, tesseract, mode, null) : e.trials;
       entries.push(defaultEntry(e.name, e.engine, mode, trials, e.evaluation, args.folds));
     }
-    const file = await writeDefaults(entries, `${args.dirs.map((d) => path.basename(path.resolve(d))).join(' + ')} (${rows.length} photos)`);
+    const file = await writeDefaults(entries, `${args.dirs.map((d) => path.basename(path.resolve(d))).join(' + ')} (${rows.length} photos${fixed > 0 ? `, ${fixed} labels fixed` : ''})`);
     console.log(`wrote ${entries.length} default calibrations for ${mode} to ${path.relative(process.cwd(), file)}`);
   }
 }
