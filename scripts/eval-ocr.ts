@@ -179,14 +179,17 @@ function table(rows: string[][]): string {
 function defaultEntry(engine: OcrEngineName, engineVersion: string, mode: OcrMode, trials: readonly OcrTrial[], e: OcrEvaluation, folds: number): DefaultCalibration {
   const samples = labeledScores(trials);
   const choice = chooseCalibration(samples, folds, trials.map((t) => t.group ?? t.name));
-  const digest = createHash('sha256').update(JSON.stringify({ engine, engineVersion, mode, map: choice.map })).digest('hex').slice(0, 12);
+  // A set of single characters (meter digit rolls) calibrates characters, not readings.
+  const unit = trials.every((t) => t.truth.length === 1) ? 'character' : 'reading';
+  const map = { ...choice.map, unit } as CalibrationMap;
+  const digest = createHash('sha256').update(JSON.stringify({ engine, engineVersion, mode, map })).digest('hex').slice(0, 12);
   return {
     calibrationId: `dev-${engine}-${mode}-${digest}`,
     engine,
     engineVersion,
     mode,
     method: choice.method,
-    map: choice.map,
+    map,
     sampleCount: samples.length,
     positives: samples.filter((s) => s.correct === 1).length,
     crossValidated: { ece: Number(e.calibrated.ece.toFixed(4)), auroc: e.calibrated.auroc === null ? null : Number(e.calibrated.auroc.toFixed(4)), folds },

@@ -2,6 +2,7 @@ import { seededRandom } from './prng';
 import {
   type LabeledScore,
   applyCalibration,
+  calibratedConfidence,
   chooseCalibration,
   crossValidatedProbabilities,
   expectedCalibrationError,
@@ -85,5 +86,22 @@ describe('OCR confidence calibration', () => {
     expect(['isotonic', 'platt']).toContain(choice.method);
     expect(choice.crossValidated.ece).toBeLessThan(0.05);
     expect(choice.crossValidated.folds).toBe(5);
+  });
+});
+
+describe('per-character calibration', () => {
+  const perDigit = { method: 'platt', a: 2, b: 1, unit: 'character' } as const;
+
+  it('given a single character, then it is the map itself; given n characters, then all must be right', () => {
+    expect(calibratedConfidence(perDigit, 0.8, 1)).toBeCloseTo(applyCalibration(perDigit, 0.8), 12);
+    // Four digits of quality 0.8 each multiply to a score of 0.8^4.
+    expect(calibratedConfidence(perDigit, 0.8 ** 4, 4)).toBeCloseTo(applyCalibration(perDigit, 0.8) ** 4, 12);
+    // Same character quality, more characters: less likely all right.
+    expect(calibratedConfidence(perDigit, 0.8 ** 4, 4)).toBeLessThan(calibratedConfidence(perDigit, 0.8, 1));
+  });
+
+  it('given a map of whole readings, then the length does not matter', () => {
+    const perReading = { method: 'platt', a: 2, b: 1 } as const;
+    expect(calibratedConfidence(perReading, 0.5, 7)).toBeCloseTo(applyCalibration(perReading, 0.5), 12);
   });
 });

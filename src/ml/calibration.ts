@@ -6,9 +6,17 @@
  */
 export type CalibrationMethod = 'isotonic' | 'platt';
 
+/**
+ * What a map was fitted on: whole readings (the default), or single characters. The development
+ * set's meter photos are single digit rolls, so their map is per character, and a reading of n
+ * digits is right only if all are: p = f(score^(1/n))^n, with score^(1/n) the geometric-mean
+ * character quality of a score that multiplies character qualities.
+ */
+export type CalibrationUnit = 'reading' | 'character';
+
 export type CalibrationMap =
-  | { readonly method: 'isotonic'; readonly scores: readonly number[]; readonly probabilities: readonly number[] }
-  | { readonly method: 'platt'; readonly a: number; readonly b: number };
+  | { readonly method: 'isotonic'; readonly scores: readonly number[]; readonly probabilities: readonly number[]; readonly unit?: CalibrationUnit }
+  | { readonly method: 'platt'; readonly a: number; readonly b: number; readonly unit?: CalibrationUnit };
 
 export interface LabeledScore {
   readonly score: number;
@@ -49,6 +57,13 @@ export function applyCalibration(map: CalibrationMap, score: number): number {
       throw new Error(`unknown calibration ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** The probability that a reading of `characters` characters with this score is right. */
+export function calibratedConfidence(map: CalibrationMap, score: number, characters: number): number {
+  if (map.unit !== 'character' || characters <= 1) return applyCalibration(map, score);
+  const n = Math.floor(characters);
+  return applyCalibration(map, Math.max(0, score) ** (1 / n)) ** n;
 }
 
 /**

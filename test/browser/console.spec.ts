@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { startTestApp } from '../support/app';
+import { UNREADABLE_BLUR } from '../support/photos';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 type Json = Record<string, unknown>;
@@ -114,12 +115,12 @@ async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, wha
   return last;
 }
 
-/** A small, blurred meter photo: OCR reads it with low confidence, so the capture keeps it for training. */
+/** A small meter photo blurred past reading: OCR has low confidence, so the capture keeps it for training. */
 async function blurryMeterPng(digits: string): Promise<Buffer> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="240" height="80">
     <rect width="240" height="80" fill="#c8c8c8"/>
     <text x="18" y="56" font-family="monospace" font-size="44" fill="#404040">${digits}</text></svg>`;
-  return sharp(Buffer.from(svg)).blur(4).png().toBuffer();
+  return sharp(Buffer.from(svg)).blur(UNREADABLE_BLUR).png().toBuffer();
 }
 
 async function uploadReading(token: string, png: Buffer, assetId: string): Promise<Json> {

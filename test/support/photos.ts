@@ -58,10 +58,11 @@ export async function renderMeterPhoto(text: string, opts: PhotoOptions = {}): P
 }
 
 /**
- * Blur strong enough that neither engine reads the counter right or trusts what it reads (the
- * PaddleOCR engine still reads a blur of 6 right, and says so): the photo a guard retakes.
+ * Blur strong enough that the engines read nothing (PaddleOCR still reads a blur of 6 right and
+ * says so; at 8-10 it misreads a counter with confidence near 0.7, see README "OCR engines"):
+ * the photo a guard retakes.
  */
-export const UNREADABLE_BLUR = 10;
+export const UNREADABLE_BLUR = 14;
 
 /** A meter photo the engines cannot read with confidence, so capture keeps it for training. */
 export function renderUnreadableMeterPhoto(text: string): Promise<Buffer> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ManualClock, MINUTE_MS } from '../../src/domain/shared/clock';
 import { TestApp, startTestApp } from '../support/app';
-import { renderMeterPhoto, renderPlatePhoto } from '../support/photos';
+import { UNREADABLE_BLUR, renderMeterPhoto, renderPlatePhoto } from '../support/photos';
 import { BacklogAnswer, backlog, call, eventsOfType, runActiveLearning, uploadEntry, uploadMeter, waitForExamples } from './training-helpers';
 
 jest.setTimeout(180_000);
@@ -39,10 +39,10 @@ describe('labeling tasks', () => {
     stranger = app.token({ sub: 'eve', tenant: 'globex', roles: ['labeler', 'ml_engineer'] });
     // Blurred this much, OCR reads little or nothing with low confidence: every photo is captured.
     for (const [i, digits] of ['004512', '873105', '5580'].entries()) {
-      const photo = await renderMeterPhoto(digits, { blur: 7 });
+      const photo = await renderMeterPhoto(digits, { blur: UNREADABLE_BLUR });
       photoByReading.set(await uploadMeter(app, guard, photo, `meter-${i}`), photo);
     }
-    const plate = await renderPlatePhoto('KMN4821', { blur: 8 });
+    const plate = await renderPlatePhoto('KMN4821', { blur: UNREADABLE_BLUR });
     photoByReading.set(await uploadEntry(app, guard, plate), plate);
     await waitForExamples(app, ann, 4);
     const run = await runActiveLearning(app, engineer, 10);

@@ -1,4 +1,4 @@
-import { applyCalibration } from '../../../ml/calibration';
+import { calibratedConfidence } from '../../../ml/calibration';
 import type { OcrEngine, OcrMode, OcrResult } from '../ocr-engine.port';
 import type { OcrCalibrations } from './ocr-calibrations.port';
 
@@ -31,6 +31,7 @@ export function calibrateResult(result: OcrResult, mode: OcrMode, calibrations: 
   const calibration = calibrations.current(result.engineName, mode);
   if (calibration === null) return result;
   // Nothing read is never right, whatever the map says at score 0.
-  const probability = result.text === '' ? 0 : applyCalibration(calibration.map, result.score);
+  const characters = result.text.replace(/\./g, '').length;
+  const probability = result.text === '' ? 0 : calibratedConfidence(calibration.map, result.score, characters);
   return { ...result, confidence: Math.round(probability * 1000) / 1000, calibrationId: calibration.id };
 }

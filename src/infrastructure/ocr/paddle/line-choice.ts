@@ -16,6 +16,8 @@ export interface LineCandidate {
   readonly detectorScore: number;
   /** The line's gap to the photo's left/right edge in unclip distances (see TextBox.edgeGap); Infinity for a whole-crop read. */
   readonly edgeGap: number;
+  /** Width over height of the region that was recognised (a digit is about 0.65 as wide as tall). */
+  readonly aspect: number;
 }
 
 export interface ChosenLine {
@@ -34,7 +36,16 @@ export interface ChosenLine {
   readonly edgeGap: number;
   /** Position of the fitted layout in the preference list (0 = most expected), null without one. */
   readonly layoutRank: number | null;
+  /**
+   * Meters: characters read over characters the region has room for (1 for a plate). A blurred
+   * six-digit counter read as "1" is well formed and may look confident per character; the length
+   * is not fooled.
+   */
+  readonly lengthRatio: number;
 }
+
+/** Width over height of a counter digit with its spacing (monospaced rolls and LCD digits: 0.5-0.8). */
+export const DIGIT_ASPECT = 0.8;
 
 function mean(values: readonly number[]): number {
   return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
@@ -65,7 +76,7 @@ function platePlausibility(candidate: LineCandidate, maxHeight: number, layouts:
       if (best === null || plausibility > best.plausibility) {
         best = {
           plausibility,
-          line: { text: fit.text, rawText: raw, probabilities, margins: window.map((c) => c.margin), formatOk, swaps: fit.swaps, trimmed, rivals: 0, edgeGap: candidate.edgeGap, layoutRank: fit.layout === null ? null : layouts.indexOf(fit.layout) },
+          line: { text: fit.text, rawText: raw, probabilities, margins: window.map((c) => c.margin), formatOk, swaps: fit.swaps, trimmed, rivals: 0, edgeGap: candidate.edgeGap, layoutRank: fit.layout === null ? null : layouts.indexOf(fit.layout), lengthRatio: 1 },
         };
       }
     }
@@ -100,8 +111,10 @@ export function chooseMeterLine(candidates: readonly LineCandidate[]): ChosenLin
     const probabilities = kept.map((c) => c.probability);
     const formatOk = isMeterFormat(text);
     const digits = text.replace(/\./g, '').length;
-    const plausibility = mean(probabilities) * (formatOk ? 1 : 0.3) * (0.5 + 0.5 * (candidate.height / maxHeight)) * Math.min(1, 0.6 + 0.1 * digits);
-    const scored = { plausibility, line: { text, rawText: raw, probabilities, margins: kept.map((c) => c.margin), formatOk, swaps: 0, trimmed: 0, rivals: 0, edgeGap: candidate.edgeGap, layoutRank: null } };
+    const lengthRatio = Math.min(1, digits / Math.max(1, candidate.aspect / DIGIT_ASPECT));
+    const plausibility = mean(probabilities) * (formatOk ? 1 : 0.3) * (0.5 + 0.5 * (candidate.height / maxHeight)) * Math.min(1, 0.6 + 0.1 * digits) * (0.5 + 0.5 * lengthRatio);
+    const line = { text, rawText: raw, probabilities, margins: kept.map((c) => c.margin), formatOk, swaps: 0, trimmed: 0, rivals: 0, edgeGap: candidate.edgeGap, layoutRank: null, lengthRatio };
+    const scored = { plausibility, line };
     viable.push(scored);
     if (best === null || plausibility > best.plausibility) best = scored;
   }

@@ -179,14 +179,14 @@ export class PaddleOcrEngine implements OcrEngine {
       // across the whole photo keeps them, and the line choice trims borders read as characters.
       const region = profile.fullWidthRows ? { ...row, x: 0, width: rgb.width } : row;
       const characters = await this.recognizeRegion(sessions, rgb, region, mode);
-      candidates.push({ characters, height: row.height, x: row.x, detectorScore: 1, edgeGap: row.edgeGap });
+      candidates.push({ characters, height: row.height, x: row.x, detectorScore: 1, edgeGap: row.edgeGap, aspect: region.width / region.height });
       if (mode === 'plate' && this.isClearPlate(candidates)) break;
     }
     // Digit rolls and tight crops defeat the detector: then the whole crop is the line.
     if (candidates.length === 0 || profile.alwaysWholeCrop) {
       const whole: Region = { x: 0, y: 0, width: rgb.width, height: rgb.height };
       const characters = await this.recognizeRegion(sessions, rgb, whole, mode);
-      candidates.push({ characters, height: 0.5 * whole.height, x: 0, detectorScore: 0.5, edgeGap: Number.POSITIVE_INFINITY });
+      candidates.push({ characters, height: 0.5 * whole.height, x: 0, detectorScore: 0.5, edgeGap: Number.POSITIVE_INFINITY, aspect: whole.width / whole.height });
     }
     const chosen = mode === 'plate' ? choosePlateLine(candidates, this.plateLayouts) : chooseMeterLine(candidates);
     return { chosen, boxCount: boxes.length };

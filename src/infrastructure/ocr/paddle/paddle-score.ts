@@ -29,5 +29,7 @@ export function paddleScore(line: ChosenLine, mode: OcrMode, boxCount: number): 
   // Layouts are listed most expected first: a reading that only fits a rare one is likelier a
   // common plate with a character lost or gained.
   if (line.layoutRank !== null) score *= 1 - 0.04 * line.layoutRank;
+  // Far fewer digits than the counter has room for: digits were lost to blur or merged.
+  if (mode === 'meter' && line.lengthRatio < 0.6) score *= (line.lengthRatio / 0.6) ** 2;
   return Math.max(0, Math.min(1, score));
 }
