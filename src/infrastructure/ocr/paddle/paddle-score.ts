@@ -30,6 +30,6 @@ export function paddleScore(line: ChosenLine, mode: OcrMode, boxCount: number): 
   // common plate with a character lost or gained.
   if (line.layoutRank !== null) score *= 1 - 0.04 * line.layoutRank;
   // Far fewer digits than the counter has room for: digits were lost to blur or merged.
-  if (mode === 'meter' && line.lengthRatio < 0.6) score *= (line.lengthRatio / 0.6) ** 2;
+  if (mode === 'meter' && line.lengthRatio < 0.6) score *= (line.lengthRatio / 0.6) ** 4;
   return Math.max(0, Math.min(1, score));
 }
