@@ -4,6 +4,7 @@ import { defaultActiveCalibrations } from '../src/infrastructure/ocr/calibration
 import { MutableOcrCalibrations } from '../src/infrastructure/ocr/calibration/ocr-calibrations.port';
 import type { OcrEngine, OcrMode } from '../src/infrastructure/ocr/ocr-engine.port';
 import { PaddleOcrEngine } from '../src/infrastructure/ocr/paddle/paddle-ocr.engine';
+import { PaddleWorkerPool } from '../src/infrastructure/ocr/paddle/paddle-worker-pool';
 import { TesseractOcrEngine } from '../src/infrastructure/ocr/tesseract-ocr.engine';
 import { loadSet, scoreSet } from '../test/ocr/ocr-dev-set';
 import { renderMeterPhoto, renderPlatePhoto } from '../test/support/photos';
@@ -80,8 +81,9 @@ export default async function run(): Promise<BenchRow[]> {
   const images = await sampleImages();
   const cores = Math.max(1, os.cpus().length);
   return [
-    // onnxruntime runs concurrent photos on separate threads, one intra-op thread each.
-    ...(await throughput('paddle', new PaddleOcrEngine({ threads: 1 }), images)),
+    // onnxruntime-node runs a session on the calling thread: in process, photos queue on the event loop.
+    ...(await throughput('paddle-in-process', new PaddleOcrEngine({ threads: 1 }), images)),
+    ...(await throughput(`paddle-workers-${cores}`, new PaddleWorkerPool({ size: cores }), images)),
     ...(await throughput('tesseract-pool-1', new TesseractOcrEngine({ poolSize: 1 }), images)),
     ...(cores > 1 ? await throughput(`tesseract-pool-${cores}`, new TesseractOcrEngine({ poolSize: cores }), images) : []),
     ...(await accuracy()),

@@ -13,7 +13,7 @@ export interface AppConfig {
   readonly captureConfidenceThreshold: number;
   /** Engine per mode: OCR_ENGINE for both, OCR_ENGINE_METER / OCR_ENGINE_PLATE to choose one mode's. */
   readonly ocrEngines: Readonly<Record<OcrMode, OcrEngineName>>;
-  /** Tesseract workers per mode. */
+  /** OCR worker threads: the PaddleOCR pool's size, and Tesseract's workers per mode. */
   readonly ocrWorkers: number;
   /** onnxruntime threads per PaddleOCR session (concurrent photos already run on separate threads). */
   readonly ocrPaddleThreads: number;

@@ -26,7 +26,7 @@ import { OnnxInferenceRuntime } from './inference/onnx-inference-runtime';
 import { LazyOcrEngine } from './ocr/lazy-ocr-engine';
 import { OCR_ENGINE, OcrEngine } from './ocr/ocr-engine.port';
 import { TesseractOcrEngine } from './ocr/tesseract-ocr.engine';
-import { PaddleOcrEngine } from './ocr/paddle/paddle-ocr.engine';
+import { PaddleWorkerPool } from './ocr/paddle/paddle-worker-pool';
 import { buildOcrEngine } from './ocr/per-mode-ocr.engine';
 import { MutableOcrCalibrations, OCR_CALIBRATIONS } from './ocr/calibration/ocr-calibrations.port';
 import { defaultActiveCalibrations } from './ocr/calibration/default-calibrations';
@@ -115,7 +115,10 @@ export class InfrastructureModule {
             ? new LazyOcrEngine(overrides.ocrEngine)
             : buildOcrEngine(
                 config.ocrEngines,
-                { paddle: () => new PaddleOcrEngine({ threads: config.ocrPaddleThreads }), tesseract: () => new TesseractOcrEngine({ poolSize: config.ocrWorkers }) },
+                {
+                  paddle: () => new PaddleWorkerPool({ size: config.ocrWorkers, engine: { threads: config.ocrPaddleThreads } }),
+                  tesseract: () => new TesseractOcrEngine({ poolSize: config.ocrWorkers }),
+                },
                 calibrations,
               ),
       },
