@@ -48,7 +48,7 @@ describe('OCR on the real ocr-dev photos', () => {
 });
 
 /**
- * The default engine on the same subsets. Measured: plates 23/23 exact (21 confident, all right),
+ * The default engine on the same subsets. Measured: plates 23/23 exact (22 confident, all right),
  * meters 19/20 exact (20 confident, 19 right)
  * (the full sets: 112/114 and 97/100, `npm run eval:ocr`); floors leave room for one or two misses.
  */

@@ -49,8 +49,8 @@ export const DEFAULT_PLATE_LAYOUTS: readonly string[] = [
 ];
 
 /** Look-alike glyphs that OCR swaps between letters and digits in plate fonts. */
-const LETTER_TO_DIGIT: Readonly<Record<string, string>> = { O: '0', Q: '0', D: '0', I: '1', Z: '2', S: '5', B: '8', G: '6' };
-const DIGIT_TO_LETTER: Readonly<Record<string, string>> = { '0': 'O', '1': 'I', '2': 'Z', '5': 'S', '8': 'B', '6': 'G' };
+export const LETTER_TO_DIGIT: Readonly<Record<string, string>> = { O: '0', Q: '0', D: '0', I: '1', Z: '2', S: '5', B: '8', G: '6' };
+export const DIGIT_TO_LETTER: Readonly<Record<string, string>> = { '0': 'O', '1': 'I', '2': 'Z', '5': 'S', '8': 'B', '6': 'G' };
 /** More swaps than this and the reading is more likely garbage than a swapped plate. */
 const MAX_SWAPS = 2;
 

@@ -22,6 +22,23 @@ export interface DecodedCharacter {
   /** That probability minus the best other allowed character's at the same step. */
   readonly margin: number;
   readonly step: number;
+  /** The best allowed characters at that step, most probable first (the character itself included). */
+  readonly alternatives: ReadonlyArray<{ readonly char: string; readonly probability: number }>;
+}
+
+const ALTERNATIVES = 4;
+
+function topAlternatives(probabilities: Float32Array, row: number, alphabet: CtcAlphabet): Array<{ char: string; probability: number }> {
+  const top: Array<{ char: string; probability: number }> = [];
+  for (let k = 0; k < alphabet.indices.length; k += 1) {
+    const p = probabilities[row + alphabet.indices[k]];
+    if (top.length < ALTERNATIVES || p > top[top.length - 1].probability) {
+      top.push({ char: alphabet.chars[k], probability: p });
+      top.sort((a, b) => b.probability - a.probability);
+      if (top.length > ALTERNATIVES) top.pop();
+    }
+  }
+  return top;
 }
 
 export interface CtcDecoding {
@@ -90,10 +107,10 @@ export function decodeConstrained(probabilities: Float32Array, steps: number, al
     emittingSteps += 1;
     if (best === previous) {
       const last = characters[characters.length - 1];
-      if (bestP > last.probability) characters[characters.length - 1] = { ...last, probability: bestP, margin: bestP - secondP };
+      if (bestP > last.probability) characters[characters.length - 1] = { ...last, probability: bestP, margin: bestP - secondP, alternatives: topAlternatives(probabilities, row, alphabet) };
       continue;
     }
-    characters.push({ char: alphabet.chars[best], probability: bestP, margin: bestP - secondP, step: t });
+    characters.push({ char: alphabet.chars[best], probability: bestP, margin: bestP - secondP, step: t, alternatives: topAlternatives(probabilities, row, alphabet) });
     previous = best;
   }
   return { text: characters.map((c) => c.char).join(''), characters, outsideMass: emittingSteps === 0 ? 0 : outside / emittingSteps };

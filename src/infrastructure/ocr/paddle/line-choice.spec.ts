@@ -2,7 +2,7 @@ import type { DecodedCharacter } from './ctc-decoder';
 import { type LineCandidate, chooseMeterLine, choosePlateLine } from './line-choice';
 
 function line(text: string, height: number, probability = 0.97, extra: Partial<LineCandidate> = {}): LineCandidate {
-  const characters: DecodedCharacter[] = [...text].map((char, step) => ({ char, probability, margin: probability - 0.01, step }));
+  const characters: DecodedCharacter[] = [...text].map((char, step) => ({ char, probability, margin: probability - 0.01, step, alternatives: [{ char, probability }] }));
   return { characters, height, x: 0, detectorScore: 1, edgeGap: 2.5, aspect: text.length * 0.7, ...extra };
 }
 

@@ -1,4 +1,4 @@
-import { DEFAULT_PLATE_LAYOUTS, fitPlateLayout, isMeterFormat, isPlateFormat, normaliseMeter } from '../reading-format';
+import { DEFAULT_PLATE_LAYOUTS, LETTER_TO_DIGIT, fitPlateLayout, isMeterFormat, isPlateFormat, normaliseMeter } from '../reading-format';
 import type { DecodedCharacter } from './ctc-decoder';
 
 /**
@@ -51,6 +51,31 @@ function mean(values: readonly number[]): number {
   return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 }
 
+/** Characters a plate layout tells apart by position: "0" in a digit slot stands for 0, O, Q and D alike. */
+function lookAlikes(char: string): string[] {
+  const isDigit = char >= '0' && char <= '9';
+  return isDigit ? Object.keys(LETTER_TO_DIGIT).filter((l) => LETTER_TO_DIGIT[l] === char) : LETTER_TO_DIGIT[char] !== undefined ? [LETTER_TO_DIGIT[char]] : [];
+}
+
+/**
+ * A character's probability once the layout has decided between look-alikes: the fitted
+ * character's and its look-alikes' mass together, and the margin to the best character that is
+ * neither. Without this an "O" in a letter slot is doubted for every bit of mass on "0", which
+ * the layout has already ruled out.
+ */
+export function layoutAwareCharacter(character: DecodedCharacter, fitted: string): { probability: number; margin: number } {
+  const same = new Set([fitted, ...lookAlikes(fitted)]);
+  let probability = 0;
+  let rival = 0;
+  for (const alternative of character.alternatives) {
+    if (same.has(alternative.char)) probability += alternative.probability;
+    else rival = Math.max(rival, alternative.probability);
+  }
+  // The decoded character itself always counts, even when it is not among the kept alternatives.
+  if (probability === 0) probability = character.char === fitted ? character.probability : 0;
+  return { probability, margin: probability - rival };
+}
+
 interface Scored {
   readonly line: ChosenLine;
   readonly plausibility: number;
@@ -69,14 +94,15 @@ function platePlausibility(candidate: LineCandidate, maxHeight: number, layouts:
       const window = chars.slice(start, end);
       const fit = fitPlateLayout(window.map((c) => c.char).join(''), layouts);
       const formatOk = fit.layout !== null || isPlateFormat(fit.text);
-      const probabilities = window.map((c) => c.probability);
+      const resolved = fit.layout === null ? window.map((c) => ({ probability: c.probability, margin: c.margin })) : window.map((c, i) => layoutAwareCharacter(c, fit.text[i]));
+      const probabilities = resolved.map((r) => r.probability);
       const quality = mean(probabilities);
       const shape = fit.layout !== null ? 1 - 0.12 * fit.swaps : formatOk ? 0.5 : 0.15;
       const plausibility = quality * shape * (1 - 0.15 * trimmed) * (0.6 + 0.4 * (candidate.height / maxHeight)) * (0.8 + 0.2 * candidate.detectorScore);
       if (best === null || plausibility > best.plausibility) {
         best = {
           plausibility,
-          line: { text: fit.text, rawText: raw, probabilities, margins: window.map((c) => c.margin), formatOk, swaps: fit.swaps, trimmed, rivals: 0, edgeGap: candidate.edgeGap, layoutRank: fit.layout === null ? null : layouts.indexOf(fit.layout), lengthRatio: 1 },
+          line: { text: fit.text, rawText: raw, probabilities, margins: resolved.map((r) => r.margin), formatOk, swaps: fit.swaps, trimmed, rivals: 0, edgeGap: candidate.edgeGap, layoutRank: fit.layout === null ? null : layouts.indexOf(fit.layout), lengthRatio: 1 },
         };
       }
     }

@@ -24,7 +24,7 @@ export interface PaddleModeProfile {
 }
 
 export const DEFAULT_PADDLE_PROFILES: Readonly<Record<OcrMode, PaddleModeProfile>> = {
-  plate: { detectionSide: 256, fineDetectionSide: 960, recognitionMaxWidth: 160, fullWidthRows: true, alwaysWholeCrop: false },
+  plate: { detectionSide: 224, fineDetectionSide: 960, recognitionMaxWidth: 160, fullWidthRows: true, alwaysWholeCrop: false },
   // Letters beside a counter would be forced into digits by the constrained alphabet, so meter rows stay as detected.
   meter: { detectionSide: 320, fineDetectionSide: 960, recognitionMaxWidth: 480, fullWidthRows: false, alwaysWholeCrop: true },
 };
