@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { type CalibrationMap, applyCalibration, chooseCalibration, fitCalibration, foldAssignment } from '../src/ml/calibration';
+import { type CalibrationMap, applyCalibration, chooseCalibration, foldAssignment } from '../src/ml/calibration';
 import { type OcrEvaluation, type OcrTrial, evaluateOcr, labeledScores, sourcePhoto } from '../src/ml/ocr-evaluation';
 import type { DefaultCalibration } from '../src/infrastructure/ocr/calibration/default-calibrations';
 import { combineReadings } from '../src/infrastructure/ocr/ensemble-ocr.engine';
@@ -133,7 +133,7 @@ function ensembleTrials(paddle: EngineRun, tesseract: EngineRun, mode: OcrMode, 
     const keep = (_: unknown, i: number) => foldOf === null || foldOf[i] !== f;
     const fit = (r: EngineRun) => {
       const samples = labeledScores(r.trials).filter(keep);
-      return fitCalibration(chooseCalibration(samples, 5).method, samples);
+      return chooseCalibration(samples, 5).map;
     };
     return { paddle: fit(paddle), tesseract: fit(tesseract) };
   });
@@ -192,7 +192,12 @@ function defaultEntry(engine: OcrEngineName, engineVersion: string, mode: OcrMod
     map,
     sampleCount: samples.length,
     positives: samples.filter((s) => s.correct === 1).length,
-    crossValidated: { ece: Number(e.calibrated.ece.toFixed(4)), auroc: e.calibrated.auroc === null ? null : Number(e.calibrated.auroc.toFixed(4)), folds },
+    crossValidated: {
+      ece: Number(e.calibrated.ece.toFixed(4)),
+      auroc: e.calibrated.auroc === null ? null : Number(e.calibrated.auroc.toFixed(4)),
+      folds,
+      logLoss: Number(choice.crossValidated.logLoss.toFixed(5)),
+    },
     samples: samples.map((s) => ({ score: Number(s.score.toFixed(5)), correct: s.correct })),
   };
 }

@@ -226,17 +226,17 @@ export interface CalibrationChoice {
   readonly map: CalibrationMap;
   /** Cross-validated figures of the chosen method (never on the samples a fold was fitted on). */
   readonly crossValidated: { readonly ece: number; readonly logLoss: number; readonly folds: number };
+  /** Each sample's out-of-fold probability under the chosen method, in sample order. */
+  readonly outOfFold: readonly number[];
 }
 
 /** Fits both methods and keeps the one with the lower cross-validated log loss. */
 export function chooseCalibration(samples: readonly LabeledScore[], folds = 5, groups?: readonly string[]): CalibrationChoice {
   const correct = samples.map((s) => s.correct);
-  let best: CalibrationChoice | null = null;
-  for (const method of ['isotonic', 'platt'] as const) {
-    const probabilities = crossValidatedProbabilities(samples, method, folds, groups);
-    const figures = { ece: expectedCalibrationError(probabilities, correct), logLoss: logLoss(probabilities, correct), folds };
-    if (best === null || figures.logLoss < best.crossValidated.logLoss) best = { method, map: fitCalibration(method, samples), crossValidated: figures };
-  }
-  if (best === null) throw new Error('unreachable: two methods were tried');
-  return best;
+  const tried = (['isotonic', 'platt'] as const).map((method) => {
+    const outOfFold = crossValidatedProbabilities(samples, method, folds, groups);
+    return { method, outOfFold, crossValidated: { ece: expectedCalibrationError(outOfFold, correct), logLoss: logLoss(outOfFold, correct), folds } };
+  });
+  const best = tried.reduce((a, b) => (b.crossValidated.logLoss < a.crossValidated.logLoss ? b : a));
+  return { ...best, map: fitCalibration(best.method, samples) };
 }

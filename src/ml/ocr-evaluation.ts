@@ -1,4 +1,4 @@
-import { type CalibrationMethod, type LabeledScore, chooseCalibration, crossValidatedProbabilities, expectedCalibrationError } from './calibration';
+import { type CalibrationMethod, type LabeledScore, chooseCalibration, expectedCalibrationError } from './calibration';
 
 /** `blur__plate_001.png` and `plate_001.png` come from the same photo. */
 export function sourcePhoto(name: string): string {
@@ -74,7 +74,7 @@ export function evaluateOcr(trials: readonly OcrTrial[], folds = 5, threshold = 
   const all = labeledScores(trials);
   const groups = trials.every((t) => t.group !== undefined) ? trials.map((t) => t.group as string) : undefined;
   const choice = chooseCalibration(all, folds, groups);
-  const allProbabilities = crossValidatedProbabilities(all, choice.method, folds, groups);
+  const allProbabilities = choice.outOfFold;
   // Calibrations are fitted (out of fold) on every trial; the figures may be read on a subset.
   const kept = trials.map((t, i) => i).filter((i) => reportOn === undefined || reportOn(trials[i]));
   trials = kept.map((i) => trials[i]);

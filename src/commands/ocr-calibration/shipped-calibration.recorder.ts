@@ -10,11 +10,17 @@ import { Decide } from '../shared/decide.command';
 
 export const SHIPPED_CALIBRATIONS_ACTOR = 'system:shipped-calibrations';
 
-/** The command recording one shipped default; its log loss is recomputed from the shipped samples when it has them. */
+/** Cross-validated log loss of a shipped default: as written by eval:ocr, else recomputed from its samples. */
+function shippedLogLoss(shipped: DefaultCalibration): number | null {
+  if (shipped.crossValidated.logLoss !== undefined) return shipped.crossValidated.logLoss;
+  const samples = shipped.samples;
+  if (samples.length < 2) return null;
+  return logLoss(crossValidatedProbabilities(samples, shipped.method, shipped.crossValidated.folds), samples.map((s) => s.correct));
+}
+
+/** The command recording one shipped default. */
 export function shippedCalibrationCommand(shipped: DefaultCalibration, at: string): RecordShippedCalibration {
   const { folds } = shipped.crossValidated;
-  const samples = shipped.samples;
-  const outOfFold = samples.length > 1 ? crossValidatedProbabilities(samples, shipped.method, folds) : null;
   return {
     type: 'RecordShippedCalibration',
     calibrationId: shipped.calibrationId,
@@ -27,7 +33,7 @@ export function shippedCalibrationCommand(shipped: DefaultCalibration, at: strin
     map: shipped.map,
     sampleCount: shipped.sampleCount,
     positives: shipped.positives,
-    crossValidated: { ece: shipped.crossValidated.ece, auroc: shipped.crossValidated.auroc, folds, logLoss: outOfFold ? logLoss(outOfFold, samples.map((s) => s.correct)) : null },
+    crossValidated: { ece: shipped.crossValidated.ece, auroc: shipped.crossValidated.auroc, folds, logLoss: shippedLogLoss(shipped) },
   };
 }
 

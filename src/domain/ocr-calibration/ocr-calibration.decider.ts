@@ -1,4 +1,4 @@
-import { CalibrationMap, CalibrationMethod, LabeledScore, chooseCalibration, crossValidatedProbabilities } from '../../ml/calibration';
+import { CalibrationMap, CalibrationMethod, LabeledScore, chooseCalibration } from '../../ml/calibration';
 import { rocAuc } from '../../ml/metrics';
 import { Decider } from '../shared/decider';
 import { UnprocessableError, assertNever } from '../shared/errors';
@@ -64,8 +64,7 @@ function fit(command: FitOcrCalibration): readonly OcrCalibrationFitted[] {
   }
   const pooled = [...flywheel, ...command.developmentSamples];
   const choice = chooseCalibration(pooled, command.folds);
-  const outOfFold = crossValidatedProbabilities(pooled, choice.method, command.folds);
-  const auroc = rocAuc(outOfFold, pooled.map((s) => s.correct));
+  const auroc = rocAuc(choice.outOfFold, pooled.map((s) => s.correct));
   return [
     {
       type: 'OcrCalibrationFitted',

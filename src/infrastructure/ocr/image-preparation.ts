@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { UnprocessableError } from '../../domain/shared/errors';
+import { CORRUPT_PHOTO, openPhoto, readPhotoSize } from './photo-format';
 import { type GreyImage, type TextLine, locateTextLine, otsuThreshold } from './text-line-locator';
 
 export { computeImageFeatures, textFeatures, type ImageFeatures, type TextFeatures } from './image-features';
@@ -13,8 +14,6 @@ const MIN_WORKING_HEIGHT = 120;
 const MAX_WORKING_HEIGHT = 480;
 /** Height of the images handed to Tesseract; LSTM models read best around 30-40px glyphs. */
 const OCR_HEIGHT = 60;
-/** sharp refuses decompression bombs above this many pixels. */
-const MAX_INPUT_PIXELS = 40_000_000;
 
 export interface OcrVariants {
   /** Two differently prepared PNGs of the same photo; agreement between them feeds confidence. */
@@ -29,20 +28,11 @@ export interface OcrVariants {
 
 /** Decodes PNG or JPEG only (the API contract); anything else is a 422, never a 500. */
 export async function decodeGrey(image: Buffer): Promise<GreyImage> {
-  let format: string | undefined;
+  const { height } = await readPhotoSize(image);
   try {
-    format = (await sharp(image, { limitInputPixels: MAX_INPUT_PIXELS }).metadata()).format;
-  } catch {
-    throw new UnprocessableError('photo is not a decodable PNG or JPEG');
-  }
-  if (format !== 'png' && format !== 'jpeg') {
-    throw new UnprocessableError('photo must be a PNG or JPEG', { format: format ?? 'unknown' });
-  }
-  try {
-    const source = sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }).rotate().grayscale();
-    const { height = 0 } = await sharp(image).metadata();
     const target = Math.min(MAX_WORKING_HEIGHT, Math.max(MIN_WORKING_HEIGHT, height));
-    const { data, info } = await source
+    const { data, info } = await openPhoto(image)
+      .grayscale()
       .resize({ height: target, kernel: 'lanczos3' })
       .normalise()
       .extractChannel(0)
@@ -50,7 +40,7 @@ export async function decodeGrey(image: Buffer): Promise<GreyImage> {
       .toBuffer({ resolveWithObject: true });
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
   } catch {
-    throw new UnprocessableError('photo could not be decoded (truncated or corrupt)');
+    throw new UnprocessableError(CORRUPT_PHOTO);
   }
 }
 

@@ -2,7 +2,6 @@
 export const OCR_ENGINE = Symbol('OCR_ENGINE');
 
 export type OcrMode = 'meter' | 'plate';
-export const OCR_MODES: readonly OcrMode[] = ['meter', 'plate'];
 
 /** The engines a mode can be configured with (OCR_ENGINE, OCR_ENGINE_METER, OCR_ENGINE_PLATE). */
 export type OcrEngineName = 'paddle' | 'tesseract' | 'ensemble';

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { PSM, createScheduler, createWorker, type Page, type Scheduler, type Worker } from 'tesseract.js';
 import { UnavailableError } from '../../domain/shared/errors';
+import { withTimeout } from './with-timeout';
 import { deriveConfidence } from './ocr-confidence';
 import type { OcrEngine, OcrMode, OcrResult } from './ocr-engine.port';
 import { prepareOcrVariants } from './image-preparation';
@@ -34,16 +35,6 @@ interface VariantReading {
 
 function defaultLangPath(): string {
   return path.join(path.dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');
-}
-
-/** Rejects after `ms`; the timer never keeps the process alive. */
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new UnavailableError(`${what} timed out after ${ms} ms`)), ms);
-    timer.unref();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function symbolConfidences(page: Page): number[] {

@@ -19,7 +19,7 @@ export interface DefaultCalibration {
   readonly sampleCount: number;
   readonly positives: number;
   /** k-fold figures: never measured on the photos a fold's calibration was fitted on. */
-  readonly crossValidated: { readonly ece: number; readonly auroc: number | null; readonly folds: number };
+  readonly crossValidated: { readonly ece: number; readonly auroc: number | null; readonly folds: number; readonly logLoss?: number };
   /** The development set's (score, right) pairs, pooled with flywheel labels when refitting. */
   readonly samples: readonly LabeledScore[];
 }
@@ -32,10 +32,6 @@ interface ShippedFile {
 
 export function defaultCalibrations(): readonly DefaultCalibration[] {
   return (shipped as unknown as ShippedFile).calibrations;
-}
-
-export function defaultCalibrationSource(): string {
-  return (shipped as unknown as ShippedFile).source;
 }
 
 export function defaultActiveCalibrations(): Array<readonly [OcrEngineName, OcrMode, ActiveCalibration]> {

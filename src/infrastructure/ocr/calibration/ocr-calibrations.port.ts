@@ -15,15 +15,6 @@ export interface OcrCalibrations {
   current(engine: OcrEngineName, mode: OcrMode): ActiveCalibration | null;
 }
 
-/** A fixed set, keyed `${engine}/${mode}`: the shipped defaults, or a test's own. */
-export class StaticOcrCalibrations implements OcrCalibrations {
-  constructor(private readonly byKey: ReadonlyMap<string, ActiveCalibration>) {}
-
-  current(engine: OcrEngineName, mode: OcrMode): ActiveCalibration | null {
-    return this.byKey.get(`${engine}/${mode}`) ?? null;
-  }
-}
-
 /**
  * The calibrations in force in this process: starts from the shipped defaults and is updated by
  * the OCR calibration feature as OcrCalibrationFitted events arrive (the event log is the truth;

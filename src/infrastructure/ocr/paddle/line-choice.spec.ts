@@ -3,7 +3,7 @@ import { type LineCandidate, chooseMeterLine, choosePlateLine } from './line-cho
 
 function line(text: string, height: number, probability = 0.97, extra: Partial<LineCandidate> = {}): LineCandidate {
   const characters: DecodedCharacter[] = [...text].map((char, step) => ({ char, probability, margin: probability - 0.01, step, alternatives: [{ char, probability }] }));
-  return { characters, height, x: 0, detectorScore: 1, edgeGap: 2.5, aspect: text.length * 0.7, ...extra };
+  return { characters, height, detectorScore: 1, edgeGap: 2.5, aspect: text.length * 0.7, ...extra };
 }
 
 describe('choosing the text line that is the reading', () => {

@@ -10,8 +10,6 @@ export interface LineCandidate {
   readonly characters: readonly DecodedCharacter[];
   /** Height of the line's box in source pixels: a plate's characters are its tallest text. */
   readonly height: number;
-  /** Left edge, for reading order. */
-  readonly x: number;
   /** Mean detector probability of the box, 1 for a whole-crop read. */
   readonly detectorScore: number;
   /** The line's gap to the photo's left/right edge in unclip distances (see TextBox.edgeGap); Infinity for a whole-crop read. */

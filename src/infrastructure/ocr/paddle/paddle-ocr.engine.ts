@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { UnavailableError } from '../../../domain/shared/errors';
+import { withTimeout } from '../with-timeout';
 import type { OcrEngine, OcrMode, OcrResult } from '../ocr-engine.port';
 import { DEFAULT_PLATE_LAYOUTS, parseMeterValue } from '../reading-format';
 import { type CtcAlphabet, buildCtcAlphabet, decodeConstrained } from './ctc-decoder';
@@ -55,27 +56,18 @@ const REC_MIN_WIDTH = 64;
 const MAX_UPSCALE = 2;
 export const PADDLE_ENGINE_ID = `paddleocr/${PADDLE_MODEL_VERSION}/onnxruntime/constrained-ctc-v1`;
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new UnavailableError(`${what} timed out after ${ms} ms`)), ms);
-    timer.unref();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 interface Sessions {
   readonly detection: ort.InferenceSession;
   readonly recognition: ort.InferenceSession;
   readonly alphabets: Readonly<Record<OcrMode, CtcAlphabet>>;
 }
 
-/** Boxes whose vertical extents overlap by half the smaller height are one text row. */
 export interface TextRow extends Region {
   /** Smallest gap of the row's text to the photo's left/right edge, in unclip distances. */
   readonly edgeGap: number;
 }
 
+/** Boxes whose vertical extents overlap by half the smaller height are one text row. */
 export function groupRows(boxes: readonly TextBox[]): TextRow[] {
   const rows: { x0: number; y0: number; x1: number; y1: number; edgeGap: number }[] = [];
   for (const box of [...boxes].sort((a, b) => a.x - b.x)) {
@@ -179,14 +171,14 @@ export class PaddleOcrEngine implements OcrEngine {
       // across the whole photo keeps them, and the line choice trims borders read as characters.
       const region = profile.fullWidthRows ? { ...row, x: 0, width: rgb.width } : row;
       const characters = await this.recognizeRegion(sessions, rgb, region, mode);
-      candidates.push({ characters, height: row.height, x: row.x, detectorScore: 1, edgeGap: row.edgeGap, aspect: region.width / region.height });
+      candidates.push({ characters, height: row.height, detectorScore: 1, edgeGap: row.edgeGap, aspect: region.width / region.height });
       if (mode === 'plate' && this.isClearPlate(candidates)) break;
     }
     // Digit rolls and tight crops defeat the detector: then the whole crop is the line.
     if (candidates.length === 0 || profile.alwaysWholeCrop) {
       const whole: Region = { x: 0, y: 0, width: rgb.width, height: rgb.height };
       const characters = await this.recognizeRegion(sessions, rgb, whole, mode);
-      candidates.push({ characters, height: 0.5 * whole.height, x: 0, detectorScore: 0.5, edgeGap: Number.POSITIVE_INFINITY, aspect: whole.width / whole.height });
+      candidates.push({ characters, height: 0.5 * whole.height, detectorScore: 0.5, edgeGap: Number.POSITIVE_INFINITY, aspect: whole.width / whole.height });
     }
     const chosen = mode === 'plate' ? choosePlateLine(candidates, this.plateLayouts) : chooseMeterLine(candidates);
     return { chosen, boxCount: boxes.length };

@@ -1,5 +1,5 @@
-import sharp from 'sharp';
 import { UnprocessableError } from '../../../domain/shared/errors';
+import { CORRUPT_PHOTO, openPhoto, readPhotoSize } from '../photo-format';
 
 /** Interleaved 8-bit RGB pixels. */
 export interface RgbImage {
@@ -8,31 +8,20 @@ export interface RgbImage {
   readonly height: number;
 }
 
-const MAX_INPUT_PIXELS = 40_000_000;
 /** Larger photos are scaled down first: the detector never needs more than this on the long side. */
 const MAX_WORKING_SIDE = 1600;
 
 /** Decodes PNG or JPEG only (the API contract); anything else is a 422, never a 500. */
 export async function decodeRgb(image: Buffer): Promise<RgbImage> {
-  let format: string | undefined;
-  let width = 0;
-  let height = 0;
+  const { width, height } = await readPhotoSize(image);
   try {
-    ({ format, width = 0, height = 0 } = await sharp(image, { limitInputPixels: MAX_INPUT_PIXELS }).metadata());
-  } catch {
-    throw new UnprocessableError('photo is not a decodable PNG or JPEG');
-  }
-  if (format !== 'png' && format !== 'jpeg') {
-    throw new UnprocessableError('photo must be a PNG or JPEG', { format: format ?? 'unknown' });
-  }
-  try {
-    let pipeline = sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }).rotate();
+    let pipeline = openPhoto(image);
     if (Math.max(width, height) > MAX_WORKING_SIDE) pipeline = pipeline.resize({ width: MAX_WORKING_SIDE, height: MAX_WORKING_SIDE, fit: 'inside' });
     const { data, info } = await pipeline.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
   } catch {
-    throw new UnprocessableError('photo could not be decoded (truncated or corrupt)');
+    throw new UnprocessableError(CORRUPT_PHOTO);
   }
 }
 
