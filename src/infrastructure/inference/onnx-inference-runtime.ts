@@ -1,21 +1,26 @@
 /**
  * onnxruntime-node adapter for the INFERENCE_RUNTIME port. Accepts the contract of
  * POST /api/v2/ml/models: one float32 input [N, 5] and a probability output [N, 2] (class 1 in
- * column 1) or [N, 1] / [N] (the positive class), as skl2onnx writes with zipmap off.
+ * column 1) or [N, 1] (the positive class), as skl2onnx writes with zipmap off. A model reaches
+ * an in-process session only after the policy check (onnx-model-policy) and the isolated probe.
  */
+import { Logger } from '@nestjs/common';
 import * as ort from 'onnxruntime-node';
 import { UnprocessableError } from '../../domain/shared/errors';
 import { ConflictModelSignature, InferenceRuntime, LoadedModel } from './inference-runtime.port';
+import { checkModelPolicy } from './onnx-model-policy';
+import { ProbeOutcome, ProbeTensor, probeModel } from './onnx-probe';
 
 export const CONFLICT_MODEL_WIDTH = 5;
 
 export interface OnnxRuntimeOptions {
   /** One thread per session suits single-row, latency-bound predictions in a web process. */
   readonly intraOpNumThreads?: number;
+  readonly probeAddressSpaceMb?: number;
+  readonly probeTimeoutMs?: number;
 }
 
 type TensorMetadata = ort.InferenceSession.TensorValueMetadata;
-const FLOAT_TYPES: readonly string[] = ['float32', 'float64'];
 
 function tensorMetadata(list: readonly ort.InferenceSession.ValueMetadata[]): TensorMetadata[] {
   return list.filter((m): m is TensorMetadata => m.isTensor);
@@ -27,20 +32,14 @@ function isDynamic(dim: number | string | undefined): boolean {
 }
 
 /**
- * The probability output: a float tensor named like "prob…" if there is one, else the float
- * tensor whose last dimension is 2 or 1. Labels (int64) and zipmap sequences never qualify.
+ * The probability output: a float32 tensor [N, 2] or [N, 1] named like "prob…" if there is one,
+ * else the only such tensor. Labels (int64) and zipmap sequences never qualify.
  */
-function findProbabilityOutput(outputs: readonly ort.InferenceSession.ValueMetadata[]): TensorMetadata | undefined {
-  const candidates = tensorMetadata(outputs).filter((m) => FLOAT_TYPES.includes(m.type));
-  const lastDimFits = (m: TensorMetadata): boolean => {
-    const last = m.shape[m.shape.length - 1];
-    return m.shape.length === 1 || isDynamic(last) || last === 1 || last === 2;
-  };
-  return (
-    candidates.find((m) => /prob/i.test(m.name) && lastDimFits(m)) ??
-    candidates.find((m) => m.shape.length === 2 && (m.shape[1] === 2 || m.shape[1] === 1)) ??
-    (candidates.length === 1 && lastDimFits(candidates[0]) ? candidates[0] : undefined)
-  );
+function findProbabilityOutput(outputs: readonly ProbeTensor[]): ProbeTensor | undefined {
+  const candidates = outputs.filter((m) => m.isTensor && m.type === 'float32');
+  const lastDimFits = (m: ProbeTensor): boolean => m.shape.length === 2 && (m.shape[1] === 1 || m.shape[1] === 2);
+  const fitting = candidates.filter(lastDimFits);
+  return fitting.find((m) => /prob/i.test(m.name)) ?? (fitting.length === 1 ? fitting[0] : undefined);
 }
 
 class OnnxLoadedModel implements LoadedModel {
@@ -63,13 +62,14 @@ class OnnxLoadedModel implements LoadedModel {
     this.probabilityOutput = probability.name;
   }
 
+  /** Runs at most MAX_BATCH_ROWS rows at a time: the probe ran that many under its memory cap. */
   async predict(rows: readonly (readonly number[])[]): Promise<number[]> {
-    return (await this.predictDetailed(rows)).probabilities;
+    const out: number[] = [];
+    for (let start = 0; start < rows.length; start += MAX_BATCH_ROWS) out.push(...(await this.run(rows.slice(start, start + MAX_BATCH_ROWS))));
+    return out;
   }
 
-  /** Also reports how many probability columns the model produced (2: both classes, 1: positive only). */
-  async predictDetailed(rows: readonly (readonly number[])[]): Promise<{ probabilities: number[]; columns: 1 | 2 }> {
-    if (rows.length === 0) return { probabilities: [], columns: 2 };
+  private async run(rows: readonly (readonly number[])[]): Promise<number[]> {
     const width = rows[0].length;
     const data = this.inputType === 'float32' ? new Float32Array(rows.length * width) : new Float64Array(rows.length * width);
     rows.forEach((row, i) => {
@@ -86,11 +86,11 @@ class OnnxLoadedModel implements LoadedModel {
   }
 }
 
-/** Reads class 1 from [N,2], or the single column of [N,1] / [N]. */
-function positiveColumn(value: ort.OnnxValue | undefined, n: number, name: string): { probabilities: number[]; columns: 1 | 2 } {
+/** Reads class 1 from [N,2], or the single column of [N,1]. */
+function positiveColumn(value: ort.OnnxValue | undefined, n: number, name: string): number[] {
   if (!(value instanceof ort.Tensor)) throw new UnprocessableError(`model output ${name} is not a tensor`);
   const dims = value.dims;
-  const columns = dims.length === 1 ? 1 : dims.length === 2 ? dims[1] : -1;
+  const columns = dims.length === 2 ? dims[1] : -1;
   if (dims[0] !== n || (columns !== 1 && columns !== 2)) {
     throw new UnprocessableError(`model output ${name} has shape [${dims.join(', ')}]; expected [${n}, 2] or [${n}, 1]`);
   }
@@ -100,77 +100,50 @@ function positiveColumn(value: ort.OnnxValue | undefined, n: number, name: strin
   }
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) out[i] = data[i * columns + columns - 1];
-  return { probabilities: out, columns };
+  return out;
 }
 
-/** Rows that exercise a model the way production will: a mix of quiet and busy syncs. */
-const PROBE_ROWS: readonly (readonly number[])[] = [
-  [0, 168, 0, 0, 0],
-  [1, 2.5, 0.1, 0.5, 0.5],
-  [3, 0.1, 0.6, 4, 1],
-];
+/**
+ * Batch sizes the probe runs: one row (serving), a mix of three, and the largest batch predict()
+ * hands onnxruntime, so what serving and evaluation allocate was seen under the probe's cap.
+ */
+export const MAX_BATCH_ROWS = 1024;
+const PROBE_BATCHES: readonly number[] = [1, 3, MAX_BATCH_ROWS];
 
 export class OnnxInferenceRuntime implements InferenceRuntime {
+  private readonly logger = new Logger(OnnxInferenceRuntime.name);
+
   constructor(private readonly options: OnnxRuntimeOptions = {}) {}
 
+  /** Every session, served or evaluated, is created only after the model passed the same gate as an upload. */
   async load(modelBytes: Buffer): Promise<OnnxLoadedModel> {
+    const signature = await this.validateConflictModel(modelBytes);
     const session = await this.createSession(modelBytes);
-    try {
-      const inputs = tensorMetadata(session.inputMetadata);
-      const input = inputs[0];
-      if (session.inputMetadata.length !== 1 || input === undefined) {
-        throw new UnprocessableError(`model must have exactly one tensor input, found ${session.inputMetadata.length} inputs: ${session.inputNames.join(', ')}`);
-      }
-      if (!isFloatInput(input)) {
-        throw new UnprocessableError(`model input ${input.name} is ${input.type}; expected float32`);
-      }
-      const probability = findProbabilityOutput(session.outputMetadata);
-      if (probability === undefined) {
-        throw new UnprocessableError(
-          `model has no float probability output of shape [N, 2] or [N, 1] (outputs: ${describe(session.outputMetadata)}); skl2onnx exports need zipmap off`,
-        );
-      }
-      return new OnnxLoadedModel(session, input, probability);
-    } catch (error) {
+    const input = tensorMetadata(session.inputMetadata).find((m) => m.name === signature.inputName);
+    const probability = tensorMetadata(session.outputMetadata).find((m) => m.name === signature.probabilityOutput);
+    if (!input || !isFloatInput(input) || !probability) {
       await session.release();
-      throw error;
+      throw new UnprocessableError('model refused: its session does not match the validated signature');
     }
+    return new OnnxLoadedModel(session, input, probability);
   }
 
   async validateConflictModel(modelBytes: Buffer): Promise<ConflictModelSignature> {
-    const model = await this.load(modelBytes);
-    try {
-      // load() already found one float input and a probability output; check the contract's specifics.
-      const { input } = model;
-      if (input.type !== 'float32') throw new UnprocessableError(`model input ${input.name} is ${input.type}; the contract is float32`);
-      const shape = input.shape;
-      if (shape.length !== 2 || !isDynamic(shape[0]) || !(isDynamic(shape[1]) || shape[1] === CONFLICT_MODEL_WIDTH)) {
-        throw new UnprocessableError(
-          `model input ${input.name} has shape [${shape.join(', ')}]; expected [N, ${CONFLICT_MODEL_WIDTH}] with a dynamic batch N (the five conflict features)`,
-        );
-      }
-      const { probabilities, columns } = await model.predictDetailed(PROBE_ROWS).catch((error: unknown) => {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new UnprocessableError(`model failed on a probe batch of ${PROBE_ROWS.length} rows x ${CONFLICT_MODEL_WIDTH} features: ${reason}`);
-      });
-      const bad = probabilities.find((p) => !Number.isFinite(p) || p < 0 || p > 1);
-      if (bad !== undefined) {
-        throw new UnprocessableError(`model output ${model.probabilityOutput} gave ${bad} on the probe batch; probabilities must lie in [0, 1]`);
-      }
-      return {
-        inputName: input.name,
-        inputShape: [...shape],
-        probabilityOutput: model.probabilityOutput,
-        probabilityColumns: columns,
-        outputNames: model.outputNames,
-      };
-    } finally {
-      await model.release();
+    checkModelPolicy(modelBytes);
+    const outcome = await probeModel(modelBytes, {
+      addressSpaceMb: this.options.probeAddressSpaceMb ?? DEFAULT_PROBE_ADDRESS_SPACE_MB,
+      timeoutMs: this.options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+      batchSizes: PROBE_BATCHES,
+    });
+    if (outcome.kind !== 'loaded') {
+      // onnxruntime's own text names server paths: it goes to the log, never into the answer.
+      this.logger.warn(`model probe ${outcome.kind}: ${outcome.detail}`);
+      throw new UnprocessableError(PROBE_FAILURES[outcome.kind]);
     }
+    return signatureOf(outcome);
   }
 
   private async createSession(modelBytes: Buffer): Promise<ort.InferenceSession> {
-    if (modelBytes.length === 0) throw new UnprocessableError('model file is empty');
     try {
       return await ort.InferenceSession.create(modelBytes, {
         intraOpNumThreads: this.options.intraOpNumThreads ?? 1,
@@ -179,16 +152,54 @@ export class OnnxInferenceRuntime implements InferenceRuntime {
         logSeverityLevel: 3,
       });
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new UnprocessableError(`not a loadable ONNX model: ${reason}`);
+      this.logger.warn(`model session failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new UnprocessableError(PROBE_FAILURES['load-failed']);
     }
   }
 }
 
-function isFloatInput(m: TensorMetadata): m is TensorMetadata & { type: 'float32' | 'float64' } {
-  return m.type === 'float32' || m.type === 'float64';
+const DEFAULT_PROBE_ADDRESS_SPACE_MB = 1536;
+const DEFAULT_PROBE_TIMEOUT_MS = 20_000;
+
+const PROBE_FAILURES: Record<Exclude<ProbeOutcome['kind'], 'loaded'>, string> = {
+  'load-failed': 'not a loadable ONNX model: onnxruntime could not create a session from it',
+  'run-failed': `model failed on the probe batches (${PROBE_BATCHES.join(', ')} rows x ${CONFLICT_MODEL_WIDTH} features)`,
+  crashed: 'model refused: loading or running it exceeded the probe memory limit or crashed the probe',
+  'timed-out': 'model refused: loading and probing it took longer than allowed',
+  'bad-answer': 'model refused: the probe gave no usable answer',
+};
+
+/** The conflict contract, checked on what onnxruntime reported and produced in the probe process. */
+function signatureOf(outcome: Extract<ProbeOutcome, { kind: 'loaded' }>): ConflictModelSignature {
+  const input = outcome.inputs[0];
+  if (outcome.inputs.length !== 1 || input === undefined || !input.isTensor) {
+    throw new UnprocessableError(`model must have exactly one tensor input, found ${outcome.inputs.length} inputs`);
+  }
+  if (input.type !== 'float32') throw new UnprocessableError(`model input ${input.name} is ${input.type}; the contract is float32`);
+  const shape = input.shape;
+  if (shape.length !== 2 || !isDynamic(shape[0]) || !(isDynamic(shape[1]) || shape[1] === CONFLICT_MODEL_WIDTH)) {
+    throw new UnprocessableError(
+      `model input ${input.name} has shape [${shape.join(', ')}]; expected [N, ${CONFLICT_MODEL_WIDTH}] with a dynamic batch N (the five conflict features)`,
+    );
+  }
+  const probability = findProbabilityOutput(outcome.outputs);
+  if (probability === undefined) {
+    throw new UnprocessableError('model has no float probability output of shape [N, 2] or [N, 1]; skl2onnx exports need zipmap off');
+  }
+  let columns: 1 | 2 = 2;
+  for (const batch of outcome.batches) {
+    const result = batch.outputs[probability.name];
+    const [rows, width] = result?.dims ?? [];
+    if (result?.dims.length !== 2 || rows !== batch.rows || (width !== 1 && width !== 2)) {
+      throw new UnprocessableError(`model output ${probability.name} does not have shape [N, 2] or [N, 1] on a probe batch of ${batch.rows} rows`);
+    }
+    if (!result.probabilities) throw new UnprocessableError(`model output ${probability.name} gave values outside [0, 1] on the probe batches`);
+    columns = width;
+  }
+  if (outcome.batches.length !== PROBE_BATCHES.length) throw new UnprocessableError('model did not run the probe batches');
+  return { inputName: input.name, inputShape: [...shape], probabilityOutput: probability.name, probabilityColumns: columns, outputNames: outcome.outputs.map((o) => o.name) };
 }
 
-function describe(list: readonly ort.InferenceSession.ValueMetadata[]): string {
-  return list.map((m) => (m.isTensor ? `${m.name} ${m.type} [${m.shape.join(', ')}]` : `${m.name} (non-tensor)`)).join('; ');
+function isFloatInput(m: TensorMetadata): m is TensorMetadata & { type: 'float32' | 'float64' } {
+  return m.type === 'float32' || m.type === 'float64';
 }
