@@ -93,24 +93,46 @@ describe('security: uploaded ONNX models', () => {
     expect(answer.body).toMatch(/field 99/);
   });
 
-  it('refuses a tiny ConstantOfShape 16000x16000 model, and the server memory stays bounded', async () => {
-    const before = await headPosition();
-    rssBaselineMb = process.memoryUsage().rss / 2 ** 20;
-    let peak = rssBaselineMb;
+  /** Samples this process's RSS (the server runs in it) while `work` runs; returns the peak growth in MB. */
+  async function rssGrowthDuring(work: () => Promise<void>): Promise<number> {
+    const baseline = process.memoryUsage().rss / 2 ** 20;
+    rssBaselineMb = Math.round(baseline);
+    let peak = baseline;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss / 2 ** 20)), 10);
     try {
-      const bomb = hostile.constantOfShapeBomb(16000);
-      expect(bomb.length).toBeLessThan(1024);
-      const answer = await upload('allocation: ConstantOfShape 16000x16000', bomb);
-      expect(answer.status).toBe(422);
-      expect(answer.body).toMatch(/ConstantOfShape/);
+      await work();
     } finally {
       clearInterval(sampler);
     }
-    rssPeakMb = Math.round(peak);
+    rssPeakMb = Math.max(rssPeakMb, Math.round(peak));
+    return peak - baseline;
+  }
+
+  it('refuses a tiny ConstantOfShape 16000x16000 model, and the server memory stays bounded', async () => {
+    const before = await headPosition();
+    const bomb = hostile.constantOfShapeBomb(16000);
+    expect(bomb.length).toBeLessThan(1024);
+    const growth = await rssGrowthDuring(async () => {
+      const answer = await upload('allocation: ConstantOfShape 16000x16000', bomb);
+      expect(answer.status).toBe(422);
+      expect(answer.body).toMatch(/ConstantOfShape/);
+    });
     // 16000² float32 is 977 MB; the server process must not come near it.
-    expect(peak - rssBaselineMb).toBeLessThan(200);
+    expect(growth).toBeLessThan(200);
     expect(await headPosition()).toBe(before);
+  });
+
+  it('refuses a model of allowed operators that asks for 4 GB at run time: the probe process hits its cap, the server does not', async () => {
+    const before = await headPosition();
+    const growth = await rssGrowthDuring(async () => {
+      const answer = await upload('allocation: broadcast MatMul 1e6 x 1000 (allowed operators)', hostile.broadcastBomb());
+      expect(answer.status).toBe(422);
+      expect(answer.body).toMatch(/probe/);
+      expect(answer.body).not.toMatch(/bfc_arena|onnxruntime::|\.cc\b/);
+    });
+    expect(growth).toBeLessThan(200);
+    expect(await headPosition()).toBe(before);
+    expect((await fetch(`${app.baseUrl}/health`)).status).toBe(200);
   });
 
   it('refuses an operator that is not on the allowed list', async () => {

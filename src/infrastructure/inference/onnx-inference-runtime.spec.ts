@@ -2,6 +2,7 @@ import { UnprocessableError } from '../../domain/shared/errors';
 import { exportConflictModelToOnnx } from '../../ml/onnx-export';
 import { syntheticConflictRows } from '../../ml/synthetic-conflict-data';
 import { conflictModelPredictor, trainConflictModel } from '../../ml/train-conflict-model';
+import * as hostile from '../../../test/faults/support/hostile-onnx';
 import { OnnxInferenceRuntime } from './onnx-inference-runtime';
 
 describe('OnnxInferenceRuntime', () => {
@@ -54,5 +55,22 @@ describe('OnnxInferenceRuntime', () => {
     const error = await runtime.validateConflictModel(narrow).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnprocessableError);
     expect((error as Error).message).toMatch(/shape \[N, 4\]; expected \[N, 5\]/);
+  });
+
+  it('creates no serving session for a model that breaks the upload rules (a blob stored before they existed)', async () => {
+    await expect(runtime.load(hostile.leakViaInitializer('data/jwt-secret', 0))).rejects.toThrow(/external data/);
+    await expect(runtime.load(hostile.disallowedOperator())).rejects.toThrow(/operator Sin/);
+  });
+
+  it('predicts a batch larger than the probed maximum in chunks, row for row', async () => {
+    const loaded = await runtime.load(bytes);
+    try {
+      const X = rows.slice(0, 2500).map((r) => r.features);
+      const whole = await loaded.predict(X);
+      expect(whole).toHaveLength(2500);
+      expect(whole[2499]).toBeCloseTo((await loaded.predict([X[2499]]))[0], 6);
+    } finally {
+      await loaded.release();
+    }
   });
 });

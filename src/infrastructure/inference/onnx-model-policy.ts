@@ -112,7 +112,7 @@ export function checkModelPolicy(bytes: Buffer): void {
   try {
     model = decodeOnnxModel(bytes);
   } catch (error) {
-    if (error instanceof MalformedModelError) throw new UnprocessableError(`not a well-formed ONNX model: ${error.message}`);
+    if (error instanceof MalformedModelError) throw new UnprocessableError(`not a loadable ONNX model: it does not decode against the ONNX schema (${error.message})`);
     throw error;
   }
   walkTensors(model, 'model');

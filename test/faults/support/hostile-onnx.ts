@@ -119,3 +119,30 @@ export const threeColumns = (): Buffer =>
       outputs: [valueInfo('probabilities', DT.FLOAT, ['N', 3])],
     }),
   });
+
+/**
+ * Only allowed operators and tensors under a million elements, yet onnxruntime's constant folding
+ * would materialise [1,000,000 x 1000] floats (4 GB): the probe's memory cap must stop it.
+ */
+export function broadcastBomb(): Buffer {
+  const int64s = (name: string, values: number[]): Field[] => tensor({ name, dataType: DT.INT64, dims: [values.length], int64s: values });
+  return model({
+    graph: graph({
+      nodes: [
+        node('MatMul', ['A', 'B'], ['big']),
+        node('Slice', ['big', 'starts', 'ends'], ['corner']),
+        node('MatMul', ['float_input', 'W'], ['z']),
+        node('Add', ['z', 'corner'], ['z2']),
+        node('Sigmoid', ['z2'], ['probabilities']),
+      ],
+      initializers: [
+        zeroWeights(),
+        tensor({ name: 'A', dataType: DT.FLOAT, dims: [1_000_000, 1], raw: Buffer.alloc(4_000_000) }),
+        tensor({ name: 'B', dataType: DT.FLOAT, dims: [1, 1000], raw: Buffer.alloc(4000) }),
+        int64s('starts', [0, 0]),
+        int64s('ends', [1, 2]),
+      ],
+      ...IO,
+    }),
+  });
+}

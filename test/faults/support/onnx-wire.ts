@@ -47,6 +47,7 @@ export interface TensorSpec {
   readonly floats?: readonly number[];
   readonly int64s?: readonly number[];
   /** int32_data: also where uint8 and bool values go. */
+  readonly raw?: Buffer;
   readonly int32s?: readonly number[];
   /** Data read by onnxruntime from a file: `location` relative to the model's (or process's) folder. */
   readonly external?: { readonly location: string; readonly offset?: number; readonly length?: number };
@@ -57,6 +58,7 @@ export function tensor(spec: TensorSpec): Field[] {
   for (const v of spec.floats ?? []) fields.push({ n: 4, f32: v });
   for (const v of spec.int64s ?? []) fields.push({ n: 7, varint: v });
   for (const v of spec.int32s ?? []) fields.push({ n: 5, varint: v });
+  if (spec.raw) fields.push({ n: 9, bytes: spec.raw });
   if (spec.external) {
     const entry = (key: string, value: string): Field => ({ n: 13, msg: [{ n: 1, bytes: key }, { n: 2, bytes: value }] });
     fields.push(entry('location', spec.external.location));
