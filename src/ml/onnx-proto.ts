@@ -1,6 +1,8 @@
 /**
  * The subset of onnx.proto3 needed to write (and, for validation specs, read) a small ONNX-ML
  * model. Field numbers are those of onnx/onnx.proto3; unknown fields are simply never written.
+ * Never validate uploads with it: protobufjs skips fields a partial schema lacks, and a tensor can
+ * hide in those. Uploads go through the full-schema walk in infrastructure/inference.
  */
 import * as protobuf from 'protobufjs';
 

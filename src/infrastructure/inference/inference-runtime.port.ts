@@ -24,6 +24,7 @@ export interface ConflictModelSignature {
 }
 
 export interface InferenceRuntime {
+  /** Creates a session only for a model that passes the same rules as an upload (else UnprocessableError). */
   load(modelBytes: Buffer): Promise<LoadedModel>;
   /** Throws UnprocessableError, saying what is wrong, when the bytes break the conflict model contract. */
   validateConflictModel(modelBytes: Buffer): Promise<ConflictModelSignature>;

@@ -112,6 +112,8 @@ const PROBE_BATCHES: readonly number[] = [1, 3, MAX_BATCH_ROWS];
 
 export class OnnxInferenceRuntime implements InferenceRuntime {
   private readonly logger = new Logger(OnnxInferenceRuntime.name);
+  /** One probe process at a time: each may take up to its address-space cap. */
+  private probes: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: OnnxRuntimeOptions = {}) {}
 
@@ -130,11 +132,15 @@ export class OnnxInferenceRuntime implements InferenceRuntime {
 
   async validateConflictModel(modelBytes: Buffer): Promise<ConflictModelSignature> {
     checkModelPolicy(modelBytes);
-    const outcome = await probeModel(modelBytes, {
-      addressSpaceMb: this.options.probeAddressSpaceMb ?? DEFAULT_PROBE_ADDRESS_SPACE_MB,
-      timeoutMs: this.options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
-      batchSizes: PROBE_BATCHES,
-    });
+    const probe = this.probes.then(() =>
+      probeModel(modelBytes, {
+        addressSpaceMb: this.options.probeAddressSpaceMb ?? DEFAULT_PROBE_ADDRESS_SPACE_MB,
+        timeoutMs: this.options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+        batchSizes: PROBE_BATCHES,
+      }),
+    );
+    this.probes = probe.catch(() => undefined);
+    const outcome = await probe;
     if (outcome.kind !== 'loaded') {
       // onnxruntime's own text names server paths: it goes to the log, never into the answer.
       this.logger.warn(`model probe ${outcome.kind}: ${outcome.detail}`);

@@ -77,12 +77,12 @@ export function unknownFieldInTensor(): Buffer {
   return model({ graph: graph({ nodes: [node('MatMul', ['float_input', 'W'], ['z']), node('Sigmoid', ['z'], ['probabilities'])], initializers: [w], ...IO }) });
 }
 
-/** ConstantOfShape [side, side] reduced to a scalar: a few hundred bytes asking for side² floats. */
+/** ConstantOfShape [side, side] of ones reduced to a scalar: a few hundred bytes writing side² floats. */
 export function constantOfShapeBomb(side: number): Buffer {
   return model({
     graph: graph({
       nodes: [
-        node('ConstantOfShape', ['shape'], ['big'], [tensorAttr('value', tensor({ name: 'v', dataType: DT.FLOAT, dims: [1], floats: [0] }))]),
+        node('ConstantOfShape', ['shape'], ['big'], [tensorAttr('value', tensor({ name: 'v', dataType: DT.FLOAT, dims: [1], floats: [1] }))]),
         node('ReduceSum', ['big'], ['s'], [attribute('keepdims', ATTR.INT, [{ n: 3, varint: 0 }])]),
         node('MatMul', ['float_input', 'W'], ['z']),
         node('Add', ['z', 's'], ['z2']),
