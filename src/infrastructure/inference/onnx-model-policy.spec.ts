@@ -59,6 +59,12 @@ describe('checkModelPolicy', () => {
     expect(refusal(model({ graph: linear({ sparse: [sparse] }) }))).toMatch(/more than 1000000 elements/);
   });
 
+  it('refuses a singular message written twice, which protobuf would merge into a bigger one', () => {
+    const half: Field[] = tensor({ name: 'T', dataType: DT.FLOAT, dims: [1_000_000] });
+    const constant = node('Constant', [], ['c'], [[{ n: 1, bytes: 'value' }, { n: 20, varint: 4 }, { n: 5, msg: half }, { n: 5, msg: [{ n: 1, varint: 1_000_000 }] }]]);
+    expect(refusal(model({ graph: linear({ nodes: [constant] }) }))).toMatch(/AttributeProto\.t appears more than once/);
+  });
+
   it('refuses fields ONNX does not define, wrong wire types, truncation and deep nesting', () => {
     expect(refusal(hostile.unknownFieldInTensor())).toMatch(/TensorProto has a field 99/);
     const locationAsBytes: Field[] = [...tensor({ name: 'L', dataType: DT.FLOAT, dims: [1], floats: [0] }), { n: 14, bytes: 'x' }];

@@ -101,6 +101,9 @@ function decode(reader: Reader, type: MessageName, depth: number): DecodedMessag
       if (!spec.repeated && values.length > 1 && kind !== 'varint') values.splice(0, values.length - 1);
     } else {
       if (wire !== WIRE.bytes) throw new MalformedModelError(`${type}.${spec.name} has wire type ${wire}`);
+      // Protobuf merges a repeated singular message (dims of two tensors would concatenate), so the
+      // parts would pass checks the merged whole breaks; no exporter writes one twice.
+      if (!spec.repeated && values.length > 0) throw new MalformedModelError(`${type}.${spec.name} appears more than once`);
       values.push(decode(reader.take(Number(reader.varint())), spec.kind as MessageName, depth + 1));
     }
   }
