@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { AppConfig } from './config';
 import { InfrastructureOverrides } from './infrastructure/infrastructure.module';
-import { bodySizeCap, jsonDepthGuard, requestDeadline } from './infrastructure/http/request-limits';
+import { bodySizeCap, jsonDepthGuard, multipartByteCap, requestDeadline } from './infrastructure/http/request-limits';
 import { validationPipe } from './infrastructure/http/validation';
 import { ensurePrivateDir } from './infrastructure/private-files';
 import { JsonLogger } from './infrastructure/observability/json-logger';
@@ -50,6 +50,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   );
   app.use(requestDeadline(config.requestTimeoutMs));
   app.use(bodySizeCap(config));
+  app.use(multipartByteCap(config));
   const limit = `${config.maxUploadMb}mb`;
   app.use(express.json({ limit }));
   app.use(express.urlencoded({ extended: false, limit }));

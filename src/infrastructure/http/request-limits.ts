@@ -44,6 +44,31 @@ export function bodySizeCap(config: AppConfig) {
 }
 
 /**
+ * Multipart bodies counted as they arrive, chunked ones included: past the upload limit (plus
+ * framing) the request is answered 413 and its connection closed. Needed because multer, on a
+ * limit error, reads the rest of the body before it reports the error.
+ */
+export function multipartByteCap(config: AppConfig) {
+  const max = Math.floor(config.maxUploadMb * 1024 * 1024) + 1024 * 1024;
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!/^multipart\//i.test(req.headers['content-type'] ?? '')) return next();
+    let received = 0;
+    // Paused first, so counting does not start the flow: the upload parser's pipe resumes it and
+    // every chunk reaches both listeners.
+    req.pause();
+    const count = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= max) return;
+      req.off('data', count);
+      if (res.headersSent) req.socket.destroy();
+      else refuse(req, res, 413, 'Payload Too Large', `request body is larger than ${config.maxUploadMb} MB`);
+    };
+    req.on('data', count);
+    next();
+  };
+}
+
+/**
  * One deadline for the whole request, body included: a socket inactivity timer never fires on a
  * body trickled a byte at a time. A body still arriving at the deadline gets 408, a handler still
  * working gets 503; either way the connection is closed.
