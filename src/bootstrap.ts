@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { AppConfig } from './config';
 import { InfrastructureOverrides } from './infrastructure/infrastructure.module';
+import { bodySizeCap, jsonDepthGuard, multipartByteCap, requestDeadline } from './infrastructure/http/request-limits';
 import { validationPipe } from './infrastructure/http/validation';
+import { ensurePrivateDir } from './infrastructure/private-files';
 import { JsonLogger } from './infrastructure/observability/json-logger';
 
 /** Where the built console lives (vite build output): beside src/ under ts-node, beside dist/ when compiled. */
@@ -20,6 +22,7 @@ export function consoleDir(): string {
 
 /** Build the HTTP application: the same for `npm start` and for the e2e tests. */
 export async function createApp(config: AppConfig, overrides: InfrastructureOverrides = {}): Promise<INestApplication> {
+  ensurePrivateDir(config.dataDir);
   const logger = new JsonLogger(config.logLevel);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { role: 'server', ...overrides }), {
     logger,
@@ -28,20 +31,30 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   });
   app.set('trust proxy', false);
   app.disable('x-powered-by');
+  // TLS upgrade and HSTS only when a TLS proxy fronts the service: on plain HTTP they make a browser
+  // fetch the console's scripts over https (from any address but localhost) and show nothing.
+  const tls = config.behindTlsProxy;
   app.use(
     helmet({
-      contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'blob:', 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"] } },
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'blob:', 'data:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          scriptSrc: ["'self'"],
+          upgradeInsecureRequests: tls ? [] : null,
+        },
+      },
+      strictTransportSecurity: tls,
     }),
   );
+  app.use(requestDeadline(config.requestTimeoutMs));
+  app.use(bodySizeCap(config));
+  app.use(multipartByteCap(config));
   const limit = `${config.maxUploadMb}mb`;
   app.use(express.json({ limit }));
   app.use(express.urlencoded({ extended: false, limit }));
-  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
-    res.setTimeout(config.requestTimeoutMs, () => {
-      if (!res.headersSent) res.status(503).json({ status_code: 503, error: 'Service Unavailable', message: 'request timed out' });
-    });
-    next();
-  });
+  app.use(jsonDepthGuard());
   app.useGlobalPipes(validationPipe());
   const dist = consoleDir();
   if (existsSync(dist)) {

@@ -42,7 +42,12 @@ export interface AppConfig {
   readonly rollbackOutcomeWaitHours: number;
   readonly maxUploadMb: number;
   readonly rateLimitPerMinute: number;
+  /** Total time a request may take, body included. */
   readonly requestTimeoutMs: number;
+  /** A TLS proxy fronts the service: send HSTS and upgrade-insecure-requests. */
+  readonly behindTlsProxy: boolean;
+  /** Bearer token that unlocks the per-tenant detail of /metrics (null: aggregates only). */
+  readonly metricsToken: string | null;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   readonly schedulesEnabled: boolean;
 }
@@ -95,6 +100,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const jwtSecret = optional(env, 'JWT_SECRET');
   if (jwtSecret !== null && jwtSecret.length < 16) throw new ConfigError('JWT_SECRET is invalid: must be at least 16 characters');
+  const metricsToken = optional(env, 'METRICS_TOKEN');
+  if (metricsToken !== null && !/^[\x21-\x7e]{16,256}$/.test(metricsToken)) throw new ConfigError('METRICS_TOKEN is invalid: must be 16-256 printable ASCII characters without spaces');
   const riskMedium = num(env, 'RISK_MEDIUM', 0.2, fraction, 'a number in [0, 1]');
   const riskHigh = num(env, 'RISK_HIGH', 0.5, fraction, 'a number in [0, 1]');
   if (riskHigh < riskMedium) throw new ConfigError(`RISK_HIGH=${riskHigh} is invalid: must be >= RISK_MEDIUM (${riskMedium})`);
@@ -136,6 +143,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxUploadMb: num(env, 'MAX_UPLOAD_MB', 10, (n) => n > 0 && n <= 1024, 'megabytes in (0, 1024]'),
     rateLimitPerMinute: num(env, 'RATE_LIMIT_PER_MINUTE', 600, positiveInt, 'a positive integer'),
     requestTimeoutMs: num(env, 'REQUEST_TIMEOUT_MS', 30_000, positiveInt, 'a positive integer of milliseconds'),
+    behindTlsProxy: oneOf(env, 'BEHIND_TLS_PROXY', 'false', ['true', 'false'] as const) === 'true',
+    metricsToken,
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
     schedulesEnabled: oneOf(env, 'SCHEDULES_ENABLED', 'true', ['true', 'false'] as const) === 'true',
   };

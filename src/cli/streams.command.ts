@@ -3,7 +3,24 @@ import { Command, CommandRunner, Option } from 'nest-commander';
 import { verifyChain } from '../domain/shared/hash-chain';
 import { EVENT_STORE, EventStore } from '../infrastructure/event-store/event-store.port';
 import { auditEvent } from '../projections/audit/audit.controller';
+import { AuditScope } from '../projections/audit/audit-scope';
 import { fail, jsonLine } from './output';
+
+interface TenantOptions {
+  tenant?: string;
+  allTenants?: boolean;
+}
+
+/** The CLI has no token: the operator names the tenant, or says `--all-tenants` explicitly. */
+function scopeOf(events: EventStore, options: TenantOptions): AuditScope | null {
+  if (options.tenant && options.allTenants) fail('give --tenant <tenant> or --all-tenants, not both', 2);
+  if (options.allTenants) return null;
+  if (!options.tenant) fail('give --tenant <tenant> (its streams and the platform streams) or --all-tenants', 2);
+  return new AuditScope(events, options.tenant as string);
+}
+
+const tenantFlag = { flags: '--tenant <tenant>', description: "only this tenant's streams (and the platform streams)" };
+const allTenantsFlag = { flags: '--all-tenants', description: 'every tenant (an explicit choice: the CLI has no token)' };
 
 @Command({ name: 'streams:read', arguments: '<stream>', description: 'the stream, oldest first, as stored (JSON lines)' })
 export class StreamsReadCommand extends CommandRunner {
@@ -11,8 +28,20 @@ export class StreamsReadCommand extends CommandRunner {
     super();
   }
 
-  async run([stream]: string[]): Promise<void> {
+  async run([stream]: string[], options: TenantOptions): Promise<void> {
+    const scope = scopeOf(this.events, options);
+    if (scope && !(await scope.canRead(stream))) fail(`stream ${stream} not found`, 1);
     for (const e of await this.events.readStream(stream, { raw: true })) jsonLine(auditEvent(e));
+  }
+
+  @Option(tenantFlag)
+  parseTenant(value: string): string {
+    return value;
+  }
+
+  @Option(allTenantsFlag)
+  parseAll(): boolean {
+    return true;
   }
 }
 
@@ -35,12 +64,13 @@ export class EventsExportCommand extends CommandRunner {
     super();
   }
 
-  async run(_args: string[], options: { fromPosition?: number }): Promise<void> {
+  async run(_args: string[], options: TenantOptions & { fromPosition?: number }): Promise<void> {
+    const scope = scopeOf(this.events, options);
     let after = Math.max(0, (options.fromPosition ?? 1) - 1);
     for (;;) {
       const batch = await this.events.readAll({ after, limit: 5000, raw: true });
       if (batch.length === 0) break;
-      for (const e of batch) jsonLine(auditEvent(e));
+      for (const e of batch) if (!scope || (await scope.canRead(e.stream, e))) jsonLine(auditEvent(e));
       after = batch[batch.length - 1].position;
     }
   }
@@ -49,5 +79,15 @@ export class EventsExportCommand extends CommandRunner {
   parseFrom(value: string): number {
     if (!/^\d{1,16}$/.test(value)) fail('--from-position must be a string of digits', 2);
     return Number(value);
+  }
+
+  @Option(tenantFlag)
+  parseTenant(value: string): string {
+    return value;
+  }
+
+  @Option(allTenantsFlag)
+  parseAll(): boolean {
+    return true;
   }
 }

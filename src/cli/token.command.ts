@@ -1,5 +1,5 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { JwtService, ROLES, Role } from '../infrastructure/auth/jwt';
+import { JwtService, ROLES, Role, SUBJECT_PATTERN, isTokenTenant } from '../infrastructure/auth/jwt';
 import { fail } from './output';
 
 interface TokenOptions {
@@ -20,6 +20,9 @@ export class TokenCommand extends CommandRunner {
     const roles = (options.roles ?? 'guard').split(',').map((r) => r.trim()).filter(Boolean);
     const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
     if (unknown.length) fail(`unknown role(s) ${unknown.join(', ')}; roles are ${ROLES.join(', ')}`, 2);
+    // The server refuses such tokens (401): say so now rather than print one that never works.
+    if (!isTokenTenant(options.tenant ?? 'acme')) fail('--tenant must be lower-case letters, digits and inner hyphens (and not "platform")', 2);
+    if (!SUBJECT_PATTERN.test(options.sub ?? 'u1')) fail('--sub must be letters, digits and _ . @ - (up to 128)', 2);
     process.stdout.write(`${this.jwt.sign({ tenant: options.tenant ?? 'acme', sub: options.sub ?? 'u1', roles: roles as Role[] }, { expiresInSeconds: options.expiresIn ?? 12 * 3600 })}\n`);
   }
 

@@ -13,7 +13,7 @@ describe('tamper evidence on the embedded event store', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    auditor = app.token({ sub: 'aud', tenant: 'acme', roles: ['auditor'] });
+    auditor = app.token({ sub: 'aud', tenant: 't1', roles: ['auditor'] });
     const store = app.app.get<EventStore>(EVENT_STORE);
     for (const s of ['edit', 'delete', 'reorder', 'intact']) {
       await store.append(`ledger-${s}`, [0, 1, 2, 3, 4].map((n) => newEvent('EntryPosted', { n, amount: n * 10 })), 'no_stream');

@@ -11,15 +11,12 @@ const ROLES = ['guard', 'labeler', 'ml_engineer', 'auditor', 'ops'] as const;
 
 /**
  * Platform-wide endpoints: not tenant data (API.md: models are platform-wide; accuracy judges them
- * over every tenant's outcomes; audit, ops, health and metrics serve auditors and operators).
+ * over every tenant's outcomes; the model registry's as-of audit, ops, health and metrics serve auditors and operators).
  * Every other endpoint of the OpenAPI document must be probed below, or this suite fails.
  */
 const PLATFORM_WIDE: Record<string, string> = {
   'GET /health': 'liveness',
   'GET /metrics': 'Prometheus',
-  'GET /api/v2/audit/streams/{stream}/events': 'audit',
-  'GET /api/v2/audit/events': 'audit',
-  'GET /api/v2/audit/streams/{stream}/verify': 'audit',
   'GET /api/v2/audit/models/{model_type}/as-of': 'audit of the model registry',
   'GET /api/v2/ops/projections': 'ops',
   'POST /api/v2/ops/projections/{name}/rebuild': 'ops',
@@ -240,6 +237,15 @@ describe('tenancy: tenant B never reads or changes tenant A', () => {
     const [metrics] = await asB('GET /api/v2/ml-training/metrics', '/api/v2/ml-training/metrics', [200]);
     expect(metrics.json()).toMatchObject({ corrections_last_7_days: 1, labeling_backlog: 1 });
     expect((metrics.json().captured_per_day as { count: number }[]).every((d) => d.count === 0)).toBe(true);
+  });
+
+  it('audit answers to B hold nothing of A: A streams are 404 like missing ones, the log lists none of them', async () => {
+    for (const stream of aHeads.keys()) {
+      await asB('GET /api/v2/audit/streams/{stream}/events', `/api/v2/audit/streams/${stream}/events`, [404]);
+      await asB('GET /api/v2/audit/streams/{stream}/verify', `/api/v2/audit/streams/${stream}/verify`, [404]);
+    }
+    const [log] = await asB('GET /api/v2/audit/events', '/api/v2/audit/events?limit=1000', [200]);
+    expect((log.json().items ?? []).filter((e) => e.metadata && (e.metadata as { tenantId?: unknown }).tenantId === 'acme')).toEqual([]);
   });
 
   it('every A stream is exactly as it was: same revision and hash at its head, no new A stream', async () => {

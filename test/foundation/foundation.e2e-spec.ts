@@ -25,7 +25,7 @@ describe('foundation over HTTP', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    auditor = app.token({ sub: 'aud1', tenant: 'acme', roles: ['auditor'] });
+    auditor = app.token({ sub: 'aud1', tenant: 't1', roles: ['auditor'] });
     const store = app.app.get<EventStore>(EVENT_STORE);
     await store.append('ledger-1', [newEvent('ThingRecorded', { n: 1 }), newEvent('ThingRecorded', { n: 2 }), newEvent('ThingRecorded', { n: 3 })], 'no_stream');
     await store.append('ledger-2', [newEvent('OtherRecorded', { n: 9 })], 'no_stream');

@@ -22,6 +22,11 @@ export class ChildServer {
   readonly baseUrl: string;
   output = '';
 
+  /** The server's process id (to read its memory from /proc), or null when not running. */
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
   constructor(
     readonly dataDir: string,
     readonly port: number,

@@ -40,11 +40,12 @@ describe('training metrics and the stalled-capture alert', () => {
   }
 
   async function prometheus(): Promise<string> {
-    return (await fetch(`${app.baseUrl}/metrics`)).text();
+    // Per-tenant detail needs the scrape token; the open view names no tenant.
+    return (await fetch(`${app.baseUrl}/metrics`, { headers: { authorization: 'Bearer scrape-token-0123456789' } })).text();
   }
 
   beforeAll(async () => {
-    app = await startTestApp({ clock, ocrEngine: ocr });
+    app = await startTestApp({ clock, ocrEngine: ocr, env: { METRICS_TOKEN: 'scrape-token-0123456789' } });
     guard = app.token({ sub: 'g1', tenant: 'acme', roles: ['guard'] });
     ops = app.token({ sub: 'ops', tenant: 'acme', roles: ['ops'] });
     auditor = app.token({ sub: 'aud', tenant: 'acme', roles: ['auditor'] });

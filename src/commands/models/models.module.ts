@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { MulterModule } from '@nestjs/platform-express';
 import { memoryStorage } from 'multer';
 import { APP_CONFIG, AppConfig } from '../../config';
+import { multipartLimits } from '../../infrastructure/http/request-limits';
 import { ActiveModelService } from '../../projections/model-registry/active-model.service';
 import { ModelAuditController } from '../../projections/model-registry/model-audit.controller';
 import { ModelRegistryController } from '../../projections/model-registry/model-registry.controller';
@@ -21,7 +22,7 @@ import { ModelsController } from './models.controller';
     SyncModule,
     MulterModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ storage: memoryStorage(), limits: { fileSize: Math.floor(config.maxUploadMb * 1024 * 1024), files: 1, fields: 10 } }),
+      useFactory: (config: AppConfig) => ({ storage: memoryStorage(), limits: multipartLimits(config) }),
     }),
   ],
   controllers: [ModelsController, ModelRegistryController, ModelAuditController],

@@ -5,7 +5,7 @@ import { APP_CONFIG, AppConfig } from '../../config';
 import { CLOCK, Clock } from '../../domain/shared/clock';
 import { NotFoundError, UnavailableError, ValidationError } from '../../domain/shared/errors';
 import { streamName } from '../../domain/shared/events';
-import { deterministicUuid, isValidId, newId } from '../../domain/shared/ids';
+import { derivedId, isValidId, newId } from '../../domain/shared/ids';
 import { PredictionCommand, PredictionState, predictionDecider } from '../../domain/predictions/prediction.decider';
 import { CONFLICT_PREDICTOR, ConflictPredicted, PredictionEvent } from '../../domain/predictions/prediction.events';
 import { recommendationFor, riskLevel } from '../../domain/predictions/risk';
@@ -89,7 +89,7 @@ export class PredictionsController {
     if (idempotencyKey !== undefined && !isValidId(idempotencyKey)) {
       throw new ValidationError('Idempotency-Key must be 1-128 characters of letters, digits, _ . : -', { fields: { 'Idempotency-Key': ['invalid'] } });
     }
-    const predictionId = idempotencyKey ? deterministicUuid(`prediction:${principal.tenant}:${principal.sub}:${idempotencyKey}`) : newId();
+    const predictionId = idempotencyKey ? derivedId('prediction', principal.tenant, principal.sub, idempotencyKey) : newId();
     const now = this.clock.now();
     const fields = body.fields ?? [];
     const features = await this.features.featuresAt(principal.tenant, principal.sub, body.entity_type, body.entity_id, fields, now.getTime(), body.sync_id);

@@ -5,7 +5,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { RecordMeterReading, RecordVehicleEntry, ReadingCommand, ReadingState, readingDecider } from '../../domain/readings/reading.decider';
 import { ReadingEvent, sourceStream } from '../../domain/readings/reading.events';
-import { deterministicUuid, newId } from '../../domain/shared/ids';
+import { derivedId, deterministicUuid, newId } from '../../domain/shared/ids';
 import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
 import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
@@ -80,7 +80,7 @@ export class CaptureController {
 
   /** Server-side uuid; with an Idempotency-Key, derived from it so a retry lands on the same stream. */
   private sourceId(principal: Principal, kind: string, key: string | null): string {
-    return key ? deterministicUuid(`${kind}:${principal.tenant}:${principal.sub}:${key}`) : newId();
+    return key ? derivedId(kind, principal.tenant, principal.sub, key) : newId();
   }
 
   private facts(principal: Principal, read: PhotoReading) {

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { ReadingCommand, ReadingState, SubmitCorrection, readingDecider } from '../../domain/readings/reading.decider';
 import { ReadingEvent, sourceStream } from '../../domain/readings/reading.events';
 import { RecordedEvent } from '../../domain/shared/events';
-import { deterministicUuid, newId } from '../../domain/shared/ids';
+import { derivedId, deterministicUuid, newId } from '../../domain/shared/ids';
 import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
 import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
@@ -38,7 +38,7 @@ export class CorrectionsController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key returns the first answer and appends nothing' })
   async submit(@CurrentPrincipal() principal: Principal, @Body() body: SubmitCorrectionDto, @Headers('idempotency-key') rawKey?: string) {
     const key = idempotencyKey(rawKey);
-    const correctionId = key ? deterministicUuid(`correction:${principal.tenant}:${principal.sub}:${key}`) : newId();
+    const correctionId = key ? derivedId('correction', principal.tenant, principal.sub, key) : newId();
     const commandId = deterministicUuid(`submit-correction:${correctionId}`);
     const stream = sourceStream(body.source_type, body.source_id);
     const command: SubmitCorrection = {

@@ -2,6 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { MulterModule } from '@nestjs/platform-express';
 import { APP_CONFIG, AppConfig } from '../../config';
+import { multipartLimits } from '../../infrastructure/http/request-limits';
 import { ReadingsController } from '../../projections/readings/readings.controller';
 import { readingsProjection } from '../../projections/readings/readings.projection';
 import { TrainingExamplesController } from '../../projections/training-examples/training-examples.controller';
@@ -22,7 +23,7 @@ import { PhotoIntake } from './photo-intake.service';
   imports: [
     CqrsModule,
     // Uploads stay in memory (photos are small and go to the blob store by hash), bounded by MAX_UPLOAD_MB.
-    MulterModule.registerAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => ({ limits: { fileSize: Math.floor(config.maxUploadMb * 1024 * 1024), files: 1 } }) }),
+    MulterModule.registerAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => ({ limits: multipartLimits(config) }) }),
   ],
   controllers: [CaptureController, CorrectionsController, ReadingsController, TrainingExamplesController],
   providers: [PhotoIntake, CaptureSaga, TrainingExamplesQuery],

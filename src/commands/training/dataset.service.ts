@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, Clock } from '../../domain/shared/clock';
 import { streamName } from '../../domain/shared/events';
-import { deterministicUuid, newId } from '../../domain/shared/ids';
+import { derivedId, newId } from '../../domain/shared/ids';
 import { LabeledExample, datasetDecider } from '../../domain/training/dataset.decider';
 import { DATASET_CATEGORY } from '../../domain/training/dataset.events';
 import { SourceSystem } from '../../domain/training/training-example.events';
@@ -21,7 +21,7 @@ export class DatasetService {
   ) {}
 
   async create(p: Principal, options: { name?: string; sourceSystem?: SourceSystem }, key: string | null) {
-    const datasetId = `ds_${key ? deterministicUuid(`dataset:${p.tenant}:${key}`) : newId()}`;
+    const datasetId = `ds_${key ? derivedId('dataset', p.tenant, key) : newId()}`;
     const at = this.clock.now().toISOString();
     const examples = await this.labeledExamples(p.tenant, options.sourceSystem ?? null);
     const result = await this.commandBus.execute(

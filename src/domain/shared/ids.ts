@@ -12,6 +12,14 @@ export function deterministicUuid(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
+/**
+ * The id of a tuple of parts (kind, tenant, user, client key...): hashed from the JSON array of the
+ * parts, so no choice of characters in one part can make two different tuples meet.
+ */
+export function derivedId(...parts: readonly string[]): string {
+  return deterministicUuid(JSON.stringify(parts));
+}
+
 export function newId(): string {
   return randomUUID();
 }

@@ -1,7 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UnauthenticatedError } from '../../domain/shared/errors';
+import { ensurePrivateDir } from '../private-files';
 
 export const ROLES = ['guard', 'labeler', 'ml_engineer', 'auditor', 'ops'] as const;
 export type Role = (typeof ROLES)[number];
@@ -19,7 +20,22 @@ export interface TokenClaims extends Principal {
 }
 
 const b64 = (buf: Buffer | string) => Buffer.from(buf).toString('base64url');
-const IDENT = /^[A-Za-z0-9_.@:-]{1,128}$/;
+
+/**
+ * Tenants: lower-case letters, digits and inner hyphens. No `:`, `_`, `/` or `.`, the separators of
+ * stream names, entity keys and derived ids, so no tenant name can spell a part of another's.
+ */
+export const TENANT_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+/** Subjects (user ids): letters, digits and `_ . @ -` (emails fit); never `:` or `/`. */
+export const SUBJECT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}$/;
+/** The tenant name the platform's own (CLI, system) events use: no token may claim it. */
+export const PLATFORM_TENANT = 'platform';
+
+export function isTokenTenant(tenant: unknown): tenant is string {
+  return typeof tenant === 'string' && TENANT_PATTERN.test(tenant) && tenant !== PLATFORM_TENANT;
+}
+
+const finite = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 /**
  * HS256 only. The header's `alg` must be exactly HS256: `none` and any other algorithm are
@@ -49,13 +65,15 @@ export class JwtService {
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new UnauthenticatedError('bad token signature');
     const claims = parseJson(parts[1]);
     if (!claims) throw new UnauthenticatedError('malformed token claims');
-    if (typeof claims.exp !== 'number') throw new UnauthenticatedError('token has no exp');
+    // JSON.parse reads 1e999 as Infinity: a token that never expires is no token.
+    if (!finite(claims.exp)) throw new UnauthenticatedError('token has no valid exp');
     if (claims.exp + this.clockSkewSeconds <= nowSeconds) throw new UnauthenticatedError('token expired');
-    if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf - this.clockSkewSeconds > nowSeconds)) {
+    if (claims.nbf !== undefined && (!finite(claims.nbf) || claims.nbf - this.clockSkewSeconds > nowSeconds)) {
       throw new UnauthenticatedError('token not yet valid');
     }
-    if (typeof claims.sub !== 'string' || !IDENT.test(claims.sub)) throw new UnauthenticatedError('token has no valid sub');
-    if (typeof claims.tenant !== 'string' || !IDENT.test(claims.tenant)) throw new UnauthenticatedError('token has no valid tenant');
+    if (claims.iat !== undefined && !finite(claims.iat)) throw new UnauthenticatedError('token has an invalid iat');
+    if (typeof claims.sub !== 'string' || !SUBJECT_PATTERN.test(claims.sub)) throw new UnauthenticatedError('token has no valid sub');
+    if (!isTokenTenant(claims.tenant)) throw new UnauthenticatedError('token has no valid tenant');
     if (!Array.isArray(claims.roles) || !claims.roles.every((r): r is Role => typeof r === 'string' && (ROLES as readonly string[]).includes(r))) {
       throw new UnauthenticatedError('token has invalid roles');
     }
@@ -81,7 +99,7 @@ export function resolveJwtSecret(configured: string | null, dataDir: string): st
   if (configured) return configured;
   const file = join(dataDir, 'jwt-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const secret = randomBytes(32).toString('hex');
   try {
     writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });

@@ -18,9 +18,10 @@ export class FileSystemBlobStore implements BlobStore {
     const target = this.pathFor(hash);
     if (await this.exists(target)) return { hash, size: bytes.length };
     const dir = path.dirname(target);
-    await fs.mkdir(dir, { recursive: true });
+    // Photos are personal data: folders 0700, files 0600 (the umask can only narrow these).
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const temp = path.join(dir, `.${hash}.${randomBytes(6).toString('hex')}.tmp`);
-    const handle = await fs.open(temp, 'wx');
+    const handle = await fs.open(temp, 'wx', 0o600);
     try {
       await handle.writeFile(bytes);
       await handle.sync();

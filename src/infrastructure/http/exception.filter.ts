@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { DomainError, DomainErrorKind, UnavailableError } from '../../domain/shared/errors';
 
 const STATUS: Record<DomainErrorKind, number> = {
@@ -61,6 +61,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (exception instanceof UnavailableError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     if (response.headersSent) return;
+    const request = host.switchToHttp().getRequest<Request>();
+    if (request && request.complete === false) {
+      // Refused before its body was read (an upload past a multipart limit): close rather than
+      // drain the rest of it.
+      response.setHeader('Connection', 'close');
+      response.once('finish', () => request.socket?.destroy());
+    }
     response.status(body.status_code).json(body);
   }
 

@@ -1,30 +1,40 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
-import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
-import { createHash } from 'node:crypto';
-import type { Request } from 'express';
+import { Reflector } from '@nestjs/core';
+import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, ThrottlerLimitDetail, type ThrottlerModuleOptions, type ThrottlerStorage } from '@nestjs/throttler';
+import type { Request, Response } from 'express';
 import { RateLimitedError } from '../../domain/shared/errors';
 import { bearerToken } from '../auth/auth.guard';
+import { JwtService } from '../auth/jwt';
 
 /**
- * Rate limit per user: keyed by the bearer token's subject when one is presented (decoded, not
- * trusted: an invalid token is refused by the auth guard anyway), else by client address.
+ * Rate limit per user, keyed on the verified identity: the token's signature is checked here, so a
+ * forged token naming someone spends the sender's budget (its client address), never its victim's.
+ * Requests without a valid token are keyed by client address.
  */
 @Injectable()
 export class UserThrottlerGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    private readonly jwt: JwtService,
+  ) {
+    super(options, storage, reflector);
+  }
+
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
     const request = req as unknown as Request;
     const token = bearerToken(request);
     if (token) {
-      const payload = token.split('.')[1] ?? '';
       try {
-        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown; tenant?: unknown };
-        if (typeof claims.sub === 'string' && typeof claims.tenant === 'string') return `user:${claims.tenant}:${claims.sub}`;
+        const principal = this.jwt.verify(token);
+        // JSON keeps tenant and subject apart whatever they contain.
+        return `user:${JSON.stringify([principal.tenant, principal.sub])}`;
       } catch {
-        // fall through to a hash of the token
+        // An invalid token earns no identity: the auth guard refuses it, the address pays for it.
       }
-      return `token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
     }
-    return `ip:${request.ip ?? 'unknown'}`;
+    return `ip:${request.ip ?? request.socket?.remoteAddress ?? 'unknown'}`;
   }
 
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
@@ -32,7 +42,9 @@ export class UserThrottlerGuard extends ThrottlerGuard {
     return path === '/health' || path === '/metrics';
   }
 
-  protected override async throwThrottlingException(_context: ExecutionContext, _detail: ThrottlerLimitDetail): Promise<void> {
+  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    // The standard header (the library only sets one suffixed with the throttler's name).
+    context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(Math.max(1, Math.ceil(detail.timeToBlockExpire))));
     throw new RateLimitedError();
   }
 }

@@ -1,4 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { APP_CONFIG, AppConfig } from '../../config';
+import { UnauthenticatedError } from '../../domain/shared/errors';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One Prometheus registry per application (no module-level default registry). */
@@ -18,8 +21,21 @@ export class MetricsService {
   readonly alerts = new Gauge({ name: 'flywheel_alert_active', help: 'Open alerts (1 = raised)', labelNames: ['alert', 'scope'], registers: [this.registry] });
   private readonly collectors: (() => Promise<void>)[] = [];
 
-  constructor() {
+  constructor(@Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig) {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * `/metrics` for a scraper: with METRICS_TOKEN as bearer, the full detail; with no credentials,
+   * the tenant-free view; with a wrong one, 401.
+   */
+  async renderFor(authorization: string | undefined): Promise<string> {
+    if (authorization === undefined) return this.render(false);
+    const expected = this.config?.metricsToken;
+    const given = /^Bearer\s+(\S+)$/i.exec(authorization.trim())?.[1];
+    const digest = (v: string) => createHash('sha256').update(v).digest();
+    if (!expected || !given || !timingSafeEqual(digest(given), digest(expected))) throw new UnauthenticatedError('bad metrics token');
+    return this.render(true);
   }
 
   /** Refreshed on each scrape (lag, alerts read from read models). */
@@ -27,8 +43,33 @@ export class MetricsService {
     this.collectors.push(fn);
   }
 
-  async render(): Promise<string> {
+  /**
+   * The exposition text. Without `detail` (an unauthenticated scrape) no tenant is named: samples
+   * labelled `tenant:<id>` fold into one `any_tenant` sample per series, holding their maximum
+   * (an alert raised for any tenant stays visible).
+   */
+  async render(detail = true): Promise<string> {
     for (const fn of this.collectors) await fn().catch(() => undefined);
-    return this.registry.metrics();
+    const text = await this.registry.metrics();
+    return detail ? text : foldTenants(text);
   }
+}
+
+const TENANT_LABEL = /"tenant:[^"]*"/;
+
+export function foldTenants(text: string): string {
+  const folded = new Map<string, number>();
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#') || !TENANT_LABEL.test(line)) {
+      out.push(line);
+      continue;
+    }
+    const cut = line.lastIndexOf(' ');
+    const series = line.slice(0, cut).replace(TENANT_LABEL, '"any_tenant"');
+    const value = Number(line.slice(cut + 1));
+    if (!folded.has(series)) out.push(series);
+    folded.set(series, Math.max(folded.get(series) ?? -Infinity, value));
+  }
+  return out.map((line) => (folded.has(line) ? `${line} ${folded.get(line)}` : line)).join('\n');
 }

@@ -75,7 +75,10 @@ export function encodeCursor(values: readonly unknown[]): string {
 export function decodeCursor(cursor: string): unknown[] | null {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return Array.isArray(parsed) ? parsed : null;
+    // A cursor holds the sort keys of the last row: scalars only. Anything nested is not one of ours
+    // and must never reach a query as a bound parameter.
+    const scalar = (v: unknown) => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+    return Array.isArray(parsed) && parsed.every(scalar) ? parsed : null;
   } catch {
     return null;
   }

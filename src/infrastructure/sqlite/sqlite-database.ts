@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makePrivate } from '../private-files';
 
 export type SqliteHandle = Database.Database;
 
@@ -15,9 +16,16 @@ export interface SqliteOptions {
  * open it at once (one writer at a time; the busy timeout makes the other wait, not fail).
  */
 export function openSqlite(options: SqliteOptions): SqliteHandle {
-  if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+  const onDisk = options.file !== ':memory:';
+  if (onDisk) {
+    mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
+    // Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the database's mode.
+    closeSync(openSync(options.file, 'a', 0o600));
+    makePrivate(options.file);
+  }
   const db = new Database(options.file);
   db.pragma('journal_mode = WAL');
+  if (onDisk) for (const suffix of ['-wal', '-shm']) makePrivate(`${options.file}${suffix}`);
   db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   db.pragma('busy_timeout = 10000');
   db.pragma('foreign_keys = ON');

@@ -20,9 +20,9 @@ export class BacklogQuery extends ListQuery {
 export class LabelingBacklogController {
   constructor(private readonly backlog: LabelingBacklogQuery) {}
 
-  /** Open tasks of the caller's tenant, highest priority first (claimed ones included, with holder and lease), and the counts. */
+  /** Labelers only (ops read the backlog counts in the training metrics). Open tasks of the caller's tenant, highest priority first (claimed ones included, with holder and lease), and the counts. */
   @Get()
-  @Roles('labeler', 'ml_engineer', 'ops')
+  @Roles('labeler')
   async list(@CurrentPrincipal() p: Principal, @Query() q: BacklogQuery) {
     const [page, counts] = await Promise.all([this.backlog.open(p.tenant, { limit: q.limit, cursor: q.cursor, sourceSystem: q.source_system }), this.backlog.counts(p.tenant)]);
     return {

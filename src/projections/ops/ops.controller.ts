@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { NotFoundError } from '../../domain/shared/errors';
@@ -83,8 +83,9 @@ export class OpsController {
 
   @Public()
   @Get('metrics')
-  async prometheus(@Res() res: Response) {
+  async prometheus(@Headers('authorization') authorization: string | undefined, @Res() res: Response) {
+    const text = await this.metrics.renderFor(authorization);
     res.setHeader('Content-Type', this.metrics.registry.contentType);
-    res.send(await this.metrics.render());
+    res.send(text);
   }
 }

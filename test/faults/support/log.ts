@@ -28,6 +28,9 @@ export async function streamEvents(app: TestApp, auditor: string, stream: string
 
 /** The log head of a stream (revision and hash of its last event); null when it does not exist. */
 export async function streamHead(app: TestApp, auditor: string, stream: string): Promise<{ revision: number; hash: unknown; count: number } | null> {
+  // A missing stream is 404, like another tenant's.
+  const probe = await call(app, 'GET', `/api/v2/audit/streams/${stream}/events?limit=1`, { token: auditor });
+  if (probe.status === 404) return null;
   const events = await streamEvents(app, auditor, stream);
   const last = events[events.length - 1];
   return last ? { revision: last.revision, hash: last.metadata.hash, count: events.length } : null;
