@@ -19,6 +19,7 @@ import { READ_STORE, ReadStore } from './read-store/read-store.port';
 import { SqliteReadStore } from './read-store/sqlite-read-store';
 import { SqliteHandle, openSqlite } from './sqlite/sqlite-database';
 import { SqliteWriter } from './sqlite/sqlite-writer';
+import { MlCompute } from './compute/ml-compute';
 import { SQLITE, SQLITE_WRITER, UPCASTERS } from './tokens';
 import { BLOB_STORE } from './blobs/blob-store.port';
 import { FileSystemBlobStore } from './blobs/file-system-blob.store';
@@ -146,6 +147,7 @@ export class InfrastructureModule {
         inject: [EVENT_STORE, READ_STORE, JsonLogger],
         useFactory: (events: EventStore, reads: ReadStore, logger: JsonLogger) => new SagaRunner(events, reads, { logger: logger.runnerLogger('sagas') }),
       },
+      MlCompute,
       InfrastructureLifecycle,
     ];
     return {
