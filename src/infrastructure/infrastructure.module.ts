@@ -18,7 +18,9 @@ import { MongoReadStore } from './read-store/mongo-read-store';
 import { READ_STORE, ReadStore } from './read-store/read-store.port';
 import { SqliteReadStore } from './read-store/sqlite-read-store';
 import { SqliteHandle, openSqlite } from './sqlite/sqlite-database';
-import { SQLITE, UPCASTERS } from './tokens';
+import { SqliteWriter } from './sqlite/sqlite-writer';
+import { MlCompute } from './compute/ml-compute';
+import { SQLITE, SQLITE_WRITER, UPCASTERS } from './tokens';
 import { BLOB_STORE } from './blobs/blob-store.port';
 import { FileSystemBlobStore } from './blobs/file-system-blob.store';
 import { INFERENCE_RUNTIME } from './inference/inference-runtime.port';
@@ -53,6 +55,7 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly reads: ReadStore,
     @Optional() @Inject(SQLITE) private readonly sqlite: SqliteHandle | null,
+    @Optional() @Inject(SQLITE_WRITER) private readonly writer: SqliteWriter | null,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -66,6 +69,7 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     await this.ocr.stop();
     await this.events.close();
     await this.reads.close();
+    await this.writer?.close();
     if (this.sqlite?.open) this.sqlite.close();
   }
 }
@@ -87,21 +91,30 @@ export class InfrastructureModule {
           config.eventStoreConnectionString && config.mongodbUri ? null : openSqlite({ file: join(config.dataDir, 'flywheel.db'), synchronous: config.sqliteSynchronous }),
       },
       {
+        // Every write of this process to the SQLite file goes through this thread (group commit).
+        provide: SQLITE_WRITER,
+        inject: [SQLITE],
+        useFactory: (db: SqliteHandle | null): SqliteWriter | null => (db ? new SqliteWriter({ file: db.name, synchronous: config.sqliteSynchronous, maxGroup: 1000 }) : null),
+      },
+      {
         provide: EVENT_STORE,
-        inject: [SQLITE, UPCASTERS, MetricsService],
-        useFactory: (db: SqliteHandle | null, upcasters: UpcasterRegistry, metrics: MetricsService): EventStore => {
+        inject: [SQLITE, UPCASTERS, MetricsService, SQLITE_WRITER],
+        useFactory: (db: SqliteHandle | null, upcasters: UpcasterRegistry, metrics: MetricsService, writer: SqliteWriter | null): EventStore => {
           const onAppended = (n: number) => metrics.eventsAppended.inc(n);
           if (config.eventStoreConnectionString) return new EventStoreDbEventStore(config.eventStoreConnectionString, upcasters, { onAppended });
-          return new SqliteEventStore(db as SqliteHandle, upcasters, { onAppended });
+          return new SqliteEventStore(db as SqliteHandle, upcasters, { onAppended, writer: writer ?? undefined });
         },
       },
       {
         provide: READ_STORE,
-        useFactory: async (): Promise<ReadStore> => {
-          if (config.mongodbUri) return MongoReadStore.connect(config.mongodbUri);
-          // Its own connection to the same file, without an fsync per commit: read models and
-          // checkpoints can always be rebuilt from the log, which keeps SQLITE_SYNCHRONOUS.
-          return new SqliteReadStore(openSqlite({ file: join(config.dataDir, 'flywheel.db'), synchronous: 'NORMAL' }), { closeOnClose: true });
+        inject: [SQLITE, SQLITE_WRITER, EVENT_STORE],
+        useFactory: async (db: SqliteHandle | null, writer: SqliteWriter | null): Promise<ReadStore> => {
+          // Reads share the main thread's handle; writes (documents, checkpoints, leases) go to the
+          // writer thread. The handle is made query-only once the schemas exist, so no write can
+          // run on the main thread. EVENT_STORE is injected only to have created its table first.
+          const reads = config.mongodbUri ? await MongoReadStore.connect(config.mongodbUri) : new SqliteReadStore(db as SqliteHandle, { writer: writer ?? undefined });
+          db?.pragma('query_only = ON');
+          return reads;
         },
       },
       { provide: BLOB_STORE, useFactory: () => new FileSystemBlobStore(join(config.dataDir, 'blobs')) },
@@ -134,6 +147,7 @@ export class InfrastructureModule {
         inject: [EVENT_STORE, READ_STORE, JsonLogger],
         useFactory: (events: EventStore, reads: ReadStore, logger: JsonLogger) => new SagaRunner(events, reads, { logger: logger.runnerLogger('sagas') }),
       },
+      MlCompute,
       InfrastructureLifecycle,
     ];
     return {

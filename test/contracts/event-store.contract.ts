@@ -101,6 +101,76 @@ export function eventStoreContract(name: string, make: () => Promise<{ store: Ev
       expect(afterFirst.map((e) => e.data.i)).toEqual([2, 3]);
     });
 
+    it('concurrent appends to many streams: each succeeds or fails exactly as its expected revision says', async () => {
+      const streams = Array.from({ length: 40 }, () => unique());
+      const created = await Promise.all(streams.map((s, i) => store.append(s, [newEvent('A', { i })], 'no_stream')));
+      expect(created.every((r) => r.nextRevision === 0)).toBe(true);
+      // Half right (0), half stale (no_stream again), all at once.
+      const second = await Promise.allSettled(streams.map((s, i) => store.append(s, [newEvent('B', { i })], i % 2 ? 'no_stream' : 0)));
+      second.forEach((r, i) => {
+        if (i % 2) expect(r.status === 'rejected' && r.reason instanceof ConcurrencyError).toBe(true);
+        else expect(r.status === 'fulfilled' && r.value.nextRevision === 1).toBe(true);
+      });
+      for (const [i, s] of streams.entries()) {
+        const events = await store.readStream(s, { raw: true });
+        expect(events.map((e) => e.type)).toEqual(i % 2 ? ['A'] : ['A', 'B']);
+        expect(verifyChain(events).valid).toBe(true);
+      }
+    });
+
+    it('concurrent appends to one stream: one winner per expected revision, any always lands, the chain stays valid', async () => {
+      const s = unique();
+      await store.append(s, [newEvent('A', {})], 'no_stream');
+      const racing = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.append(s, [newEvent('B', { i })], 0)));
+      expect(racing.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(racing.filter((r) => r.status === 'rejected' && r.reason instanceof ConcurrencyError)).toHaveLength(19);
+      const anys = await Promise.all(Array.from({ length: 20 }, (_, i) => store.append(s, [newEvent('C', { i }), newEvent('C', { i, second: true })], 'any')));
+      expect(new Set(anys.map((r) => r.nextRevision)).size).toBe(20);
+      const events = await store.readStream(s, { raw: true });
+      expect(events).toHaveLength(2 + 40);
+      expect(events.map((e) => e.revision)).toEqual(events.map((_, i) => i));
+      expect(verifyChain(events)).toMatchObject({ valid: true, eventsChecked: 42 });
+      // Both events of one append are adjacent: appends never interleave inside a stream.
+      for (let i = 2; i < events.length; i += 2) expect(events[i + 1].data).toEqual({ ...events[i].data, second: true });
+    });
+
+    it('a failing append among concurrent ones fails alone; its neighbours commit', async () => {
+      const [a, b, c, d] = [unique(), unique(), unique(), unique()];
+      await store.append(b, [newEvent('A', {})], 'no_stream');
+      const taken = newEvent('A', { taken: true });
+      await store.append(d, [taken], 'no_stream');
+      const results = await Promise.allSettled([
+        store.append(a, [newEvent('A', { n: 1 })], 'no_stream'),
+        store.append(b, [newEvent('B', {})], 7),
+        store.append(c, [newEvent('A', { n: 2 }), newEvent('A', { n: 3 })], 'no_stream'),
+        // An event id already used in another stream: refused, and the event before it is not kept.
+        store.append(a, [newEvent('X', {}), taken], 'any'),
+        store.append(d, [newEvent('B', { n: 4 })], 0),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+      expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
+      expect((await store.readStream(a)).map((e) => e.type)).toEqual(['A']);
+      expect(await store.readStream(b)).toHaveLength(1);
+      expect((await store.readStream(c)).map((e) => e.data.n)).toEqual([2, 3]);
+      expect((await store.readStream(d)).map((e) => e.type)).toEqual(['A', 'B']);
+    });
+
+    it('positions follow commit order: each append answers its last position, readAll is ascending and gapless per stream', async () => {
+      const start = await store.headPosition();
+      const streams = Array.from({ length: 10 }, () => unique());
+      const results = await Promise.all(streams.flatMap((s) => [store.append(s, [newEvent('A', {}), newEvent('A', {})], 'any'), store.append(s, [newEvent('A', {})], 'any')]));
+      const all = (await store.readAll({ after: start, limit: 1000 })).filter((e) => streams.includes(e.stream));
+      expect(all).toHaveLength(30);
+      const positions = all.map((e) => e.position);
+      expect([...positions].sort((x, y) => x - y)).toEqual(positions);
+      for (const r of results) expect(all.some((e) => e.position === r.position)).toBe(true);
+      for (const s of streams) {
+        const mine = all.filter((e) => e.stream === s);
+        expect(mine.map((e) => e.revision)).toEqual([0, 1, 2]);
+      }
+      expect(await store.headPosition()).toBe(Math.max(...positions));
+    });
+
     it('subscribes from a position, catches up, then sees new appends, at the consumer pace', async () => {
       const start = await store.headPosition();
       const s = unique();

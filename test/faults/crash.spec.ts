@@ -2,6 +2,8 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RecordedEvent } from '../../src/domain/shared/events';
+import { verifyChain } from '../../src/domain/shared/hash-chain';
 import { JwtService } from '../../src/infrastructure/auth/jwt';
 import { TEST_JWT_SECRET } from '../support/app';
 import { ChildServer, freePort } from '../support/child-server';
@@ -12,10 +14,30 @@ import { projections, rebuildAll, snapshotReadModels, waitQuiet } from '../suppo
  * restart. Every acknowledged command's events are in the log, none twice, and every read model
  * equals a fresh rebuild from the log.
  */
-describe('kill -9 under load', () => {
+/** Every stream in the file: revisions gapless from 0 and its hash chain intact (no torn group). */
+function streamsIntact(file: string): { streams: number; broken: string[] } {
+  const db = new Database(file, { readonly: true });
+  const rows = db.prepare('SELECT position, event_id, stream, revision, type, data, metadata, recorded_at FROM events ORDER BY stream, revision').all() as {
+    position: number; event_id: string; stream: string; revision: number; type: string; data: string; metadata: string; recorded_at: string;
+  }[];
+  db.close();
+  const byStream = new Map<string, RecordedEvent[]>();
+  for (const r of rows) {
+    const list = byStream.get(r.stream) ?? [];
+    list.push({ position: r.position, eventId: r.event_id, stream: r.stream, revision: r.revision, type: r.type, data: JSON.parse(r.data), metadata: JSON.parse(r.metadata), recordedAt: r.recorded_at });
+    byStream.set(r.stream, list);
+  }
+  const broken = [...byStream].filter(([, events]) => !verifyChain(events).valid || events.some((e, i) => e.revision !== i)).map(([stream]) => stream);
+  return { streams: byStream.size, broken };
+}
+
+describe.each([
+  { name: 'kill -9 under load', concurrency: 48, killWhen: (acked: number, _inFlight: number, total: number) => acked >= Math.floor(total / 2) },
+  // Enough requests in flight that the writer thread is always committing a group when the kill lands.
+  { name: 'kill -9 while a group commit is in flight', concurrency: 96, killWhen: (acked: number, inFlight: number) => acked >= 300 && inFlight >= 80 },
+])('$name', ({ concurrency, killWhen }) => {
   const TOTAL = Number(process.env.CRASH_COMMANDS ?? 3000);
-  const CONCURRENCY = 48;
-  const KILL_AFTER_ACKS = Math.floor(TOTAL / 2);
+  const CONCURRENCY = concurrency;
   let dataDir: string;
   let server: ChildServer;
   const jwt = new JwtService(TEST_JWT_SECRET);
@@ -27,7 +49,7 @@ describe('kill -9 under load', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'crash-'));
     server = new ChildServer(dataDir, await freePort());
     await server.start();
-  });
+  }, 180_000);
   afterAll(async () => {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -38,11 +60,13 @@ describe('kill -9 under load', () => {
     const acked = new Map<string, { kind: 'sync' | 'conflict'; position: string }>();
     const ackedSyncs: string[] = [];
     let sent = 0;
+    let inFlight = 0;
     let failedAfterKill = 0;
     let killed = false;
     let next = 0;
     const killing = (async () => {
-      while (acked.size < KILL_AFTER_ACKS) await new Promise((r) => setTimeout(r, 5));
+      while (!killWhen(acked.size, inFlight, TOTAL)) await new Promise((r) => setTimeout(r, 2));
+      figures.in_flight_at_kill = inFlight;
       killed = true;
       await server.kill9();
     })();
@@ -55,6 +79,7 @@ describe('kill -9 under load', () => {
         ? ['/api/v2/sync/conflicts', { sync_id: ackedSyncs[(i * 7) % ackedSyncs.length], resolution_type: 'server_wins' }, `c-${i}`]
         : ['/api/v2/sync/events', { sync_id: syncId, entity_type: 'work_order', entity_id: `wo-${i % 40}`, device_id: `d-${i % 9}`, fields: ['status', i % 2 ? 'notes' : 'priority'], synced_at: new Date(Date.now() - (TOTAL - i) * 60_000).toISOString() }, syncId];
       sent += 1;
+      inFlight += 1;
       try {
         const res = await fetch(`${server.baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
         const answer = (await res.json()) as { position?: string; sync_id?: string };
@@ -64,6 +89,8 @@ describe('kill -9 under load', () => {
         }
       } catch {
         if (killed) failedAfterKill += 1;
+      } finally {
+        inFlight -= 1;
       }
     };
     await Promise.all(
@@ -77,6 +104,11 @@ describe('kill -9 under load', () => {
     figures.requests_cut_by_kill = failedAfterKill;
     // The kill landed mid-load: commands were still being sent.
     expect(sent).toBeLessThan(TOTAL);
+
+    // Nothing half-written: a group cut by the kill is absent as a whole.
+    const intact = streamsIntact(join(dataDir, 'flywheel.db'));
+    expect(intact.broken).toEqual([]);
+    figures.streams_checked = intact.streams;
 
     await server.start();
     await waitQuiet(server.baseUrl, ops);

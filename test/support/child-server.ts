@@ -31,15 +31,17 @@ export class ChildServer {
     readonly dataDir: string,
     readonly port: number,
     private readonly env: Record<string, string> = {},
+    /** The checkout to run (benchmarks may point at another commit's build). */
+    private readonly root: string = ROOT,
   ) {
     this.baseUrl = `http://127.0.0.1:${port}`;
   }
 
   async start(timeoutMs = 120_000): Promise<void> {
-    const compiled = join(ROOT, 'dist', 'src', 'main.js');
-    const argv = existsSync(compiled) ? [compiled] : ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'main.ts')];
+    const compiled = join(this.root, 'dist', 'src', 'main.js');
+    const argv = existsSync(compiled) ? [compiled] : ['-r', 'ts-node/register/transpile-only', join(this.root, 'src', 'main.ts')];
     this.child = spawn('node', argv, {
-      cwd: ROOT,
+      cwd: this.root,
       env: {
         ...process.env,
         DATA_DIR: this.dataDir,

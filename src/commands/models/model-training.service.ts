@@ -6,7 +6,8 @@ import { modelRegistryDecider } from '../../domain/models/model-registry.decider
 import { DAY_MS } from '../../domain/shared/clock';
 import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
 import { exportConflictModelToOnnx } from '../../ml/onnx-export';
-import { TrainedConflictModel, trainConflictModel } from '../../ml/train-conflict-model';
+import { MlCompute } from '../../infrastructure/compute/ml-compute';
+import { TrainedConflictModel } from '../../ml/train-conflict-model';
 import { ConflictFeaturesService } from '../../projections/conflict-features/conflict-features.service';
 import { CommandContext } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
@@ -55,6 +56,7 @@ export class ModelTrainingService {
     private readonly reader: ModelStreamReader,
     private readonly runner: ProjectionRunner,
     @Inject(EVENT_STORE) private readonly events: EventStore,
+    private readonly compute: MlCompute,
   ) {}
 
   async train(request: TrainRequest): Promise<TrainResult> {
@@ -67,7 +69,7 @@ export class ModelTrainingService {
     const rows = await this.features.trainingRows(daysBack, at.getTime());
     const t1 = performance.now();
     // Throws UnprocessableError (422) for fewer than 100 rows or a single class, saying which.
-    const trained = trainConflictModel(rows);
+    const trained = await this.compute.trainConflictModel(rows);
     const t2 = performance.now();
     const onnx = exportConflictModelToOnnx(trained, {
       graphName: modelType,

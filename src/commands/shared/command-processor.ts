@@ -8,6 +8,7 @@ import { UpcasterRegistry } from '../../domain/shared/upcasting';
 import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
 import { UPCASTERS } from '../../infrastructure/tokens';
 import { CommandContext } from './command-context';
+import { StreamQueue } from './stream-queue';
 
 export interface CommandResult<S, E extends DomainEvent> {
   readonly events: readonly E[];
@@ -19,16 +20,26 @@ export interface CommandResult<S, E extends DomainEvent> {
 
 const MAX_ATTEMPTS = 8;
 
-/** The one generic command handler: read stream → evolve → decide → append with expected revision. */
+/**
+ * The one generic command handler: read stream → evolve → decide → append with expected revision.
+ * Commands on one stream queue behind each other in this process, so commuting commands never
+ * refuse each other; the expected-revision check and its retries remain for other processes.
+ */
 @Injectable()
 export class CommandProcessor {
+  private readonly queue = new StreamQueue();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(UPCASTERS) private readonly upcasters: UpcasterRegistry,
   ) {}
 
-  async handle<S, C, E extends DomainEvent>(stream: string, decider: Decider<S, C, E>, command: C, context: CommandContext): Promise<CommandResult<S, E>> {
+  handle<S, C, E extends DomainEvent>(stream: string, decider: Decider<S, C, E>, command: C, context: CommandContext): Promise<CommandResult<S, E>> {
+    return this.queue.run(stream, () => this.decideAndAppend(stream, decider, command, context));
+  }
+
+  private async decideAndAppend<S, C, E extends DomainEvent>(stream: string, decider: Decider<S, C, E>, command: C, context: CommandContext): Promise<CommandResult<S, E>> {
     for (let attempt = 1; ; attempt++) {
       const history = await this.store.readStream(stream);
       let state = decider.initialState;

@@ -8,7 +8,7 @@ import { activeLearningBatchDecider, taskIdFor } from '../../domain/training/act
 import { ACTIVE_LEARNING_BATCH_CATEGORY, ActiveLearningBatchSelected, ChosenExample, batchIdFor } from '../../domain/training/active-learning-batch.events';
 import { isoWeekKey } from '../../domain/training/iso-week';
 import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
-import { selectActiveLearningBatch } from '../../ml/active-learning';
+import { MlCompute } from '../../infrastructure/compute/ml-compute';
 import { CommandContext } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
 import { BatchFanoutService } from './batch-fanout.service';
@@ -42,6 +42,7 @@ export class ActiveLearningService {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly compute: MlCompute,
   ) {}
 
   /** For the API, the weekly schedule and the CLI (`actorId` names who asked). */
@@ -60,7 +61,7 @@ export class ActiveLearningService {
     if (!batch) {
       const { examples, sourceSystems } = await this.pool.load(tenantId);
       if (examples.length === 0) return { batchId, week, created: false, poolSize: 0, strategy: null, selected: [], position: 0 };
-      const selection = selectActiveLearningBatch(examples, { batchSize, seed: batchId });
+      const selection = await this.compute.selectActiveLearningBatch(examples, { batchSize, seed: batchId });
       const corrections = new Set(examples.filter((e) => e.isCorrection).map((e) => e.exampleId));
       const chosen: ChosenExample[] = selection.selected.map((s) => ({
         exampleId: s.exampleId,

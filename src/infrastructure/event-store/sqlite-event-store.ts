@@ -1,43 +1,44 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConcurrencyError } from '../../domain/shared/errors';
-import { EventMetadata, NewEvent, RecordedEvent } from '../../domain/shared/events';
-import { GENESIS_HASH, eventHash } from '../../domain/shared/hash-chain';
+import { NewEvent, RecordedEvent } from '../../domain/shared/events';
 import { UpcasterRegistry } from '../../domain/shared/upcasting';
-import { SqliteHandle, immediate } from '../sqlite/sqlite-database';
+import { SqliteHandle, synchronousOf } from '../sqlite/sqlite-database';
+import { SqliteWriter, WriterStats } from '../sqlite/sqlite-writer';
+import { WriterOp } from '../sqlite/sqlite-writer.protocol';
+import { WriteGroup } from '../sqlite/write-group';
 import { AppendResult, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from './event-store.port';
+import { AppendOutcome, EVENTS_SCHEMA } from './sqlite-appender';
 
 /** Rows are read as arrays (better-sqlite3 raw mode): about 3x faster than objects on big reads. */
 type EventRow = [position: number, eventId: string, stream: string, revision: number, type: string, data: string, metadata: string, recordedAt: string];
 const COLUMNS = 'position, event_id, stream, revision, type, data, metadata, recorded_at';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  position    INTEGER PRIMARY KEY AUTOINCREMENT,
-  event_id    TEXT NOT NULL UNIQUE,
-  stream      TEXT NOT NULL,
-  revision    INTEGER NOT NULL,
-  type        TEXT NOT NULL,
-  data        TEXT NOT NULL,
-  metadata    TEXT NOT NULL,
-  hash        TEXT NOT NULL,
-  recorded_at TEXT NOT NULL,
-  UNIQUE (stream, revision)
-);
-CREATE INDEX IF NOT EXISTS events_type ON events(type, position);
-`;
-
 export interface SqliteEventStoreOptions {
   /** How often a subscription at the head looks for appends made by other processes. */
   readonly pollIntervalMs?: number;
   readonly onAppended?: (count: number) => void;
+  /**
+   * The writer thread appends go through (shared with the read store in the app). Omitted: the
+   * store starts its own for a file database; an in-memory database appends on its own handle.
+   */
+  readonly writer?: SqliteWriter;
+  /** Append on the given handle, on the calling thread, one transaction each (benchmarks compare). */
+  readonly inline?: boolean;
 }
 
-/** The embedded event store: one table in the shared SQLite file, appended in IMMEDIATE transactions. */
+/**
+ * The embedded event store: one table in the shared SQLite file. Appends go to the writer thread,
+ * which commits those arriving together in one transaction (group commit, one fsync); reads run
+ * on the handle given here.
+ */
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite';
   private readonly waiters = new Set<() => void>();
   private readonly statements;
   private readonly pollIntervalMs: number;
+  private readonly writer: SqliteWriter | null;
+  private readonly ownsWriter: boolean;
+  private readonly inline: WriteGroup | null;
   private closed = false;
 
   constructor(
@@ -45,17 +46,15 @@ export class SqliteEventStore implements EventStore {
     private readonly upcasters: UpcasterRegistry,
     private readonly options: SqliteEventStoreOptions = {},
   ) {
-    db.exec(SCHEMA);
+    db.exec(EVENTS_SCHEMA);
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    const inline = options.inline === true || db.memory;
+    this.ownsWriter = !options.writer && !inline;
+    this.writer = options.writer ?? (inline ? null : new SqliteWriter({ file: db.name, synchronous: synchronousOf(db), maxGroup: 1000 }));
+    this.inline = this.writer ? null : new WriteGroup(db);
     this.statements = {
       head: db.prepare<[string], { revision: number; hash: string }>(
         'SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1',
-      ),
-      byEventId: db.prepare<[string], { stream: string; revision: number; position: number }>(
-        'SELECT stream, revision, position FROM events WHERE event_id = ?',
-      ),
-      insert: db.prepare(
-        'INSERT INTO events (event_id, stream, revision, type, data, metadata, hash, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       forwards: db.prepare<[string, number, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`).raw(true),
       backwards: db.prepare<[string, number, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).raw(true),
@@ -64,9 +63,15 @@ export class SqliteEventStore implements EventStore {
     };
   }
 
+  /** Group sizes and the writer's thread, for benchmarks and the test that writes leave the main thread. */
+  writerStats(): (WriterStats & { threadId: number | null }) | null {
+    return this.writer ? { ...this.writer.stats(), threadId: this.writer.threadId } : null;
+  }
+
   async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    const result = immediate(this.db, () => this.appendInTransaction(stream, events, expected));
+    const op = { kind: 'append', stream, events, expected } as const;
+    const result = this.writer ? await this.writer.submit<AppendOutcome>(op) : this.appendInline(op);
     if (result.appended > 0) {
       this.options.onAppended?.(result.appended);
       this.wake();
@@ -74,35 +79,10 @@ export class SqliteEventStore implements EventStore {
     return { nextRevision: result.nextRevision, position: result.position };
   }
 
-  private appendInTransaction(stream: string, events: readonly NewEvent[], expected: ExpectedRevision) {
-    const existing = this.statements.byEventId.get(events[0].eventId);
-    if (existing) return this.duplicateResult(stream, events, existing);
-    const head = this.statements.head.get(stream);
-    const current = head ? head.revision : null;
-    if (expected === 'no_stream' && current !== null) throw new ConcurrencyError(stream, 'no_stream', String(current));
-    if (typeof expected === 'number' && current !== expected) throw new ConcurrencyError(stream, String(expected), current === null ? 'no_stream' : String(current));
-    let previousHash = head ? head.hash : GENESIS_HASH;
-    let revision = current ?? -1;
-    let position = 0;
-    const recordedAt = new Date().toISOString();
-    for (const event of events) {
-      revision += 1;
-      const hash = eventHash(event.type, event.data, event.metadata, previousHash);
-      const metadata: EventMetadata = { ...event.metadata, hash };
-      const info = this.statements.insert.run(event.eventId, stream, revision, event.type, JSON.stringify(event.data), JSON.stringify(metadata), hash, recordedAt);
-      position = Number(info.lastInsertRowid);
-      previousHash = hash;
-    }
-    return { nextRevision: revision, position, appended: events.length };
-  }
-
-  /** The same event ids again: a retry of an acknowledged append. Answer as the first time did. */
-  private duplicateResult(stream: string, events: readonly NewEvent[], first: { stream: string; revision: number; position: number }) {
-    const last = this.statements.byEventId.get(events[events.length - 1].eventId);
-    if (first.stream !== stream || !last) {
-      throw new ConcurrencyError(stream, `new event ${events[0].eventId}`, `event id already used in ${first.stream}`);
-    }
-    return { nextRevision: last.revision, position: last.position, appended: 0 };
+  private appendInline(op: WriterOp): AppendOutcome {
+    const [reply] = (this.inline as WriteGroup).commit([{ id: 0, op }]);
+    if (reply.ok) return reply.value as AppendOutcome;
+    throw reply.error.kind === 'concurrency' ? new ConcurrencyError(reply.error.stream, reply.error.expected, reply.error.actual) : new Error(reply.error.message);
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -144,6 +124,7 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     this.closed = true;
     this.wake();
+    if (this.ownsWriter) await this.writer?.close();
   }
 
   /** Woken at once by appends in this process; polls to notice appends by other processes. */

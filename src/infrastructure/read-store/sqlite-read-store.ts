@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { SqliteHandle } from '../sqlite/sqlite-database';
+import { SqliteWriter } from '../sqlite/sqlite-writer';
+import { WriterOp } from '../sqlite/sqlite-writer.protocol';
+import { WriteGroup } from '../sqlite/write-group';
 import { Checkpoint, Doc, FieldCondition, Filter, FindOptions, Page, ReadStore, Scalar, WriteOp, decodeCursor, encodeCursor, fieldValue } from './read-store.port';
 import { ValidationError } from '../../domain/shared/errors';
 
@@ -60,6 +63,15 @@ export function whereClause(filter: Filter | undefined, params: Param[]): string
   return Object.entries(filter ?? {}).map(([path, cond]) => condition(path, cond, params));
 }
 
+export interface SqliteReadStoreOptions {
+  readonly closeOnClose?: boolean;
+  /**
+   * The writer thread: documents, checkpoints, leases and DDL then commit there (grouped with
+   * appends), so this handle only reads and the event loop never waits on a write lock.
+   */
+  readonly writer?: SqliteWriter;
+}
+
 /**
  * Read models on the shared SQLite file: one table per collection, the document as JSON, and
  * expression indexes on the fields projections query.
@@ -68,22 +80,33 @@ export class SqliteReadStore implements ReadStore {
   readonly kind = 'sqlite';
   private readonly known = new Set<string>();
   private readonly statements = new Map<string, Statement>();
+  private inline: WriteGroup | null = null;
 
   constructor(
     private readonly db: SqliteHandle,
-    private readonly options: { closeOnClose?: boolean } = {},
+    private readonly options: SqliteReadStoreOptions = {},
   ) {
     db.exec('CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL, updated_at TEXT NOT NULL)');
     db.exec('CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)');
   }
 
-  private ensureTable(collection: string): string {
+  private async ensureTable(collection: string): Promise<string> {
     const name = table(collection);
     if (!this.known.has(name)) {
-      this.db.exec(`CREATE TABLE IF NOT EXISTS ${name} (id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID`);
+      await this.write({ kind: 'exec', sql: `CREATE TABLE IF NOT EXISTS ${name} (id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID` });
       this.known.add(name);
     }
     return name;
+  }
+
+  /** Every write: to the writer thread when there is one, else in an IMMEDIATE transaction here. */
+  private async write<T>(op: WriterOp): Promise<T> {
+    if (this.options.writer) return this.options.writer.submit<T>(op);
+    this.inline ??= new WriteGroup(this.db);
+    const [reply] = this.inline.commit([{ id: 0, op }]);
+    if (!reply.ok) throw new Error(reply.error.kind === 'error' ? reply.error.message : `conflict on ${reply.error.stream}`);
+    if (op.kind === 'exec') this.statements.clear();
+    return reply.value as T;
   }
 
   /** Prepared statements are cached; another process may drop a table, so retry once fresh. */
@@ -180,23 +203,19 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async batch(ops: readonly WriteOp[], checkpoint?: Checkpoint): Promise<void> {
-    for (const op of ops) this.ensureTable(op.collection);
-    const apply = this.db.transaction(() => {
-      for (const op of ops) {
-        const name = table(op.collection);
-        if (op.kind === 'upsert') {
-          this.run(`INSERT INTO ${name} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc`, (s) => s.run(op.id, JSON.stringify(op.doc)));
-        } else {
-          this.run(`DELETE FROM ${name} WHERE id = ?`, (s) => s.run(op.id));
-        }
-      }
-      if (checkpoint) {
-        this.run('INSERT INTO checkpoints (name, position, updated_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at', (s) =>
-          s.run(checkpoint.name, checkpoint.position, new Date().toISOString()),
-        );
-      }
-    });
-    apply.immediate();
+    for (const op of ops) await this.ensureTable(op.collection);
+    const statements: { sql: string; params: Param[] }[] = ops.map((op) =>
+      op.kind === 'upsert'
+        ? { sql: `INSERT INTO ${table(op.collection)} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc`, params: [op.id, JSON.stringify(op.doc)] }
+        : { sql: `DELETE FROM ${table(op.collection)} WHERE id = ?`, params: [op.id] },
+    );
+    if (checkpoint) {
+      statements.push({
+        sql: 'INSERT INTO checkpoints (name, position, updated_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at',
+        params: [checkpoint.name, checkpoint.position, new Date().toISOString()],
+      });
+    }
+    await this.write({ kind: 'run', statements });
   }
 
   async getCheckpoint(name: string): Promise<number | null> {
@@ -205,18 +224,11 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
-    const take = this.db.transaction(() => {
-      const now = Date.now();
-      const row = this.db.prepare('SELECT owner, expires_at FROM leases WHERE name = ?').get(name) as { owner: string; expires_at: number } | undefined;
-      if (row && row.owner !== owner && row.expires_at > now) return false;
-      this.db.prepare('INSERT INTO leases (name, owner, expires_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at').run(name, owner, now + ttlMs);
-      return true;
-    });
-    return take.immediate();
+    return this.write<boolean>({ kind: 'lease', name, owner, ttlMs });
   }
 
   async releaseLease(name: string, owner: string): Promise<void> {
-    this.db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?').run(name, owner);
+    await this.write({ kind: 'run', statements: [{ sql: 'DELETE FROM leases WHERE name = ? AND owner = ?', params: [name, owner] }] });
   }
 
   async leaseHolder(name: string): Promise<{ owner: string; expiresAt: number } | null> {
@@ -225,14 +237,14 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async ensureIndex(collection: string, fields: readonly string[]): Promise<void> {
-    const name = this.ensureTable(collection);
+    const name = await this.ensureTable(collection);
     const indexName = `ix_${createHash('sha1').update(`${name}:${fields.join(',')}`).digest('hex').slice(0, 16)}`;
-    this.db.exec(`CREATE INDEX IF NOT EXISTS ${indexName} ON ${name} (${fields.map(field).join(', ')})`);
+    await this.write({ kind: 'exec', sql: `CREATE INDEX IF NOT EXISTS ${indexName} ON ${name} (${fields.map(field).join(', ')})` });
   }
 
   async dropCollection(collection: string): Promise<void> {
     const name = table(collection);
-    this.db.exec(`DROP TABLE IF EXISTS ${name}`);
+    await this.write({ kind: 'exec', sql: `DROP TABLE IF EXISTS ${name}` });
     this.known.delete(name);
     this.statements.clear();
   }

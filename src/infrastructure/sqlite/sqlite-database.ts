@@ -39,3 +39,8 @@ export function openSqlite(options: SqliteOptions): SqliteHandle {
 export function immediate<T>(db: SqliteHandle, fn: () => T): T {
   return db.transaction(fn).immediate();
 }
+
+/** The handle's durability setting, so a writer thread opened on the same file keeps it. */
+export function synchronousOf(db: SqliteHandle): 'FULL' | 'NORMAL' {
+  return Number(db.pragma('synchronous', { simple: true })) >= 2 ? 'FULL' : 'NORMAL';
+}

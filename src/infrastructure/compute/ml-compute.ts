@@ -1,0 +1,83 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { DomainError } from '../../domain/shared/errors';
+import type { ActiveLearningBatch, PoolExample, SelectionOptions } from '../../ml/active-learning';
+import type { ConflictTrainingRow, TrainedConflictModel } from '../../ml/train-conflict-model';
+import { ComputeReply, ComputeTask } from './ml-compute.protocol';
+
+/** Compiled, the worker is the .js beside this file; under ts-node or jest it is the .ts source. */
+function workerEntry(): { file: string; execArgv: string[] } {
+  const extension = path.extname(__filename);
+  return { file: path.join(__dirname, `ml-compute.worker${extension}`), execArgv: extension === '.ts' ? ['-r', 'ts-node/register/transpile-only'] : [] };
+}
+
+/**
+ * Model training and the active-learning selection in a worker thread (started on first use, one
+ * task at a time): a training request no longer stalls every other request and lease renewal.
+ */
+@Injectable()
+export class MlCompute implements OnModuleDestroy {
+  private worker: Worker | null = null;
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  /** The thread that ran the last task (never the main thread's id, 0). */
+  lastThreadId: number | null = null;
+
+  trainConflictModel(rows: readonly ConflictTrainingRow[]): Promise<TrainedConflictModel> {
+    return this.run<TrainedConflictModel>({ kind: 'trainConflictModel', rows });
+  }
+
+  selectActiveLearningBatch(pool: readonly PoolExample[], options: SelectionOptions): Promise<ActiveLearningBatch> {
+    return this.run<ActiveLearningBatch>({ kind: 'selectActiveLearningBatch', pool, options });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await worker.terminate();
+  }
+
+  private run<T>(task: ComputeTask): Promise<T> {
+    const worker = this.worker ?? this.spawn();
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      if (this.waiting.size === 0) worker.ref();
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ id, task });
+    });
+  }
+
+  private spawn(): Worker {
+    const { file, execArgv } = workerEntry();
+    const worker = new Worker(file, { execArgv });
+    worker.unref();
+    worker.on('message', (reply: ComputeReply) => this.settle(reply));
+    worker.on('error', (error) => this.failAll(error));
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.worker = null;
+      this.failAll(new Error(`the ML compute thread exited (code ${code})`));
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private settle(reply: ComputeReply): void {
+    const waiter = this.waiting.get(reply.id);
+    if (!waiter) return;
+    this.waiting.delete(reply.id);
+    this.lastThreadId = reply.threadId;
+    if (this.waiting.size === 0) this.worker?.unref();
+    if (reply.ok) return waiter.resolve(reply.value);
+    const { name, message, kind, details } = reply.error;
+    // Rebuilt as a DomainError of the same kind, so the exception filter answers as before (422...).
+    const error = kind ? new DomainError(kind, message, details) : new Error(message);
+    error.name = name;
+    waiter.reject(error);
+  }
+
+  private failAll(error: Error): void {
+    for (const waiter of this.waiting.values()) waiter.reject(error);
+    this.waiting.clear();
+  }
+}

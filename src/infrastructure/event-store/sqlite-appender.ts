@@ -1,0 +1,75 @@
+import type { Statement } from 'better-sqlite3';
+import { ConcurrencyError } from '../../domain/shared/errors';
+import { EventMetadata, NewEvent } from '../../domain/shared/events';
+import { GENESIS_HASH, eventHash } from '../../domain/shared/hash-chain';
+import { SqliteHandle } from '../sqlite/sqlite-database';
+import { ExpectedRevision } from './event-store.port';
+
+export const EVENTS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position    INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id    TEXT NOT NULL UNIQUE,
+  stream      TEXT NOT NULL,
+  revision    INTEGER NOT NULL,
+  type        TEXT NOT NULL,
+  data        TEXT NOT NULL,
+  metadata    TEXT NOT NULL,
+  hash        TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  UNIQUE (stream, revision)
+);
+CREATE INDEX IF NOT EXISTS events_type ON events(type, position);
+`;
+
+export interface AppendOutcome {
+  readonly nextRevision: number;
+  readonly position: number;
+  readonly appended: number;
+}
+
+/**
+ * One append inside an open write transaction: idempotency by event id, the expected-revision
+ * check, then the hash-chained inserts. Runs on whichever thread owns the write connection.
+ */
+export class SqliteAppender {
+  private readonly head: Statement<[string], { revision: number; hash: string }>;
+  private readonly byEventId: Statement<[string], { stream: string; revision: number; position: number }>;
+  private readonly insert: Statement;
+
+  constructor(db: SqliteHandle) {
+    this.head = db.prepare('SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1');
+    this.byEventId = db.prepare('SELECT stream, revision, position FROM events WHERE event_id = ?');
+    this.insert = db.prepare('INSERT INTO events (event_id, stream, revision, type, data, metadata, hash, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  }
+
+  append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendOutcome {
+    const existing = this.byEventId.get(events[0].eventId);
+    if (existing) return this.duplicateResult(stream, events, existing);
+    const head = this.head.get(stream);
+    const current = head ? head.revision : null;
+    if (expected === 'no_stream' && current !== null) throw new ConcurrencyError(stream, 'no_stream', String(current));
+    if (typeof expected === 'number' && current !== expected) throw new ConcurrencyError(stream, String(expected), current === null ? 'no_stream' : String(current));
+    let previousHash = head ? head.hash : GENESIS_HASH;
+    let revision = current ?? -1;
+    let position = 0;
+    const recordedAt = new Date().toISOString();
+    for (const event of events) {
+      revision += 1;
+      const hash = eventHash(event.type, event.data, event.metadata, previousHash);
+      const metadata: EventMetadata = { ...event.metadata, hash };
+      const info = this.insert.run(event.eventId, stream, revision, event.type, JSON.stringify(event.data), JSON.stringify(metadata), hash, recordedAt);
+      position = Number(info.lastInsertRowid);
+      previousHash = hash;
+    }
+    return { nextRevision: revision, position, appended: events.length };
+  }
+
+  /** The same event ids again: a retry of an acknowledged append. Answer as the first time did. */
+  private duplicateResult(stream: string, events: readonly NewEvent[], first: { stream: string; revision: number; position: number }): AppendOutcome {
+    const last = this.byEventId.get(events[events.length - 1].eventId);
+    if (first.stream !== stream || !last) {
+      throw new ConcurrencyError(stream, `new event ${events[0].eventId}`, `event id already used in ${first.stream}`);
+    }
+    return { nextRevision: last.revision, position: last.position, appended: 0 };
+  }
+}

@@ -1,0 +1,33 @@
+import { NewEvent } from '../../domain/shared/events';
+
+/** What the main thread asks the writer thread to do; each runs in its own savepoint of a group. */
+export type WriterOp =
+  | { readonly kind: 'append'; readonly stream: string; readonly events: readonly NewEvent[]; readonly expected: 'no_stream' | 'any' | number }
+  | { readonly kind: 'exec'; readonly sql: string }
+  | { readonly kind: 'run'; readonly statements: readonly { readonly sql: string; readonly params: readonly (string | number | null)[] }[] }
+  | { readonly kind: 'lease'; readonly name: string; readonly owner: string; readonly ttlMs: number };
+
+export interface WriterRequest {
+  readonly id: number;
+  readonly op: WriterOp;
+}
+
+export type WriterError =
+  | { readonly kind: 'concurrency'; readonly stream: string; readonly expected: string; readonly actual: string }
+  | { readonly kind: 'error'; readonly message: string; readonly code?: string };
+
+export type WriterReply = { readonly id: number; readonly ok: true; readonly value: unknown } | { readonly id: number; readonly ok: false; readonly error: WriterError };
+
+/** One committed (or failed) group: every reply is sent only after COMMIT returned. */
+export interface WriterGroupMessage {
+  readonly kind: 'group';
+  readonly replies: readonly WriterReply[];
+  readonly threadId: number;
+}
+
+export interface WriterInit {
+  readonly file: string;
+  readonly synchronous: 'FULL' | 'NORMAL';
+  /** Most operations committed in one transaction; the rest wait for the next group. */
+  readonly maxGroup: number;
+}

@@ -1,0 +1,112 @@
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ConcurrencyError } from '../../domain/shared/errors';
+import { WriterError, WriterGroupMessage, WriterInit, WriterOp, WriterReply } from './sqlite-writer.protocol';
+
+/** Compiled, the worker is the .js beside this file; under ts-node or jest it is the .ts source. */
+function workerEntry(): { file: string; execArgv: string[] } {
+  const extension = path.extname(__filename);
+  return { file: path.join(__dirname, `sqlite-writer.worker${extension}`), execArgv: extension === '.ts' ? ['-r', 'ts-node/register/transpile-only'] : [] };
+}
+
+export interface WriterStats {
+  readonly groups: number;
+  readonly operations: number;
+  readonly largestGroup: number;
+  /** Group size → how many groups had it. */
+  readonly sizes: ReadonlyMap<number, number>;
+}
+
+interface Waiter {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+}
+
+function toError(error: WriterError): Error {
+  if (error.kind === 'concurrency') return new ConcurrencyError(error.stream, error.expected, error.actual);
+  return Object.assign(new Error(error.message), error.code ? { code: error.code } : {});
+}
+
+/**
+ * The main thread's side of the writer thread: writes go out as messages, come back after their
+ * group's COMMIT (fsync included) returned. The event loop never waits on the disk or on another
+ * process's write lock (busy_timeout runs in the writer thread).
+ */
+export class SqliteWriter {
+  private worker: Worker | null = null;
+  private readonly waiting = new Map<number, Waiter>();
+  private nextId = 1;
+  private closed = false;
+  private groups = 0;
+  private operations = 0;
+  private largestGroup = 0;
+  private readonly sizes = new Map<number, number>();
+  /** The thread that committed the last group (never the main thread's id, 0). */
+  threadId: number | null = null;
+
+  constructor(private readonly init: WriterInit) {}
+
+  submit<T>(op: WriterOp): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the SQLite writer is closed'));
+    const worker = this.worker ?? this.spawn();
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      // Keep the process alive while a write is in flight, and only then.
+      if (this.waiting.size === 0) worker.ref();
+      this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      worker.postMessage({ id, op });
+    });
+  }
+
+  stats(): WriterStats {
+    return { groups: this.groups, operations: this.operations, largestGroup: this.largestGroup, sizes: new Map(this.sizes) };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.ref();
+    worker.postMessage({ kind: 'close' });
+    await exited;
+  }
+
+  private spawn(): Worker {
+    const { file, execArgv } = workerEntry();
+    const worker = new Worker(file, { workerData: this.init, execArgv });
+    worker.unref();
+    worker.on('message', (message: WriterGroupMessage) => this.settle(message));
+    worker.on('error', (error) => this.failAll(error));
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.worker = null;
+      this.failAll(new Error(`the SQLite writer thread exited (code ${code})`));
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private settle(message: WriterGroupMessage): void {
+    this.threadId = message.threadId;
+    const size = message.replies.length;
+    this.groups += 1;
+    this.operations += size;
+    this.largestGroup = Math.max(this.largestGroup, size);
+    this.sizes.set(size, (this.sizes.get(size) ?? 0) + 1);
+    for (const reply of message.replies) this.reply(reply);
+    if (this.waiting.size === 0) this.worker?.unref();
+  }
+
+  private reply(reply: WriterReply): void {
+    const waiter = this.waiting.get(reply.id);
+    if (!waiter) return;
+    this.waiting.delete(reply.id);
+    if (reply.ok) waiter.resolve(reply.value);
+    else waiter.reject(toError(reply.error));
+  }
+
+  private failAll(error: Error): void {
+    for (const waiter of this.waiting.values()) waiter.reject(error);
+    this.waiting.clear();
+  }
+}

@@ -1,0 +1,81 @@
+import type { Statement } from 'better-sqlite3';
+import { ConcurrencyError } from '../../domain/shared/errors';
+import { SqliteAppender } from '../event-store/sqlite-appender';
+import { SqliteHandle } from './sqlite-database';
+import { WriterError, WriterOp, WriterReply, WriterRequest } from './sqlite-writer.protocol';
+
+function toWriterError(error: unknown): WriterError {
+  if (error instanceof ConcurrencyError) return { kind: 'concurrency', stream: error.stream, expected: error.expected, actual: error.actual };
+  const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : undefined;
+  return { kind: 'error', message: error instanceof Error ? error.message : String(error), code };
+}
+
+/**
+ * Commits a group of writes in one IMMEDIATE transaction (one fsync), each in its own savepoint:
+ * an operation that fails (a stale expected revision, a constraint) rolls back alone and gets its
+ * own error; its neighbours commit. No reply leaves before COMMIT has returned.
+ */
+export class WriteGroup {
+  private appender: SqliteAppender | null = null;
+  private readonly statements = new Map<string, Statement>();
+  private readonly one;
+  private readonly all;
+
+  constructor(private readonly db: SqliteHandle) {
+    this.one = db.transaction((op: WriterOp) => this.apply(op));
+    this.all = db.transaction((requests: readonly WriterRequest[]) =>
+      requests.map((request): WriterReply => {
+        try {
+          return { id: request.id, ok: true, value: this.one(request.op) };
+        } catch (error) {
+          // A table dropped by another connection leaves stale statements behind.
+          this.statements.clear();
+          return { id: request.id, ok: false, error: toWriterError(error) };
+        }
+      }),
+    );
+  }
+
+  commit(requests: readonly WriterRequest[]): WriterReply[] {
+    try {
+      return this.all.immediate(requests);
+    } catch (error) {
+      // BEGIN (busy past the timeout) or COMMIT failed: nothing of the group is durable.
+      this.statements.clear();
+      const failure = toWriterError(error);
+      return requests.map((request) => ({ id: request.id, ok: false, error: failure }));
+    }
+  }
+
+  private apply(op: WriterOp): unknown {
+    switch (op.kind) {
+      case 'append':
+        this.appender ??= new SqliteAppender(this.db);
+        return this.appender.append(op.stream, op.events, op.expected);
+      case 'exec':
+        this.db.exec(op.sql);
+        this.statements.clear();
+        return null;
+      case 'run':
+        for (const s of op.statements) this.statement(s.sql).run(...s.params);
+        return null;
+      case 'lease': {
+        const now = Date.now();
+        const row = this.statement('SELECT owner, expires_at FROM leases WHERE name = ?').get(op.name) as { owner: string; expires_at: number } | undefined;
+        if (row && row.owner !== op.owner && row.expires_at > now) return false;
+        this.statement('INSERT INTO leases (name, owner, expires_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at').run(op.name, op.owner, now + op.ttlMs);
+        return true;
+      }
+    }
+  }
+
+  /** Prepared once per SQL text; DDL (a dropped table) clears the cache. */
+  private statement(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+}
