@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { SqliteHandle } from '../sqlite/sqlite-database';
-import { Checkpoint, Doc, FieldCondition, Filter, FindOptions, Page, ReadStore, Scalar, WriteOp, decodeCursor, encodeCursor, fieldValue } from './read-store.port';
+import { Checkpoint, Doc, FencedError, FieldCondition, Filter, FindOptions, Page, ReadStore, Scalar, WriteOp, decodeCursor, encodeCursor, fieldValue } from './read-store.port';
 import { ValidationError } from '../../domain/shared/errors';
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -182,6 +182,7 @@ export class SqliteReadStore implements ReadStore {
   async batch(ops: readonly WriteOp[], checkpoint?: Checkpoint): Promise<void> {
     for (const op of ops) this.ensureTable(op.collection);
     const apply = this.db.transaction(() => {
+      if (checkpoint?.fence) this.checkFence(checkpoint.fence.lease, checkpoint.fence.owner);
       for (const op of ops) {
         const name = table(op.collection);
         if (op.kind === 'upsert') {
@@ -197,6 +198,11 @@ export class SqliteReadStore implements ReadStore {
       }
     });
     apply.immediate();
+  }
+
+  private checkFence(lease: string, owner: string): void {
+    const row = this.db.prepare('SELECT owner, expires_at FROM leases WHERE name = ?').get(lease) as { owner: string; expires_at: number } | undefined;
+    if (!row || row.owner !== owner || row.expires_at <= Date.now()) throw new FencedError(lease, owner);
   }
 
   async getCheckpoint(name: string): Promise<number | null> {
