@@ -318,6 +318,16 @@ export class ProjectionRunner {
     if (this.running && !this.building.has(name)) await this.superviseOne(projection);
   }
 
+  /** How far in the log the serving generation of a projection has read. */
+  async checkpointOf(name: string): Promise<number> {
+    const track = this.active.get(name);
+    if (track) return track.checkpoint;
+    const projection = this.projections.get(name);
+    if (!projection) throw new Error(`unknown projection ${name}`);
+    const g = (await this.catalog.state(name))?.active ?? { version: projection.version, generation: 1 };
+    return (await this.store.getCheckpoint(checkpointName(name, g))) ?? 0;
+  }
+
   /** A projection stopped at a parked event at or before `position`: it cannot reach it. */
   async stalledBefore(position: number): Promise<{ projection: string; parkedPosition: number } | null> {
     const names = new Set(this.projections.keys());
