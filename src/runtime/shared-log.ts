@@ -39,6 +39,20 @@ export class SharedLog {
     return events;
   }
 
+  /** Every event after `after`, live, from the shared window: for watchers of a few event types. */
+  async *follow(after: number, signal: AbortSignal): AsyncIterable<RecordedEvent> {
+    let position = after;
+    while (!signal.aborted) {
+      const batch = await this.read(position, 500);
+      if (batch.length === 0) await this.waitBeyond(position, signal);
+      for (const event of batch) {
+        if (signal.aborted) return;
+        position = event.position;
+        yield event;
+      }
+    }
+  }
+
   /** Resolves when an event after `after` may be readable (or on abort). */
   async waitBeyond(after: number, signal: AbortSignal): Promise<void> {
     if (this.position > after || signal.aborted) return;
@@ -64,7 +78,7 @@ export class SharedLog {
     this.window.length = 0;
     this.position = await this.events.headPosition();
     this.floor = this.position;
-    this.loop = this.follow();
+    this.loop = this.subscribe();
   }
 
   async stop(): Promise<void> {
@@ -86,7 +100,7 @@ export class SharedLog {
     return this.window.slice(lo, lo + limit);
   }
 
-  private async follow(): Promise<void> {
+  private async subscribe(): Promise<void> {
     for (let failures = 0; !this.abort.signal.aborted; ) {
       try {
         for await (const event of this.events.subscribeAll({ after: this.position, signal: this.abort.signal, batchSize: 500 })) {
