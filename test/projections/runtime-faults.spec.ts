@@ -141,6 +141,25 @@ describe('runtime under faults', () => {
     await log.stop();
   });
 
+  it('fences a leader that lost its lease: it cannot write a checkpoint or document afterwards', async () => {
+    await deposit(0, 20);
+    const runner = new ProjectionRunner(sqlite, reads, { owner: 'paused-leader', batchSize: 8, supervision: FAST, leaseTtlMs: 60_000 });
+    runner.register(totals(() => false));
+    await runner.start();
+    const key = 'projection:totals:v1_g1';
+    const before = await reads.getCheckpoint(key);
+    expect(before).toBe(await sqlite.headPosition());
+    // The leader stalls past its lease; another instance takes it.
+    await reads.releaseLease('projection-runner', 'paused-leader');
+    expect(await reads.acquireLease('projection-runner', 'new-leader', 60_000)).toBe(true);
+    await deposit(20, 40);
+    await sleep(300);
+    expect(await reads.getCheckpoint(key)).toBe(before);
+    expect(await stored(runner)).toBe(sum(0, 20));
+    await runner.stop();
+    expect(rejections).toEqual([]);
+  });
+
   it('survives failures in every handler kind: projection, saga, checkpoint write, subscription', async () => {
     const events = new DroppingEventStore(sqlite, 53);
     const clock = new ManualClock();
