@@ -52,6 +52,8 @@ export class ProjectionRunner {
   private running = false;
   /** Set when start() took the lease itself (the CLI); a server's LeaderElection renews it. */
   private ownsLease = false;
+  /** Every projection's tracks exist: the supervisor may start and switch rebuilds. */
+  private prepared = false;
   private background: Promise<void> | null = null;
   private stopSignal = new AbortController();
   readonly catalog: ProjectionCatalog;
@@ -110,10 +112,14 @@ export class ProjectionRunner {
     this.running = true;
     this.stopSignal = new AbortController();
     await this.log.start();
+    // Supervised (and a lease start() took renewed) during the catch-up too: a catch-up longer than
+    // the lease would otherwise lose the lease and be fenced out of its own checkpoint writes.
+    this.prepared = false;
+    this.background = this.supervise();
     for (const projection of this.projections.values()) await this.prepare(projection);
+    this.prepared = true;
     const target = await this.events.headPosition();
     await Promise.all([...this.active.values()].map((t) => this.waitUntil(t, target)));
-    this.background = this.supervise();
   }
 
   async stop(): Promise<void> {
@@ -272,6 +278,7 @@ export class ProjectionRunner {
       }
       try {
         if (this.ownsLease) await this.store.acquireLease(RUNNER_LEASE, this.options.owner, this.ttl);
+        if (!this.prepared) continue;
         for (const projection of this.projections.values()) await this.superviseOne(projection);
         for (const track of this.active.values()) await this.flushCheckpoint(track);
       } catch (error) {
