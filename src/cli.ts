@@ -3,6 +3,7 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { CommandFactory } from 'nest-commander';
 import { AppModule } from './app.module';
 import { ProjectionsListCommand, ProjectionsRebuildCommand } from './cli/projections.command';
+import { ProjectionsRetryCommand, ProjectionsSkipCommand } from './cli/parked.command';
 import { EventsExportCommand, StreamsReadCommand, StreamsVerifyCommand } from './cli/streams.command';
 import { TokenCommand } from './cli/token.command';
 import { FEATURE_CLI_COMMANDS } from './cli/feature-commands';
@@ -10,7 +11,7 @@ import { ConfigError, loadConfig } from './config';
 import { FEATURE_MODULES } from './features';
 import { JsonLogger } from './infrastructure/observability/json-logger';
 
-const COMMANDS: Provider[] = [TokenCommand, ProjectionsListCommand, ProjectionsRebuildCommand, StreamsReadCommand, StreamsVerifyCommand, EventsExportCommand, ...FEATURE_CLI_COMMANDS];
+const COMMANDS: Provider[] = [TokenCommand, ProjectionsListCommand, ProjectionsRebuildCommand, ProjectionsRetryCommand, ProjectionsSkipCommand, StreamsReadCommand, StreamsVerifyCommand, EventsExportCommand, ...FEATURE_CLI_COMMANDS];
 
 @Module({})
 class CliModule {

@@ -50,6 +50,10 @@ export interface AppConfig {
   readonly metricsToken: string | null;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   readonly schedulesEnabled: boolean;
+  /** Attempts a projection or saga handler gets on one event before the event is parked for ops. */
+  readonly handlerMaxAttempts: number;
+  /** The runner lease: one instance runs projections and sagas; a standby takes over after it expires. */
+  readonly runnerLeaseSeconds: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -124,6 +128,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ocrWorkers: num(env, 'OCR_WORKERS', Math.max(1, cpus().length), (n) => positiveInt(n) && n <= 32, 'an integer 1-32'),
     ocrEagerStart: oneOf(env, 'OCR_EAGER_START', 'true', ['true', 'false'] as const) === 'true',
     ocrCalibrationMinLabels: num(env, 'OCR_CALIBRATION_MIN_LABELS', 200, (n) => positiveInt(n) && n >= 2, 'an integer >= 2'),
+    handlerMaxAttempts: num(env, 'HANDLER_MAX_ATTEMPTS', 5, (n) => positiveInt(n) && n <= 100, 'an integer 1-100'),
+    runnerLeaseSeconds: num(env, 'RUNNER_LEASE_SECONDS', 10, (n) => n >= 1 && n <= 600, 'seconds in [1, 600]'),
     labelingLeaseMinutes: num(env, 'LABELING_LEASE_MINUTES', 30, (n) => n > 0 && n <= 24 * 60, 'minutes in (0, 1440]'),
     activeLearningCron: cron(env, 'ACTIVE_LEARNING_CRON', '0 2 * * 0'),
     outcomeSweepCron: cron(env, 'OUTCOME_SWEEP_CRON', '0 */6 * * *'),

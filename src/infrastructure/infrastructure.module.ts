@@ -6,8 +6,11 @@ import { APP_CONFIG, AppConfig } from '../config';
 import { CLOCK, Clock, SystemClock } from '../domain/shared/clock';
 import { UpcasterRegistry } from '../domain/shared/upcasting';
 import { UPCASTERS as ALL_UPCASTERS } from '../domain/upcasters';
-import { ProjectionRunner } from '../projections/runner/projection-runner';
-import { SagaRunner } from '../sagas/saga-runner';
+import { LeaderElection } from '../runtime/leader-election';
+import { ProjectionRunner } from '../runtime/projection-runner';
+import { SagaRunner } from '../runtime/saga-runner';
+import { SharedLog } from '../runtime/shared-log';
+import { DEFAULT_SUPERVISION, SupervisionPolicy } from '../runtime/supervisor';
 import { JwtService, resolveJwtSecret } from './auth/jwt';
 import { EVENT_STORE, EventStore } from './event-store/event-store.port';
 import { EventStoreDbEventStore } from './event-store/eventstoredb-event-store';
@@ -52,6 +55,8 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     @Inject(OCR_ENGINE) private readonly ocr: OcrEngine,
     private readonly runner: ProjectionRunner,
     private readonly sagas: SagaRunner,
+    private readonly election: LeaderElection,
+    private readonly log: SharedLog,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly reads: ReadStore,
     @Optional() @Inject(SQLITE) private readonly sqlite: SqliteHandle | null,
@@ -64,14 +69,24 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.sagas.stop();
-    await this.runner.stop();
+    const stopRunners = async () => {
+      await this.sagas.stop();
+      await this.runner.stop();
+    };
+    // Stops the runners before giving the lease up, so their last checkpoint writes are not fenced.
+    await this.election.stop({ elected: async () => undefined, demoted: stopRunners });
+    await stopRunners();
+    await this.log.stop();
     await this.ocr.stop();
     await this.events.close();
     await this.reads.close();
     await this.writer?.close();
     if (this.sqlite?.open) this.sqlite.close();
   }
+}
+
+function supervision(config: AppConfig): SupervisionPolicy {
+  return { ...DEFAULT_SUPERVISION, maxAttempts: config.handlerMaxAttempts };
 }
 
 @Global()
@@ -137,15 +152,27 @@ export class InfrastructureModule {
       },
       { provide: JwtService, useFactory: () => new JwtService(resolveJwtSecret(config.jwtSecret, config.dataDir)) },
       {
+        provide: SharedLog,
+        inject: [EVENT_STORE, JsonLogger],
+        useFactory: (events: EventStore, logger: JsonLogger) => new SharedLog(events, logger.runnerLogger('subscription')),
+      },
+      {
+        provide: LeaderElection,
+        inject: [READ_STORE, JsonLogger],
+        useFactory: (reads: ReadStore, logger: JsonLogger) =>
+          new LeaderElection(reads, `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, config.runnerLeaseSeconds * 1000, logger.runnerLogger('lease')),
+      },
+      {
         provide: ProjectionRunner,
-        inject: [EVENT_STORE, READ_STORE, JsonLogger, CLOCK],
-        useFactory: (events: EventStore, reads: ReadStore, logger: JsonLogger) =>
-          new ProjectionRunner(events, reads, { owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, logger: logger.runnerLogger('projections') }),
+        inject: [EVENT_STORE, READ_STORE, JsonLogger, CLOCK, SharedLog, LeaderElection],
+        useFactory: (events: EventStore, reads: ReadStore, logger: JsonLogger, clock: Clock, log: SharedLog, election: LeaderElection) =>
+          new ProjectionRunner(events, reads, { owner: election.owner, leaseTtlMs: config.runnerLeaseSeconds * 1000, logger: logger.runnerLogger('projections'), clock, log, supervision: supervision(config) }),
       },
       {
         provide: SagaRunner,
-        inject: [EVENT_STORE, READ_STORE, JsonLogger],
-        useFactory: (events: EventStore, reads: ReadStore, logger: JsonLogger) => new SagaRunner(events, reads, { logger: logger.runnerLogger('sagas') }),
+        inject: [EVENT_STORE, READ_STORE, JsonLogger, CLOCK, SharedLog, LeaderElection],
+        useFactory: (events: EventStore, reads: ReadStore, logger: JsonLogger, clock: Clock, log: SharedLog, election: LeaderElection) =>
+          new SagaRunner(events, reads, { logger: logger.runnerLogger('sagas'), clock, log, owner: election.owner, supervision: supervision(config) }),
       },
       MlCompute,
       InfrastructureLifecycle,

@@ -93,11 +93,16 @@ describe('training metrics and the stalled-capture alert', () => {
     expect((await metrics(ops, last.position)).alerts).toEqual([]);
 
     clock.set('2026-01-06T08:01:00.000Z');
-    const m = await metrics(ops);
+    // A read never writes: the GET neither raises the alert nor records it; the monitoring tick does.
+    expect((await metrics(ops)).alerts).toEqual([]);
+    expect(await eventsOfType(app, auditor, 'CaptureStalled')).toHaveLength(0);
+    const tick = (await app.app.get(TrainingSchedule).monitorTick()).get('acme');
+    expect(tick?.state.status).toBe('stalled');
+    const m = await metrics(ops, String(tick?.position));
     expect(m.alerts).toEqual([
       expect.objectContaining({ type: 'CaptureStalled', raised_at: '2026-01-06T08:01:00.000Z', last_capture_at: '2026-01-05T08:00:00.000Z', readings_since_capture: 3 }),
     ]);
-    await metrics(ops);
+    await app.app.get(TrainingSchedule).monitorTick();
     const raised = await eventsOfType(app, auditor, 'CaptureStalled');
     expect(raised).toHaveLength(1);
     expect(raised[0]).toMatchObject({ stream: 'capture_monitor-acme', data: { tenantId: 'acme', lastReadingAt: '2026-01-06T07:00:00.000Z' } });
@@ -118,7 +123,10 @@ describe('training metrics and the stalled-capture alert', () => {
       return events.length > 0 ? events : null;
     });
     expect(resumed.data).toMatchObject({ tenantId: 'acme', capturedAt: '2026-01-06T09:00:00.000Z', stalledSince: '2026-01-06T08:01:00.000Z' });
-    const m = await metrics();
+    const m = await eventually(async () => {
+      const answer = await metrics();
+      return answer.alerts.length === 0 ? answer : null;
+    });
     expect(m.alerts).toEqual([]);
     expect(m.captured_per_day.slice(-2)).toEqual([
       { day: '2026-01-05', count: 2 },

@@ -36,9 +36,11 @@ interface Projection {
   /** A log position: a string of digits. */
   checkpoint: string;
   lag: number;
-  status: 'catching_up' | 'live' | 'rebuilding' | 'stopped' | 'failed';
+  status: 'catching_up' | 'live' | 'rebuilding' | 'stopped' | 'stalled';
   /** The next generation while a blue/green rebuild runs. */
   building: { version: number; generation: number; checkpoint: string } | null;
+  /** Events the projection stopped at after repeated failures, waiting for ops to retry or skip. */
+  parked?: { position: string; event_type: string; error: string; attempts: number; parked_at: string }[];
 }
 
 const MODEL_TYPE = 'conflict_predictor';
@@ -211,6 +213,15 @@ export function Dashboard() {
                         <div className="muted small">
                           building v{p.building.version} (generation {p.building.generation}) at {p.building.checkpoint}
                         </div>
+                      ) : null}
+                      {p.parked?.length ? (
+                        <ul className="alerts" aria-label={`Events parked by ${p.name}`} data-testid="parked">
+                          {p.parked.map((e) => (
+                            <li key={e.position}>
+                              parked at <code>{e.position}</code> ({e.event_type}, {e.attempts} attempts, since {fmtTime(e.parked_at)}): {e.error}
+                            </li>
+                          ))}
+                        </ul>
                       ) : null}
                     </td>
                     <td>

@@ -4,6 +4,7 @@ import { RecordedEvent } from '../../domain/shared/events';
 import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
 import { APP_ROLE, AppRole } from '../../infrastructure/infrastructure.module';
 import { MutableOcrCalibrations, OCR_CALIBRATIONS } from '../../infrastructure/ocr/calibration/ocr-calibrations.port';
+import { SharedLog } from '../../runtime/shared-log';
 import { ShippedCalibrationRecorder } from './shipped-calibration.recorder';
 
 /**
@@ -24,6 +25,7 @@ export class CalibrationPointerService implements OnApplicationBootstrap, OnModu
     @Inject(OCR_CALIBRATIONS) private readonly calibrations: MutableOcrCalibrations,
     @Inject(APP_ROLE) private readonly role: AppRole,
     private readonly shipped: ShippedCalibrationRecorder,
+    private readonly log: SharedLog,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -53,7 +55,7 @@ export class CalibrationPointerService implements OnApplicationBootstrap, OnModu
 
   private async watch(after: number): Promise<void> {
     try {
-      for await (const event of this.events.subscribeAll({ after, signal: this.abort.signal, batchSize: 500 })) {
+      for await (const event of this.log.follow(after, this.abort.signal)) {
         if (event.type !== 'OcrCalibrationFitted') continue;
         const d = event.data as OcrCalibrationFitted['data'];
         await this.refresh(d.engine, d.mode);

@@ -16,7 +16,7 @@ export interface Evaluation {
 
 /**
  * Decides the stalled-capture alert from the monitoring read model and the clock. Runs on the
- * monitoring tick, on each metrics request and on demand; the decider makes repeats harmless.
+ * monitoring tick and on demand (never from a query); the decider makes repeats harmless.
  */
 @Injectable()
 export class CaptureMonitorService {

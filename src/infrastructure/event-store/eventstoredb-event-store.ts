@@ -7,6 +7,7 @@ import {
   START,
   StreamNotFoundError,
   WrongExpectedVersionError,
+  excludeSystemEvents,
   jsonEvent,
   type AllStreamResolvedEvent,
   type ResolvedEvent,
@@ -122,17 +123,36 @@ export class EventStoreDbEventStore implements EventStore {
     return out;
   }
 
+  /**
+   * The server's own catch-up subscription to $all, filtered server-side to non-system events. When
+   * the connection drops it resubscribes from the last delivered position, with capped backoff.
+   */
   async *subscribeAll(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
     let after = options.after ?? 0;
-    const batchSize = options.batchSize ?? 500;
-    while (!this.closed && !options.signal?.aborted) {
-      const batch = await this.readAll({ after, limit: batchSize });
-      for (const event of batch) {
-        if (options.signal?.aborted) return;
-        after = event.position;
-        yield event;
+    for (let failures = 0; !this.closed && !options.signal?.aborted; ) {
+      const subscription = this.client.subscribeToAll({
+        fromPosition: after > 0 ? { commit: BigInt(after), prepare: BigInt(after) } : START,
+        filter: excludeSystemEvents(),
+      });
+      const onAbort = () => void subscription.unsubscribe().catch(() => undefined);
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>) {
+          if (!resolved.event || resolved.event.streamId.startsWith('$')) continue;
+          const event = this.toEvent(resolved, false);
+          if (!event || event.position <= after) continue;
+          after = event.position;
+          failures = 0;
+          yield event;
+        }
+      } catch {
+        if (this.closed || options.signal?.aborted) return;
+        failures += 1;
+        await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)), undefined, { ref: false });
+      } finally {
+        options.signal?.removeEventListener('abort', onAbort);
+        await subscription.unsubscribe().catch(() => undefined);
       }
-      if (batch.length < batchSize) await sleep(this.options.pollIntervalMs ?? 200, undefined, { ref: false });
     }
   }
 

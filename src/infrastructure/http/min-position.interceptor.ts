@@ -17,11 +17,18 @@ export class MinPositionInterceptor implements NestInterceptor {
     if (request.method !== 'GET' || request.path === '/health' || request.path === '/metrics') return next.handle();
     const position = parseMinPosition(request.query?.min_position);
     if (position === null) return next.handle();
-    return from(this.runner.waitForPosition(position, MAX_WAIT_MS)).pipe(
+    return from(this.reachable(position)).pipe(
       switchMap((reached) => {
         if (!reached) throw new UnavailableError(`read models have not yet applied position ${position}; retry shortly`, 1);
         return next.handle();
       }),
     );
+  }
+
+  /** A projection parked before `position` cannot reach it until ops decides: say which, at once. */
+  private async reachable(position: number): Promise<boolean> {
+    const stalled = await this.runner.stalledBefore(position);
+    if (stalled) throw new UnavailableError(`projection ${stalled.projection} is stalled at parked position ${stalled.parkedPosition}; it cannot apply position ${position} until ops retries or skips it`, 5);
+    return this.runner.waitForPosition(position, MAX_WAIT_MS);
   }
 }

@@ -38,6 +38,19 @@ export const LAST_POSITION_FIELD = '_lastPosition';
 export interface Checkpoint {
   readonly name: string;
   readonly position: number;
+  /**
+   * Fencing: write only while `owner` holds the unexpired lease `lease`, checked in the same
+   * transaction, so a paused leader that lost its lease cannot write (throws FencedError).
+   */
+  readonly fence?: { readonly lease: string; readonly owner: string };
+}
+
+/** A fenced write refused: the writer no longer holds its lease. */
+export class FencedError extends Error {
+  constructor(lease: string, owner: string) {
+    super(`write refused: ${owner} no longer holds lease ${lease}`);
+    this.name = 'FencedError';
+  }
 }
 
 /** Named collections of JSON documents keyed by id. */

@@ -3,8 +3,8 @@ import type { Statement } from 'better-sqlite3';
 import { SqliteHandle } from '../sqlite/sqlite-database';
 import { SqliteWriter } from '../sqlite/sqlite-writer';
 import { WriterOp } from '../sqlite/sqlite-writer.protocol';
-import { WriteGroup } from '../sqlite/write-group';
-import { Checkpoint, Doc, FieldCondition, Filter, FindOptions, Page, ReadStore, Scalar, WriteOp, decodeCursor, encodeCursor, fieldValue } from './read-store.port';
+import { FENCED, WriteGroup } from '../sqlite/write-group';
+import { Checkpoint, Doc, FencedError, FieldCondition, Filter, FindOptions, Page, ReadStore, Scalar, WriteOp, decodeCursor, encodeCursor, fieldValue } from './read-store.port';
 import { ValidationError } from '../../domain/shared/errors';
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -101,12 +101,17 @@ export class SqliteReadStore implements ReadStore {
 
   /** Every write: to the writer thread when there is one, else in an IMMEDIATE transaction here. */
   private async write<T>(op: WriterOp): Promise<T> {
-    if (this.options.writer) return this.options.writer.submit<T>(op);
-    this.inline ??= new WriteGroup(this.db);
-    const [reply] = this.inline.commit([{ id: 0, op }]);
-    if (!reply.ok) throw new Error(reply.error.kind === 'error' ? reply.error.message : `conflict on ${reply.error.stream}`);
-    if (op.kind === 'exec') this.statements.clear();
-    return reply.value as T;
+    try {
+      if (this.options.writer) return await this.options.writer.submit<T>(op);
+      this.inline ??= new WriteGroup(this.db);
+      const [reply] = this.inline.commit([{ id: 0, op }]);
+      if (!reply.ok) throw Object.assign(new Error(reply.error.kind === 'error' ? reply.error.message : `conflict on ${reply.error.stream}`), reply.error.kind === 'error' ? { code: reply.error.code } : {});
+      if (op.kind === 'exec') this.statements.clear();
+      return reply.value as T;
+    } catch (error) {
+      if (op.kind === 'run' && op.fence && (error as { code?: unknown }).code === FENCED) throw new FencedError(op.fence.lease, op.fence.owner);
+      throw error;
+    }
   }
 
   /** Prepared statements are cached; another process may drop a table, so retry once fresh. */
@@ -215,7 +220,7 @@ export class SqliteReadStore implements ReadStore {
         params: [checkpoint.name, checkpoint.position, new Date().toISOString()],
       });
     }
-    await this.write({ kind: 'run', statements });
+    await this.write({ kind: 'run', statements, fence: checkpoint?.fence });
   }
 
   async getCheckpoint(name: string): Promise<number | null> {

@@ -4,7 +4,12 @@ import { NewEvent } from '../../domain/shared/events';
 export type WriterOp =
   | { readonly kind: 'append'; readonly stream: string; readonly events: readonly NewEvent[]; readonly expected: 'no_stream' | 'any' | number }
   | { readonly kind: 'exec'; readonly sql: string }
-  | { readonly kind: 'run'; readonly statements: readonly { readonly sql: string; readonly params: readonly (string | number | null)[] }[] }
+  | {
+      readonly kind: 'run';
+      readonly statements: readonly { readonly sql: string; readonly params: readonly (string | number | null)[] }[];
+      /** Run only while `owner` holds the unexpired lease `lease` (checked in the same savepoint). */
+      readonly fence?: { readonly lease: string; readonly owner: string };
+    }
   | { readonly kind: 'lease'; readonly name: string; readonly owner: string; readonly ttlMs: number };
 
 export interface WriterRequest {

@@ -4,6 +4,9 @@ import { SqliteAppender } from '../event-store/sqlite-appender';
 import { SqliteHandle } from './sqlite-database';
 import { WriterError, WriterOp, WriterReply, WriterRequest } from './sqlite-writer.protocol';
 
+/** The error code a fenced write carries across the thread boundary. */
+export const FENCED = 'FLYWHEEL_FENCED';
+
 function toWriterError(error: unknown): WriterError {
   if (error instanceof ConcurrencyError) return { kind: 'concurrency', stream: error.stream, expected: error.expected, actual: error.actual };
   const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : undefined;
@@ -57,6 +60,7 @@ export class WriteGroup {
         this.statements.clear();
         return null;
       case 'run':
+        if (op.fence) this.checkFence(op.fence.lease, op.fence.owner);
         for (const s of op.statements) this.statement(s.sql).run(...s.params);
         return null;
       case 'lease': {
@@ -66,6 +70,13 @@ export class WriteGroup {
         this.statement('INSERT INTO leases (name, owner, expires_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at').run(op.name, op.owner, now + op.ttlMs);
         return true;
       }
+    }
+  }
+
+  private checkFence(lease: string, owner: string): void {
+    const row = this.statement('SELECT owner, expires_at FROM leases WHERE name = ?').get(lease) as { owner: string; expires_at: number } | undefined;
+    if (!row || row.owner !== owner || row.expires_at <= Date.now()) {
+      throw Object.assign(new Error(`write refused: ${owner} no longer holds lease ${lease}`), { code: FENCED });
     }
   }
 

@@ -6,6 +6,7 @@ import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.por
 import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
 import { INFERENCE_RUNTIME, InferenceRuntime, LoadedModel } from '../../infrastructure/inference/inference-runtime.port';
 import { ConflictFeatures, HEURISTIC_MODEL_VERSION, heuristicProbability, toFeatureVector } from '../../ml/conflict-features';
+import { SharedLog } from '../../runtime/shared-log';
 
 export interface ModelPrediction {
   readonly probability: number;
@@ -51,6 +52,7 @@ export class ActiveModelService implements OnModuleDestroy {
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(INFERENCE_RUNTIME) private readonly runtime: InferenceRuntime,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly log: SharedLog,
   ) {}
 
   async predict(modelType: string, features: ConflictFeatures | number[]): Promise<ModelPrediction> {
@@ -165,7 +167,7 @@ export class ActiveModelService implements OnModuleDestroy {
   private async watch(after: number): Promise<void> {
     const types = new Set(ACTIVATION_EVENT_TYPES);
     try {
-      for await (const event of this.events.subscribeAll({ after, signal: this.abort.signal, batchSize: 500 })) {
+      for await (const event of this.log.follow(after, this.abort.signal)) {
         if (!types.has(event.type)) continue;
         const modelType = modelTypeOfStream(event.stream);
         if (modelType !== null) await this.refresh(modelType);

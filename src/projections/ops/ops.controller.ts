@@ -2,13 +2,22 @@ import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@n
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { NotFoundError } from '../../domain/shared/errors';
-import { Public, Roles } from '../../infrastructure/auth/auth.guard';
 import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
 import { MetricsService } from '../../infrastructure/observability/metrics.service';
 import { READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
+import { CLOCK, Clock } from '../../domain/shared/clock';
+import { CurrentPrincipal, Public, Roles } from '../../infrastructure/auth/auth.guard';
+import type { Principal } from '../../infrastructure/auth/jwt';
+import { LeaderElection } from '../../runtime/leader-election';
+import { ParkedEvent } from '../../runtime/parking-lot';
+import { decideParked } from '../../runtime/parked-decisions';
 import { SagaRunner } from '../../sagas/saga-runner';
 import { ProjectionRunner } from '../runner/projection-runner';
 import { ReadinessService } from './readiness.service';
+
+function parkedView(p: ParkedEvent) {
+  return { position: String(p.position), event_type: p.event_type, error: p.error, attempts: p.attempts, parked_at: p.parked_at, decision: p.decision };
+}
 
 @ApiTags('ops')
 @Controller()
@@ -20,6 +29,8 @@ export class OpsController {
     private readonly readiness: ReadinessService,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly reads: ReadStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly election: LeaderElection,
   ) {
     metrics.onCollect(async () => {
       for (const p of await this.runner.status()) {
@@ -42,8 +53,23 @@ export class OpsController {
       collections: p.collections,
       building: p.building ? { ...p.building, checkpoint: String(p.building.checkpoint) } : null,
       last_rebuild: p.lastRebuild,
+      parked: p.parked.map(parkedView),
     }));
-    return { items, next_cursor: null, sagas: this.sagas.status() };
+    const sagas = (await this.sagas.status()).map((s) => ({ ...s, checkpoint: String(s.checkpoint), parked: s.parked.map(parkedView) }));
+    return { items, next_cursor: null, sagas };
+  }
+
+  @ApiBearerAuth()
+  @Post('api/v2/ops/projections/:name/parked/:position/:decision')
+  @Roles('ops')
+  @HttpCode(200)
+  async decide(@Param('name') name: string, @Param('position') position: string, @Param('decision') decision: string, @CurrentPrincipal() principal: Principal) {
+    if (decision !== 'retry' && decision !== 'skip') throw new NotFoundError(`no parked-event action ${decision}; use retry or skip`);
+    if (!/^[1-9][0-9]{0,15}$/.test(position)) throw new NotFoundError(`no event parked at position ${position} for ${name}`);
+    const handler = this.runner.list().some((p) => p.name === name) ? `projection:${name}` : this.sagas.names().includes(name) ? `saga:${name}` : null;
+    if (!handler) throw new NotFoundError(`no projection or saga named ${name}`);
+    const result = await decideParked({ parking: this.runner.parking, events: this.events, clock: this.clock }, handler, Number(position), decision, principal.sub);
+    return { name, ...result, position: String(result.position), event_position: String(result.event_position) };
   }
 
   @ApiBearerAuth()
@@ -76,9 +102,11 @@ export class OpsController {
     }
     const projections = await this.runner.status().catch(() => []);
     checks.projections = projections.map((p) => ({ name: p.name, status: p.status, lag: p.lag }));
-    const ready = this.readiness.ready && ok && !projections.some((p) => p.status === 'failed');
+    // A parked event stalls one projection, not the instance: it is listed, and ops decides.
+    const ready = this.readiness.ready && ok;
+    const role = this.election.role;
     res.status(ready ? 200 : 503);
-    return { status: ready ? 'ok' : 'degraded', ready: this.readiness.ready, ...checks };
+    return { status: !ready ? 'degraded' : role === 'standby' ? 'standby' : 'ok', role, ready: this.readiness.ready, ...checks };
   }
 
   @Public()

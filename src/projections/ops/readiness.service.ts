@@ -1,11 +1,12 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_ROLE, AppRole } from '../../infrastructure/infrastructure.module';
+import { LeaderElection } from '../../runtime/leader-election';
 import { SagaRunner } from '../../sagas/saga-runner';
 import { ProjectionRunner } from '../runner/projection-runner';
 
 /**
- * Starts the runners once every module has registered its projections and sagas, and reports
- * ready only after the projections caught up with the log.
+ * Starts the runners once every module has registered its projections and sagas, when this
+ * instance holds the runner lease, and reports ready only after the projections caught up.
  */
 @Injectable()
 export class ReadinessService implements OnApplicationBootstrap {
@@ -14,13 +15,23 @@ export class ReadinessService implements OnApplicationBootstrap {
   constructor(
     private readonly runner: ProjectionRunner,
     private readonly sagas: SagaRunner,
+    private readonly election: LeaderElection,
     @Inject(APP_ROLE) private readonly role: AppRole,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.role !== 'server') return;
-    await this.runner.start();
-    await this.sagas.start();
+    // The leader is ready once caught up; a standby serves commands and queries at once.
+    await this.election.campaign({
+      elected: async () => {
+        await this.runner.lead();
+        await this.sagas.start();
+      },
+      demoted: async () => {
+        await this.sagas.stop();
+        await this.runner.stop();
+      },
+    });
     this.ready = true;
   }
 }

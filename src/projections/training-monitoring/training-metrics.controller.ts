@@ -2,10 +2,11 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { CaptureMonitorService } from '../../commands/training/capture-monitor.service';
 import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
+import { ProjectionRunner } from '../runner/projection-runner';
 import { TrainingMetricsQuery } from './training-metrics.query';
+import { trainingMonitoringProjection } from './training-monitoring.projection';
 
 export class MetricsQuery {
   @ApiPropertyOptional({ default: 30, minimum: 1, maximum: 366, description: 'days of captured_per_day' })
@@ -27,18 +28,18 @@ export class MetricsQuery {
 @Controller('api/v2/ml-training/metrics')
 export class TrainingMetricsController {
   constructor(
-    private readonly monitor: CaptureMonitorService,
     private readonly query: TrainingMetricsQuery,
+    private readonly runner: ProjectionRunner,
   ) {}
 
   /**
-   * The tenant's training-data flow. The stalled-capture rule is evaluated first, against the
-   * clock, so an alert raised or cleared by it is in this very answer (and recorded as an event).
+   * The tenant's training-data flow, read from the monitoring projection; `position` is how far in
+   * the log that projection has read. The stalled-capture rule runs on the monitoring tick.
    */
   @Get()
   @Roles('ops', 'ml_engineer')
   async metrics(@CurrentPrincipal() p: Principal, @Query() q: MetricsQuery) {
-    const evaluation = await this.monitor.evaluate(p.tenant);
-    return { ...(await this.query.metrics(p.tenant, evaluation.state, q.days ?? 30)), position: String(evaluation.position) };
+    const answer = await this.query.metrics(p.tenant, q.days ?? 30);
+    return { ...answer, position: String(await this.runner.checkpointOf(trainingMonitoringProjection.name)) };
   }
 }

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock, DAY_MS, HOUR_MS } from '../../domain/shared/clock';
-import { CaptureMonitorState } from '../../domain/training/capture-monitor.decider';
 import { READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
 import { LabelingBacklogQuery } from '../labeling-backlog/labeling-backlog.query';
 import { ProjectionRunner } from '../runner/projection-runner';
-import { MONITORING_DAYS_COLLECTION, MonitoringDayDoc } from './training-monitoring.projection';
+import { MONITORING_DAYS_COLLECTION, MONITORING_TENANTS_COLLECTION, MonitoringDayDoc, MonitoringTenantDoc } from './training-monitoring.projection';
 
 export interface TrainingMetrics {
   captured_per_day: { day: string; count: number }[];
@@ -26,7 +25,10 @@ export interface TrainingMetrics {
 
 const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
-/** The metrics answer: daily counts (UTC days, zeros included), backlog size and age, open alerts. */
+/**
+ * The metrics answer: daily counts (UTC days, zeros included), backlog size and age, open alerts.
+ * Only reads: the alerts are the ones the monitoring tick recorded, as the projection shows them.
+ */
 @Injectable()
 export class TrainingMetricsQuery {
   constructor(
@@ -36,8 +38,9 @@ export class TrainingMetricsQuery {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async metrics(tenantId: string, monitor: CaptureMonitorState, days = 30): Promise<TrainingMetrics> {
+  async metrics(tenantId: string, days = 30): Promise<TrainingMetrics> {
     const now = this.clock.now().getTime();
+    const tenant = await this.reads.get<MonitoringTenantDoc>(await this.runner.catalog.collection(MONITORING_TENANTS_COLLECTION), tenantId);
     const first = utcDay(now - (days - 1) * DAY_MS);
     const page = await this.reads.find<MonitoringDayDoc>(await this.runner.catalog.collection(MONITORING_DAYS_COLLECTION), {
       filter: { tenant_id: tenantId, day: { $gte: first } },
@@ -54,20 +57,15 @@ export class TrainingMetricsQuery {
       readings_per_day: dayList.map((day) => ({ day, count: byDay.get(day)?.readings ?? 0 })),
       labeling_backlog: counts.total,
       oldest_open_task_age_hours: oldest ? Math.round(((now - Date.parse(oldest.created_at)) / HOUR_MS) * 100) / 100 : null,
-      alerts:
-        monitor.status === 'stalled'
-          ? [
-              {
-                type: 'CaptureStalled',
-                severity: 'warning',
-                message: `no training example captured since ${monitor.lastCaptureAt ?? 'ever'} while ${monitor.readingsSinceCapture} readings arrived: the OCR capture path may be broken`,
-                raised_at: monitor.detectedAt,
-                last_capture_at: monitor.lastCaptureAt,
-                last_reading_at: monitor.lastReadingAt,
-                readings_since_capture: monitor.readingsSinceCapture,
-              },
-            ]
-          : [],
+      alerts: (tenant?.alerts ?? []).map((a) => ({
+        type: a.type,
+        severity: 'warning' as const,
+        message: `no training example captured since ${a.last_capture_at ?? 'ever'} while ${a.readings_since_capture} readings arrived: the OCR capture path may be broken`,
+        raised_at: a.raised_at,
+        last_capture_at: a.last_capture_at,
+        last_reading_at: a.last_reading_at,
+        readings_since_capture: a.readings_since_capture,
+      })),
       as_of: new Date(now).toISOString(),
     };
   }

@@ -1,9 +1,6 @@
-import { CommandBus } from '@nestjs/cqrs';
 import { BatchFanoutService } from '../../commands/training/batch-fanout.service';
-import { LabelingTaskService } from '../../commands/training/labeling-task.service';
-import { Decide } from '../../commands/shared/decide.command';
 import { RecordedEvent } from '../../domain/shared/events';
-import { BatchTasksSaga, CaptureResumedSaga, TaskLabelSaga } from './active-learning.sagas';
+import { BatchTasksSaga, captureResumedCommands, taskLabelCommands } from './active-learning.sagas';
 
 function recorded(type: string, data: Record<string, unknown>, eventId = 'evt-1'): RecordedEvent {
   return {
@@ -27,20 +24,24 @@ describe('active-learning sagas', () => {
     expect(ensureTasks).toHaveBeenCalledWith(batch, { tenantId: 'acme', actorId: 'saga:active-learning-batch-tasks', correlationId: 'corr', causationId: 'evt-1' });
   });
 
-  it('given a completed task, labels its example with the same command id the submit used', async () => {
-    const labelExample = jest.fn().mockResolvedValue(0);
-    const saga = new TaskLabelSaga({ labelExample } as unknown as LabelingTaskService);
-    await saga.handle(recorded('LabelingTaskCompleted', { taskId: 't1', exampleId: 'mr_1', labelerId: 'ann', label: '01234', completedAt: 'x' }));
-    expect(labelExample).toHaveBeenCalledWith('t1', 'mr_1', '01234', 'ann', expect.objectContaining({ commandId: 'labeling:t1:label', causationId: 'evt-1' }));
+  it('given a completed task, when it reacts, then it labels the example with the command id the submit used', () => {
+    const sent = taskLabelCommands(recorded('LabelingTaskCompleted', { taskId: 't1', exampleId: 'mr_1', labelerId: 'ann', label: '01234', completedAt: 'x' }));
+    expect(sent.map(({ stream, command, context }) => ({ stream, command, context }))).toEqual([
+      {
+        stream: 'example-mr_1',
+        command: { type: 'LabelTrainingExample', exampleId: 'mr_1', taskId: 't1', label: '01234', labelerId: 'ann' },
+        context: { tenantId: 'acme', actorId: 'saga:labeling-task-label', commandId: 'labeling:t1:label', correlationId: 'corr', causationId: 'evt-1' },
+      },
+    ]);
+    expect(taskLabelCommands(recorded('LabelingTaskSkipped', { taskId: 't1' }))).toEqual([]);
   });
 
-  it('given a capture, tells the tenant capture monitor, keyed by the event so a replay is harmless', async () => {
-    const execute = jest.fn().mockResolvedValue({ events: [], position: 0 });
-    const saga = new CaptureResumedSaga({ execute } as unknown as CommandBus);
-    await saga.handle(recorded('TrainingExampleCaptured', { exampleId: 'mr_1' }, 'evt-9'));
-    const sent = execute.mock.calls[0][0] as Decide<unknown, unknown, never>;
-    expect(sent.stream).toBe('capture_monitor-acme');
-    expect(sent.command).toEqual({ kind: 'observe_capture', tenantId: 'acme', capturedAt: '2026-01-06T09:00:00.000Z', at: '2026-01-06T09:00:00.000Z' });
-    expect(sent.context.commandId).toBe('capture-monitor:evt-9');
+  it('given a capture, when it reacts, then it tells the tenant capture monitor, keyed by the event so a replay is harmless', () => {
+    const sent = captureResumedCommands(recorded('TrainingExampleCaptured', { exampleId: 'mr_1' }, 'evt-9'));
+    expect(sent.map(({ stream, command, context }) => ({ stream, command, commandId: context.commandId }))).toEqual([
+      { stream: 'capture_monitor-acme', command: { kind: 'observe_capture', tenantId: 'acme', capturedAt: '2026-01-06T09:00:00.000Z', at: '2026-01-06T09:00:00.000Z' }, commandId: 'capture-monitor:evt-9' },
+    ]);
+    const untenanted = recorded('TrainingExampleCaptured', { exampleId: 'mr_1' });
+    expect(captureResumedCommands({ ...untenanted, metadata: { ...untenanted.metadata, tenantId: null } })).toEqual([]);
   });
 });

@@ -35,8 +35,8 @@ describe('rollback saga', () => {
     expect(forget).toHaveBeenCalledWith('conflict_predictor');
   });
 
-  it('given a failing check, when handled, then the saga does not stall on it (the next outcome or tick retries)', async () => {
+  it('given a failing check, when handled, then the failure reaches the runner (retried, then parked; never skipped silently)', async () => {
     const { saga } = sagaWith(jest.fn().mockRejectedValue(new Error('read store down')));
-    await expect(saga.handle(event('PredictionOutcomeRecorded', 'prediction-p1', { modelType: 'conflict_predictor' }))).resolves.toBeUndefined();
+    await expect(saga.handle(event('PredictionOutcomeRecorded', 'prediction-p1', { modelType: 'conflict_predictor' }))).rejects.toThrow('read store down');
   });
 });

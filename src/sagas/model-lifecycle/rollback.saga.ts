@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { RecordedEvent } from '../../domain/shared/events';
 import { modelTypeOfStream } from '../../domain/models/model.events';
 import { Saga } from '../saga-runner';
@@ -14,15 +14,13 @@ export class RollbackSaga implements Saga {
   readonly name = 'model-rollback';
   readonly eventTypes = ['PredictionOutcomeRecorded', 'ModelActivated', 'ModelDeactivated'];
 
-  private readonly logger = new Logger(RollbackSaga.name);
-
   constructor(private readonly monitor: RollbackMonitorService) {}
 
   async handle(event: RecordedEvent): Promise<void> {
     if (event.type === 'PredictionOutcomeRecorded') {
       const modelType = (event.data as { modelType?: unknown }).modelType;
-      // A failing check must not hold up the saga's checkpoint: the next outcome or tick checks again.
-      if (typeof modelType === 'string') await this.monitor.check(modelType).catch((error: unknown) => this.logger.error(`rollback check of ${modelType} failed: ${String(error)}`));
+      // A failing check reaches the runner, which retries it with backoff and then parks it for ops.
+      if (typeof modelType === 'string') await this.monitor.check(modelType);
       return;
     }
     const modelType = modelTypeOfStream(event.stream);

@@ -1,5 +1,5 @@
-import { ReadStore } from '../../infrastructure/read-store/read-store.port';
-import { Projection } from './projection';
+import { ReadStore } from '../infrastructure/read-store/read-store.port';
+import { Projection } from '../projections/runner/projection';
 
 export const CATALOG_COLLECTION = 'projection_catalog';
 
