@@ -6,6 +6,7 @@ import { modelRegistryDecider } from '../../domain/models/model-registry.decider
 import { DAY_MS } from '../../domain/shared/clock';
 import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
 import { exportConflictModelToOnnx } from '../../ml/onnx-export';
+import { CURRENT_FEATURE_DEFINITION } from '../../ml/conflict-features';
 import { TrainedConflictModel, trainConflictModel } from '../../ml/train-conflict-model';
 import { ConflictFeaturesService } from '../../projections/conflict-features/conflict-features.service';
 import { CommandContext } from '../shared/command-context';
@@ -64,7 +65,7 @@ export class ModelTrainingService {
     const head = await this.events.headPosition();
     if (!(await this.runner.waitForPosition(head, 10_000))) throw new UnavailableError(`read models have not reached log position ${head} yet; retry shortly`, 2);
     const t0 = performance.now();
-    const rows = await this.features.trainingRows(daysBack, at.getTime());
+    const rows = await this.features.trainingRows(daysBack, at.getTime(), CURRENT_FEATURE_DEFINITION);
     const t1 = performance.now();
     // Throws UnprocessableError (422) for fewer than 100 rows or a single class, saying which.
     const trained = trainConflictModel(rows);
@@ -93,6 +94,7 @@ export class ModelTrainingService {
             trigger: request.trigger,
             algorithm: trained.algorithm,
             featureNames: [...trained.featureNames],
+            featureDefinition: CURRENT_FEATURE_DEFINITION,
             scaler: { mean: [...trained.scaler.mean], scale: [...trained.scaler.scale] },
             coefficients: [...trained.coefficients],
             intercept: trained.intercept,

@@ -10,6 +10,7 @@ import { SyncEvent, syncStreamId } from '../../domain/sync/sync.events';
 import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
 import { positionString } from '../../infrastructure/http/conventions';
+import { CURRENT_FEATURE_DEFINITION } from '../../ml/conflict-features';
 import { ConflictFeaturesService } from '../../projections/conflict-features/conflict-features.service';
 import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
@@ -89,8 +90,9 @@ export class SyncController {
     const at = query.at ? Date.parse(query.at) : this.clock.now().getTime();
     const fields = (query.fields ?? '').split(',').filter((f) => f.length > 0);
     const userId = query.user_id ?? principal.sub;
-    const features = await this.features.featuresAt(principal.tenant, userId, query.entity_type, query.entity_id, fields, at, query.sync_id);
-    return { user_id: userId, entity_type: query.entity_type, entity_id: query.entity_id, fields, at: new Date(at).toISOString(), features };
+    const definition = query.definition ?? CURRENT_FEATURE_DEFINITION;
+    const features = await this.features.featuresAt(principal.tenant, userId, query.entity_type, query.entity_id, fields, at, query.sync_id, definition);
+    return { user_id: userId, entity_type: query.entity_type, entity_id: query.entity_id, fields, at: new Date(at).toISOString(), feature_definition: definition, features };
   }
 
   private notInFuture(value: string | undefined, field: string, now: Date): string | undefined {

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { FEATURE_DEFINITIONS, FeatureDefinition } from '../../ml/conflict-features';
 
 /** The id alphabet of `isValidId`: ids end up in stream names. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
@@ -70,4 +72,9 @@ export class FeaturesQuery {
   @ApiPropertyOptional({ description: 'ISO 8601; defaults to now' }) @IsOptional() @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 time' }) at?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^\d{1,16}$/, { message: 'min_position must be a string of digits' }) min_position?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() sync_id?: string;
+  @ApiPropertyOptional({ enum: FEATURE_DEFINITIONS, description: 'feature definition version; defaults to the current one' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsIn(FEATURE_DEFINITIONS as unknown as number[], { message: `definition must be one of ${FEATURE_DEFINITIONS.join(', ')}` })
+  definition?: FeatureDefinition;
 }
