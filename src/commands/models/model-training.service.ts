@@ -6,8 +6,8 @@ import { modelRegistryDecider } from '../../domain/models/model-registry.decider
 import { DAY_MS } from '../../domain/shared/clock';
 import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
 import { exportConflictModelToOnnx } from '../../ml/onnx-export';
-import { CURRENT_FEATURE_DEFINITION } from '../../ml/conflict-features';
-import { TrainedConflictModel, trainConflictModel } from '../../ml/train-conflict-model';
+import { CURRENT_FEATURE_DEFINITION, FeatureDefinition } from '../../ml/conflict-features';
+import { ConflictTrainingRow, TrainedConflictModel, trainConflictModel } from '../../ml/train-conflict-model';
 import { ConflictFeaturesService } from '../../projections/conflict-features/conflict-features.service';
 import { CommandContext } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
@@ -57,6 +57,11 @@ export class ModelTrainingService {
     private readonly runner: ProjectionRunner,
     @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
+
+  /** The same syncs' rows under another feature definition (to score a model trained with it). */
+  rowsWithDefinition(daysBack: number, at: Date, definition: FeatureDefinition): Promise<ConflictTrainingRow[]> {
+    return this.features.trainingRows(daysBack, at.getTime(), definition);
+  }
 
   async train(request: TrainRequest): Promise<TrainResult> {
     const { modelType, daysBack, at } = request;

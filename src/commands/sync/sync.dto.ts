@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { FEATURE_DEFINITIONS, FeatureDefinition } from '../../ml/conflict-features';
+import { RESOLUTION_TYPES, ResolutionType } from '../../domain/sync/sync.events';
 
 /** The id alphabet of `isValidId`: ids end up in stream names. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
@@ -44,10 +45,17 @@ export class ResolveConflictDto {
   @Matches(ID_PATTERN, ID_MESSAGE('sync_id'))
   sync_id!: string;
 
-  @ApiProperty({ example: 'server_wins' })
-  @IsString()
-  @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'resolution_type must be 1-64 characters of letters, digits, _ . : -' })
-  resolution_type!: string;
+  @ApiProperty({ enum: RESOLUTION_TYPES, example: 'server_wins' })
+  @IsIn(RESOLUTION_TYPES as unknown as string[], { message: `resolution_type must be one of ${RESOLUTION_TYPES.join(', ')}` })
+  resolution_type!: ResolutionType;
+
+  @ApiPropertyOptional({ type: [String], description: 'the fields the conflict was on; a sync may conflict once per resolution type and set of fields' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  @Matches(FIELD_PATTERN, { each: true, message: 'each field must be 1-128 characters of letters, digits, _ . : / -' })
+  fields?: string[];
 
   @ApiPropertyOptional({ description: 'makes a retry harmless: the same conflict_id appends nothing' })
   @IsOptional()

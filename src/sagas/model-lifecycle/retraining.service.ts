@@ -15,6 +15,7 @@ import { isoWeekKey } from '../../domain/training/iso-week';
 import { ConflictError } from '../../domain/shared/errors';
 import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
 import { SplitRow } from '../../ml/train-conflict-model';
+import { CURRENT_FEATURE_DEFINITION } from '../../ml/conflict-features';
 import { delongTest } from '../../ml/delong';
 import { ModelEvaluator } from './model-evaluator';
 
@@ -105,7 +106,8 @@ export class RetrainingService implements OnModuleInit {
       const activeVersion = state.active?.version ?? null;
       const scored = await this.evaluator.scoreVersionWithProbabilities(candidateInfo, holdout);
       const candidate = { version, metrics: scored.metrics };
-      const { probabilities, ...baseline } = await this.baseline(state.active === null ? null : state.versions[state.active.version], holdout);
+      const activeInfo = state.active === null ? null : state.versions[state.active.version];
+      const { probabilities, ...baseline } = await this.baseline(activeInfo, await this.holdoutFor(activeInfo, holdout, options.daysBack ?? DEFAULT_DAYS_BACK, at));
       const test = delongTest(scored.probabilities, probabilities, holdout.map((r) => r.label));
       const delong = test && { auc_difference: test.auc_difference, standard_error: test.standard_error, ci95: test.ci95, p_value: test.p_value };
       try {
@@ -139,6 +141,20 @@ export class RetrainingService implements OnModuleInit {
       this.logger.warn(note);
       return { version: this.evaluator.heuristicVersion, ...this.evaluator.scoreHeuristicWithProbabilities(holdout), note };
     }
+  }
+
+  /**
+   * The holdout as the active model must see it: the same syncs and labels, with features under
+   * the definition it was trained with (heuristic_v1 and current models use the holdout as is).
+   */
+  private async holdoutFor(active: VersionInfo | null | undefined, holdout: readonly SplitRow[], daysBack: number, at: Date): Promise<readonly SplitRow[]> {
+    if (!active || active.featureDefinition === CURRENT_FEATURE_DEFINITION) return holdout;
+    const rows = new Map((await this.training.rowsWithDefinition(daysBack, at, active.featureDefinition)).map((r) => [r.syncId, r.features]));
+    return holdout.map((r) => {
+      const features = rows.get(r.syncId);
+      if (!features) throw new Error(`holdout sync ${r.syncId} has no row under feature definition ${active.featureDefinition}`);
+      return { ...r, features };
+    });
   }
 
   private async recordedRows(hash: string): Promise<SplitRow[]> {
