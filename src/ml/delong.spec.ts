@@ -15,7 +15,7 @@ interface Case {
   readonly labels: number[];
   readonly candidate: number[];
   readonly baseline: number[];
-  readonly expected: { readonly python_reference: Expected; readonly pROC?: Partial<Expected> & { z?: number } };
+  readonly expected: { readonly python_reference: Expected; readonly pROC: Expected & { z: number } };
 }
 
 const fixture = JSON.parse(readFileSync(join(__dirname, '__fixtures__', 'delong-fixture.json'), 'utf8')) as { cases: Record<string, Case> };
@@ -35,12 +35,14 @@ describe("DeLong's test for two correlated ROC curves", () => {
     expect(got.p_value).toBeCloseTo(e.p_value, 12);
     // The AUCs are the project's own exact ROC-AUC (ties counted half).
     expect(got.auc_candidate).toBeCloseTo(rocAuc(c.candidate, c.labels) as number, 12);
+    // R's pROC roc.test(method = 'delong', paired = TRUE, alternative = 'greater'), printed to 15 digits.
     const r = c.expected.pROC;
-    if (r) {
-      if (r.auc_difference !== undefined) expect(got.auc_difference).toBeCloseTo(r.auc_difference, 10);
-      if (r.z !== undefined) expect(got.z).toBeCloseTo(r.z, 10);
-      if (r.p_value !== undefined) expect(got.p_value).toBeCloseTo(r.p_value, 10);
-    }
+    expect(got.auc_difference).toBeCloseTo(r.auc_difference, 12);
+    expect(got.z).toBeCloseTo(r.z, 11);
+    expect(got.standard_error).toBeCloseTo(r.standard_error, 12);
+    expect(got.ci95[0]).toBeCloseTo(r.ci95[0], 12);
+    expect(got.ci95[1]).toBeCloseTo(r.ci95[1], 12);
+    expect(got.p_value).toBeCloseTo(r.p_value, 12);
   });
 
   it('gives mid-ranks to ties and a normal tail to 1e-15', () => {
