@@ -34,6 +34,8 @@ export interface AppConfig {
   readonly activationMinImprovement: number;
   readonly activationMode: 'relative' | 'absolute';
   readonly activationMinPositives: number;
+  /** Set: the candidate must also beat the active model by DeLong's one-sided test at this p-value. */
+  readonly activationMaxPValue: number | null;
   /** Roll a new model back when its first-day accuracy is more than this below its predecessor's 7-day accuracy. */
   readonly rollbackMaxAccuracyDrop: number;
   /** Outcomes needed on each side before the rollback rule judges. */
@@ -143,6 +145,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     activationMinImprovement: num(env, 'ACTIVATION_MIN_IMPROVEMENT', 0.05, (n) => n >= 0 && n < 10, 'a non-negative number'),
     activationMode: oneOf(env, 'ACTIVATION_MODE', 'relative', ['relative', 'absolute'] as const),
     activationMinPositives: num(env, 'ACTIVATION_MIN_POSITIVES', 5, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
+    activationMaxPValue: optional(env, 'ACTIVATION_MAX_P_VALUE') === null ? null : num(env, 'ACTIVATION_MAX_P_VALUE', 1, (n) => n > 0 && n <= 1, 'a number in (0, 1]'),
     rollbackMaxAccuracyDrop: num(env, 'ROLLBACK_MAX_ACCURACY_DROP', 0.1, fraction, 'a number in [0, 1]'),
     rollbackMinSamples: num(env, 'ROLLBACK_MIN_SAMPLES', 30, positiveInt, 'a positive integer'),
     rollbackOutcomeWaitHours: num(env, 'ROLLBACK_OUTCOME_WAIT_HOURS', 30, (n) => n >= 0 && n <= 24 * 30, 'hours in [0, 720]'),

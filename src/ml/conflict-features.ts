@@ -38,6 +38,24 @@ export interface PriorConflict {
   readonly at: number;
 }
 
+/**
+ * Versions of the feature definitions. A model is fed the definition it was trained with.
+ * 1: `user_conflict_rate` = conflicts *resolved* in the last 30 days / syncs *made* in them, capped
+ *    at 1 (a conflict of a sync made before the window counted against syncs inside it).
+ * 2: `user_conflict_rate` = share of the user's syncs made in the last 30 days whose conflict was
+ *    already known at that moment. One window, so it is a proportion by construction.
+ * The other four features are the same in both.
+ */
+export const FEATURE_DEFINITIONS = [1, 2] as const;
+export type FeatureDefinition = (typeof FEATURE_DEFINITIONS)[number];
+export const CURRENT_FEATURE_DEFINITION: FeatureDefinition = 2;
+/** Models recorded before definitions were versioned were trained with the first one. */
+export const LEGACY_FEATURE_DEFINITION: FeatureDefinition = 1;
+
+export function isFeatureDefinition(n: unknown): n is FeatureDefinition {
+  return typeof n === 'number' && (FEATURE_DEFINITIONS as readonly number[]).includes(n);
+}
+
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
@@ -53,6 +71,7 @@ export function computeConflictFeatures(
   target: FeatureTarget,
   syncs: readonly PriorSync[],
   conflicts: readonly PriorConflict[],
+  definition: FeatureDefinition = CURRENT_FEATURE_DEFINITION,
 ): ConflictFeatures {
   const { at } = target;
   const concurrencyFrom = at - CONCURRENCY_WINDOW_MS;
@@ -64,11 +83,15 @@ export function computeConflictFeatures(
   let previousSyncAt = Number.NEGATIVE_INFINITY;
   let userSyncs30d = 0;
   let entitySyncs30d = 0;
+  const userSyncIds30d: string[] = [];
   for (const s of syncs) {
     if (s.at > at || isSelf(s.syncId)) continue;
     if (s.userId === target.userId) {
       if (s.at > previousSyncAt) previousSyncAt = s.at;
-      if (s.at >= historyFrom) userSyncs30d++;
+      if (s.at >= historyFrom) {
+        userSyncs30d++;
+        userSyncIds30d.push(s.syncId);
+      }
     }
     if (s.entityKey !== target.entityKey) continue;
     if (s.at >= historyFrom) entitySyncs30d++;
@@ -81,9 +104,15 @@ export function computeConflictFeatures(
   // Count conflicted syncs, not conflict records: one sync can conflict on several fields.
   const conflictedSyncs = new Set<string>();
   for (const c of conflicts) {
-    if (c.userId !== target.userId || c.at > at || c.at < historyFrom || isSelf(c.syncId)) continue;
+    if (c.userId !== target.userId || c.at > at || isSelf(c.syncId)) continue;
+    // Definition 1 windows conflicts by when they were resolved; 2 by when their sync was made (below).
+    if (definition === 1 && c.at < historyFrom) continue;
     conflictedSyncs.add(c.syncId);
   }
+  let userConflictRate: number;
+  if (userSyncs30d === 0) userConflictRate = 0;
+  else if (definition === 1) userConflictRate = Math.min(1, conflictedSyncs.size / userSyncs30d);
+  else userConflictRate = userSyncIds30d.filter((id) => conflictedSyncs.has(id)).length / userSyncs30d;
 
   const ownFields = new Set(target.fields);
   let overlapping = 0;
@@ -96,8 +125,7 @@ export function computeConflictFeatures(
   return {
     concurrent_editors: otherEditors.size,
     hours_since_last_sync: hoursSince,
-    // Capped at 1: a conflict whose sync fell just outside the window must not push the rate past 100%.
-    user_conflict_rate: userSyncs30d === 0 ? 0 : Math.min(1, conflictedSyncs.size / userSyncs30d),
+    user_conflict_rate: userConflictRate,
     entity_edit_frequency: entitySyncs30d / HISTORY_WINDOW_DAYS,
     field_overlap_score: ownFields.size === 0 ? 0 : overlapping / ownFields.size,
   };

@@ -237,7 +237,15 @@ describe('model registry (e2e)', () => {
     expect(await asOf(at.beforeActivation)).toMatchObject({ version: null, activated_by: null });
     expect(await asOf(at.activation)).toMatchObject({ version: versions[0], activated_at: at.activation, activated_by: 'eng-1', reason: 'best test ROC-AUC', cause: 'manual' });
     expect(await asOf(new Date(Date.parse(at.deactivation) - 1).toISOString())).toMatchObject({ version: expect.stringMatching(new RegExp(`^(${versions[1]}|${versions[2]})$`)) });
-    expect(await asOf(at.deactivation)).toMatchObject({ version: null });
+    // No model active: which event deactivated the last one, by whom and why.
+    expect(await asOf(at.deactivation)).toMatchObject({
+      version: null,
+      last_deactivation: { version: expect.stringMatching(new RegExp(`^(${versions[1]}|${versions[2]})$`)), deactivated_by: 'eng-1', reason: 'investigating', at: at.deactivation, event_id: expect.any(String) },
+    });
+    expect(await asOf(at.beforeActivation)).toMatchObject({ version: null, last_deactivation: null });
+    expect(await asOf(at.activation)).toMatchObject({ last_deactivation: null });
+    // An unknown model type is not "no model active": 404.
+    expect((await as(['auditor']).get('/api/v2/audit/models/no_such_model/as-of?at=2026-03-02T00:00:00Z')).status).toBe(404);
     expect(await asOf(clock.now().toISOString())).toMatchObject({ version: versions[0] });
     expect((await as(['ops']).get('/api/v2/audit/models/conflict_predictor/as-of?at=2026-03-02T00:00:00Z')).status).toBe(403);
     expect((await as(['auditor']).get('/api/v2/audit/models/conflict_predictor/as-of?at=yesterday')).status).toBe(400);

@@ -72,6 +72,15 @@ describe('weekly retraining saga (e2e)', () => {
     expect(evaluated.data.candidate.metrics.positives).toBe(evaluated.data.baseline.metrics.positives);
     expect(evaluated.data.candidate.metrics.roc_auc).toBeGreaterThan((evaluated.data.baseline.metrics.roc_auc ?? 1) * 1.05);
     expect(activated.data).toMatchObject({ version: firstVersion, activatedBy: 'saga:retraining', cause: 'auto', previousVersion: null });
+    // DeLong's paired test on the same holdout, recorded beside the metrics (snake_case as stored).
+    const delong = evaluated.data.delong;
+    if (!delong) throw new Error('the evaluation recorded no DeLong test');
+    expect(delong.auc_difference).toBeCloseTo((evaluated.data.candidate.metrics.roc_auc ?? 0) - (evaluated.data.baseline.metrics.roc_auc ?? 0), 12);
+    expect(delong.standard_error).toBeGreaterThan(0);
+    expect(delong.ci95[0]).toBeCloseTo(delong.auc_difference - 1.959963984540054 * delong.standard_error, 12);
+    expect(delong.p_value).toBeGreaterThanOrEqual(0);
+    expect(delong.p_value).toBeLessThan(0.5);
+    console.log(`retraining run 1 (vs heuristic_v1): DeLong ${JSON.stringify(delong)}`);
 
     const csv = (await trainingCsv(app, firstVersion)).text;
     expect(parseTrainingCsv(csv).filter((r) => r.split === 'test')).toHaveLength(evaluated.data.candidate.metrics.samples);
@@ -131,6 +140,8 @@ describe('weekly retraining saga (e2e)', () => {
     console.log(`marginal candidate: ROC-AUC ${candidateAuc} vs ${activeAuc} (${(gain * 100).toFixed(2)}% relative)`);
     expect(gain).toBeGreaterThan(0.01);
     expect(gain).toBeLessThan(0.05);
+    expect(evaluated.data.delong?.auc_difference).toBeCloseTo(candidateAuc - activeAuc, 12);
+    console.log(`retraining run 2 (vs ${activeVersion}): DeLong ${JSON.stringify(evaluated.data.delong)}`);
     expect(rejected.data).toMatchObject({ version: res.body.version, activeVersion, rejectedBy: 'saga:retraining' });
 
     // Nothing changed for serving; the list shows the verdict.

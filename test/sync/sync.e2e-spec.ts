@@ -68,7 +68,7 @@ describe('sync history and point-in-time features (e2e)', () => {
     expect(conflict.body).toEqual(expect.objectContaining({ sync_id: 'dup-1', resolution_type: 'server_wins', position: expect.stringMatching(/^\d+$/) }));
     expect((await guard.post('/api/v2/sync/conflicts', { sync_id: 'nope', resolution_type: 'server_wins' })).status).toBe(404);
     // Another tenant's sync does not exist for this caller.
-    expect((await as('mallory', ['guard'], 'other').post('/api/v2/sync/conflicts', { sync_id: 'dup-1', resolution_type: 'x' })).status).toBe(404);
+    expect((await as('mallory', ['guard'], 'other').post('/api/v2/sync/conflicts', { sync_id: 'dup-1', resolution_type: 'manual' })).status).toBe(404);
   });
 
   it('validates input and roles', async () => {
@@ -83,9 +83,9 @@ describe('sync history and point-in-time features (e2e)', () => {
 
   it('answers features from history known at the time: 5-minute and 30-day windows, later events ignored', async () => {
     await sync('alice', 'm1', -31 * DAY, ['value'], 'a-old');
-    await as('alice').post('/api/v2/sync/conflicts', { sync_id: 'a-old', resolution_type: 'merge', resolved_at: at(-31 * DAY + MIN) });
+    await as('alice').post('/api/v2/sync/conflicts', { sync_id: 'a-old', resolution_type: 'merged', resolved_at: at(-31 * DAY + MIN) });
     await sync('alice', 'm1', -10 * DAY, ['value'], 'a-1');
-    await as('alice').post('/api/v2/sync/conflicts', { sync_id: 'a-1', resolution_type: 'merge', resolved_at: at(-10 * DAY + MIN) });
+    await as('alice').post('/api/v2/sync/conflicts', { sync_id: 'a-1', resolution_type: 'merged', resolved_at: at(-10 * DAY + MIN) });
     await sync('alice', 'm2', -2 * HOUR, ['unit'], 'a-2');
     await sync('bob', 'm1', -6 * MIN, ['value'], 'b-1');
     await sync('carol', 'm1', -5 * MIN, ['value', 'unit'], 'c-1');

@@ -19,6 +19,24 @@ interface Evaluation {
   at: string;
   candidate: { version: string; metrics: HoldoutMetrics };
   baseline: { version: string; metrics: HoldoutMetrics; activeVersion: string | null; note: string | null };
+  /** DeLong's paired test on the same holdout; null when the holdout cannot support it, absent on old evaluations. */
+  delong?: DeLong | null;
+}
+
+interface DeLong {
+  auc_difference: number;
+  standard_error: number;
+  ci95: [number, number];
+  p_value: number;
+}
+
+/** The noise beside the gain: difference, its 95% interval and the one-sided p-value (candidate better). */
+function delongText(d: DeLong | null | undefined): string | null {
+  if (d === undefined) return null;
+  if (d === null) return "DeLong's test: not computable on this holdout";
+  const sign = (n: number) => `${n >= 0 ? '+' : ''}${n.toFixed(4)}`;
+  const p = d.p_value < 0.0001 ? '< 0.0001' : `= ${d.p_value.toFixed(4)}`;
+  return `DeLong: ΔAUC ${sign(d.auc_difference)} (SE ${d.standard_error.toFixed(4)}, 95% CI ${sign(d.ci95[0])} to ${sign(d.ci95[1])}), one-sided p ${p}`;
 }
 
 interface Rejection {
@@ -287,6 +305,11 @@ export function Models() {
                         </td>
                         <td className="evaluation" data-testid="evaluation">
                           {evaluationText(m, hist)}
+                          {delongText(m.last_evaluation?.delong) ? (
+                            <div className="muted small" data-testid="delong">
+                              {delongText(m.last_evaluation?.delong)}
+                            </div>
+                          ) : null}
                         </td>
                         {canManage ? (
                           <td className="actions">

@@ -7,7 +7,7 @@ import { PayloadTooLargeError } from '../../domain/shared/errors';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
 import { INFERENCE_RUNTIME, InferenceRuntime } from '../../infrastructure/inference/inference-runtime.port';
-import { CONFLICT_FEATURE_NAMES } from '../../ml/conflict-features';
+import { CONFLICT_FEATURE_NAMES, CURRENT_FEATURE_DEFINITION, FeatureDefinition } from '../../ml/conflict-features';
 import { ActiveModelService } from '../../projections/model-registry/active-model.service';
 import { CommandContext } from '../shared/command-context';
 import { CommandResult } from '../shared/command-processor';
@@ -41,7 +41,7 @@ export class ModelRegistryService {
    * Registers an outside ONNX model after loading it in onnxruntime-node and checking it against the
    * conflict model contract; an invalid file throws UnprocessableError (422) before anything is stored.
    */
-  async register(modelType: string, bytes: Buffer, fileName: string | null, context: CommandContext): Promise<RegistryResult> {
+  async register(modelType: string, bytes: Buffer, fileName: string | null, context: CommandContext, featureDefinition: FeatureDefinition = CURRENT_FEATURE_DEFINITION): Promise<RegistryResult> {
     assertTrainableType(modelType);
     if (bytes.length > this.config.maxUploadMb * 1024 * 1024) throw new PayloadTooLargeError(`model file is larger than MAX_UPLOAD_MB (${this.config.maxUploadMb} MB)`);
     const signature = await this.runtime.validateConflictModel(bytes);
@@ -52,7 +52,7 @@ export class ModelRegistryService {
         kind: 'RegisterModel',
         modelType,
         at: this.now(),
-        model: { featureNames: [...CONFLICT_FEATURE_NAMES], modelBlobHash: blob.hash, sizeBytes: bytes.length, fileName, signature: { ...signature } },
+        model: { featureNames: [...CONFLICT_FEATURE_NAMES], featureDefinition, modelBlobHash: blob.hash, sizeBytes: bytes.length, fileName, signature: { ...signature } },
       },
       context,
     );

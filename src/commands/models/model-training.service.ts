@@ -7,7 +7,8 @@ import { DAY_MS } from '../../domain/shared/clock';
 import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
 import { exportConflictModelToOnnx } from '../../ml/onnx-export';
 import { MlCompute } from '../../infrastructure/compute/ml-compute';
-import { TrainedConflictModel } from '../../ml/train-conflict-model';
+import { CURRENT_FEATURE_DEFINITION, FeatureDefinition } from '../../ml/conflict-features';
+import { ConflictTrainingRow, TrainedConflictModel } from '../../ml/train-conflict-model';
 import { ConflictFeaturesService } from '../../projections/conflict-features/conflict-features.service';
 import { CommandContext } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
@@ -59,6 +60,11 @@ export class ModelTrainingService {
     private readonly compute: MlCompute,
   ) {}
 
+  /** The same syncs' rows under another feature definition (to score a model trained with it). */
+  rowsWithDefinition(daysBack: number, at: Date, definition: FeatureDefinition): Promise<ConflictTrainingRow[]> {
+    return this.features.trainingRows(daysBack, at.getTime(), definition);
+  }
+
   async train(request: TrainRequest): Promise<TrainResult> {
     const { modelType, daysBack, at } = request;
     assertTrainableType(modelType);
@@ -66,7 +72,7 @@ export class ModelTrainingService {
     const head = await this.events.headPosition();
     if (!(await this.runner.waitForPosition(head, 10_000))) throw new UnavailableError(`read models have not reached log position ${head} yet; retry shortly`, 2);
     const t0 = performance.now();
-    const rows = await this.features.trainingRows(daysBack, at.getTime());
+    const rows = await this.features.trainingRows(daysBack, at.getTime(), CURRENT_FEATURE_DEFINITION);
     const t1 = performance.now();
     // Throws UnprocessableError (422) for fewer than 100 rows or a single class, saying which.
     const trained = await this.compute.trainConflictModel(rows);
@@ -95,6 +101,7 @@ export class ModelTrainingService {
             trigger: request.trigger,
             algorithm: trained.algorithm,
             featureNames: [...trained.featureNames],
+            featureDefinition: CURRENT_FEATURE_DEFINITION,
             scaler: { mean: [...trained.scaler.mean], scale: [...trained.scaler.scale] },
             coefficients: [...trained.coefficients],
             intercept: trained.intercept,

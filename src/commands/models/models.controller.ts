@@ -80,7 +80,7 @@ export class ModelsController {
   @UseInterceptors(FileInterceptor('model'))
   async register(@Body() body: RegisterModelDto, @UploadedFile() file: UploadedModelFile | undefined, @CurrentPrincipal() principal: Principal) {
     if (!file) throw new ValidationError('model: an ONNX file is required in the multipart field "model"', { fields: { model: ['required'] } });
-    const result = await this.registry.register(body.model_type, file.buffer, file.originalname ?? null, platformContext(principal, newId()));
+    const result = await this.registry.register(body.model_type, file.buffer, file.originalname ?? null, platformContext(principal, newId()), body.feature_definition);
     const registered = result.events.find((e) => e.type === 'ModelRegistered');
     if (registered?.type !== 'ModelRegistered') throw new Error('registration appended no ModelRegistered');
     return { ...versionAnswer(registeredDoc(registered.data)), position: String(result.position) };

@@ -92,8 +92,9 @@ export class PredictionsController {
     const predictionId = idempotencyKey ? derivedId('prediction', principal.tenant, principal.sub, idempotencyKey) : newId();
     const now = this.clock.now();
     const fields = body.fields ?? [];
-    const features = await this.features.featuresAt(principal.tenant, principal.sub, body.entity_type, body.entity_id, fields, now.getTime(), body.sync_id);
-    const { probability, modelVersion } = await this.models.predict(CONFLICT_PREDICTOR, features);
+    const { probability, modelVersion, features, featureDefinition } = await this.models.predictWith(CONFLICT_PREDICTOR, (definition) =>
+      this.features.featuresAt(principal.tenant, principal.sub, body.entity_type, body.entity_id, fields, now.getTime(), body.sync_id, definition),
+    );
     const level = riskLevel(probability, { medium: this.config.riskMedium, high: this.config.riskHigh });
     const prediction: ConflictPredicted['data'] = {
       predictionId,
@@ -104,6 +105,7 @@ export class PredictionsController {
       riskLevel: level,
       recommendation: recommendationFor(level),
       features: { ...features },
+      featureDefinition,
       userId: principal.sub,
       entityType: body.entity_type,
       entityId: body.entity_id,

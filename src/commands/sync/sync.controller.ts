@@ -1,15 +1,17 @@
-import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Inject, Post, Query, Res } from '@nestjs/common';
+import { Response } from 'express';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { CLOCK, Clock, MINUTE_MS } from '../../domain/shared/clock';
 import { ValidationError } from '../../domain/shared/errors';
 import { streamName } from '../../domain/shared/events';
-import { newId } from '../../domain/shared/ids';
-import { SyncCommand, SyncState, syncDecider } from '../../domain/sync/sync.decider';
+import { deterministicUuid, isValidId, newId } from '../../domain/shared/ids';
+import { ResolveConflict, SyncCommand, SyncState, repeatedConflict, syncDecider } from '../../domain/sync/sync.decider';
 import { SyncEvent, syncStreamId } from '../../domain/sync/sync.events';
 import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
 import { positionString } from '../../infrastructure/http/conventions';
+import { CURRENT_FEATURE_DEFINITION } from '../../ml/conflict-features';
 import { ConflictFeaturesService } from '../../projections/conflict-features/conflict-features.service';
 import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
@@ -55,29 +57,44 @@ export class SyncController {
     };
   }
 
+  /** 201 for a new conflict; a repeat of one (see repeatedConflict) answers 200 with the first one and appends nothing. */
   @Post('conflicts')
   @Roles('guard')
-  async resolve(@Body() body: ResolveConflictDto, @CurrentPrincipal() principal: Principal) {
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key is the same conflict' })
+  async resolve(
+    @Body() body: ResolveConflictDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ) {
+    if (idempotencyKey !== undefined && !isValidId(idempotencyKey)) {
+      throw new ValidationError('Idempotency-Key must be 1-128 characters of letters, digits, _ . : -', { fields: { 'Idempotency-Key': ['invalid'] } });
+    }
     const now = this.clock.now();
     const resolvedAt = this.notInFuture(body.resolved_at, 'resolved_at', now) ?? now.toISOString();
-    const conflictId = body.conflict_id ?? newId();
-    const command: SyncCommand = {
+    const conflictId = body.conflict_id ?? (idempotencyKey ? deterministicUuid(`conflict:${principal.tenant}:${principal.sub}:${idempotencyKey}`) : newId());
+    const command: ResolveConflict = {
       type: 'ResolveConflict',
       conflictId,
       syncId: body.sync_id,
       tenantId: principal.tenant,
       resolutionType: body.resolution_type,
+      fields: body.fields ?? null,
       resolvedBy: principal.sub,
       resolvedAt,
       resolvedAtGiven: body.resolved_at !== undefined,
     };
     const result = await this.send(principal, body.sync_id, command, `conflict:${principal.tenant}:${body.sync_id}:${conflictId}`);
-    const conflict = result.state.status === 'recorded' ? result.state.conflicts.get(conflictId) : undefined;
+    const appended = result.events.length > 0;
+    if (!appended) res.status(200);
+    // After an append the new conflict is found by its id; after a repeat, the first one.
+    const first = repeatedConflict(result.state, command);
     return {
-      conflict_id: conflictId,
+      conflict_id: first?.conflictId ?? conflictId,
       sync_id: body.sync_id,
-      resolution_type: body.resolution_type,
-      resolved_at: conflict?.resolvedAt ?? resolvedAt,
+      resolution_type: first?.resolutionType ?? body.resolution_type,
+      ...(first?.fields ? { fields: first.fields } : {}),
+      resolved_at: first?.resolvedAt ?? resolvedAt,
       position: positionString(result.position),
     };
   }
@@ -89,8 +106,9 @@ export class SyncController {
     const at = query.at ? Date.parse(query.at) : this.clock.now().getTime();
     const fields = (query.fields ?? '').split(',').filter((f) => f.length > 0);
     const userId = query.user_id ?? principal.sub;
-    const features = await this.features.featuresAt(principal.tenant, userId, query.entity_type, query.entity_id, fields, at, query.sync_id);
-    return { user_id: userId, entity_type: query.entity_type, entity_id: query.entity_id, fields, at: new Date(at).toISOString(), features };
+    const definition = query.definition ?? CURRENT_FEATURE_DEFINITION;
+    const features = await this.features.featuresAt(principal.tenant, userId, query.entity_type, query.entity_id, fields, at, query.sync_id, definition);
+    return { user_id: userId, entity_type: query.entity_type, entity_id: query.entity_id, fields, at: new Date(at).toISOString(), feature_definition: definition, features };
   }
 
   private notInFuture(value: string | undefined, field: string, now: Date): string | undefined {

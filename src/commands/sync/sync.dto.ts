@@ -1,5 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { FEATURE_DEFINITIONS, FeatureDefinition } from '../../ml/conflict-features';
+import { RESOLUTION_TYPES, ResolutionType } from '../../domain/sync/sync.events';
 
 /** The id alphabet of `isValidId`: ids end up in stream names. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
@@ -42,10 +45,17 @@ export class ResolveConflictDto {
   @Matches(ID_PATTERN, ID_MESSAGE('sync_id'))
   sync_id!: string;
 
-  @ApiProperty({ example: 'server_wins' })
-  @IsString()
-  @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'resolution_type must be 1-64 characters of letters, digits, _ . : -' })
-  resolution_type!: string;
+  @ApiProperty({ enum: RESOLUTION_TYPES, example: 'server_wins' })
+  @IsIn(RESOLUTION_TYPES as unknown as string[], { message: `resolution_type must be one of ${RESOLUTION_TYPES.join(', ')}` })
+  resolution_type!: ResolutionType;
+
+  @ApiPropertyOptional({ type: [String], description: 'the fields the conflict was on; a sync may conflict once per resolution type and set of fields' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  @Matches(FIELD_PATTERN, { each: true, message: 'each field must be 1-128 characters of letters, digits, _ . : / -' })
+  fields?: string[];
 
   @ApiPropertyOptional({ description: 'makes a retry harmless: the same conflict_id appends nothing' })
   @IsOptional()
@@ -70,4 +80,9 @@ export class FeaturesQuery {
   @ApiPropertyOptional({ description: 'ISO 8601; defaults to now' }) @IsOptional() @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 time' }) at?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^\d{1,16}$/, { message: 'min_position must be a string of digits' }) min_position?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() sync_id?: string;
+  @ApiPropertyOptional({ enum: FEATURE_DEFINITIONS, description: 'feature definition version; defaults to the current one' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsIn(FEATURE_DEFINITIONS as unknown as number[], { message: `definition must be one of ${FEATURE_DEFINITIONS.join(', ')}` })
+  definition?: FeatureDefinition;
 }

@@ -1,4 +1,4 @@
-import { HoldoutMetrics, RuleFailure } from './model.events';
+import { DeLongFigures, HoldoutMetrics, RuleFailure } from './model.events';
 
 /**
  * Auto-activation policy: small named rules `(candidate, active) => allowed | rejected(reason)`.
@@ -7,6 +7,8 @@ import { HoldoutMetrics, RuleFailure } from './model.events';
 export interface EvaluatedModel {
   readonly version: string;
   readonly metrics: HoldoutMetrics;
+  /** The candidate's DeLong test against the model it would replace (only the candidate carries it). */
+  readonly delong?: DeLongFigures | null;
 }
 
 export interface ActivationPolicyConfig {
@@ -15,6 +17,8 @@ export interface ActivationPolicyConfig {
   readonly mode: 'relative' | 'absolute';
   /** Conflicts the holdout must hold for its ROC-AUC to mean anything. */
   readonly minPositives: number;
+  /** Set: DeLong's one-sided p-value (candidate better) must be at most this. Unset: no significance rule. */
+  readonly maxPValue?: number | null;
 }
 
 export type RuleVerdict = { readonly allowed: true; readonly note: string } | { readonly allowed: false; readonly reason: string };
@@ -91,7 +95,23 @@ export const rocAucImproves: ActivationRule = {
   },
 };
 
-export const ACTIVATION_RULES: readonly ActivationRule[] = [candidateMetricsValid, holdoutMinPositives, sameHoldout, notAlreadyActive, rocAucImproves];
+/**
+ * Beside the size of the gain, its noise: on a small holdout a +6% ROC-AUC is well within chance.
+ * Paired DeLong test on the shared holdout, one-sided (candidate better than the active model).
+ */
+export const significantImprovement: ActivationRule = {
+  name: 'significant_improvement',
+  check(candidate, active, config) {
+    const max = config.maxPValue ?? null;
+    if (max === null) return allowed('no significance rule set (ACTIVATION_MAX_P_VALUE unset)');
+    const d = candidate.delong ?? null;
+    if (d === null) return rejected(`DeLong's test against ${active.version} could not be computed on this holdout (fewer than two rows of a class)`);
+    const text = `DeLong one-sided p = ${d.p_value.toPrecision(3)} for ROC-AUC ${d.auc_difference >= 0 ? '+' : ''}${d.auc_difference.toFixed(4)} vs ${active.version} (SE ${d.standard_error.toFixed(4)}, 95% CI [${d.ci95[0].toFixed(4)}, ${d.ci95[1].toFixed(4)}])`;
+    return d.p_value <= max ? allowed(`${text} <= ${max}`) : rejected(`${text} is above the allowed ${max}`);
+  },
+};
+
+export const ACTIVATION_RULES: readonly ActivationRule[] = [candidateMetricsValid, holdoutMinPositives, sameHoldout, notAlreadyActive, rocAucImproves, significantImprovement];
 
 export type PolicyDecision =
   | { readonly allowed: true; readonly reason: string }
@@ -107,6 +127,7 @@ export function decideActivation(
   const failures: RuleFailure[] = verdicts.flatMap(({ rule, verdict }) => (verdict.allowed ? [] : [{ rule, reason: verdict.reason }]));
   if (failures.length > 0) return { allowed: false, failures, reason: failures.map((f) => `${f.rule}: ${f.reason}`).join('; ') };
   const improvement = verdicts.find((v) => v.rule === rocAucImproves.name)?.verdict;
-  const note = improvement?.allowed ? improvement.note : 'all rules passed';
+  const significance = config.maxPValue != null ? verdicts.find((v) => v.rule === significantImprovement.name)?.verdict : undefined;
+  const note = [improvement, significance].flatMap((v) => (v?.allowed ? [v.note] : [])).join('; ') || 'all rules passed';
   return { allowed: true, reason: `auto-activated: ${note}` };
 }

@@ -1,3 +1,4 @@
+import { FeatureDefinition, LEGACY_FEATURE_DEFINITION, isFeatureDefinition } from '../../ml/conflict-features';
 import { Decider } from '../shared/decider';
 import { ConflictError, NotFoundError, assertNever } from '../shared/errors';
 import { ActivationPolicyConfig, decideActivation } from './activation-policy';
@@ -19,7 +20,13 @@ export interface VersionInfo {
   readonly kind: 'trained' | 'registered';
   readonly modelBlobHash: string;
   readonly trainingRowsBlobHash: string | null;
+  /** The feature definition serving must feed it. */
+  readonly featureDefinition: FeatureDefinition;
   readonly at: string;
+}
+
+function definitionOf(recorded: number | undefined): FeatureDefinition {
+  return isFeatureDefinition(recorded) ? recorded : LEGACY_FEATURE_DEFINITION;
 }
 
 export interface ActivePointer {
@@ -80,12 +87,12 @@ function evolve(state: RegistryState, event: ModelEvent): RegistryState {
   switch (event.type) {
     case 'ModelTrained': {
       const d = event.data;
-      const info: VersionInfo = { version: d.version, kind: 'trained', modelBlobHash: d.modelBlobHash, trainingRowsBlobHash: d.trainingRowsBlobHash, at: d.at };
+      const info: VersionInfo = { version: d.version, kind: 'trained', modelBlobHash: d.modelBlobHash, trainingRowsBlobHash: d.trainingRowsBlobHash, featureDefinition: definitionOf(d.featureDefinition), at: d.at };
       return { ...state, versions: { ...state.versions, [d.version]: info }, runs: { ...state.runs, [d.runId]: d.version } };
     }
     case 'ModelRegistered': {
       const d = event.data;
-      const info: VersionInfo = { version: d.version, kind: 'registered', modelBlobHash: d.modelBlobHash, trainingRowsBlobHash: null, at: d.at };
+      const info: VersionInfo = { version: d.version, kind: 'registered', modelBlobHash: d.modelBlobHash, trainingRowsBlobHash: null, featureDefinition: definitionOf(d.featureDefinition), at: d.at };
       return { ...state, versions: { ...state.versions, [d.version]: info } };
     }
     case 'ModelEvaluated':
@@ -164,7 +171,7 @@ function decide(command: ModelCommand, state: RegistryState): readonly ModelEven
       const evaluated: ModelEvent = { type: 'ModelEvaluated', data: { ...ev, modelType, evaluationId: command.evaluationId, at } };
       if (!command.autoActivate) return [evaluated];
       const { policy, actor } = command.autoActivate;
-      const verdict = decideActivation(ev.candidate, ev.baseline, policy);
+      const verdict = decideActivation({ ...ev.candidate, delong: ev.delong ?? null }, ev.baseline, policy);
       if (!verdict.allowed) {
         return [
           evaluated,

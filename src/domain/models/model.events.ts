@@ -54,6 +54,8 @@ export type ModelTrained = DomainEvent<
     trigger: 'manual' | 'retraining';
     algorithm: 'logistic_regression';
     featureNames: string[];
+    /** The feature definition its rows were built with (src/ml/conflict-features.ts); absent: 1. */
+    featureDefinition?: number;
     scaler: { mean: number[]; scale: number[] };
     coefficients: number[];
     intercept: number;
@@ -74,6 +76,8 @@ export type ModelRegistered = DomainEvent<
     modelType: string;
     version: string;
     featureNames: string[];
+    /** Declared at registration (default the current one); absent: 1. */
+    featureDefinition?: number;
     modelBlobHash: string;
     sizeBytes: number;
     fileName: string | null;
@@ -96,9 +100,22 @@ export type ModelEvaluated = DomainEvent<
     candidate: { version: string; metrics: HoldoutMetrics };
     /** The active model then, or heuristic_v1 when none was (or it could not be loaded). */
     baseline: { version: string; metrics: HoldoutMetrics; activeVersion: string | null; note: string | null };
+    /**
+     * DeLong's test of candidate vs baseline on the same holdout rows (one-sided: candidate better).
+     * Null when the holdout cannot support it (fewer than two of a class); absent on events recorded before it existed.
+     */
+    delong?: DeLongFigures | null;
     at: string;
   }
 >;
+
+/** As on the wire (snake_case), from src/ml/delong.ts. */
+export interface DeLongFigures {
+  readonly auc_difference: number;
+  readonly standard_error: number;
+  readonly ci95: readonly [number, number];
+  readonly p_value: number;
+}
 
 export type ActivationCause = 'manual' | 'auto' | 'rollback';
 

@@ -19,6 +19,8 @@ export type ConflictPredicted = DomainEvent<
     recommendation: Recommendation;
     /** The features the model saw, by name (CONFLICT_FEATURE_NAMES). */
     features: Record<string, number>;
+    /** The feature definition they follow: the serving model's own (absent on older events: 1). */
+    featureDefinition?: number;
     userId: string;
     entityType: string;
     entityId: string;

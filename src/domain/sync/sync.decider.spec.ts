@@ -20,6 +20,7 @@ const resolve: ResolveConflict = {
   syncId: 's1',
   tenantId: 'acme',
   resolutionType: 'server_wins',
+  fields: null,
   resolvedBy: 'u1',
   resolvedAt: '2026-01-01T10:05:00Z',
   resolvedAtGiven: true,
@@ -70,7 +71,9 @@ describe('sync decider', () => {
     const state = given([...syncDecider.decide(record, given([])), ...syncDecider.decide(resolve, synced)]);
     expect(syncDecider.decide(resolve, state)).toEqual([]);
     expect(() => syncDecider.decide({ ...resolve, resolutionType: 'client_wins' }, state)).toThrow(ConflictError);
-    expect(() => syncDecider.decide({ ...resolve, conflictId: 'c2', resolvedAt: '2026-01-01T09:00:00Z' }, state)).toThrow(ValidationError);
+    expect(() => syncDecider.decide({ ...resolve, conflictId: 'c2', resolutionType: 'merged', resolvedAt: '2026-01-01T09:00:00Z' }, state)).toThrow(ValidationError);
+    // Another id with the same sync and type is a repeat of c1: the first conflict stands, nothing appended.
+    expect(syncDecider.decide({ ...resolve, conflictId: 'c2' }, state)).toEqual([]);
   });
 
   it('clamps a defaulted resolution time to the sync time', () => {

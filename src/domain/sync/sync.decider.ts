@@ -30,6 +30,8 @@ export interface ResolveConflict {
   readonly syncId: string;
   readonly tenantId: string;
   readonly resolutionType: string;
+  /** Named fields, or null when the request named none. */
+  readonly fields: readonly string[] | null;
   readonly resolvedBy: string;
   readonly resolvedAt: string;
   readonly resolvedAtGiven: boolean;
@@ -83,14 +85,33 @@ function decideRecord(command: RecordSync, state: SyncState): SyncEvent[] {
   ];
 }
 
+/**
+ * The conflict a request repeats, if any: the same conflict_id (or Idempotency-Key, which names
+ * one), or the same resolution type on the same sync and, when the request names fields, on the
+ * same fields. A sync may still conflict several times on different fields.
+ */
+export function repeatedConflict(state: SyncState, command: ResolveConflict): ConflictResolved['data'] | undefined {
+  if (state.status === 'none') return undefined;
+  const byId = state.conflicts.get(command.conflictId);
+  if (byId) return byId;
+  for (const c of state.conflicts.values()) {
+    if (c.resolutionType !== command.resolutionType) continue;
+    if (command.fields === null || sameFields(c.fields ?? [], command.fields)) return c;
+  }
+  return undefined;
+}
+
 function decideConflict(command: ResolveConflict, state: SyncState): SyncEvent[] {
   if (state.status === 'none' || state.sync.tenantId !== command.tenantId) {
     throw new NotFoundError(`unknown sync ${command.syncId}`, { sync_id: command.syncId });
   }
-  const existing = state.conflicts.get(command.conflictId);
+  const existing = repeatedConflict(state, command);
   if (existing) {
+    if (existing.conflictId !== command.conflictId) return [];
     const same =
-      existing.resolutionType === command.resolutionType && (!command.resolvedAtGiven || Date.parse(existing.resolvedAt) === Date.parse(command.resolvedAt));
+      existing.resolutionType === command.resolutionType &&
+      (command.fields === null || sameFields(existing.fields ?? [], command.fields)) &&
+      (!command.resolvedAtGiven || Date.parse(existing.resolvedAt) === Date.parse(command.resolvedAt));
     if (same) return [];
     throw new ConflictError(`conflict ${command.conflictId} was already recorded with different content`, { conflict_id: command.conflictId });
   }
@@ -112,6 +133,7 @@ function decideConflict(command: ResolveConflict, state: SyncState): SyncEvent[]
         entityId: s.entityId,
         syncedAt: s.syncedAt,
         resolutionType: command.resolutionType,
+        ...(command.fields !== null ? { fields: normaliseFields(command.fields) } : {}),
         resolvedBy: command.resolvedBy,
         resolvedAt: new Date(resolvedAtMs).toISOString(),
       },

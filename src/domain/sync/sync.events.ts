@@ -35,12 +35,18 @@ export type ConflictResolved = DomainEvent<
     entityId: string;
     syncedAt: string;
     resolutionType: string;
+    /** The fields the conflict was on, when the client named them (absent: the sync as a whole). */
+    fields?: string[];
     resolvedBy: string;
     resolvedAt: string;
   }
 >;
 
 export type SyncEvent = SyncRecorded | ConflictResolved;
+
+/** How a conflict may be resolved (the documented list; anything else is a 400). */
+export const RESOLUTION_TYPES = ['manual', 'client_wins', 'server_wins', 'merged', 'discarded'] as const;
+export type ResolutionType = (typeof RESOLUTION_TYPES)[number];
 
 export const SYNC_EVENT_TYPES = ['SyncRecorded', 'ConflictResolved'] as const;
 

@@ -40,7 +40,7 @@ function conflict(syncId: string, userId: string, entityId: string, at: number, 
     entityType: 'meter',
     entityId,
     syncedAt: new Date(at).toISOString(),
-    resolutionType: 'merge',
+    resolutionType: 'merged',
     resolvedBy: userId,
     resolvedAt: new Date(at).toISOString(),
   };

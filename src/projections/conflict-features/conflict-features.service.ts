@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DAY_MS } from '../../domain/shared/clock';
 import { entityKey } from '../../domain/sync/sync.events';
-import { ConflictFeatures, toFeatureVector } from '../../ml/conflict-features';
+import { CURRENT_FEATURE_DEFINITION, ConflictFeatures, FeatureDefinition, toFeatureVector } from '../../ml/conflict-features';
 import { ConflictTrainingRow } from '../../ml/train-conflict-model';
 import { Page, READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
 import { ProjectionRunner } from '../runner/projection-runner';
@@ -33,6 +33,7 @@ export class ConflictFeaturesService {
     fields: readonly string[],
     atMs: number,
     syncId?: string,
+    definition: FeatureDefinition = CURRENT_FEATURE_DEFINITION,
   ): Promise<ConflictFeatures> {
     const entity = entityKey(tenant, entityType, entityId);
     const user = userKey(tenant, userId);
@@ -47,15 +48,16 @@ export class ConflictFeaturesService {
       { syncId, userId, entityKey: entity, at: atMs, fields },
       userIds.map((id) => userDocs.get(id)),
       entityIds.map((id) => entityDocs.get(id)),
+      definition,
     );
   }
 
   /**
    * One row per sync of every tenant stamped in [now - daysBack, now - 24 h], oldest first, with
    * features as of the sync's own time and label 1 when a conflict of it is known by `nowMs`.
-   * Rows carry no tenant or user: models are platform-wide.
+   * Rows carry no tenant or user: models are platform-wide. Features follow `definition`.
    */
-  async trainingRows(daysBack: number, nowMs: number): Promise<ConflictTrainingRow[]> {
+  async trainingRows(daysBack: number, nowMs: number, definition: FeatureDefinition = CURRENT_FEATURE_DEFINITION): Promise<ConflictTrainingRow[]> {
     const [syncCollection, entityCollection, userCollection] = await Promise.all([
       this.runner.catalog.collection(SYNCS),
       this.runner.catalog.collection(ENTITY_HISTORY),
@@ -64,27 +66,29 @@ export class ConflictFeaturesService {
     const from = nowMs - daysBack * DAY_MS;
     const to = nowMs - LABEL_SETTLE_MS;
     if (to < from) return [];
-    const syncs: SyncDoc[] = [];
+    // One page of syncs and the history buckets they need at a time: only the rows accumulate.
+    // Pages come in (at, id) order, the order the time split wants.
+    const rows: ConflictTrainingRow[] = [];
     let cursor: string | null = null;
     do {
       const page: Page<SyncDoc> = await this.store.find<SyncDoc>(syncCollection, { filter: { at: { $gte: from, $lte: to } }, sort: [['at', 1]], limit: PAGE, cursor });
-      syncs.push(...page.items);
+      const syncs = page.items;
+      const entityDocs = await this.loadBuckets<EntityHistoryDoc>(entityCollection, syncs.flatMap((s) => bucketIdsAt(s.entity_key, s.at)));
+      const userDocs = await this.loadBuckets<UserHistoryDoc>(userCollection, syncs.flatMap((s) => bucketIdsAt(userKey(s.tenant, s.user_id), s.at)));
+      for (const s of syncs) {
+        const entityIds = bucketIdsAt(s.entity_key, s.at);
+        const userIds = bucketIdsAt(userKey(s.tenant, s.user_id), s.at);
+        const features = featuresFromHistory(
+          { syncId: s.sync_id, userId: s.user_id, entityKey: s.entity_key, at: s.at, fields: s.fields },
+          userIds.map((id) => userDocs.get(id)),
+          entityIds.map((id) => entityDocs.get(id)),
+          definition,
+        );
+        rows.push({ syncId: s.sync_id, syncedAt: s.synced_at, features: toFeatureVector(features), label: s.conflict_ats.some((c) => c <= nowMs) ? 1 : 0 });
+      }
       cursor = page.nextCursor;
     } while (cursor);
-    syncs.sort((a, b) => a.at - b.at || (a.sync_id < b.sync_id ? -1 : a.sync_id > b.sync_id ? 1 : 0));
-
-    const entityDocs = await this.loadBuckets<EntityHistoryDoc>(entityCollection, syncs.flatMap((s) => bucketIdsAt(s.entity_key, s.at)));
-    const userDocs = await this.loadBuckets<UserHistoryDoc>(userCollection, syncs.flatMap((s) => bucketIdsAt(userKey(s.tenant, s.user_id), s.at)));
-    return syncs.map((s): ConflictTrainingRow => {
-      const entityIds = bucketIdsAt(s.entity_key, s.at);
-      const userIds = bucketIdsAt(userKey(s.tenant, s.user_id), s.at);
-      const features = featuresFromHistory(
-        { syncId: s.sync_id, userId: s.user_id, entityKey: s.entity_key, at: s.at, fields: s.fields },
-        userIds.map((id) => userDocs.get(id)),
-        entityIds.map((id) => entityDocs.get(id)),
-      );
-      return { syncId: s.sync_id, syncedAt: s.synced_at, features: toFeatureVector(features), label: s.conflict_ats.some((c) => c <= nowMs) ? 1 : 0 };
-    });
+    return rows;
   }
 
   private async loadBuckets<T extends Record<string, unknown>>(collection: string, ids: readonly string[]): Promise<Map<string, T>> {

@@ -5,7 +5,7 @@
  * bucket only ever holds one period, so documents stay bounded however long the history grows,
  * and past moments (training rows for 90 days back) are answered as well as the present.
  */
-import { ConflictFeatures, PriorConflict, PriorSync, computeConflictFeatures } from '../../ml/conflict-features';
+import { CURRENT_FEATURE_DEFINITION, ConflictFeatures, FeatureDefinition, PriorConflict, PriorSync, computeConflictFeatures } from '../../ml/conflict-features';
 
 export const PERIOD_MS = 30 * 24 * 3600 * 1000;
 
@@ -110,6 +110,7 @@ export function featuresFromHistory(
   target: HistoryTarget,
   userDocs: readonly (UserHistoryDoc | null | undefined)[],
   entityDocs: readonly (EntityHistoryDoc | null | undefined)[],
+  definition: FeatureDefinition = CURRENT_FEATURE_DEFINITION,
 ): ConflictFeatures {
   const syncs = new Map<string, PriorSync>();
   const conflicts: PriorConflict[] = [];
@@ -125,5 +126,5 @@ export function featuresFromHistory(
     }
     for (const c of doc.conflicts) conflicts.push({ syncId: c.s, userId: target.userId, at: c.at });
   }
-  return computeConflictFeatures(target, [...syncs.values()], conflicts);
+  return computeConflictFeatures(target, [...syncs.values()], conflicts, definition);
 }

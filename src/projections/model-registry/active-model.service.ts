@@ -5,7 +5,7 @@ import { CLOCK, Clock } from '../../domain/shared/clock';
 import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
 import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
 import { INFERENCE_RUNTIME, InferenceRuntime, LoadedModel } from '../../infrastructure/inference/inference-runtime.port';
-import { ConflictFeatures, HEURISTIC_MODEL_VERSION, heuristicProbability, toFeatureVector } from '../../ml/conflict-features';
+import { CURRENT_FEATURE_DEFINITION, ConflictFeatures, FeatureDefinition, HEURISTIC_MODEL_VERSION, heuristicProbability, toFeatureVector } from '../../ml/conflict-features';
 import { SharedLog } from '../../runtime/shared-log';
 
 export interface ModelPrediction {
@@ -13,9 +13,16 @@ export interface ModelPrediction {
   readonly modelVersion: string;
 }
 
+export interface ServedPrediction extends ModelPrediction {
+  /** What the model saw, under the definition it was trained with. */
+  readonly features: ConflictFeatures;
+  readonly featureDefinition: FeatureDefinition;
+}
+
 interface Pointer {
   readonly version: string;
   readonly modelBlobHash: string;
+  readonly featureDefinition: FeatureDefinition;
 }
 
 interface SessionEntry {
@@ -55,11 +62,12 @@ export class ActiveModelService implements OnModuleDestroy {
     private readonly log: SharedLog,
   ) {}
 
-  async predict(modelType: string, features: ConflictFeatures | number[]): Promise<ModelPrediction> {
+  /** Features must follow the active model's definition (see predictWith). */
+  async predict(modelType: string, features: ConflictFeatures | number[], known?: Pointer | null): Promise<ModelPrediction> {
     const vector = Array.isArray(features) ? features : toFeatureVector(features);
     let pointer: Pointer | null = null;
     try {
-      pointer = await this.pointer(modelType);
+      pointer = known !== undefined ? known : await this.pointer(modelType);
       if (pointer === null) return this.heuristic(vector);
       const model = await this.session(modelType, pointer);
       const [probability] = await model.predict([vector]);
@@ -71,6 +79,20 @@ export class ActiveModelService implements OnModuleDestroy {
       this.warnFallback(modelType, pointer?.version ?? '(pointer)', error);
       return this.heuristic(vector);
     }
+  }
+
+  /**
+   * Serves with the features the model was trained on: `featuresFor` is asked for the active
+   * model's definition, and again for the current one if heuristic_v1 has to answer instead.
+   */
+  async predictWith(modelType: string, featuresFor: (definition: FeatureDefinition) => Promise<ConflictFeatures>): Promise<ServedPrediction> {
+    const pointer = await this.pointer(modelType).catch(() => null);
+    const definition = pointer?.featureDefinition ?? CURRENT_FEATURE_DEFINITION;
+    const features = await featuresFor(definition);
+    const served = await this.predict(modelType, features, pointer);
+    if (served.modelVersion !== HEURISTIC_MODEL_VERSION || definition === CURRENT_FEATURE_DEFINITION) return { ...served, features, featureDefinition: definition };
+    const current = await featuresFor(CURRENT_FEATURE_DEFINITION);
+    return { ...this.heuristic(toFeatureVector(current)), features: current, featureDefinition: CURRENT_FEATURE_DEFINITION };
   }
 
   /** The active version, or null when heuristic_v1 serves. */
@@ -133,7 +155,7 @@ export class ActiveModelService implements OnModuleDestroy {
     const state = foldRegistry(history as unknown as ModelEvent[]);
     if (!state.active) return null;
     const info = state.versions[state.active.version];
-    return info ? { version: info.version, modelBlobHash: info.modelBlobHash } : null;
+    return info ? { version: info.version, modelBlobHash: info.modelBlobHash, featureDefinition: info.featureDefinition } : null;
   }
 
   private session(modelType: string, pointer: Pointer): Promise<LoadedModel> {

@@ -11,6 +11,7 @@ export function versionAnswer(doc: ModelVersionDoc) {
     algorithm: doc.algorithm,
     metrics: doc.metrics,
     feature_names: doc.feature_names,
+    feature_definition: doc.feature_definition,
     scaler: doc.scaler,
     coefficients: doc.coefficients,
     intercept: doc.intercept,

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsISO8601 } from 'class-validator';
 import { ModelStreamReader, RecordedModelEvent } from '../../commands/models/model-stream.reader';
 import { foldRegistry } from '../../domain/models/model-registry.decider';
-import { ValidationError } from '../../domain/shared/errors';
+import { MODEL_TYPES } from '../../domain/models/model.events';
+import { NotFoundError, ValidationError } from '../../domain/shared/errors';
 import { isValidId } from '../../domain/shared/ids';
 import { Roles } from '../../infrastructure/auth/auth.guard';
 
@@ -11,6 +12,19 @@ class AsOfQuery {
   @ApiProperty({ description: 'ISO 8601 time', example: '2026-01-05T03:00:00Z' })
   @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 time' })
   at!: string;
+}
+
+function lastDeactivation(known: readonly RecordedModelEvent[]) {
+  const e = [...known].reverse().find((x) => x.type === 'ModelDeactivated');
+  if (!e || e.type !== 'ModelDeactivated') return null;
+  return {
+    event_id: e.eventId,
+    position: String(e.position),
+    version: e.data.version,
+    deactivated_by: e.data.deactivatedBy,
+    reason: e.data.reason,
+    at: e.data.at,
+  };
 }
 
 /**
@@ -27,6 +41,7 @@ export class ModelAuditController {
   @Get(':model_type/as-of')
   async asOf(@Param('model_type') modelType: string, @Query() query: AsOfQuery) {
     if (!isValidId(modelType)) throw new ValidationError('model_type must be a model type like conflict_predictor', { fields: { model_type: ['invalid'] } });
+    if (!(MODEL_TYPES as readonly string[]).includes(modelType)) throw new NotFoundError(`unknown model type ${modelType}`, { model_type: modelType });
     const atMs = Date.parse(query.at);
     const events = await this.reader.read(modelType);
     const known: RecordedModelEvent[] = [];
@@ -49,6 +64,8 @@ export class ModelAuditController {
       previous_version: active?.previousVersion ?? null,
       activation_event_id: activation?.eventId ?? null,
       activation_position: activation ? String(activation.position) : null,
+      // With no model active: the event that deactivated the last one, by whom and why (null: never any active).
+      last_deactivation: active ? null : lastDeactivation(known),
       events_replayed: known.length,
       versions_known: Object.keys(state.versions).length,
     };

@@ -1,3 +1,4 @@
+import { LEGACY_FEATURE_DEFINITION } from '../../ml/conflict-features';
 import { RecordedEvent } from '../../domain/shared/events';
 import {
   MODEL_EVENT_TYPES,
@@ -29,6 +30,8 @@ export interface ModelVersionDoc extends Record<string, unknown> {
   created_at: string;
   metrics: Record<string, unknown> | null;
   feature_names: string[];
+  /** The feature definition serving feeds this version (src/ml/conflict-features.ts). */
+  feature_definition: number;
   algorithm: string | null;
   scaler: { mean: number[]; scale: number[] } | null;
   coefficients: number[] | null;
@@ -91,6 +94,7 @@ export function trainedDoc(d: ModelTrained['data']): ModelVersionDoc {
     created_at: d.at,
     metrics: { ...d.metrics },
     feature_names: d.featureNames,
+    feature_definition: d.featureDefinition ?? LEGACY_FEATURE_DEFINITION,
     algorithm: d.algorithm,
     scaler: d.scaler,
     coefficients: d.coefficients,
@@ -119,6 +123,7 @@ export function registeredDoc(d: ModelRegistered['data']): ModelVersionDoc {
     created_at: d.at,
     metrics: null,
     feature_names: d.featureNames,
+    feature_definition: d.featureDefinition ?? LEGACY_FEATURE_DEFINITION,
     algorithm: null,
     scaler: null,
     coefficients: null,
@@ -154,7 +159,7 @@ async function apply(recorded: RecordedEvent, view: ProjectionView): Promise<voi
     }
     case 'ModelEvaluated': {
       const d = event.data as ModelEvaluated['data'];
-      const evaluation = { evaluation_id: d.evaluationId, at: d.at, holdout: d.holdout, candidate: d.candidate, baseline: d.baseline };
+      const evaluation = { evaluation_id: d.evaluationId, at: d.at, holdout: d.holdout, candidate: d.candidate, baseline: d.baseline, delong: d.delong ?? null };
       await updateVersion(view, d.modelType, d.version, () => ({ last_evaluation: evaluation }));
       view.put(MODEL_HISTORY, recorded.eventId, history(recorded, d.version, actor, null, evaluation));
       return;
@@ -214,7 +219,8 @@ async function apply(recorded: RecordedEvent, view: ProjectionView): Promise<voi
 
 export const modelRegistryProjection: Projection = {
   name: 'model-registry',
-  version: 1,
+  // 2: feature_definition per version, DeLong's test in evaluations.
+  version: 2,
   collections: [MODEL_VERSIONS, MODEL_ACTIVE, MODEL_HISTORY],
   indexes: {
     [MODEL_VERSIONS]: [['model_type', 'created_at'], ['model_type', 'version']],

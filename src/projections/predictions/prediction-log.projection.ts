@@ -1,5 +1,5 @@
-import { HOUR_MS } from '../../domain/shared/clock';
 import { RecordedEvent, isEventOf } from '../../domain/shared/events';
+import { MATCH_WINDOW_MS, OpenPrediction, matchSyncToOpenPredictions } from '../../domain/predictions/outcome-matching';
 import { ConflictPredicted, PredictionOutcomeRecorded } from '../../domain/predictions/prediction.events';
 import { ConflictResolved, SyncRecorded } from '../../domain/sync/sync.events';
 import { Projection, ProjectionView } from '../runner/projection';
@@ -8,8 +8,7 @@ export const PREDICTION_LOG = 'predictions_log';
 export const PREDICTIONS_BY_SYNC = 'predictions_by_sync';
 export const OPEN_PREDICTIONS = 'predictions_open_by_user_entity';
 
-/** A prediction without a sync_id belongs to the same user's next sync of the entity within this time. */
-export const MATCH_WINDOW_MS = 24 * HOUR_MS;
+export { MATCH_WINDOW_MS };
 
 export type OutcomeStatus = 'pending' | 'correct' | 'incorrect';
 
@@ -45,16 +44,21 @@ export interface BySyncDoc extends Record<string, unknown> {
 }
 
 interface OpenDoc extends Record<string, unknown> {
-  readonly open: readonly { readonly id: string; readonly at: number }[];
+  readonly open: readonly OpenPrediction[];
 }
 
 export const syncKey = (tenant: string, syncId: string) => `${tenant}/${syncId}`;
 const openKey = (tenant: string, userId: string, entityType: string, entityId: string) => `${tenant}/${userId}/${entityType}/${entityId}`;
 
-async function tieToSync(view: ProjectionView, tenant: string, syncId: string, predictionId: string): Promise<boolean> {
+/**
+ * Ties predictions to a sync in one write: the runner keeps only the first write of a document per
+ * event (its replay guard), so adding them one by one would keep only the first prediction.
+ */
+async function tieToSync(view: ProjectionView, tenant: string, syncId: string, predictionIds: readonly string[]): Promise<boolean> {
   const key = syncKey(tenant, syncId);
   const doc = (await view.get<BySyncDoc>(PREDICTIONS_BY_SYNC, key)) ?? { prediction_ids: [], conflicted: false };
-  if (!doc.prediction_ids.includes(predictionId)) view.put(PREDICTIONS_BY_SYNC, key, { ...doc, prediction_ids: [...doc.prediction_ids, predictionId] });
+  const added = predictionIds.filter((id, i) => !doc.prediction_ids.includes(id) && predictionIds.indexOf(id) === i);
+  if (added.length > 0) view.put(PREDICTIONS_BY_SYNC, key, { ...doc, prediction_ids: [...doc.prediction_ids, ...added] });
   return doc.conflicted;
 }
 
@@ -63,7 +67,7 @@ async function onPredicted(event: RecordedEvent<ConflictPredicted['data']>, view
   const at = Date.parse(d.predictedAt);
   let conflictSeen = false;
   if (d.syncId) {
-    conflictSeen = await tieToSync(view, d.tenantId, d.syncId, d.predictionId);
+    conflictSeen = await tieToSync(view, d.tenantId, d.syncId, [d.predictionId]);
   } else {
     const key = openKey(d.tenantId, d.userId, d.entityType, d.entityId);
     const doc = (await view.get<OpenDoc>(OPEN_PREDICTIONS, key)) ?? { open: [] };
@@ -101,13 +105,11 @@ async function onSync(event: RecordedEvent<SyncRecorded['data']>, view: Projecti
   const key = openKey(d.tenantId, d.userId, d.entityType, d.entityId);
   const doc = await view.get<OpenDoc>(OPEN_PREDICTIONS, key);
   if (!doc || doc.open.length === 0) return;
-  const at = Date.parse(d.syncedAt);
-  const matched = doc.open.filter((o) => o.at <= at && at <= o.at + MATCH_WINDOW_MS);
-  // Expired ones can never match a later sync; predictions made after this (back-filled) sync stay open.
-  const keep = doc.open.filter((o) => o.at > at);
-  if (keep.length !== doc.open.length) view.put(OPEN_PREDICTIONS, key, { open: keep });
+  const { matched, open } = matchSyncToOpenPredictions(doc.open, Date.parse(d.syncedAt));
+  if (open.length !== doc.open.length) view.put(OPEN_PREDICTIONS, key, { open });
+  if (matched.length === 0) return;
+  const conflicted = await tieToSync(view, d.tenantId, d.syncId, matched.map((o) => o.id));
   for (const o of matched) {
-    const conflicted = await tieToSync(view, d.tenantId, d.syncId, o.id);
     const log = await view.get<PredictionLogDoc>(PREDICTION_LOG, o.id);
     if (log) view.put(PREDICTION_LOG, o.id, { ...log, sync_id: d.syncId, sync_matched: true, conflict_seen: log.conflict_seen || conflicted });
   }
@@ -140,7 +142,8 @@ async function onOutcome(event: RecordedEvent<PredictionOutcomeRecorded['data']>
 /** The prediction log, and which predictions belong to which sync (by sync_id or by matching). */
 export const predictionLogProjection: Projection = {
   name: 'prediction-log',
-  version: 1,
+  // 2: several predictions matched to one sync are all tied to it.
+  version: 2,
   collections: [PREDICTION_LOG, PREDICTIONS_BY_SYNC, OPEN_PREDICTIONS],
   indexes: {
     [PREDICTION_LOG]: [

@@ -7,6 +7,11 @@ import { INFERENCE_RUNTIME, InferenceRuntime } from '../../infrastructure/infere
 import { heuristicProbability, HEURISTIC_MODEL_VERSION } from '../../ml/conflict-features';
 import { ConflictTrainingRow, EvaluationMetrics, evaluatePredictions } from '../../ml/train-conflict-model';
 
+export interface Scored {
+  readonly metrics: HoldoutMetrics;
+  readonly probabilities: readonly number[];
+}
+
 export function holdoutMetrics(m: EvaluationMetrics): HoldoutMetrics {
   return {
     roc_auc: m.roc_auc,
@@ -35,19 +40,29 @@ export class ModelEvaluator {
   ) {}
 
   async scoreVersion(info: VersionInfo, rows: readonly ConflictTrainingRow[]): Promise<HoldoutMetrics> {
+    return (await this.scoreVersionWithProbabilities(info, rows)).metrics;
+  }
+
+  /** The metrics and each row's probability (for paired tests on the same rows). */
+  async scoreVersionWithProbabilities(info: VersionInfo, rows: readonly ConflictTrainingRow[]): Promise<Scored> {
     const bytes = await this.blobs.get(info.modelBlobHash);
     if (!bytes) throw new Error(`model blob ${info.modelBlobHash} of ${info.version} is missing`);
     const model = await this.runtime.load(bytes);
     try {
       const probabilities = await model.predict(rows.map((r) => r.features));
-      return this.metrics(probabilities, rows);
+      return { metrics: this.metrics(probabilities, rows), probabilities };
     } finally {
       await model.release();
     }
   }
 
   scoreHeuristic(rows: readonly ConflictTrainingRow[]): HoldoutMetrics {
-    return this.metrics(rows.map((r) => heuristicProbability(r.features)), rows);
+    return this.scoreHeuristicWithProbabilities(rows).metrics;
+  }
+
+  scoreHeuristicWithProbabilities(rows: readonly ConflictTrainingRow[]): Scored {
+    const probabilities = rows.map((r) => heuristicProbability(r.features));
+    return { metrics: this.metrics(probabilities, rows), probabilities };
   }
 
   readonly heuristicVersion = HEURISTIC_MODEL_VERSION;

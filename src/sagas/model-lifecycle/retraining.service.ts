@@ -15,6 +15,8 @@ import { isoWeekKey } from '../../domain/training/iso-week';
 import { ConflictError } from '../../domain/shared/errors';
 import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
 import { SplitRow } from '../../ml/train-conflict-model';
+import { CURRENT_FEATURE_DEFINITION } from '../../ml/conflict-features';
+import { delongTest } from '../../ml/delong';
 import { ModelEvaluator } from './model-evaluator';
 
 export const RETRAINING_ACTOR = 'saga:retraining';
@@ -77,7 +79,12 @@ export class RetrainingService implements OnModuleInit {
   }
 
   policy(): ActivationPolicyConfig {
-    return { minImprovement: this.config.activationMinImprovement, mode: this.config.activationMode, minPositives: this.config.activationMinPositives };
+    return {
+      minImprovement: this.config.activationMinImprovement,
+      mode: this.config.activationMode,
+      minPositives: this.config.activationMinPositives,
+      maxPValue: this.config.activationMaxPValue,
+    };
   }
 
   /** On demand (CLI, ops endpoint) and on schedule. `at` names the run: the same `at` twice is one run. */
@@ -97,8 +104,12 @@ export class RetrainingService implements OnModuleInit {
       if (state.evaluations[evaluationId] !== undefined) return this.outcomeFromStream(modelType, version, runId, trained.timings, performance.now() - started);
       const candidateInfo = state.versions[version];
       const activeVersion = state.active?.version ?? null;
-      const candidate = { version, metrics: await this.evaluator.scoreVersion(candidateInfo, holdout) };
-      const baseline = await this.baseline(state.active === null ? null : state.versions[state.active.version], holdout);
+      const scored = await this.evaluator.scoreVersionWithProbabilities(candidateInfo, holdout);
+      const candidate = { version, metrics: scored.metrics };
+      const activeInfo = state.active === null ? null : state.versions[state.active.version];
+      const { probabilities, ...baseline } = await this.baseline(activeInfo, await this.holdoutFor(activeInfo, holdout, options.daysBack ?? DEFAULT_DAYS_BACK, at));
+      const test = delongTest(scored.probabilities, probabilities, holdout.map((r) => r.label));
+      const delong = test && { auc_difference: test.auc_difference, standard_error: test.standard_error, ci95: test.ci95, p_value: test.p_value };
       try {
         const result = await this.registry.send(
           modelType,
@@ -107,7 +118,7 @@ export class RetrainingService implements OnModuleInit {
             modelType,
             at: this.clock.now().toISOString(),
             evaluationId,
-            evaluation: { version, holdoutRowsBlobHash: trained.event.trainingRowsBlobHash, holdout: trained.event.holdout, candidate, baseline: { ...baseline, activeVersion } },
+            evaluation: { version, holdoutRowsBlobHash: trained.event.trainingRowsBlobHash, holdout: trained.event.holdout, candidate, baseline: { ...baseline, activeVersion }, delong },
             autoActivate: { policy: this.policy(), actor: RETRAINING_ACTOR },
           },
           context(':evaluate'),
@@ -121,15 +132,29 @@ export class RetrainingService implements OnModuleInit {
   }
 
   private async baseline(active: VersionInfo | null | undefined, holdout: readonly SplitRow[]) {
-    if (!active) return { version: this.evaluator.heuristicVersion, metrics: this.evaluator.scoreHeuristic(holdout), note: null };
+    if (!active) return { version: this.evaluator.heuristicVersion, ...this.evaluator.scoreHeuristicWithProbabilities(holdout), note: null };
     try {
-      return { version: active.version, metrics: await this.evaluator.scoreVersion(active, holdout), note: null };
+      return { version: active.version, ...(await this.evaluator.scoreVersionWithProbabilities(active, holdout)), note: null };
     } catch (error) {
       // A broken active model is not served (heuristic_v1 answers instead), so that is what the candidate must beat.
       const note = `active model ${active.version} could not be scored (${error instanceof Error ? error.message : String(error)}); compared with ${this.evaluator.heuristicVersion}, which serves instead`;
       this.logger.warn(note);
-      return { version: this.evaluator.heuristicVersion, metrics: this.evaluator.scoreHeuristic(holdout), note };
+      return { version: this.evaluator.heuristicVersion, ...this.evaluator.scoreHeuristicWithProbabilities(holdout), note };
     }
+  }
+
+  /**
+   * The holdout as the active model must see it: the same syncs and labels, with features under
+   * the definition it was trained with (heuristic_v1 and current models use the holdout as is).
+   */
+  private async holdoutFor(active: VersionInfo | null | undefined, holdout: readonly SplitRow[], daysBack: number, at: Date): Promise<readonly SplitRow[]> {
+    if (!active || active.featureDefinition === CURRENT_FEATURE_DEFINITION) return holdout;
+    const rows = new Map((await this.training.rowsWithDefinition(daysBack, at, active.featureDefinition)).map((r) => [r.syncId, r.features]));
+    return holdout.map((r) => {
+      const features = rows.get(r.syncId);
+      if (!features) throw new Error(`holdout sync ${r.syncId} has no row under feature definition ${active.featureDefinition}`);
+      return { ...r, features };
+    });
   }
 
   private async recordedRows(hash: string): Promise<SplitRow[]> {

@@ -19,6 +19,8 @@ export interface SweepResult {
 }
 
 const SWEEP_JOB = 'prediction-outcome-sweep';
+/** Due predictions held in memory at once. */
+export const SWEEP_PAGE = 1000;
 
 /**
  * Closes predictions at least 24 h old that are still pending: negative outcomes (no conflict),
@@ -67,40 +69,39 @@ export class OutcomeSweepService implements OnModuleInit, OnModuleDestroy {
     const runId = `sweep:${now.toISOString()}`;
     const context = (commandId: string): CommandContext => ({ tenantId: null, actorId: `${actor}:outcome-sweep`, commandId, correlationId: runId, causationId: null });
     const collection = await this.runner.catalog.collection(PREDICTION_LOG);
-    const due: PredictionLogDoc[] = [];
+    let position = 0;
+    let closed = 0;
+    let conflicts = 0;
+    const modelTypes = new Set<string>();
+    // One bounded page at a time (keyset cursor, so closing rows while paging skips none): memory
+    // stays the same for ten due predictions or ten million.
     let cursor: string | null = null;
     do {
       const page: Page<PredictionLogDoc> = await this.store.find<PredictionLogDoc>(collection, {
         filter: { outcome: 'pending', predicted_ms: { $lte: now.getTime() - MATCH_WINDOW_MS } },
         sort: [['predicted_ms', 1]],
-        limit: 1000,
+        limit: SWEEP_PAGE,
         cursor,
       });
-      due.push(...page.items);
+      for (const p of page.items) {
+        const outcome = {
+          predictionId: p.prediction_id,
+          tenantId: p.tenant,
+          syncId: p.sync_id,
+          conflictOccurred: p.conflict_seen,
+          threshold: this.config.conflictDecisionThreshold,
+          recordedAt: now.toISOString(),
+        };
+        const result = await this.commandBus.execute(recordOutcomeCommand(outcome, { ...context(outcomeCommandId(p.prediction_id)), tenantId: p.tenant }));
+        if (result.events.length > 0) {
+          closed += 1;
+          if (p.conflict_seen) conflicts += 1;
+          modelTypes.add(p.model_type);
+        }
+        position = Math.max(position, result.position);
+      }
       cursor = page.nextCursor;
     } while (cursor);
-
-    let position = 0;
-    let closed = 0;
-    let conflicts = 0;
-    const modelTypes = new Set<string>();
-    for (const p of due) {
-      const outcome = {
-        predictionId: p.prediction_id,
-        tenantId: p.tenant,
-        syncId: p.sync_id,
-        conflictOccurred: p.conflict_seen,
-        threshold: this.config.conflictDecisionThreshold,
-        recordedAt: now.toISOString(),
-      };
-      const result = await this.commandBus.execute(recordOutcomeCommand(outcome, { ...context(outcomeCommandId(p.prediction_id)), tenantId: p.tenant }));
-      if (result.events.length > 0) {
-        closed += 1;
-        if (p.conflict_seen) conflicts += 1;
-        modelTypes.add(p.model_type);
-      }
-      position = Math.max(position, result.position);
-    }
     // The alert reads the accuracy read model: let it apply the outcomes just recorded first.
     if (position > 0) await this.runner.waitForPosition(position, 10_000);
     // A lasting alert is raised again once per day even when no new outcome arrives.

@@ -5,6 +5,7 @@ import { CLOCK, Clock } from '../../domain/shared/clock';
 import { RecordedEvent, isEventOf, streamName } from '../../domain/shared/events';
 import { PredictionCommand, PredictionState, RecordOutcome, predictionDecider } from '../../domain/predictions/prediction.decider';
 import { PredictionEvent, PredictionOutcomeRecorded } from '../../domain/predictions/prediction.events';
+import { outcomesOfConflict } from '../../domain/predictions/outcome-matching';
 import { ConflictResolved } from '../../domain/sync/sync.events';
 import { READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
 import { CommandContext, contextFromEvent } from '../../commands/shared/command-context';
@@ -48,9 +49,8 @@ export class OutcomesSaga implements Saga {
     if (isEventOf<ConflictResolved>(event, 'ConflictResolved')) {
       const d = event.data;
       const doc = await this.store.get<BySyncDoc>(await this.runner.catalog.collection(PREDICTIONS_BY_SYNC), syncKey(d.tenantId, d.syncId));
-      for (const predictionId of doc?.prediction_ids ?? []) {
-        const outcome = { predictionId, tenantId: d.tenantId, syncId: d.syncId, conflictOccurred: true, threshold: this.config.conflictDecisionThreshold, recordedAt: this.clock.now().toISOString() };
-        await this.commandBus.execute(recordOutcomeCommand(outcome, contextFromEvent(event, 'saga:prediction-outcomes', outcomeCommandId(predictionId))));
+      for (const outcome of outcomesOfConflict(d, doc?.prediction_ids ?? [], this.config.conflictDecisionThreshold, this.clock.now().toISOString())) {
+        await this.commandBus.execute(recordOutcomeCommand(outcome, contextFromEvent(event, 'saga:prediction-outcomes', outcomeCommandId(outcome.predictionId))));
       }
     } else if (isEventOf<PredictionOutcomeRecorded>(event, 'PredictionOutcomeRecorded')) {
       await this.alerts.evaluate(event.data.modelType, contextFromEvent(event, 'saga:prediction-outcomes', `accuracy-alert:${event.eventId}`));
