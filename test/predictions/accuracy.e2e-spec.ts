@@ -88,11 +88,18 @@ describe('7-day accuracy and the accuracy alert (e2e)', () => {
     clock.advance(25 * HOUR);
     const swept = await sweep();
     expect(swept.closed).toBe(30);
-    const events = await eventually(alertEvents, (e) => e.length > 2);
-    expect(events.map((e) => e.type)).toEqual(['AccuracyAlertRaised', 'AccuracyAlertRaised', 'AccuracyAlertCleared']);
-    // Cleared as soon as an outcome lifts the window to 70% (28 of 38), not at the end of the batch.
-    expect(events[2].data).toEqual(expect.objectContaining({ reason: 'recovered' }));
-    expect(events[2].data.accuracy).toBeGreaterThanOrEqual(0.7);
+    const events = await eventually(alertEvents, (e) => e.at(-1)?.type === 'AccuracyAlertCleared');
+    // Each outcome re-checks the alert against the read model as the saga finds it: an outcome
+    // checked while the window is still below 70% raises it for this new day (at most once), and
+    // the first check at or above 70% clears it, once.
+    const types = events.map((e) => e.type);
+    expect(types.slice(0, 2)).toEqual(['AccuracyAlertRaised', 'AccuracyAlertRaised']);
+    const between = types.slice(2, -1);
+    expect(between.length).toBeLessThanOrEqual(1);
+    expect(between.every((t) => t === 'AccuracyAlertRaised')).toBe(true);
+    const cleared = events[events.length - 1];
+    expect(cleared.data).toEqual(expect.objectContaining({ reason: 'recovered' }));
+    expect(cleared.data.accuracy).toBeGreaterThanOrEqual(0.7);
     expect(await alertMetric()).toBe(0);
 
     const accuracy = await ops().get(`/api/v2/ml/accuracy?window_days=7&min_position=${swept.position}`);
