@@ -3,9 +3,11 @@ import { CalibratedOcrEngine } from '../../src/infrastructure/ocr/calibration/ca
 import { defaultActiveCalibrations } from '../../src/infrastructure/ocr/calibration/default-calibrations';
 import { MutableOcrCalibrations } from '../../src/infrastructure/ocr/calibration/ocr-calibrations.port';
 import { PaddleOcrEngine } from '../../src/infrastructure/ocr/paddle/paddle-ocr.engine';
-import { type SetScore, loadSet, scoreSet } from './ocr-dev-set';
+import { type SetScore, devSetsPresent, loadSet, scoreSet } from './ocr-dev-set';
 
 jest.setTimeout(180_000);
+
+const describeDevSets = devSetsPresent() ? describe : describe.skip;
 
 /**
  * Real photos (a fixed every-5th subset, to keep the run short; bench/ocr.bench.ts measures the
@@ -14,7 +16,7 @@ jest.setTimeout(180_000);
  * plates 14/23 exact, 11/11 right at >= 0.7; meters 11/20 exact, 7/7 right at >= 0.7;
  * every wrong reading in both subsets was below 0.7.
  */
-describe('OCR on the real ocr-dev photos', () => {
+describeDevSets('OCR on the real ocr-dev photos', () => {
   const engine = new TesseractOcrEngine({ poolSize: 2 });
   const report = (set: string, s: SetScore): void => {
     process.stdout.write(
@@ -52,7 +54,7 @@ describe('OCR on the real ocr-dev photos', () => {
  * meters 19/20 exact (20 confident, 19 right)
  * (the full sets: 112/114 and 97/100, `npm run eval:ocr`); floors leave room for one or two misses.
  */
-describe('PaddleOCR (default engine, shipped calibration) on the real ocr-dev photos', () => {
+describeDevSets('PaddleOCR (default engine, shipped calibration) on the real ocr-dev photos', () => {
   const engine = new CalibratedOcrEngine(new PaddleOcrEngine(), new MutableOcrCalibrations(defaultActiveCalibrations()));
   beforeAll(() => engine.start());
   afterAll(() => engine.stop());
