@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { TestApp, startTestApp } from '../support/app';
 import { renderPlatePhoto } from '../support/photos';
+import { waitQuiet } from '../support/read-models';
 import { call, photoForm } from '../readings/readings-helpers';
 
 jest.setTimeout(180_000);
@@ -71,8 +72,8 @@ describe('plate formats per tenant (real app, default engine, generated plates)'
     const unconfigured = await enter('fresh', await renderPlatePhoto('W053011'));
     expect(unconfigured).toMatchObject({ plate: 'W053011', plate_format: null });
     expect((await configure('br-swap', ['BR'])).status).toBe(200);
-    const swapped = await enter('br-swap', await renderPlatePhoto('0KP7250'));
-    expect(swapped).toMatchObject({ plate: 'OKP7250', raw_text: '0KP7250', plate_format: 'BR' });
+    const swapped = await enter('br-swap', await renderPlatePhoto('A8C1234'));
+    expect(swapped).toMatchObject({ plate: 'ABC1234', raw_text: 'A8C1234', plate_format: 'BR' });
     expect(swapped.confidence).toBeLessThan(unconfigured.confidence);
   });
 
@@ -84,5 +85,38 @@ describe('plate formats per tenant (real app, default engine, generated plates)'
     const got = await call<{ configured: string[]; in_force: unknown[] }>(app, 'GET', '/api/v2/ocr/plate-formats', { token: ops('bad') });
     expect(got.body).toMatchObject({ configured: [], in_force: [] });
     expect((await call<{ configured: string[] }>(app, 'GET', '/api/v2/ocr/plate-formats', { token: ops('br-only') })).body.configured).toEqual(['BR']);
+  });
+});
+
+describe('plate formats learned from the labels of each tenant', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
+
+  it('given corrected plates of one layout, then that tenant reads a look-alike in that layout, another tenant does not', async () => {
+    const guard = (tenant: string): string => app.token({ sub: `g-${tenant}`, tenant, roles: ['guard'] });
+    const ops = app.token({ sub: 'o1', tenant: 'learner', roles: ['ops'] });
+    const enter = async (tenant: string, text: string): Promise<EntryAnswer & { entry_id: string }> =>
+      (await call<EntryAnswer & { entry_id: string }>(app, 'POST', '/api/v2/vehicle-entries', { token: guard(tenant), form: photoForm({ gate_id: 'north' }, await renderPlatePhoto(text)) })).body;
+    const before = await enter('learner', 'A8C1234');
+    expect(before).toMatchObject({ plate: 'A8C1234', plate_format: null });
+    for (const [i, plate] of ['AXC1234', 'QRS5678', 'KLM2468', 'TUV1357', 'XYZ9753', 'DEF8642', 'GHJ1470', 'NPR2581', 'BCD3692', 'LMN7410'].entries()) {
+      const entry = await enter('learner', plate);
+      const corrected = await call(app, 'POST', '/api/v2/ml-training/corrections', {
+        token: guard('learner'),
+        json: { source_type: 'vehicle_entry', source_id: entry.entry_id, corrected_text: plate, correction_type: 'OCR_ERROR' },
+        headers: { 'idempotency-key': `learn-${i}` },
+      });
+      expect(corrected.status).toBeLessThan(300);
+    }
+    await waitQuiet(app.baseUrl, ops);
+    const formats = await call<{ learned: Array<{ format: string; share: number }> }>(app, 'GET', '/api/v2/ocr/plate-formats', { token: ops });
+    expect(formats.body.learned).toEqual([{ format: 'LLLDDDD', share: 1 }]);
+    const after = await enter('learner', 'A8C1234');
+    expect(after).toMatchObject({ plate: 'ABC1234', raw_text: 'A8C1234', plate_format: 'LLLDDDD' });
+    expect(after.confidence).toBeLessThan(before.confidence);
+    expect(await enter('other', 'A8C1234')).toMatchObject({ plate: 'A8C1234', plate_format: null });
   });
 });
