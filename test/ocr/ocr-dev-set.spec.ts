@@ -3,6 +3,7 @@ import { CalibratedOcrEngine } from '../../src/infrastructure/ocr/calibration/ca
 import { defaultActiveCalibrations } from '../../src/infrastructure/ocr/calibration/default-calibrations';
 import { MutableOcrCalibrations } from '../../src/infrastructure/ocr/calibration/ocr-calibrations.port';
 import { PaddleOcrEngine } from '../../src/infrastructure/ocr/paddle/paddle-ocr.engine';
+import { configuredFormats, resolvePlate } from '../../src/infrastructure/ocr/plate-formats';
 import { type SetScore, devSetsPresent, loadSet, scoreSet } from './ocr-dev-set';
 
 jest.setTimeout(180_000);
@@ -71,4 +72,45 @@ describeDevSets('PaddleOCR (default engine, shipped calibration) on the real ocr
       expect(score.accuracyConfident).toBeGreaterThanOrEqual(0.9);
     });
   }
+});
+
+/**
+ * The floors of the development sets, full sets, read as production reads them: the default
+ * engine, the shipped calibration, and for Brazil also with BR configured (the capture's plate step).
+ */
+describeDevSets('development-set floors (PaddleOCR, shipped calibration)', () => {
+  const engine = new CalibratedOcrEngine(new PaddleOcrEngine(), new MutableOcrCalibrations(defaultActiveCalibrations()));
+  beforeAll(() => engine.start());
+  afterAll(() => engine.stop());
+  const withFormats = (score: SetScore, formats: readonly string[]): Array<{ right: boolean; confidence: number }> =>
+    score.results.map(({ photo, result }) => {
+      const resolved = resolvePlate(result.text, result.confidence, configuredFormats(formats));
+      return { right: resolved.text === photo.truth, confidence: resolved.confidence };
+    });
+  const share = (xs: Array<{ right: boolean; confidence: number }>, right: boolean, confident: boolean): number => {
+    const of = xs.filter((x) => x.right === right);
+    return of.length === 0 ? 0 : of.filter((x) => x.confidence >= 0.7 === confident).length / of.length;
+  };
+
+  it('given the Brazilian plates, then >= 95% exact by default and >= 98% with BR configured', async () => {
+    const score = await scoreSet(engine, await loadSet('plates'), 'plate');
+    const br = withFormats(score, ['BR']);
+    process.stdout.write(`plates default ${score.exact}/${score.count}, BR ${br.filter((x) => x.right).length}/${br.length}\n`);
+    expect(score.exactRate).toBeGreaterThanOrEqual(0.95);
+    expect(br.filter((x) => x.right).length / br.length).toBeGreaterThanOrEqual(0.98);
+  });
+
+  it('given the EU and US plates, then they read at the measured floor and misreads are mostly captured', async () => {
+    const score = await scoreSet(engine, await loadSet('plates-euus'), 'plate');
+    const xs = withFormats(score, []);
+    process.stdout.write(`plates-euus ${score.exact}/${score.count}, misreads >= 0.7 ${share(xs, false, true).toFixed(3)}, right < 0.7 ${share(xs, true, false).toFixed(3)}\n`);
+    // Measured 162/254; the issue's aim (>= 75%) is not reached yet, so the floor guards what is.
+    expect(score.exactRate).toBeGreaterThanOrEqual(0.6);
+    expect(share(xs, false, true)).toBeLessThanOrEqual(0.15);
+  });
+
+  it('given the meters, then >= 95% exact', async () => {
+    const score = await scoreSet(engine, await loadSet('meters'), 'meter');
+    expect(score.exactRate).toBeGreaterThanOrEqual(0.95);
+  });
 });
