@@ -58,8 +58,8 @@ describe('PaddleOCR engine on real crops', () => {
       confidences[name] = result.confidence;
       expect(result).toMatchObject({ engineName: 'paddle', engine: PADDLE_ENGINE_ID, calibrationId: expect.stringMatching(/^dev-paddle-plate-/) });
     }
-    // The calibration is fitted on degraded and foreign plates too, so a right read
-    // border may now fall just under 0.7 (plate_101: 0.592): captured, never a confident misread.
+    // The calibration is fitted on degraded and foreign plates too, so a right read may now fall
+    // just under 0.7 (plate_101: 0.592): captured for a person, never a confident misread.
     expect(Object.values(confidences).filter((c) => c >= 0.7).length).toBeGreaterThanOrEqual(4);
   });
 
