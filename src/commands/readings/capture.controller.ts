@@ -77,11 +77,11 @@ export class CaptureController {
     const intake = await this.photos.read(photo, 'plate');
     const checked = await this.checks.plate(principal.tenant, intake.ocr);
     const read = { ...intake, ocr: checked.ocr };
-    const command: RecordVehicleEntry = { type: 'RecordVehicleEntry', entryId, gateId: body.gate_id, plate: read.ocr.text, ...this.facts(principal, read) };
+    const command: RecordVehicleEntry = { type: 'RecordVehicleEntry', entryId, gateId: body.gate_id, plate: read.ocr.text, plateFormat: checked.plateFormat, ...this.facts(principal, read) };
     const { record, position } = await this.record(sourceStream('vehicle_entry', entryId), command, principal, entryId);
     if (record.type !== 'VehicleEntryRecorded') throw new Error(`stream of entry ${entryId} holds a ${record.type}`);
     const d = record.data;
-    return { entry_id: entryId, gate_id: d.gateId, plate: d.plate, raw_text: d.rawText, plate_format: checked.plateFormat, confidence: d.confidence, captured_for_training: d.capturedForTraining, position };
+    return { entry_id: entryId, gate_id: d.gateId, plate: d.plate, raw_text: d.rawText, plate_format: d.plateFormat ?? null, confidence: d.confidence, captured_for_training: d.capturedForTraining, position };
   }
 
   /** Server-side uuid; with an Idempotency-Key, derived from it so a retry lands on the same stream. */
