@@ -1,6 +1,7 @@
 /**
  * npm run eval:ocr -- <dir with truth.tsv> [more dirs] [--mode plate|meter] [--engine paddle|tesseract|ensemble|all]
  *                     [--folds 5] [--limit N] [--json] [--write-defaults] [--truth-fixes file.tsv]
+ *                     [--plate-formats BR,IN,LLDDDD]
  *
  * Reads every photo listed in truth.tsv (NAME<TAB>TRUTH) with each engine, one photo at a time on
  * one core, and prints exact match, character error rate, AUROC of confidence for right vs wrong,
@@ -10,6 +11,8 @@
  * (src/infrastructure/ocr/calibration/default-calibrations.data.json) on all the photos given.
  * --truth-fixes applies reviewed corrections of ground-truth labels (NAME<TAB>TRUTH<TAB>why) to a
  * photo and its degraded copies; the figures say how many labels were overridden.
+ * --plate-formats measures a plate set with those formats configured, as a tenant would (the
+ * capture's plate step applied to each reading's text and score); without it, the default: none.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -21,6 +24,7 @@ import { combineReadings } from '../src/infrastructure/ocr/ensemble-ocr.engine';
 import type { OcrEngine, OcrEngineName, OcrMode, OcrResult } from '../src/infrastructure/ocr/ocr-engine.port';
 import { PaddleOcrEngine } from '../src/infrastructure/ocr/paddle/paddle-ocr.engine';
 import { TesseractOcrEngine } from '../src/infrastructure/ocr/tesseract-ocr.engine';
+import { configuredFormats, isPlateFormatName, resolvePlate } from '../src/infrastructure/ocr/plate-formats';
 
 interface Args {
   dirs: string[];
@@ -31,10 +35,11 @@ interface Args {
   json: boolean;
   writeDefaults: boolean;
   truthFixes: string | null;
+  plateFormats: string[];
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { dirs: [], mode: null, engines: ['paddle', 'tesseract', 'ensemble'], folds: 5, limit: Infinity, json: false, writeDefaults: false, truthFixes: null };
+  const args: Args = { dirs: [], mode: null, engines: ['paddle', 'tesseract', 'ensemble'], folds: 5, limit: Infinity, json: false, writeDefaults: false, truthFixes: null, plateFormats: [] };
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i];
     const value = (): string => {
@@ -56,6 +61,14 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--json') args.json = true;
     else if (a === '--write-defaults') args.writeDefaults = true;
     else if (a === '--truth-fixes') args.truthFixes = value();
+    else if (a === '--plate-formats') {
+      args.plateFormats = value()
+        .split(',')
+        .map((f) => f.trim().toUpperCase())
+        .filter((f) => f !== '');
+      const unknown = args.plateFormats.filter((f) => !isPlateFormatName(f));
+      if (unknown.length > 0) throw new Error(`--plate-formats: unknown ${unknown.join(', ')}`);
+    }
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else args.dirs.push(a);
   }
@@ -97,7 +110,8 @@ interface EngineRun {
   readonly results: OcrResult[];
 }
 
-async function run(name: 'paddle' | 'tesseract', mode: OcrMode, rows: readonly Photo[]): Promise<EngineRun> {
+async function run(name: 'paddle' | 'tesseract', mode: OcrMode, rows: readonly Photo[], plateFormats: readonly string[]): Promise<EngineRun> {
+  const formats = configuredFormats(plateFormats);
   const engine: OcrEngine = name === 'paddle' ? new PaddleOcrEngine({ threads: 1 }) : new TesseractOcrEngine({ poolSize: 1 });
   const t0 = performance.now();
   await engine.start();
@@ -110,7 +124,9 @@ async function run(name: 'paddle' | 'tesseract', mode: OcrMode, rows: readonly P
     const results: OcrResult[] = [];
     for (let i = 0; i < rows.length; i += 1) {
       const start = performance.now();
-      const result = await engine.recognize(photos[i], mode);
+      const read = await engine.recognize(photos[i], mode);
+      const resolved = mode === 'plate' ? resolvePlate(read.text, read.score, formats) : null;
+      const result = resolved === null ? read : { ...read, text: resolved.text, score: resolved.confidence };
       trials.push({ name: rows[i].name, truth: rows[i].truth, text: result.text, score: result.score, ms: performance.now() - start, group: sourcePhoto(rows[i].name) });
       results.push(result);
     }
@@ -163,7 +179,8 @@ function row(name: string, e: OcrEvaluation, loadMs: number | null): string[] {
     num(e.calibrated.auroc),
     num(e.calibrated.ece),
     e.calibrated.method,
-    pct(e.wrongCaptured),
+    pct(e.misreadsConfident),
+    pct(e.rightUnconfident),
     pct(e.precisionAboveThreshold),
     e.msMedian.toFixed(1),
     e.msMean.toFixed(1),
@@ -235,7 +252,7 @@ async function main(): Promise<void> {
   const label = args.dirs.join(' + ');
   const mode = args.mode ?? inferMode(args.dirs[0], rows.map((r) => r.truth));
   const runs: EngineRun[] = [];
-  for (const name of ['paddle', 'tesseract'] as const) if (args.engines.includes(name)) runs.push(await run(name, mode, rows));
+  for (const name of ['paddle', 'tesseract'] as const) if (args.engines.includes(name)) runs.push(await run(name, mode, rows, args.plateFormats));
   const evaluations: Array<{ name: OcrEngineName; engine: string; trials: OcrTrial[]; evaluation: OcrEvaluation; loadMs: number | null }> = runs.map((r) => ({
     name: r.name,
     engine: r.engine,
@@ -253,8 +270,9 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ dirs: args.dirs, mode, photos: rows.length, engines: evaluations.map(({ trials, ...e }) => ({ ...e, wrong: trials.filter((t) => t.text !== t.truth) })) }, null, 2));
   } else {
     console.log(`${label}: ${rows.length} photos, mode ${mode}, ${args.folds}-fold calibration, one photo at a time, 1 thread per engine`);
+    if (mode === 'plate') console.log(`plate formats: ${args.plateFormats.length === 0 ? 'none (default)' : args.plateFormats.join(', ')}`);
     if (args.truthFixes) console.log(`${fixed} labels overridden by ${args.truthFixes}`);
-    const header = ['engine', 'exact', 'CER', 'AUROC(score)', 'AUROC(cal,cv)', 'ECE(cal,cv)', 'method', 'wrong<0.7', 'right|>=0.7', 'ms p50', 'ms mean', 'load ms'];
+    const header = ['engine', 'exact', 'CER', 'AUROC(score)', 'AUROC(cal,cv)', 'ECE(cal,cv)', 'method', 'misreads>=0.7', 'right<0.7', 'right|>=0.7', 'ms p50', 'ms mean', 'load ms'];
     console.log(table([header, ...evaluations.map((e) => row(e.name, e.evaluation, e.loadMs))]));
     if (args.dirs.length > 1) {
       // The same out-of-fold calibrations, read on each set alone.

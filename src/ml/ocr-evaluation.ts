@@ -62,6 +62,10 @@ export interface OcrEvaluation {
   readonly wrongCaptured: number | null;
   /** Share of readings at or above the threshold that are right. */
   readonly precisionAboveThreshold: number | null;
+  /** Share of wrong readings at or above the threshold: misreads nobody is asked about. */
+  readonly misreadsConfident: number | null;
+  /** Share of right readings below the threshold: labeling work for nothing. */
+  readonly rightUnconfident: number | null;
   readonly msMedian: number;
   readonly msMean: number;
 }
@@ -84,6 +88,7 @@ export function evaluateOcr(trials: readonly OcrTrial[], folds = 5, threshold = 
   const exact = correct.reduce((a: number, b) => a + b, 0);
   const wrong = probabilities.filter((_, i) => correct[i] === 0);
   const above = probabilities.map((p, i) => ({ p, c: correct[i] })).filter((x) => x.p >= threshold);
+  const right = probabilities.filter((_, i) => correct[i] === 1);
   return {
     photos: trials.length,
     exact,
@@ -93,6 +98,8 @@ export function evaluateOcr(trials: readonly OcrTrial[], folds = 5, threshold = 
     calibrated: { method: choice.method, folds, auroc: rocAuc(probabilities, correct), ece: expectedCalibrationError(probabilities, correct) },
     wrongCaptured: wrong.length === 0 ? null : wrong.filter((p) => p < threshold).length / wrong.length,
     precisionAboveThreshold: above.length === 0 ? null : above.filter((x) => x.c === 1).length / above.length,
+    misreadsConfident: wrong.length === 0 ? null : wrong.filter((p) => p >= threshold).length / wrong.length,
+    rightUnconfident: right.length === 0 ? null : right.filter((p) => p < threshold).length / right.length,
     msMedian: median(trials.map((t) => t.ms)),
     msMean: trials.length === 0 ? 0 : trials.reduce((s, t) => s + t.ms, 0) / trials.length,
   };

@@ -200,6 +200,11 @@ describe('tenancy: tenant B never reads or changes tenant A', () => {
     expect((await send(bAll, 'POST', '/api/v2/ml-training/corrections', { source_type: 'meter_reading', source_id: B.reading, corrected_text: '3141', correction_type: 'OCR_ERROR' })).status).toBe(201);
     await waitQuiet(app.baseUrl, a.all);
     // Sync ids are per tenant: the same sync id and entity as A's is B's own record.
+    // Plate formats and counters are per tenant: B's settings land on B's streams, named by the same asset id.
+    await asB('PUT /api/v2/ocr/plate-formats', '/api/v2/ocr/plate-formats', [200], { formats: ['BR'] });
+    await asB('GET /api/v2/ocr/plate-formats', '/api/v2/ocr/plate-formats', [200]);
+    await asB('PUT /api/v2/assets/{asset_id}/counter', '/api/v2/assets/shared-asset/counter', [200], { digits: 4, decimals: 0 });
+    await asB('POST /api/v2/assets/{asset_id}/replaced', '/api/v2/assets/shared-asset/replaced', [201]);
     await asB('POST /api/v2/sync/events', '/api/v2/sync/events', [201], { sync_id: 'globex-sync', entity_type: 'meter', entity_id: A.entity, device_id: 'd1', fields: ['value'] });
     const sameId = await send(bAll, 'POST', '/api/v2/sync/events', { sync_id: A.sync, entity_type: 'meter', entity_id: A.entity, device_id: 'd1', fields: ['value', 'unit'] });
     expect(sameId.status).toBe(201);

@@ -3,9 +3,12 @@ import { CalibratedOcrEngine } from '../../src/infrastructure/ocr/calibration/ca
 import { defaultActiveCalibrations } from '../../src/infrastructure/ocr/calibration/default-calibrations';
 import { MutableOcrCalibrations } from '../../src/infrastructure/ocr/calibration/ocr-calibrations.port';
 import { PaddleOcrEngine } from '../../src/infrastructure/ocr/paddle/paddle-ocr.engine';
-import { type SetScore, loadSet, scoreSet } from './ocr-dev-set';
+import { configuredFormats, resolvePlate } from '../../src/infrastructure/ocr/plate-formats';
+import { type SetScore, devSetsPresent, loadSet, scoreSet } from './ocr-dev-set';
 
 jest.setTimeout(180_000);
+
+const describeDevSets = devSetsPresent() ? describe : describe.skip;
 
 /**
  * Real photos (a fixed every-5th subset, to keep the run short; bench/ocr.bench.ts measures the
@@ -14,7 +17,7 @@ jest.setTimeout(180_000);
  * plates 14/23 exact, 11/11 right at >= 0.7; meters 11/20 exact, 7/7 right at >= 0.7;
  * every wrong reading in both subsets was below 0.7.
  */
-describe('OCR on the real ocr-dev photos', () => {
+describeDevSets('OCR on the real ocr-dev photos', () => {
   const engine = new TesseractOcrEngine({ poolSize: 2 });
   const report = (set: string, s: SetScore): void => {
     process.stdout.write(
@@ -52,7 +55,7 @@ describe('OCR on the real ocr-dev photos', () => {
  * meters 19/20 exact (20 confident, 19 right)
  * (the full sets: 112/114 and 97/100, `npm run eval:ocr`); floors leave room for one or two misses.
  */
-describe('PaddleOCR (default engine, shipped calibration) on the real ocr-dev photos', () => {
+describeDevSets('PaddleOCR (default engine, shipped calibration) on the real ocr-dev photos', () => {
   const engine = new CalibratedOcrEngine(new PaddleOcrEngine(), new MutableOcrCalibrations(defaultActiveCalibrations()));
   beforeAll(() => engine.start());
   afterAll(() => engine.stop());
@@ -69,4 +72,46 @@ describe('PaddleOCR (default engine, shipped calibration) on the real ocr-dev ph
       expect(score.accuracyConfident).toBeGreaterThanOrEqual(0.9);
     });
   }
+});
+
+/**
+ * The floors of the development sets, full sets, read as production reads them: the default
+ * engine, the shipped calibration, and for Brazil also with BR configured (the capture's plate step).
+ */
+describeDevSets('development-set floors (PaddleOCR, shipped calibration)', () => {
+  const engine = new CalibratedOcrEngine(new PaddleOcrEngine(), new MutableOcrCalibrations(defaultActiveCalibrations()));
+  beforeAll(() => engine.start());
+  afterAll(() => engine.stop());
+  const withFormats = (score: SetScore, formats: readonly string[]): Array<{ right: boolean; confidence: number }> =>
+    score.results.map(({ photo, result }) => {
+      const resolved = resolvePlate(result.text, result.confidence, configuredFormats(formats));
+      return { right: resolved.text === photo.truth, confidence: resolved.confidence };
+    });
+  const share = (xs: Array<{ right: boolean; confidence: number }>, right: boolean, confident: boolean): number => {
+    const of = xs.filter((x) => x.right === right);
+    return of.length === 0 ? 0 : of.filter((x) => x.confidence >= 0.7 === confident).length / of.length;
+  };
+
+  it('given the Brazilian plates, then >= 95% exact by default and >= 98% with BR configured', async () => {
+    const score = await scoreSet(engine, await loadSet('plates'), 'plate');
+    const br = withFormats(score, ['BR']);
+    process.stdout.write(`plates default ${score.exact}/${score.count}, BR ${br.filter((x) => x.right).length}/${br.length}\n`);
+    expect(score.exactRate).toBeGreaterThanOrEqual(0.95);
+    expect(br.filter((x) => x.right).length / br.length).toBeGreaterThanOrEqual(0.98);
+  });
+
+  it('given the EU and US plates, then they read at the measured floor and misreads are mostly captured', async () => {
+    const score = await scoreSet(engine, await loadSet('plates-euus'), 'plate');
+    const xs = withFormats(score, []);
+    process.stdout.write(`plates-euus ${score.exact}/${score.count}, misreads >= 0.7 ${share(xs, false, true).toFixed(3)}, right < 0.7 ${share(xs, true, false).toFixed(3)}\n`);
+    // Measured 162/254, misreads >= 0.7 23.9%, right < 0.7 18.5%. The aims (>= 75% exact, <= 5%
+    // of misreads confident) are not reached yet: these floors guard what is, against regressions.
+    expect(score.exactRate).toBeGreaterThanOrEqual(0.6);
+    expect(share(xs, false, true)).toBeLessThanOrEqual(0.27);
+  });
+
+  it('given the meters, then >= 95% exact', async () => {
+    const score = await scoreSet(engine, await loadSet('meters'), 'meter');
+    expect(score.exactRate).toBeGreaterThanOrEqual(0.95);
+  });
 });

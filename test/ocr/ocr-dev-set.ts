@@ -1,9 +1,19 @@
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { OcrEngine, OcrMode, OcrResult } from '../../src/infrastructure/ocr/ocr-engine.port';
 
-/** Real photos with ground truth (see /work/shared/ocr-dev/README.md); override with OCR_DEV_DIR. */
-export const OCR_DEV_DIR = process.env.OCR_DEV_DIR ?? '/work/shared/ocr-dev';
+/**
+ * Real photos with ground truth, found from the repository root: OCR_DEV_DIR (absolute, or
+ * relative to the root), by default the sets checked out beside the repository.
+ */
+export const OCR_DEV_DIR = path.resolve(__dirname, '..', '..', process.env.OCR_DEV_DIR ?? path.join('..', 'shared', 'ocr-dev'));
+
+/** True when the sets are present; otherwise says so plainly, once per file, so a skip is never silent. */
+export function devSetsPresent(): boolean {
+  const present = existsSync(path.join(OCR_DEV_DIR, 'plates', 'truth.tsv'));
+  if (!present) process.stdout.write(`SKIPPED: OCR development sets not found at ${OCR_DEV_DIR} (set OCR_DEV_DIR)\n`);
+  return present;
+}
 export const CAPTURE_THRESHOLD = 0.7;
 
 export interface LabelledPhoto {
@@ -26,7 +36,7 @@ export interface SetScore {
   readonly results: ReadonlyArray<{ photo: LabelledPhoto; result: OcrResult }>;
 }
 
-export async function loadSet(set: 'plates' | 'meters', every = 1): Promise<LabelledPhoto[]> {
+export async function loadSet(set: 'plates' | 'plates-euus' | 'meters', every = 1): Promise<LabelledPhoto[]> {
   const dir = path.join(OCR_DEV_DIR, set);
   const lines = (await fs.readFile(path.join(dir, 'truth.tsv'), 'utf8')).trim().split('\n');
   return lines

@@ -10,6 +10,7 @@ import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
 import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
 import { positionString } from '../../infrastructure/http/conventions';
+import { ReadingChecks } from '../ocr-settings/reading-checks.service';
 import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
 import { RecordMeterReadingDto, RecordVehicleEntryDto, photoBody } from './capture.dto';
@@ -28,6 +29,7 @@ export class CaptureController {
     private readonly photos: PhotoIntake,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EVENT_STORE) private readonly events: EventStore,
+    private readonly checks: ReadingChecks,
   ) {}
 
   @Post('meter-readings')
@@ -42,7 +44,9 @@ export class CaptureController {
     @Headers('idempotency-key') key?: string,
   ) {
     const readingId = this.sourceId(principal, 'meter-reading', idempotencyKey(key));
-    const read = await this.photos.read(photo, 'meter');
+    const intake = await this.photos.read(photo, 'meter');
+    // The counter's width and history can doubt a reading the engine was sure of (a cut photo, a step back).
+    const read = { ...intake, ocr: await this.checks.meter(principal.tenant, body.asset_id, intake.ocr) };
     const command: RecordMeterReading = {
       type: 'RecordMeterReading',
       readingId,
@@ -70,12 +74,14 @@ export class CaptureController {
     @Headers('idempotency-key') key?: string,
   ) {
     const entryId = this.sourceId(principal, 'vehicle-entry', idempotencyKey(key));
-    const read = await this.photos.read(photo, 'plate');
-    const command: RecordVehicleEntry = { type: 'RecordVehicleEntry', entryId, gateId: body.gate_id, plate: read.ocr.text, ...this.facts(principal, read) };
+    const intake = await this.photos.read(photo, 'plate');
+    const checked = await this.checks.plate(principal.tenant, intake.ocr);
+    const read = { ...intake, ocr: checked.ocr };
+    const command: RecordVehicleEntry = { type: 'RecordVehicleEntry', entryId, gateId: body.gate_id, plate: read.ocr.text, plateFormat: checked.plateFormat, ...this.facts(principal, read) };
     const { record, position } = await this.record(sourceStream('vehicle_entry', entryId), command, principal, entryId);
     if (record.type !== 'VehicleEntryRecorded') throw new Error(`stream of entry ${entryId} holds a ${record.type}`);
     const d = record.data;
-    return { entry_id: entryId, gate_id: d.gateId, plate: d.plate, raw_text: d.rawText, confidence: d.confidence, captured_for_training: d.capturedForTraining, position };
+    return { entry_id: entryId, gate_id: d.gateId, plate: d.plate, raw_text: d.rawText, plate_format: d.plateFormat ?? null, confidence: d.confidence, captured_for_training: d.capturedForTraining, position };
   }
 
   /** Server-side uuid; with an Idempotency-Key, derived from it so a retry lands on the same stream. */

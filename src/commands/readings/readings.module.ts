@@ -11,6 +11,7 @@ import { TrainingExamplesQuery } from '../../projections/training-examples/train
 import { ProjectionRunner } from '../../projections/runner/projection-runner';
 import { CaptureSaga } from '../../sagas/capture/capture.saga';
 import { SagaRunner } from '../../sagas/saga-runner';
+import { OcrSettingsModule } from '../ocr-settings/ocr-settings.module';
 import { CaptureController } from './capture.controller';
 import { CorrectionsController } from './corrections.controller';
 import { PhotoIntake } from './photo-intake.service';
@@ -22,6 +23,7 @@ import { PhotoIntake } from './photo-intake.service';
 @Module({
   imports: [
     CqrsModule,
+    OcrSettingsModule,
     // Uploads stay in memory (photos are small and go to the blob store by hash), bounded by MAX_UPLOAD_MB.
     MulterModule.registerAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => ({ limits: multipartLimits(config) }) }),
   ],

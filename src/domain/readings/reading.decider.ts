@@ -36,6 +36,8 @@ export interface RecordVehicleEntry extends CaptureFacts {
   readonly entryId: string;
   readonly gateId: string;
   readonly plate: string;
+  /** The tenant's plate format the reading matched, null for none (recorded so a retry answers the same). */
+  readonly plateFormat?: string | null;
 }
 
 export interface SubmitCorrection {
@@ -156,7 +158,7 @@ export const readingDecider: Decider<ReadingState, ReadingCommand, ReadingEvent>
         ];
       case 'RecordVehicleEntry':
         if (state.status === 'recorded') return [];
-        return [{ type: 'VehicleEntryRecorded', data: { ...captureData(command), entryId: command.entryId, gateId: command.gateId, plate: command.plate } }];
+        return [{ type: 'VehicleEntryRecorded', data: { ...captureData(command), entryId: command.entryId, gateId: command.gateId, plate: command.plate, plateFormat: command.plateFormat ?? null } }];
       case 'SubmitCorrection':
         return correct(command, state);
       default:

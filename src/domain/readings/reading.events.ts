@@ -39,7 +39,8 @@ export type MeterReadingRecorded = DomainEvent<
   OcrCapture & { readingId: string; assetId: string; value: number | null; unit: string | null; text: string }
 >;
 
-export type VehicleEntryRecorded = DomainEvent<'VehicleEntryRecorded', OcrCapture & { entryId: string; gateId: string; plate: string }>;
+/** `plateFormat` is absent on entries recorded before plate formats existed (read as null). */
+export type VehicleEntryRecorded = DomainEvent<'VehicleEntryRecorded', OcrCapture & { entryId: string; gateId: string; plate: string; plateFormat?: string | null }>;
 
 /** Stored v1 capture fields: no score, calibration or engine name (every v1 reading was tesseract's, uncalibrated). */
 export type OcrCaptureV1 = Omit<OcrCapture, 'score' | 'calibrationId' | 'engineName'>;

@@ -20,13 +20,13 @@ describe('reading format', () => {
     expect(parseMeterValue('')).toBeNull();
   });
 
-  it('given plate texts, then normalisation drops separators and the check needs letters and digits', () => {
+  it('given plate texts, then normalisation drops separators and any 2-10 letters and digits pass', () => {
     expect(normalisePlate('abc-1234 ')).toBe('ABC1234');
     expect(isPlateFormat('ABC1234')).toBe(true);
-    expect(isPlateFormat('AB12CDE')).toBe(true);
-    expect(isPlateFormat('ABCDEFG')).toBe(false);
-    expect(isPlateFormat('1234567')).toBe(false);
-    expect(isPlateFormat('A12')).toBe(false);
+    expect(isPlateFormat('KA05MN4821')).toBe(true);
+    expect(isPlateFormat('A12')).toBe(true);
+    expect(isPlateFormat('A')).toBe(false);
+    expect(isPlateFormat('KA05MN48210')).toBe(false);
   });
 
   it.each([

@@ -28,9 +28,17 @@ export function normalisePlate(raw: string): string {
   return raw.toUpperCase().replace(/[^A-Z0-9]/g, '');
 }
 
-/** General plate shape: 6-8 alphanumerics mixing letters and digits (most countries' plates). */
+/**
+ * General plate shape with no layout configured: 2 to 10 letters and digits. Anything narrower
+ * would reject real plates (Indian plates have 10 characters, vanity and motorcycle plates 2-5).
+ */
 export function isPlateFormat(text: string): boolean {
-  return /^[A-Z0-9]{6,8}$/.test(text) && /[A-Z]/.test(text) && /[0-9]/.test(text);
+  return /^[A-Z0-9]{2,10}$/.test(text);
+}
+
+/** Letters and digits mixed: most plates' shape, and what a state name or slogan is not. */
+export function mixesLettersAndDigits(text: string): boolean {
+  return /[A-Z]/.test(text) && /[0-9]/.test(text);
 }
 
 /**

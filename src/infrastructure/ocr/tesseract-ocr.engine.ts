@@ -6,7 +6,7 @@ import { withTimeout } from './with-timeout';
 import { deriveConfidence } from './ocr-confidence';
 import type { OcrEngine, OcrMode, OcrResult } from './ocr-engine.port';
 import { prepareOcrVariants } from './image-preparation';
-import { DEFAULT_PLATE_LAYOUTS, fitPlateLayout, isMeterFormat, isPlateFormat, normaliseMeter, normalisePlate, parseMeterValue } from './reading-format';
+import { fitPlateLayout, isMeterFormat, isPlateFormat, mixesLettersAndDigits, normaliseMeter, normalisePlate, parseMeterValue } from './reading-format';
 
 export interface TesseractOcrEngineOptions {
   /** Workers per mode; each mode has its own scheduler because whitelist and PSM are per worker. */
@@ -65,7 +65,7 @@ export class TesseractOcrEngine implements OcrEngine {
     this.langPath = options.langPath ?? defaultLangPath();
     this.startTimeoutMs = options.startTimeoutMs ?? 30_000;
     this.recognizeTimeoutMs = options.recognizeTimeoutMs ?? 15_000;
-    this.plateLayouts = options.plateLayouts ?? DEFAULT_PLATE_LAYOUTS;
+    this.plateLayouts = options.plateLayouts ?? [];
   }
 
   async start(): Promise<void> {
@@ -174,7 +174,8 @@ export class TesseractOcrEngine implements OcrEngine {
       return { raw, text, symbols, formatOk: isMeterFormat(text), layoutScore: 1 };
     }
     const fit = fitPlateLayout(normalisePlate(raw), this.plateLayouts);
-    const layoutScore = fit.layout === null ? 0 : 1 - 0.25 * fit.swaps;
+    // Without layouts no layout is preferred: a reading mixing letters and digits has the shape of a plate.
+    const layoutScore = this.plateLayouts.length === 0 ? (mixesLettersAndDigits(fit.text) ? 1 : 0) : fit.layout === null ? 0 : 1 - 0.25 * fit.swaps;
     return { raw, text: fit.text, symbols, formatOk: isPlateFormat(fit.text), layoutScore };
   }
 }

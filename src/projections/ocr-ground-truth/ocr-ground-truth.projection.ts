@@ -101,7 +101,11 @@ export const ocrGroundTruthProjection = documentProjection<GroundTruthDoc>({
   name: 'ocr-ground-truth',
   version: 1,
   collection: OCR_GROUND_TRUTH_COLLECTION,
-  indexes: [['engine_name', 'mode', 'labeled']],
+  indexes: [
+    ['engine_name', 'mode', 'labeled'],
+    // The capture's plate step reads a tenant's labeled plates to learn its formats.
+    ['tenant_id', 'mode', 'labeled'],
+  ],
   eventTypes: ['MeterReadingRecorded', 'VehicleEntryRecorded', 'CorrectionSubmitted', 'TrainingExampleLabeled'],
   key,
   evolve: evolveGroundTruth,

@@ -92,7 +92,11 @@ export const readingsProjection = documentProjection<ReadingDoc>({
   // 2: reads MeterReadingRecorded / VehicleEntryRecorded v2 (score, calibrationId, engineName).
   version: 2,
   collection: READINGS_COLLECTION,
-  indexes: [['tenant_id', 'source_type']],
+  indexes: [
+    ['tenant_id', 'source_type'],
+    // The capture's counter check reads an asset's past readings.
+    ['tenant_id', 'asset_id', 'source_type'],
+  ],
   eventTypes: READING_EVENT_TYPES,
   key: (event) => event.stream,
   evolve: evolveReading,

@@ -12,13 +12,22 @@ describe('choosing the text line that is the reading', () => {
     expect(chosen).toMatchObject({ text: 'AYO9034', formatOk: true, swaps: 0, trimmed: 0 });
   });
 
-  it('given a border read as a character at the end of the line, then it is trimmed off', () => {
-    const chosen = choosePlateLine([line('OKM2371I', 40)]);
-    expect(chosen).toMatchObject({ text: 'OKM2371', trimmed: 1, rawText: 'OKM2371I' });
+  it('given a border read as a character at the end of the line, then it is trimmed off only when a layout is given', () => {
+    expect(choosePlateLine([line('OKM2371I', 40)], ['LLLDDDD'])).toMatchObject({ text: 'OKM2371', trimmed: 1, rawText: 'OKM2371I' });
+    expect(choosePlateLine([line('OKM2371I', 40)])).toMatchObject({ text: 'OKM2371I', trimmed: 0 });
   });
 
-  it('given look-alikes in the wrong slots, then the layout swaps them and counts the swaps', () => {
-    expect(choosePlateLine([line('0KP7250', 40)])).toMatchObject({ text: 'OKP7250', swaps: 1 });
+  it('given look-alikes in the wrong slots, then only a given layout swaps them, and counts the swaps', () => {
+    expect(choosePlateLine([line('0KP7250', 40)], ['LLLDDDD'])).toMatchObject({ text: 'OKP7250', swaps: 1 });
+    expect(choosePlateLine([line('0KP7250', 40)])).toMatchObject({ text: '0KP7250', swaps: 0, layoutRank: null });
+  });
+
+  it('given a 10-character plate and no layouts, then it is read in full', () => {
+    expect(choosePlateLine([line('KA05MN4821', 40)])).toMatchObject({ text: 'KA05MN4821', formatOk: true, trimmed: 0 });
+  });
+
+  it('given two rows of the same height one under the other, then they are read as one two-row plate', () => {
+    expect(choosePlateLine([line('1234', 40, 0.97, { top: 60 }), line('AB', 38, 0.97, { top: 10 })])?.text).toBe('AB1234');
   });
 
   it('given a slogan that is no plate and a short plate-like line, then the plate-like line wins and rivals are counted', () => {
@@ -28,8 +37,8 @@ describe('choosing the text line that is the reading', () => {
   });
 
   it('given the rank of the fitted layout, then it is reported', () => {
-    expect(choosePlateLine([line('AB1234', 40)])?.layoutRank).toBe(5);
-    expect(choosePlateLine([line('ABC1234', 40)])?.layoutRank).toBe(0);
+    expect(choosePlateLine([line('AB1234', 40)], ['LLLDDDD', 'LLDDDD'])?.layoutRank).toBe(1);
+    expect(choosePlateLine([line('ABC1234', 40)], ['LLLDDDD', 'LLDDDD'])?.layoutRank).toBe(0);
   });
 
   it('given meter lines, then the digit row is the value and stray points are dropped', () => {

@@ -1,4 +1,4 @@
-import { DEFAULT_PLATE_LAYOUTS, LETTER_TO_DIGIT, fitPlateLayout, isMeterFormat, isPlateFormat, normaliseMeter } from '../reading-format';
+import { LETTER_TO_DIGIT, fitPlateLayout, isMeterFormat, isPlateFormat, mixesLettersAndDigits, normaliseMeter } from '../reading-format';
 import type { DecodedCharacter } from './ctc-decoder';
 
 /**
@@ -16,6 +16,37 @@ export interface LineCandidate {
   readonly edgeGap: number;
   /** Width over height of the region that was recognised (a digit is about 0.65 as wide as tall). */
   readonly aspect: number;
+  /** Top of the row in source pixels, when it was detected (two-row plates are joined by it). */
+  readonly top?: number;
+}
+
+/** Rows at least this close in height may be the two rows of one plate. */
+export const STACKED_HEIGHT_RATIO = 0.7;
+/** Two stacked rows of plate-sized text are likelier one two-row plate than a plate and a caption. */
+const STACKED_PREFERENCE = 1.15;
+
+/**
+ * Two-row plates ("AB" over "1234", "KA01" over "AB1234"): each pair of rows of about the same
+ * height, one right under the other, is also a candidate, read top row first.
+ */
+export function stackedCandidates(candidates: readonly LineCandidate[]): LineCandidate[] {
+  const joined: LineCandidate[] = [];
+  for (const upper of candidates) {
+    for (const lower of candidates) {
+      if (upper === lower || upper.top === undefined || lower.top === undefined || upper.top >= lower.top) continue;
+      const [small, large] = upper.height < lower.height ? [upper.height, lower.height] : [lower.height, upper.height];
+      const gap = lower.top - (upper.top + upper.height);
+      if (small < STACKED_HEIGHT_RATIO * large || gap > 0.6 * large) continue;
+      joined.push({
+        characters: [...upper.characters, ...lower.characters],
+        height: large,
+        detectorScore: Math.min(upper.detectorScore, lower.detectorScore) * STACKED_PREFERENCE,
+        edgeGap: Math.min(upper.edgeGap, lower.edgeGap),
+        aspect: Math.max(upper.aspect, lower.aspect),
+      });
+    }
+  }
+  return joined;
 }
 
 export interface ChosenLine {
@@ -84,18 +115,21 @@ function platePlausibility(candidate: LineCandidate, maxHeight: number, layouts:
   const raw = chars.map((c) => c.char).join('');
   if (raw.length === 0) return null;
   let best: Scored | null = null;
-  // A border or a screw read as a character sits at an end: try the line and its inner windows.
+  // A border or a screw read as a character sits at an end: with layouts given (format evidence),
+  // the line's inner windows are tried too. Without, nothing is trimmed: a trim would be a guess.
+  const maxTrim = layouts.length === 0 ? 0 : 2;
   for (let start = 0; start < chars.length; start += 1) {
     for (let end = chars.length; end > start; end -= 1) {
       const trimmed = start + (chars.length - end);
-      if (trimmed > 2) continue;
+      if (trimmed > maxTrim) continue;
       const window = chars.slice(start, end);
       const fit = fitPlateLayout(window.map((c) => c.char).join(''), layouts);
       const formatOk = fit.layout !== null || isPlateFormat(fit.text);
       const resolved = fit.layout === null ? window.map((c) => ({ probability: c.probability, margin: c.margin })) : window.map((c, i) => layoutAwareCharacter(c, fit.text[i]));
       const probabilities = resolved.map((r) => r.probability);
       const quality = mean(probabilities);
-      const shape = fit.layout !== null ? 1 - 0.12 * fit.swaps : formatOk ? 0.5 : 0.15;
+      // Without layouts a line mixing letters and digits is preferred over a state name or slogan.
+      const shape = fit.layout !== null ? 1 - 0.12 * fit.swaps : !formatOk ? 0.15 : layouts.length > 0 ? 0.5 : mixesLettersAndDigits(fit.text) ? 1 : 0.6;
       const plausibility = quality * shape * (1 - 0.15 * trimmed) * (0.6 + 0.4 * (candidate.height / maxHeight)) * (0.8 + 0.2 * candidate.detectorScore);
       if (best === null || plausibility > best.plausibility) {
         best = {
@@ -108,9 +142,9 @@ function platePlausibility(candidate: LineCandidate, maxHeight: number, layouts:
   return best;
 }
 
-export function choosePlateLine(candidates: readonly LineCandidate[], layouts: readonly string[] = DEFAULT_PLATE_LAYOUTS): ChosenLine | null {
+export function choosePlateLine(candidates: readonly LineCandidate[], layouts: readonly string[] = []): ChosenLine | null {
   const maxHeight = Math.max(1, ...candidates.map((c) => c.height));
-  const scored = candidates.map((c) => platePlausibility(c, maxHeight, layouts)).filter((s): s is Scored => s !== null);
+  const scored = [...candidates, ...stackedCandidates(candidates)].map((c) => platePlausibility(c, maxHeight, layouts)).filter((s): s is Scored => s !== null);
   if (scored.length === 0) return null;
   scored.sort((a, b) => b.plausibility - a.plausibility);
   const [best] = scored;

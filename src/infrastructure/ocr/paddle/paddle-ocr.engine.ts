@@ -2,10 +2,10 @@ import * as ort from 'onnxruntime-node';
 import { UnavailableError } from '../../../domain/shared/errors';
 import { withTimeout } from '../with-timeout';
 import type { OcrEngine, OcrMode, OcrResult } from '../ocr-engine.port';
-import { DEFAULT_PLATE_LAYOUTS, parseMeterValue } from '../reading-format';
+import { mixesLettersAndDigits, parseMeterValue } from '../reading-format';
 import { type CtcAlphabet, buildCtcAlphabet, decodeConstrained } from './ctc-decoder';
 import { DEFAULT_DB_OPTIONS, type DbOptions, type TextBox, detectTextBoxes } from './db-postprocess';
-import { type ChosenLine, type LineCandidate, chooseMeterLine, choosePlateLine } from './line-choice';
+import { type ChosenLine, type LineCandidate, STACKED_HEIGHT_RATIO, chooseMeterLine, choosePlateLine } from './line-choice';
 import { PADDLE_MODEL_VERSION, type PaddleModelFiles, defaultPaddleModelFiles, readDictionary } from './paddle-models';
 import { paddleScore } from './paddle-score';
 import { type Region, type RgbImage, decodeRgb, toNormalisedBgrTensor } from './rgb-image';
@@ -106,7 +106,7 @@ export class PaddleOcrEngine implements OcrEngine {
       meter: { ...DEFAULT_PADDLE_PROFILES.meter, ...options.profiles?.meter },
     };
     this.db = options.db ?? DEFAULT_DB_OPTIONS;
-    this.plateLayouts = options.plateLayouts ?? DEFAULT_PLATE_LAYOUTS;
+    this.plateLayouts = options.plateLayouts ?? [];
     this.startTimeoutMs = options.startTimeoutMs ?? 30_000;
   }
 
@@ -165,14 +165,16 @@ export class PaddleOcrEngine implements OcrEngine {
     const boxes = await this.detect(sessions, rgb, detectionSide);
     // Tallest rows first: a plate's characters are its largest text, so most photos need one read.
     const rows = groupRows(boxes).sort((a, b) => b.height - a.height);
+    // Two rows of about the same height may be the two halves of a two-row plate: read both.
+    const stacked = rows.length > 1 && rows[1].height >= STACKED_HEIGHT_RATIO * rows[0].height;
     const candidates: LineCandidate[] = [];
     for (const row of rows) {
       // The detector drops characters cut by the crop's edge or touching a bolt; reading the row
       // across the whole photo keeps them, and the line choice trims borders read as characters.
       const region = profile.fullWidthRows ? { ...row, x: 0, width: rgb.width } : row;
       const characters = await this.recognizeRegion(sessions, rgb, region, mode);
-      candidates.push({ characters, height: row.height, detectorScore: 1, edgeGap: row.edgeGap, aspect: region.width / region.height });
-      if (mode === 'plate' && this.isClearPlate(candidates)) break;
+      candidates.push({ characters, height: row.height, detectorScore: 1, edgeGap: row.edgeGap, aspect: region.width / region.height, top: row.y });
+      if (mode === 'plate' && !stacked && this.isClearPlate(candidates)) break;
     }
     // Digit rolls and tight crops defeat the detector: then the whole crop is the line.
     if (candidates.length === 0 || profile.alwaysWholeCrop) {
@@ -187,7 +189,7 @@ export class PaddleOcrEngine implements OcrEngine {
   /** The newest candidate is a plate in a known layout, read without doubt: no need to read the other rows. */
   private isClearPlate(candidates: readonly LineCandidate[]): boolean {
     const chosen = choosePlateLine(candidates.slice(-1), this.plateLayouts);
-    return chosen !== null && chosen.formatOk && chosen.swaps === 0 && Math.min(...chosen.probabilities) > 0.8;
+    return chosen !== null && chosen.formatOk && chosen.swaps === 0 && (this.plateLayouts.length > 0 || mixesLettersAndDigits(chosen.text)) && Math.min(...chosen.probabilities) > 0.8;
   }
 
   private result(chosen: ChosenLine | null, mode: OcrMode, boxCount: number): OcrResult {

@@ -1,0 +1,100 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../../config';
+import { counterDecider, ocrSettingsDecider } from '../../domain/ocr-settings/ocr-settings.decider';
+import { assetCounterStream, ocrSettingsStream } from '../../domain/ocr-settings/ocr-settings.events';
+import type { CounterEvent, OcrSettingsEvent } from '../../domain/ocr-settings/ocr-settings.events';
+import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
+import { type CounterFacts, type TrustedReading, checkCounterReading } from '../../infrastructure/ocr/counter-check';
+import type { OcrResult } from '../../infrastructure/ocr/ocr-engine.port';
+import { type FormatInForce, configuredFormats, learnFormats, resolvePlate } from '../../infrastructure/ocr/plate-formats';
+import { normaliseMeter, normalisePlate, parseMeterValue } from '../../infrastructure/ocr/reading-format';
+import { READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
+import { GroundTruthDoc, OCR_GROUND_TRUTH_COLLECTION } from '../../projections/ocr-ground-truth/ocr-ground-truth.projection';
+import { READINGS_COLLECTION, ReadingDoc } from '../../projections/readings/readings.projection';
+import { ProjectionRunner } from '../../projections/runner/projection-runner';
+
+const PAGE = 500;
+
+export interface FormatsInForce {
+  readonly configured: string[];
+  readonly learned: FormatInForce[];
+  readonly all: FormatInForce[];
+}
+
+/**
+ * What a tenant's own settings and history say about a reading: its plate formats (configured and
+ * learned from its labels) and an asset's counter (declared or learned width, past readings).
+ * Only the tenant's own streams and documents are read.
+ */
+@Injectable()
+export class ReadingChecks {
+  constructor(
+    private readonly runner: ProjectionRunner,
+    @Inject(READ_STORE) private readonly reads: ReadStore,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async formatsInForce(tenantId: string): Promise<FormatsInForce> {
+    const settings = (await this.events.readStream(ocrSettingsStream(tenantId))).reduce(
+      (s, e) => ocrSettingsDecider.evolve(s, e as unknown as OcrSettingsEvent),
+      ocrSettingsDecider.initialState,
+    );
+    const configured = [...(settings.formats ?? [])];
+    const learned = learnFormats(await this.labeledPlates(tenantId));
+    const named = new Set(configuredFormats(configured).map((f) => f.layout));
+    return { configured, learned, all: [...configuredFormats(configured), ...learned.filter((f) => !named.has(f.layout))] };
+  }
+
+  async plate(tenantId: string, ocr: OcrResult): Promise<{ ocr: OcrResult; plateFormat: string | null }> {
+    const formats = await this.formatsInForce(tenantId);
+    const resolved = resolvePlate(ocr.text, ocr.confidence, formats.all);
+    return { ocr: { ...ocr, text: resolved.text, confidence: resolved.confidence }, plateFormat: resolved.plateFormat };
+  }
+
+  async meter(tenantId: string, assetId: string, ocr: OcrResult): Promise<OcrResult> {
+    const facts = await this.counterFacts(tenantId, assetId);
+    const verdict = checkCounterReading(ocr.text, ocr.value, ocr.confidence, facts);
+    return { ...ocr, confidence: verdict.confidence };
+  }
+
+  async counterFacts(tenantId: string, assetId: string): Promise<CounterFacts> {
+    const state = (await this.events.readStream(assetCounterStream(tenantId, assetId))).reduce(
+      (s, e) => counterDecider.evolve(s, e as unknown as CounterEvent),
+      counterDecider.initialState,
+    );
+    return { declared: state.declared, replacedAt: state.replacedAt, history: await this.trustedReadings(tenantId, assetId) };
+  }
+
+  /** The asset's readings that were confident, corrected or labeled, oldest first, with their truth. */
+  private async trustedReadings(tenantId: string, assetId: string): Promise<TrustedReading[]> {
+    const readings = await this.all<ReadingDoc>(READINGS_COLLECTION, { tenant_id: tenantId, asset_id: assetId, source_type: 'meter_reading' });
+    const truths = await this.reads.getMany<GroundTruthDoc>(await this.runner.catalog.collection(OCR_GROUND_TRUTH_COLLECTION), readings.map((r) => r.id));
+    const trusted: TrustedReading[] = [];
+    for (const r of readings) {
+      const label = truths.get(r.id)?.truth ?? r.corrections.at(-1)?.corrected_text ?? null;
+      if (label === null && r.confidence < this.config.captureConfidenceThreshold) continue;
+      const text = label === null ? r.text : normaliseMeter(label);
+      const value = parseMeterValue(text);
+      if (value !== null) trusted.push({ text, value, at: r.recorded_at });
+    }
+    return trusted.sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  private async labeledPlates(tenantId: string): Promise<string[]> {
+    const docs = await this.all<GroundTruthDoc>(OCR_GROUND_TRUTH_COLLECTION, { tenant_id: tenantId, mode: 'plate', labeled: true });
+    return docs.flatMap((d) => (d.truth === null ? [] : [normalisePlate(d.truth)]));
+  }
+
+  private async all<T extends Record<string, unknown>>(name: string, filter: Record<string, string | boolean>): Promise<T[]> {
+    const collection = await this.runner.catalog.collection(name);
+    const out: T[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: T[]; nextCursor: string | null } = await this.reads.find<T>(collection, { filter, limit: PAGE, cursor });
+      out.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    return out;
+  }
+}
