@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { RecordedEvent } from '../../domain/shared/events';
 import { verifyChain } from '../../domain/shared/hash-chain';
-import { ValidationError } from '../../domain/shared/errors';
+import { NotFoundError, ValidationError } from '../../domain/shared/errors';
 import { Roles } from '../../infrastructure/auth/auth.guard';
 import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
 
@@ -85,6 +85,7 @@ export class AuditController {
   @Get('streams/:stream/verify')
   async verify(@Param('stream') stream: string) {
     const events = await this.events.readStream(checkStream(stream), { raw: true });
+    if (events.length === 0) throw new NotFoundError(`stream ${stream} does not exist`);
     const result = verifyChain(events);
     return { stream, valid: result.valid, events_checked: result.eventsChecked, first_broken_revision: result.firstBrokenRevision, reason: result.reason };
   }
