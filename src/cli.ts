@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { CommandFactory } from 'nest-commander';
 import { AppModule } from './app.module';
+import { runBackupCommand } from './cli/backup';
 import { FEATURE_CLI_COMMANDS } from './cli/feature-commands';
 import { EXIT, errorLine, failWith } from './cli/output';
 import { ProjectionsListCommand, ProjectionsRebuildCommand } from './cli/projections.command';
@@ -43,7 +44,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const [command, ...rest] = process.argv.slice(2);
+  // These run without the application: the token opens no store, backup/restore open the file themselves.
   if (command === 'token') return runToken(rest, config);
+  if (command === 'backup' || command === 'restore') return runBackupCommand(command, rest, config);
   await CommandFactory.run(CliModule.forRoot(config), {
     logger: new CliLogger(config.logLevel),
     cliName: 'npm run cli --',

@@ -20,6 +20,17 @@ export function errorLine(code: string, message: string, details?: Record<string
 
 const CODE_NAMES: Record<ExitCode, string> = { 0: 'ok', 1: 'refused', 2: 'usage', 3: 'integrity', 4: 'store_unreachable' };
 
+/** A failure with its exit code, thrown (not exited) so `finally` blocks still clean up. */
+export class CliFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+    readonly code: string = CODE_NAMES[exitCode],
+  ) {
+    super(message);
+  }
+}
+
 export function fail(message: string, exitCode: ExitCode = EXIT.refused, code: string = CODE_NAMES[exitCode]): never {
   errorLine(code, message);
   process.exit(exitCode);
@@ -36,6 +47,7 @@ function storeUnreachable(error: Error): boolean {
 
 /** Maps any failure to its exit code and error code: the one place the CLI decides them. */
 export function classify(error: unknown): { exitCode: ExitCode; code: string; message: string; details?: Record<string, unknown> } {
+  if (error instanceof CliFailure) return { exitCode: error.exitCode, code: error.code, message: error.message };
   if (error instanceof DomainError) {
     if (error.kind === 'validation') return { exitCode: EXIT.usage, code: 'usage', message: error.message, details: error.details };
     if (error.kind === 'unavailable') return { exitCode: EXIT.storeUnreachable, code: 'store_unreachable', message: error.message };
