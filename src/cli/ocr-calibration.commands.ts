@@ -4,7 +4,6 @@ import { userInfo } from 'node:os';
 import { CalibrationFittingService } from '../commands/ocr-calibration/calibration-fitting.service';
 import { fitAnswer } from '../commands/ocr-calibration/ocr-calibration.controller';
 import { CALIBRATION_ENGINES, CALIBRATION_MODES, CalibrationEngine, CalibrationMode, isCalibrationEngine, isCalibrationMode } from '../domain/ocr-calibration/ocr-calibration.events';
-import { DomainError } from '../domain/shared/errors';
 import { EVENT_STORE, EventStore } from '../infrastructure/event-store/event-store.port';
 import { READ_STORE, ReadStore } from '../infrastructure/read-store/read-store.port';
 import { ProjectionRunner } from '../projections/runner/projection-runner';
@@ -25,14 +24,8 @@ export class OcrCalibrateCommand extends CommandRunner {
   async run(_args: string[], options: { engine?: CalibrationEngine; mode?: CalibrationMode }): Promise<void> {
     const { engine, mode } = options;
     if (!engine || !mode) fail('--engine and --mode are required', 2);
-    try {
-      const result = await withCurrentReadModels(this.runner, this.events, this.reads, () => this.fitting.fit(engine, mode, `cli:${userInfo().username}`));
-      jsonLine(fitAnswer(result));
-    } catch (error) {
-      // A refused fit (too few labels) must fail the process, not only print: scripts check the exit code.
-      if (error instanceof DomainError) fail(error.message, 1);
-      throw error;
-    }
+    const result = await withCurrentReadModels(this.runner, this.events, this.reads, () => this.fitting.fit(engine, mode, `cli:${userInfo().username}`));
+    jsonLine(fitAnswer(result));
   }
 
   @Option({ flags: '--engine <engine>', description: `one of ${CALIBRATION_ENGINES.join(', ')}` })

@@ -4,7 +4,7 @@ import { verifyChain } from '../domain/shared/hash-chain';
 import { EVENT_STORE, EventStore } from '../infrastructure/event-store/event-store.port';
 import { auditEvent } from '../projections/audit/audit.controller';
 import { AuditScope } from '../projections/audit/audit-scope';
-import { fail, jsonLine } from './output';
+import { EXIT, fail, jsonLine } from './output';
 
 interface TenantOptions {
   tenant?: string;
@@ -52,9 +52,11 @@ export class StreamsVerifyCommand extends CommandRunner {
   }
 
   async run([stream]: string[]): Promise<void> {
-    const r = verifyChain(await this.events.readStream(stream, { raw: true }));
+    const events = await this.events.readStream(stream, { raw: true });
+    if (events.length === 0) fail(`stream ${stream} does not exist`, EXIT.refused, 'not_found');
+    const r = verifyChain(events);
     jsonLine({ stream, valid: r.valid, events_checked: r.eventsChecked, first_broken_revision: r.firstBrokenRevision, reason: r.reason });
-    if (!r.valid) process.exitCode = 3;
+    if (!r.valid) process.exitCode = EXIT.integrity;
   }
 }
 

@@ -1,30 +1,16 @@
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { OCR_CALIBRATIONS, OcrCalibrations } from '../../src/infrastructure/ocr/calibration/ocr-calibrations.port';
 import { defaultCalibrations } from '../../src/infrastructure/ocr/calibration/default-calibrations';
 import { TestApp, startTestApp } from '../support/app';
-import { CliResult } from '../support/cli';
+import { CliResult, runCli } from '../support/cli';
 import { renderPlatePhoto } from '../support/photos';
 import { waitQuiet } from '../support/read-models';
 import { ScoredOcrEngine, correctEntry, uploadPlate } from './ocr-calibration-helpers';
 
 jest.setTimeout(240_000);
 
-const ROOT = join(__dirname, '..', '..');
-
-/** The CLI from source (a dist/ build may predate this feature), as `npm run cli` runs it in development. */
-function cli(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('node', ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'cli.ts'), ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
+/** As `npm run cli` runs it: bin/cli.js rebuilds a stale dist/ first. */
+const cli = (args: readonly string[], env: Record<string, string>): Promise<CliResult> => runCli(args, env);
 
 describe('ocr:calibrate CLI', () => {
   const scored = new ScoredOcrEngine('tesseract');

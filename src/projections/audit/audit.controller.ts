@@ -101,6 +101,7 @@ export class AuditController {
   async verify(@CurrentPrincipal() principal: Principal, @Param('stream') stream: string) {
     await this.readable(principal, checkStream(stream));
     const events = await this.events.readStream(checkStream(stream), { raw: true });
+    if (events.length === 0) throw new NotFoundError(`stream ${stream} does not exist`);
     const result = verifyChain(events);
     return { stream, valid: result.valid, events_checked: result.eventsChecked, first_broken_revision: result.firstBrokenRevision, reason: result.reason };
   }
