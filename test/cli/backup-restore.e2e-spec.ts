@@ -71,7 +71,7 @@ describe('backup and restore of the embedded store', () => {
       expect(JSON.parse(r.stdout.trim())).toMatchObject({ restored: backupFile, chains_verified: expect.any(Number) });
       const restored = await startTestApp({ dataDir: target });
       try {
-        const auditor = restored.token({ sub: 'aud', tenant: 'acme', roles: ['auditor'] });
+        const auditor = restored.token({ sub: 'aud', tenant: 't1', roles: ['auditor'] });
         const res = await fetch(`${restored.baseUrl}/api/v2/audit/streams/ledger-3/verify`, { headers: { authorization: `Bearer ${auditor}` } });
         expect(await res.json()).toMatchObject({ valid: true, events_checked: 3 });
         expect((await restored.app.get<BlobStore>(BLOB_STORE).get(photoHash))?.toString()).toBe('a photo, as bytes');
