@@ -19,6 +19,14 @@ import { READ_STORE, ReadStore } from './read-store/read-store.port';
 import { SqliteReadStore } from './read-store/sqlite-read-store';
 import { SqliteHandle, openSqlite } from './sqlite/sqlite-database';
 import { SQLITE, UPCASTERS } from './tokens';
+import type { Pool } from 'pg';
+import { openPostgres } from './postgres/postgres-pool';
+import { PostgresEventStore } from './postgres/postgres-event-store';
+import { PostgresReadStore } from './postgres/postgres-read-store';
+import { PostgresBlobStore } from './postgres/postgres-blob-store';
+
+/** The PostgreSQL pool when DATABASE_URL is set, else null. */
+export const POSTGRES = Symbol('POSTGRES');
 import { BLOB_STORE } from './blobs/blob-store.port';
 import { FileSystemBlobStore } from './blobs/file-system-blob.store';
 import { INFERENCE_RUNTIME } from './inference/inference-runtime.port';
@@ -53,6 +61,7 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly reads: ReadStore,
     @Optional() @Inject(SQLITE) private readonly sqlite: SqliteHandle | null,
+    @Optional() @Inject(POSTGRES) private readonly postgres: Pool | null,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -67,6 +76,7 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     await this.events.close();
     await this.reads.close();
     if (this.sqlite?.open) this.sqlite.close();
+    await this.postgres?.end();
   }
 }
 
@@ -81,30 +91,38 @@ export class InfrastructureModule {
       { provide: UPCASTERS, useFactory: () => new UpcasterRegistry(ALL_UPCASTERS) },
       { provide: JsonLogger, useValue: new JsonLogger(config.logLevel) },
       MetricsService,
+      { provide: POSTGRES, useFactory: async (): Promise<Pool | null> => (config.databaseUrl ? openPostgres(config.databaseUrl) : null) },
       {
         provide: SQLITE,
         useFactory: (): SqliteHandle | null =>
-          config.eventStoreConnectionString && config.mongodbUri ? null : openSqlite({ file: join(config.dataDir, 'flywheel.db'), synchronous: config.sqliteSynchronous }),
+          config.databaseUrl || (config.eventStoreConnectionString && config.mongodbUri) ? null : openSqlite({ file: join(config.dataDir, 'flywheel.db'), synchronous: config.sqliteSynchronous }),
       },
       {
         provide: EVENT_STORE,
-        inject: [SQLITE, UPCASTERS, MetricsService],
-        useFactory: (db: SqliteHandle | null, upcasters: UpcasterRegistry, metrics: MetricsService): EventStore => {
+        inject: [SQLITE, UPCASTERS, MetricsService, POSTGRES],
+        useFactory: (db: SqliteHandle | null, upcasters: UpcasterRegistry, metrics: MetricsService, pool: Pool | null): EventStore => {
           const onAppended = (n: number) => metrics.eventsAppended.inc(n);
+          if (pool) return new PostgresEventStore(pool, upcasters, { url: config.databaseUrl ?? undefined, onAppended });
           if (config.eventStoreConnectionString) return new EventStoreDbEventStore(config.eventStoreConnectionString, upcasters, { onAppended });
           return new SqliteEventStore(db as SqliteHandle, upcasters, { onAppended });
         },
       },
       {
         provide: READ_STORE,
-        useFactory: async (): Promise<ReadStore> => {
+        inject: [POSTGRES],
+        useFactory: async (pool: Pool | null): Promise<ReadStore> => {
+          if (pool) return new PostgresReadStore(pool);
           if (config.mongodbUri) return MongoReadStore.connect(config.mongodbUri);
           // Its own connection to the same file, without an fsync per commit: read models and
           // checkpoints can always be rebuilt from the log, which keeps SQLITE_SYNCHRONOUS.
           return new SqliteReadStore(openSqlite({ file: join(config.dataDir, 'flywheel.db'), synchronous: 'NORMAL' }), { closeOnClose: true });
         },
       },
-      { provide: BLOB_STORE, useFactory: () => new FileSystemBlobStore(join(config.dataDir, 'blobs')) },
+      {
+        provide: BLOB_STORE,
+        inject: [POSTGRES],
+        useFactory: (pool: Pool | null) => (pool ? new PostgresBlobStore(pool) : new FileSystemBlobStore(join(config.dataDir, 'blobs'))),
+      },
       { provide: INFERENCE_RUNTIME, useFactory: () => new OnnxInferenceRuntime() },
       { provide: OCR_CALIBRATIONS, useFactory: () => new MutableOcrCalibrations(defaultActiveCalibrations()) },
       {
