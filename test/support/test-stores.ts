@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
 import { MongoReadStore } from '../../src/infrastructure/read-store/mongo-read-store';
 import { TEST_DATABASE_URL, freshDatabase } from './postgres';
 
@@ -66,4 +69,29 @@ export function onPostgres(suite: string, load: () => void): void {
     });
     load();
   });
+}
+
+/** Truncate a stored blob to half its bytes wherever the app keeps blobs; returns the repair. */
+export async function corruptBlob(app: { dataDir: string; storeEnv: Record<string, string> }, hash: string): Promise<() => Promise<void>> {
+  const url = app.storeEnv.DATABASE_URL;
+  if (!url) {
+    const file = join(app.dataDir, 'blobs', hash.slice(0, 2), hash);
+    const bytes = readFileSync(file);
+    writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    return async () => writeFileSync(file, bytes);
+  }
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ bytes: Buffer }>('SELECT bytes FROM blobs WHERE hash = $1', [hash]);
+    const bytes = rows[0].bytes;
+    await client.query('UPDATE blobs SET bytes = $2 WHERE hash = $1', [hash, bytes.subarray(0, Math.floor(bytes.length / 2))]);
+    return async () => {
+      const repair = new Client({ connectionString: url });
+      await repair.connect();
+      await repair.query('UPDATE blobs SET bytes = $2 WHERE hash = $1', [hash, bytes]).finally(() => repair.end());
+    };
+  } finally {
+    await client.end();
+  }
 }
