@@ -36,6 +36,7 @@ export class PostgresEventStore implements EventStore {
   private readonly waiters = new Set<() => void>();
   private readonly listener: PostgresListener | null;
   private closed = false;
+  private readonly readAhead = new Map<string, Promise<RecordedEvent[]>>();
 
   constructor(
     private readonly pool: Pool,
@@ -144,9 +145,33 @@ export class PostgresEventStore implements EventStore {
     return result.rows[0]?.revision ?? null;
   }
 
-  /** Positions are visible in commit order (see APPEND_LOCK), so reading after any seen position skips nothing. */
+  /**
+   * Positions are visible in commit order (see APPEND_LOCK), so reading after any seen position
+   * skips nothing. A full page starts reading the next one at once (a catch-up or rebuild reads
+   * page after page): the server fetches while the caller applies. A prefetched page may end
+   * before events committed since, which the next read after it returns.
+   */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    return this.rows(`SELECT ${COLUMNS} FROM events WHERE position > $1 ORDER BY position ASC LIMIT $2`, [options.after ?? 0, options.limit ?? 1000], options.raw ?? false);
+    const after = options.after ?? 0;
+    const limit = options.limit ?? 1000;
+    const raw = options.raw ?? false;
+    const key = `${after}:${limit}:${raw}`;
+    const ahead = this.readAhead.get(key);
+    this.readAhead.delete(key);
+    const page = ahead ? await ahead.catch(() => this.page(after, limit, raw)) : await this.page(after, limit, raw);
+    if (page.length === limit && !this.closed) {
+      const last = page[page.length - 1].position;
+      const next = this.page(last, limit, raw);
+      next.catch(() => undefined); // a failed prefetch is read again when asked for
+      this.readAhead.set(`${last}:${limit}:${raw}`, next);
+      // Several projections catch up at once: one prefetch each, and no more than that.
+      if (this.readAhead.size > 32) this.readAhead.delete(this.readAhead.keys().next().value as string);
+    }
+    return page;
+  }
+
+  private page(after: number, limit: number, raw: boolean): Promise<RecordedEvent[]> {
+    return this.rows(`SELECT ${COLUMNS} FROM events WHERE position > $1 ORDER BY position ASC LIMIT $2`, [after, limit], raw);
   }
 
   async *subscribeAll(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
@@ -173,6 +198,8 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     this.closed = true;
     this.wake();
+    await Promise.allSettled([...this.readAhead.values()]);
+    this.readAhead.clear();
     while (this.draining) await sleep(5);
     await this.listener?.close();
   }
