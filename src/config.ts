@@ -9,6 +9,8 @@ export interface AppConfig {
   readonly jwtSecret: string | null;
   readonly eventStoreConnectionString: string | null;
   readonly mongodbUri: string | null;
+  /** postgres://… : events, read models and blobs all in PostgreSQL (instances on several hosts share it). */
+  readonly databaseUrl: string | null;
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
   readonly captureConfidenceThreshold: number;
   /** Engine per mode: OCR_ENGINE for both, OCR_ENGINE_METER / OCR_ENGINE_PLATE to choose one mode's. */
@@ -108,6 +110,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (jwtSecret !== null && jwtSecret.length < 16) throw new ConfigError('JWT_SECRET is invalid: must be at least 16 characters');
   const metricsToken = optional(env, 'METRICS_TOKEN');
   if (metricsToken !== null && !/^[\x21-\x7e]{16,256}$/.test(metricsToken)) throw new ConfigError('METRICS_TOKEN is invalid: must be 16-256 printable ASCII characters without spaces');
+  const databaseUrl = optional(env, 'DATABASE_URL');
+  if (databaseUrl !== null) checkDatabaseUrl(env, databaseUrl, jwtSecret);
   const riskMedium = num(env, 'RISK_MEDIUM', 0.2, fraction, 'a number in [0, 1]');
   const riskHigh = num(env, 'RISK_HIGH', 0.5, fraction, 'a number in [0, 1]');
   if (riskHigh < riskMedium) throw new ConfigError(`RISK_HIGH=${riskHigh} is invalid: must be >= RISK_MEDIUM (${riskMedium})`);
@@ -123,6 +127,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jwtSecret,
     eventStoreConnectionString: optional(env, 'EVENTSTORE_CONNECTION_STRING'),
     mongodbUri: optional(env, 'MONGODB_URI'),
+    databaseUrl,
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', 'FULL', ['FULL', 'NORMAL'] as const),
     captureConfidenceThreshold: num(env, 'CAPTURE_CONFIDENCE_THRESHOLD', 0.7, fraction, 'a number in [0, 1]'),
     ocrEngines,
@@ -157,4 +162,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
     schedulesEnabled: oneOf(env, 'SCHEDULES_ENABLED', 'true', ['true', 'false'] as const) === 'true',
   };
+}
+
+/** PostgreSQL holds everything, so naming another store too is ambiguous; and hosts must share one secret. */
+function checkDatabaseUrl(env: Env, url: string, jwtSecret: string | null): void {
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError('DATABASE_URL is invalid: must be a postgres:// or postgresql:// URL');
+  for (const other of ['EVENTSTORE_CONNECTION_STRING', 'MONGODB_URI']) {
+    if (optional(env, other) !== null) {
+      throw new ConfigError(`DATABASE_URL and ${other} are both set: PostgreSQL holds events and read models with DATABASE_URL; unset one of them`);
+    }
+  }
+  if (jwtSecret === null) throw new ConfigError('JWT_SECRET is required with DATABASE_URL: instances on several hosts must share it (a generated per-host secret would differ)');
 }

@@ -24,6 +24,14 @@ import { SqliteHandle, openSqlite } from './sqlite/sqlite-database';
 import { SqliteWriter } from './sqlite/sqlite-writer';
 import { MlCompute } from './compute/ml-compute';
 import { SQLITE, SQLITE_WRITER, UPCASTERS } from './tokens';
+import type { Pool } from 'pg';
+import { openPostgres } from './postgres/postgres-pool';
+import { PostgresEventStore } from './postgres/postgres-event-store';
+import { PostgresReadStore } from './postgres/postgres-read-store';
+import { PostgresBlobStore } from './postgres/postgres-blob-store';
+
+/** The PostgreSQL pool when DATABASE_URL is set, else null. */
+export const POSTGRES = Symbol('POSTGRES');
 import { BLOB_STORE } from './blobs/blob-store.port';
 import { FileSystemBlobStore } from './blobs/file-system-blob.store';
 import { INFERENCE_RUNTIME } from './inference/inference-runtime.port';
@@ -61,6 +69,7 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     @Inject(READ_STORE) private readonly reads: ReadStore,
     @Optional() @Inject(SQLITE) private readonly sqlite: SqliteHandle | null,
     @Optional() @Inject(SQLITE_WRITER) private readonly writer: SqliteWriter | null,
+    @Optional() @Inject(POSTGRES) private readonly postgres: Pool | null,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -82,6 +91,7 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     await this.reads.close();
     await this.writer?.close();
     if (this.sqlite?.open) this.sqlite.close();
+    await this.postgres?.end();
   }
 }
 
@@ -100,10 +110,11 @@ export class InfrastructureModule {
       { provide: UPCASTERS, useFactory: () => new UpcasterRegistry(ALL_UPCASTERS) },
       { provide: JsonLogger, useValue: new JsonLogger(config.logLevel) },
       MetricsService,
+      { provide: POSTGRES, useFactory: async (): Promise<Pool | null> => (config.databaseUrl ? openPostgres(config.databaseUrl) : null) },
       {
         provide: SQLITE,
         useFactory: (): SqliteHandle | null =>
-          config.eventStoreConnectionString && config.mongodbUri ? null : openSqlite({ file: join(config.dataDir, 'flywheel.db'), synchronous: config.sqliteSynchronous }),
+          config.databaseUrl || (config.eventStoreConnectionString && config.mongodbUri) ? null : openSqlite({ file: join(config.dataDir, 'flywheel.db'), synchronous: config.sqliteSynchronous }),
       },
       {
         // Every write of this process to the SQLite file goes through this thread (group commit).
@@ -113,26 +124,33 @@ export class InfrastructureModule {
       },
       {
         provide: EVENT_STORE,
-        inject: [SQLITE, UPCASTERS, MetricsService, SQLITE_WRITER],
-        useFactory: (db: SqliteHandle | null, upcasters: UpcasterRegistry, metrics: MetricsService, writer: SqliteWriter | null): EventStore => {
+        inject: [SQLITE, UPCASTERS, MetricsService, SQLITE_WRITER, POSTGRES],
+        useFactory: (db: SqliteHandle | null, upcasters: UpcasterRegistry, metrics: MetricsService, writer: SqliteWriter | null, pool: Pool | null): EventStore => {
           const onAppended = (n: number) => metrics.eventsAppended.inc(n);
+          if (pool) return new PostgresEventStore(pool, upcasters, { url: config.databaseUrl ?? undefined, onAppended });
           if (config.eventStoreConnectionString) return new EventStoreDbEventStore(config.eventStoreConnectionString, upcasters, { onAppended });
           return new SqliteEventStore(db as SqliteHandle, upcasters, { onAppended, writer: writer ?? undefined });
         },
       },
       {
         provide: READ_STORE,
-        inject: [SQLITE, SQLITE_WRITER, EVENT_STORE],
-        useFactory: async (db: SqliteHandle | null, writer: SqliteWriter | null): Promise<ReadStore> => {
+        inject: [SQLITE, SQLITE_WRITER, POSTGRES, EVENT_STORE],
+        useFactory: async (db: SqliteHandle | null, writer: SqliteWriter | null, pool: Pool | null): Promise<ReadStore> => {
+          if (pool) return new PostgresReadStore(pool);
+          if (config.mongodbUri) return MongoReadStore.connect(config.mongodbUri);
           // Reads share the main thread's handle; writes (documents, checkpoints, leases) go to the
           // writer thread. The handle is made query-only once the schemas exist, so no write can
           // run on the main thread. EVENT_STORE is injected only to have created its table first.
-          const reads = config.mongodbUri ? await MongoReadStore.connect(config.mongodbUri) : new SqliteReadStore(db as SqliteHandle, { writer: writer ?? undefined });
+          const reads = new SqliteReadStore(db as SqliteHandle, { writer: writer ?? undefined });
           db?.pragma('query_only = ON');
           return reads;
         },
       },
-      { provide: BLOB_STORE, useFactory: () => new FileSystemBlobStore(join(config.dataDir, 'blobs')) },
+      {
+        provide: BLOB_STORE,
+        inject: [POSTGRES],
+        useFactory: (pool: Pool | null) => (pool ? new PostgresBlobStore(pool) : new FileSystemBlobStore(join(config.dataDir, 'blobs'))),
+      },
       { provide: INFERENCE_RUNTIME, useFactory: () => new OnnxInferenceRuntime() },
       { provide: OCR_CALIBRATIONS, useFactory: () => new MutableOcrCalibrations(defaultActiveCalibrations()) },
       {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { MongoReadStore } from '../../src/infrastructure/read-store/mongo-read-store';
 import { SqliteReadStore } from '../../src/infrastructure/read-store/sqlite-read-store';
 import { skipWithoutServer, tempSqlite } from '../support/sqlite';
@@ -17,9 +18,16 @@ readStoreContract('sqlite', async () => {
 
 const mongo = process.env.MONGODB_URI;
 if (mongo) {
+  // A fresh database per test, dropped after it: a second run never sees the first one's state.
   readStoreContract('mongodb', async () => {
-    const store = await MongoReadStore.connect(mongo);
-    return { store, cleanup: () => store.close() };
+    const store = await MongoReadStore.connect(mongo, `flywheel_contract_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`);
+    return {
+      store,
+      cleanup: async () => {
+        await store.dropDatabase();
+        await store.close();
+      },
+    };
   });
 } else {
   skipWithoutServer('ReadStore contract: mongodb', 'MONGODB_URI');

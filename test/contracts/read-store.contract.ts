@@ -1,4 +1,4 @@
-import { ReadStore } from '../../src/infrastructure/read-store/read-store.port';
+import { FencedError, LAST_POSITION_FIELD, ReadStore } from '../../src/infrastructure/read-store/read-store.port';
 
 /** The behaviour every ReadStore adapter must show. `make` gives a fresh, empty store. */
 export function readStoreContract(name: string, make: () => Promise<{ store: ReadStore; cleanup: () => Promise<void> }>): void {
@@ -67,11 +67,65 @@ export function readStoreContract(name: string, make: () => Promise<{ store: Rea
       expect(all.nextCursor).toBeNull();
     });
 
+    it('pages through documents that lack the sort field, visiting each document once, both directions', async () => {
+      await store.batch(
+        Array.from({ length: 9 }, (_, i) => ({
+          kind: 'upsert' as const,
+          collection: c,
+          id: `m${i}`,
+          doc: i % 3 === 0 ? { n: i } : i % 3 === 1 ? { n: i, at: `2026-01-0${i}` } : { n: i, at: null },
+        })),
+      );
+      for (const direction of [1, -1] as const) {
+        const seen: number[] = [];
+        let cursor: string | null = null;
+        let pages = 0;
+        do {
+          const page: Awaited<ReturnType<ReadStore['find']>> = await store.find(c, { sort: [['at', direction]], limit: 2, cursor });
+          seen.push(...page.items.map((d) => Number(d.n)));
+          cursor = page.nextCursor;
+          pages += 1;
+        } while (cursor && pages < 20);
+        expect([...seen].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+        // Without a value sorts lowest: first ascending, last descending.
+        const dated = seen.filter((n) => n % 3 === 1);
+        expect(direction === 1 ? seen.slice(-3) : seen.slice(0, 3)).toEqual(direction === 1 ? [1, 4, 7] : [7, 4, 1]);
+        expect(dated).toHaveLength(3);
+      }
+    });
+
+    it('never lets an older write replace a newer one, and still writes the fresh documents of a batch with a stale one', async () => {
+      const at = (position: number, v: string) => ({ v, [LAST_POSITION_FIELD]: position });
+      await store.batch([
+        { kind: 'upsert', collection: c, id: 'a', doc: at(10, 'a10') },
+        { kind: 'upsert', collection: c, id: 'b', doc: at(10, 'b10') },
+      ]);
+      await store.batch([
+        { kind: 'upsert', collection: c, id: 'a', doc: at(11, 'a11') },
+        { kind: 'upsert', collection: c, id: 'b', doc: at(5, 'b5-stale') },
+        { kind: 'upsert', collection: c, id: 'c', doc: at(6, 'c6') },
+        { kind: 'upsert', collection: c, id: 'a', doc: at(9, 'a9-stale') },
+      ]);
+      await store.upsert(c, 'c', at(3, 'c3-stale'));
+      expect(await store.get(c, 'a')).toEqual(at(11, 'a11'));
+      expect(await store.get(c, 'b')).toEqual(at(10, 'b10'));
+      expect(await store.get(c, 'c')).toEqual(at(6, 'c6'));
+      await store.upsert(c, 'c', at(7, 'c7'));
+      expect(await store.get(c, 'c')).toEqual(at(7, 'c7'));
+    });
+
+    it('writes a batch larger than one statement or bulk write, all of it', async () => {
+      await store.batch(Array.from({ length: 1203 }, (_, i) => ({ kind: 'upsert' as const, collection: c, id: `big${i}`, doc: { i, [LAST_POSITION_FIELD]: i } })), { name: `big_${c}`, position: 1203 });
+      expect(await store.count(c)).toBe(1203);
+      expect(await store.getCheckpoint(`big_${c}`)).toBe(1203);
+    });
+
     it('writes a batch with its checkpoint, and keeps the last checkpoint', async () => {
-      expect(await store.getCheckpoint('p1')).toBeNull();
-      await store.batch([{ kind: 'upsert', collection: c, id: 'a', doc: { v: 1 } }], { name: 'p1', position: 10 });
-      await store.batch([{ kind: 'delete', collection: c, id: 'a' }], { name: 'p1', position: 12 });
-      expect(await store.getCheckpoint('p1')).toBe(12);
+      const p1 = `p1_${c}`;
+      expect(await store.getCheckpoint(p1)).toBeNull();
+      await store.batch([{ kind: 'upsert', collection: c, id: 'a', doc: { v: 1 } }], { name: p1, position: 10 });
+      await store.batch([{ kind: 'delete', collection: c, id: 'a' }], { name: p1, position: 12 });
+      expect(await store.getCheckpoint(p1)).toBe(12);
       expect(await store.get(c, 'a')).toBeNull();
     });
 
@@ -93,6 +147,21 @@ export function readStoreContract(name: string, make: () => Promise<{ store: Rea
       expect(await store.acquireLease(lease, 'two', 200)).toBe(true);
       await store.releaseLease(lease, 'two');
       expect(await store.leaseHolder(lease)).toBeNull();
+    });
+
+    it('fences: a checkpointed batch is written only while its writer holds the unexpired lease', async () => {
+      const lease = `fence_${c}`;
+      const cp = `fcp_${c}`;
+      expect(await store.acquireLease(lease, 'leader', 200)).toBe(true);
+      await store.batch([{ kind: 'upsert', collection: c, id: 'a', doc: { v: 1 } }], { name: cp, position: 1, fence: { lease, owner: 'leader' } });
+      await expect(store.batch([{ kind: 'upsert', collection: c, id: 'a', doc: { v: 2 } }], { name: cp, position: 2, fence: { lease, owner: 'other' } })).rejects.toBeInstanceOf(FencedError);
+      await new Promise((r) => setTimeout(r, 250));
+      // The leader paused past its lease: it writes nothing, whoever holds the lease now.
+      await expect(store.batch([{ kind: 'upsert', collection: c, id: 'a', doc: { v: 3 } }], { name: cp, position: 3, fence: { lease, owner: 'leader' } })).rejects.toBeInstanceOf(FencedError);
+      expect(await store.acquireLease(lease, 'standby', 200)).toBe(true);
+      await expect(store.batch([{ kind: 'upsert', collection: c, id: 'a', doc: { v: 4 } }], { name: cp, position: 4, fence: { lease, owner: 'leader' } })).rejects.toBeInstanceOf(FencedError);
+      expect(await store.get(c, 'a')).toEqual(expect.objectContaining({ v: 1 }));
+      expect(await store.getCheckpoint(cp)).toBe(1);
     });
   });
 }

@@ -1,5 +1,3 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ModelActivated, ModelDeactivated, ModelEvent } from '../../src/domain/models/model.events';
 import { foldRegistry } from '../../src/domain/models/model-registry.decider';
 import { DAY_MS, HOUR_MS, ManualClock } from '../../src/domain/shared/clock';
@@ -8,6 +6,7 @@ import { exportConflictModelToOnnx } from '../../src/ml/onnx-export';
 import { conflictModelPredictor } from '../../src/ml/train-conflict-model';
 import { TRAINING_DATA_HEADER, parseTrainingCsv } from '../../src/commands/models/training-data-csv';
 import { TestApp, startTestApp } from '../support/app';
+import { corruptBlob } from '../support/test-stores';
 import { client } from '../sync/http-client';
 import { AuditEvent, modelStream, trainingCsv, uploadModel } from './support/model-api';
 import { planHistory, seedHistory } from './support/sync-history';
@@ -219,9 +218,7 @@ describe('model registry (e2e)', () => {
     const res = await engineer().post<ActionBody>(`/api/v2/ml/models/${version}/activate`);
     expect(res.body.changed).toBe(true);
     const hash = (await engineer().get<VersionBody>(`/api/v2/ml/models/${version}?min_position=${res.body.position}`)).body.model_blob_hash;
-    const file = join(app.dataDir, 'blobs', hash.slice(0, 2), hash);
-    const bytes = readFileSync(file);
-    writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const restore = await corruptBlob(app, hash);
     // A restart drops the cached session: the next load reads the broken blob.
     await app.restart();
     const p = await as(['guard'], 'user1').post<PredictionBody>('/api/v2/ml/conflict-predictions', { entity_type: 'meter', entity_id: 'e-user1', device_id: 'd', fields: ['value'] });
@@ -229,7 +226,7 @@ describe('model registry (e2e)', () => {
     expect(p.body.model_version).toBe('heuristic_v1');
     const f = p.body.features_used;
     expect(p.body.probability).toBeCloseTo(heuristicProbability([f.concurrent_editors, f.hours_since_last_sync, f.user_conflict_rate, f.entity_edit_frequency, f.field_overlap_score]), 12);
-    writeFileSync(file, bytes);
+    await restore();
   });
 
   it('answers as-of from the stream: before, during and after an activation', async () => {

@@ -83,6 +83,8 @@ describe('capture: meter readings and vehicle entries through real OCR', () => {
     const res = await postMeter(await renderMeterPhoto(''), { asset_id: 'meter-blank' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ value: null, raw_text: '', confidence: 0, captured_for_training: true });
+    // Captured means the example exists (written by the capture saga, after the answer).
+    await eventually(async () => ((await examplesOf(app, labeler, res.body.reading_id)).length > 0 ? true : null));
   });
 
   it.each([

@@ -8,11 +8,14 @@ import { loadConfig } from '../../src/config';
 import { Clock } from '../../src/domain/shared/clock';
 import { JwtService, Role } from '../../src/infrastructure/auth/jwt';
 import { OcrEngine } from '../../src/infrastructure/ocr/ocr-engine.port';
+import { TestStore, storeFromEnvironment } from './test-stores';
 
 export interface TestApp {
   readonly baseUrl: string;
   readonly app: INestApplication;
   readonly dataDir: string;
+  /** The store variables the app runs with (DATABASE_URL, MONGODB_URI, …): give them to a CLI run beside it. */
+  readonly storeEnv: Record<string, string>;
   token(claims: { sub: string; tenant: string; roles: readonly string[] }, options?: { expiresInSeconds?: number; nbf?: number; nowSeconds?: number }): string;
   /** Restart on the same data directory (a clean restart; the faults suite kills child processes). */
   restart(): Promise<void>;
@@ -25,6 +28,8 @@ export interface TestAppOptions {
   readonly ocrEngine?: OcrEngine;
   readonly dataDir?: string;
   readonly keepData?: boolean;
+  /** Where events and read models live; default: from the environment (see test-stores.ts). */
+  readonly store?: TestStore;
 }
 
 export const TEST_JWT_SECRET = 'test-secret-0123456789abcdef';
@@ -32,6 +37,7 @@ export const TEST_JWT_SECRET = 'test-secret-0123456789abcdef';
 /** The real app over real HTTP on a temp SQLite file. One per test file. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'flywheel-test-'));
+  const store = await storeFromEnvironment(options.store);
   const config = loadConfig({
     DATA_DIR: dataDir,
     JWT_SECRET: TEST_JWT_SECRET,
@@ -41,6 +47,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     RATE_LIMIT_PER_MINUTE: '1000000',
     SCHEDULES_ENABLED: 'false',
     SQLITE_SYNCHRONOUS: 'NORMAL',
+    ...store.env,
     ...options.env,
   });
   const jwt = new JwtService(config.jwtSecret as string);
@@ -54,6 +61,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       return app;
     },
     dataDir,
+    storeEnv: store.env,
     token: (claims, tokenOptions) => jwt.sign({ sub: claims.sub, tenant: claims.tenant, roles: claims.roles as Role[] }, tokenOptions),
     async restart() {
       const port = (app.getHttpServer().address() as AddressInfo).port;
@@ -63,6 +71,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     async close() {
       await app.close();
+      if (!options.keepData) await store.dispose();
       if (!options.keepData && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

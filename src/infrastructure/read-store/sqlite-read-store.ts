@@ -4,7 +4,7 @@ import { SqliteHandle } from '../sqlite/sqlite-database';
 import { SqliteWriter } from '../sqlite/sqlite-writer';
 import { WriterOp } from '../sqlite/sqlite-writer.protocol';
 import { FENCED, WriteGroup } from '../sqlite/write-group';
-import { Checkpoint, Doc, FencedError, FieldCondition, Filter, FindOptions, Page, ReadStore, Scalar, WriteOp, decodeCursor, encodeCursor, fieldValue } from './read-store.port';
+import { Checkpoint, Doc, FencedError, FieldCondition, LAST_POSITION_FIELD, Filter, FindOptions, Page, ReadStore, Scalar, WriteOp, decodeCursor, encodeCursor, fieldValue } from './read-store.port';
 import { ValidationError } from '../../domain/shared/errors';
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -165,19 +165,7 @@ export class SqliteReadStore implements ReadStore {
     if (options.cursor) {
       const values = decodeCursor(options.cursor);
       if (!values || values.length !== sort.length) throw new ValidationError('cursor is not a cursor returned by this list', { fields: { cursor: ['invalid cursor'] } });
-      // Keyset pagination: (a, b, id) strictly after the cursor in the sort order.
-      const ors: string[] = [];
-      for (let i = 0; i < sort.length; i++) {
-        const ands: string[] = [];
-        for (let j = 0; j < i; j++) {
-          ands.push(`${field(sort[j][0])} = ?`);
-          params.push(values[j] as Param);
-        }
-        ands.push(`${field(sort[i][0])} ${sort[i][1] === 1 ? '>' : '<'} ?`);
-        params.push(values[i] as Param);
-        ors.push(`(${ands.join(' AND ')})`);
-      }
-      where.push(`(${ors.join(' OR ')})`);
+      where.push(afterCursor(sort, values as Param[], params));
     }
     const limit = Math.max(1, Math.min(options.limit ?? 50, 100_000));
     const sql = `SELECT id, doc FROM ${table(collection)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${sort
@@ -211,7 +199,7 @@ export class SqliteReadStore implements ReadStore {
     for (const op of ops) await this.ensureTable(op.collection);
     const statements: { sql: string; params: Param[] }[] = ops.map((op) =>
       op.kind === 'upsert'
-        ? { sql: `INSERT INTO ${table(op.collection)} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc`, params: [op.id, JSON.stringify(op.doc)] }
+        ? { sql: `INSERT INTO ${table(op.collection)} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE ${NOT_OLDER}`, params: [op.id, JSON.stringify(op.doc)] }
         : { sql: `DELETE FROM ${table(op.collection)} WHERE id = ?`, params: [op.id] },
     );
     if (checkpoint) {
@@ -263,6 +251,39 @@ export class SqliteReadStore implements ReadStore {
     this.statements.clear();
     if (this.options.closeOnClose && this.db.open) this.db.close();
   }
+}
+
+/** The last-position guard: a document carrying a position replaces only an older stored one. */
+const NOT_OLDER = `json_extract(excluded.doc, '$.${LAST_POSITION_FIELD}') IS NULL OR json_extract(doc, '$.${LAST_POSITION_FIELD}') IS NULL
+  OR json_extract(doc, '$.${LAST_POSITION_FIELD}') < json_extract(excluded.doc, '$.${LAST_POSITION_FIELD}')`;
+
+/**
+ * Keyset pagination: (a, b, id) strictly after the cursor in the sort order. A missing value
+ * (NULL) sorts lowest, so `> NULL` alone would drop every document that lacks the field.
+ */
+function afterCursor(sort: readonly (readonly [string, 1 | -1])[], values: readonly Param[], params: Param[]): string {
+  const ors: string[] = [];
+  for (let i = 0; i < sort.length; i++) {
+    const [path, direction] = sort[i];
+    const f = field(path);
+    const v = values[i];
+    if (v === null && direction === -1) continue; // nothing sorts below "no value"
+    const ands: string[] = [];
+    for (let j = 0; j < i; j++) {
+      if (values[j] === null) ands.push(`${field(sort[j][0])} IS NULL`);
+      else {
+        ands.push(`${field(sort[j][0])} = ?`);
+        params.push(values[j]);
+      }
+    }
+    if (v === null) ands.push(`${f} IS NOT NULL`);
+    else {
+      ands.push(direction === 1 ? `${f} > ?` : `(${f} < ? OR ${f} IS NULL)`);
+      params.push(v);
+    }
+    ors.push(`(${ands.join(' AND ')})`);
+  }
+  return ors.length ? `(${ors.join(' OR ')})` : '0';
 }
 
 function normalise(value: unknown): unknown {

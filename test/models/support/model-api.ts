@@ -27,6 +27,11 @@ export async function uploadModel(app: TestApp, bytes: Buffer | Uint8Array, fiel
 }
 
 export async function trainingCsv(app: TestApp, version: string): Promise<{ status: number; type: string | null; text: string }> {
-  const res = await fetch(`${app.baseUrl}/api/v2/ml/models/${version}/training-data`, { headers: { authorization: `Bearer ${app.token({ sub: 'ops-1', tenant: 'acme', roles: ['ops'] })}` } });
-  return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+  // The registry is a projection: a version just trained may take a moment to be listed.
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(`${app.baseUrl}/api/v2/ml/models/${version}/training-data`, { headers: { authorization: `Bearer ${app.token({ sub: 'ops-1', tenant: 'acme', roles: ['ops'] })}` } });
+    const answer = { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+    if (answer.status !== 404 || !answer.text.includes('has no version') || attempt >= 100) return answer;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

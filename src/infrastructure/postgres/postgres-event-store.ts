@@ -1,0 +1,242 @@
+import type { Pool, PoolClient } from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConcurrencyError } from '../../domain/shared/errors';
+import { NewEvent, RecordedEvent } from '../../domain/shared/events';
+import { UpcasterRegistry } from '../../domain/shared/upcasting';
+import { AppendResult, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../event-store/event-store.port';
+import { InsertColumns, PendingAppend, StoredEventRef, idsToLookUp, planBatch } from './postgres-append-plan';
+import { EVENTS_CHANNEL, PostgresListener } from './postgres-listener';
+
+type EventRow = [position: number, eventId: string, stream: string, revision: number, type: string, data: RecordedEvent['data'], metadata: RecordedEvent['metadata'], recordedAt: string];
+const COLUMNS = 'position, event_id, stream, revision, type, data, metadata, recorded_at';
+
+/**
+ * Every append transaction takes this transaction-scoped lock before drawing positions and holds
+ * it until its commit is visible. So positions are handed out in commit order: when a reader sees
+ * position n, every position below n is committed or rolled back, and a reader that reads past
+ * the highest visible position (the high-water mark) can never skip a later-committing event.
+ */
+const APPEND_LOCK = 0x666c7965; // 'flye'
+
+export interface PostgresEventStoreOptions {
+  /** The URL of the pool, for the LISTEN connection; without it subscriptions only poll. */
+  readonly url?: string;
+  /** Fallback poll of a subscription at the head when no notification came. */
+  readonly pollIntervalMs?: number;
+  /** Appends gathered into one transaction at most. */
+  readonly maxBatch?: number;
+  readonly onAppended?: (count: number) => void;
+}
+
+/** The event store on PostgreSQL: one table, appends group-committed, reads up to the high-water mark. */
+export class PostgresEventStore implements EventStore {
+  readonly kind = 'postgres';
+  private readonly queue: PendingAppend[] = [];
+  private draining = false;
+  private readonly waiters = new Set<() => void>();
+  private readonly listener: PostgresListener | null;
+  private closed = false;
+  private readonly readAhead = new Map<string, Promise<RecordedEvent[]>>();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly upcasters: UpcasterRegistry,
+    private readonly options: PostgresEventStoreOptions = {},
+  ) {
+    this.listener = options.url ? new PostgresListener(options.url, () => this.wake()) : null;
+  }
+
+  append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
+    if (this.closed) return Promise.reject(new Error('event store is closed'));
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ stream, events, expected, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  /** Group commit: while one transaction commits, the appends that arrive wait for the next. */
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.options.maxBatch ?? 200);
+        try {
+          await this.commit(batch);
+        } catch {
+          // One bad append must not fail its neighbours: retry each in its own transaction.
+          for (const single of batch) await this.commit([single]).catch((error: unknown) => single.reject(translate(error, single.stream)));
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async commit(batch: readonly PendingAppend[]): Promise<void> {
+    const client = await this.pool.connect();
+    let settle: (() => void) | null = null;
+    try {
+      await client.query('BEGIN');
+      settle = await this.commitInTransaction(client, batch);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    settle?.();
+  }
+
+  private async commitInTransaction(client: PoolClient, batch: readonly PendingAppend[]): Promise<() => void> {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+    const streams = [...new Set(batch.map((a) => a.stream))];
+    const [headRows, storedRows] = await Promise.all([
+      client.query<{ stream: string; revision: number; hash: string }>(
+        'SELECT DISTINCT ON (stream) stream, revision, hash FROM events WHERE stream = ANY($1::text[]) ORDER BY stream, revision DESC',
+        [streams],
+      ),
+      client.query<StoredEventRef & { event_id: string }>('SELECT event_id, stream, revision, position FROM events WHERE event_id = ANY($1::text[])', [idsToLookUp(batch)]),
+    ]);
+    const heads = new Map(headRows.rows.map((r) => [r.stream, { revision: r.revision, hash: r.hash }]));
+    const stored = new Map(storedRows.rows.map((r) => [r.event_id, r]));
+    const { outcomes, columns } = planBatch(batch, heads, stored, new Date().toISOString());
+    const inserted = columns.eventIds.length > 0 ? await this.insert(client, columns) : new Map<string, StoredEventRef>();
+    if (inserted.size > 0) await client.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, String(Math.max(...[...inserted.values()].map((r) => r.position)))]);
+    return () => {
+      let appended = 0;
+      outcomes.forEach((outcome, i) => {
+        const append = batch[i];
+        if (outcome.kind === 'failed') return append.reject(outcome.error);
+        const ref = inserted.get(outcome.lastEventId) ?? stored.get(outcome.lastEventId);
+        if (!ref) return append.reject(new Error(`event ${outcome.lastEventId} not found after commit`));
+        if (outcome.kind === 'insert') appended += outcome.count;
+        append.resolve({ nextRevision: ref.revision, position: ref.position });
+      });
+      if (appended > 0) {
+        this.options.onAppended?.(appended);
+        this.wake();
+      }
+    };
+  }
+
+  private async insert(client: PoolClient, c: InsertColumns): Promise<Map<string, StoredEventRef>> {
+    const result = await client.query<StoredEventRef & { event_id: string }>(
+      `INSERT INTO events (event_id, stream, revision, type, data, metadata, hash, recorded_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text[], $8::text[])
+       RETURNING event_id, stream, revision, position`,
+      [c.eventIds, c.streams, c.revisions, c.types, c.data, c.metadata, c.hashes, c.recordedAt],
+    );
+    return new Map(result.rows.map((r) => [r.event_id, r]));
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const sql = backwards
+      ? `SELECT ${COLUMNS} FROM events WHERE stream = $1 AND revision <= $2 ORDER BY revision DESC LIMIT $3`
+      : `SELECT ${COLUMNS} FROM events WHERE stream = $1 AND revision >= $2 ORDER BY revision ASC LIMIT $3`;
+    const from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    return this.rows(sql, [stream, from, options.limit ?? null], options.raw ?? false);
+  }
+
+  async streamRevision(stream: string): Promise<number | null> {
+    const result = await this.pool.query<{ revision: number }>('SELECT max(revision) AS revision FROM events WHERE stream = $1', [stream]);
+    return result.rows[0]?.revision ?? null;
+  }
+
+  /**
+   * Positions are visible in commit order (see APPEND_LOCK), so reading after any seen position
+   * skips nothing. A full page starts reading the next one at once (a catch-up or rebuild reads
+   * page after page): the server fetches while the caller applies. A prefetched page may end
+   * before events committed since, which the next read after it returns.
+   */
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = options.after ?? 0;
+    const limit = options.limit ?? 1000;
+    const raw = options.raw ?? false;
+    const key = `${after}:${limit}:${raw}`;
+    const ahead = this.readAhead.get(key);
+    this.readAhead.delete(key);
+    const page = ahead ? await ahead.catch(() => this.page(after, limit, raw)) : await this.page(after, limit, raw);
+    if (page.length === limit && !this.closed) {
+      const last = page[page.length - 1].position;
+      const next = this.page(last, limit, raw);
+      next.catch(() => undefined); // a failed prefetch is read again when asked for
+      this.readAhead.set(`${last}:${limit}:${raw}`, next);
+      // Several projections catch up at once: one prefetch each, and no more than that.
+      if (this.readAhead.size > 32) this.readAhead.delete(this.readAhead.keys().next().value as string);
+    }
+    return page;
+  }
+
+  private page(after: number, limit: number, raw: boolean): Promise<RecordedEvent[]> {
+    return this.rows(`SELECT ${COLUMNS} FROM events WHERE position > $1 ORDER BY position ASC LIMIT $2`, [after, limit], raw);
+  }
+
+  async *subscribeAll(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
+    let after = options.after ?? 0;
+    const batchSize = options.batchSize ?? 500;
+    while (!this.closed && !options.signal?.aborted) {
+      // Listen before reading, so an append committed between the read and the wait still wakes us.
+      await this.listener?.ensure();
+      const events = await this.readAll({ after, limit: batchSize });
+      for (const event of events) {
+        if (options.signal?.aborted) return;
+        after = event.position;
+        yield event;
+      }
+      if (events.length < batchSize) await this.waitForAppend(options.signal);
+    }
+  }
+
+  async headPosition(): Promise<number> {
+    const result = await this.pool.query<{ p: number | null }>('SELECT max(position) AS p FROM events');
+    return result.rows[0]?.p ?? 0;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wake();
+    await Promise.allSettled([...this.readAhead.values()]);
+    this.readAhead.clear();
+    while (this.draining) await sleep(5);
+    await this.listener?.close();
+  }
+
+  private async rows(sql: string, params: unknown[], raw: boolean): Promise<RecordedEvent[]> {
+    const result = await this.pool.query<EventRow>({ text: sql, values: params, rowMode: 'array' });
+    return result.rows.map((row) => {
+      const event: RecordedEvent = { position: row[0], eventId: row[1], stream: row[2], revision: row[3], type: row[4], data: row[5], metadata: row[6], recordedAt: row[7] };
+      return raw ? event : this.upcasters.upcast(event);
+    });
+  }
+
+  private async waitForAppend(signal?: AbortSignal): Promise<void> {
+    let wakeUp: () => void = () => undefined;
+    const woken = new Promise<void>((resolve) => {
+      wakeUp = resolve;
+    });
+    this.waiters.add(wakeUp);
+    const onAbort = () => wakeUp();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await Promise.race([woken, sleep(this.options.pollIntervalMs ?? 1000, undefined, { ref: false })]);
+    } finally {
+      this.waiters.delete(wakeUp);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private wake(): void {
+    for (const w of [...this.waiters]) w();
+  }
+}
+
+/** A unique violation on (stream, revision) is another writer winning the race. */
+function translate(error: unknown, stream: string): unknown {
+  if (error && typeof error === 'object' && 'code' in error && (error as { code: unknown }).code === '23505') {
+    return new ConcurrencyError(stream, 'the revision it read', 'a revision another writer appended');
+  }
+  return error;
+}

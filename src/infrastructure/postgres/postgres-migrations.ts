@@ -1,0 +1,61 @@
+import type { Pool } from 'pg';
+
+/**
+ * The schema, as numbered steps. A step is never edited once released: a change is a new step.
+ * Read-model tables are created on demand by the read store (one per projection generation).
+ */
+export const MIGRATIONS: readonly { readonly version: number; readonly name: string; readonly sql: string }[] = [
+  {
+    version: 1,
+    name: 'events, checkpoints, leases, blobs',
+    sql: `
+      CREATE TABLE events (
+        position    bigserial PRIMARY KEY,
+        event_id    text NOT NULL UNIQUE,
+        stream      text NOT NULL,
+        revision    bigint NOT NULL CHECK (revision >= 0),
+        type        text NOT NULL,
+        data        jsonb NOT NULL,
+        metadata    jsonb NOT NULL,
+        hash        text NOT NULL,
+        recorded_at text NOT NULL,
+        UNIQUE (stream, revision)
+      );
+      CREATE INDEX events_type ON events (type, position);
+      CREATE TABLE checkpoints (name text PRIMARY KEY, position bigint NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());
+      CREATE TABLE leases (name text PRIMARY KEY, owner text NOT NULL, expires_at bigint NOT NULL);
+      CREATE TABLE blobs (hash text PRIMARY KEY, size integer NOT NULL, content_type text, bytes bytea NOT NULL);
+    `,
+  },
+];
+
+/** Any constant both sides agree on: serialises schema changes across instances starting at once. */
+const MIGRATION_LOCK = 0x666c7977; // 'flyw'
+
+/** Apply the missing steps, each in its own transaction, under a session advisory lock. */
+export async function migrate(pool: Pool): Promise<number[]> {
+  const client = await pool.connect();
+  const applied: number[] = [];
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+    const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+    for (const step of MIGRATIONS) {
+      if (done.has(step.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(step.sql);
+        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [step.version, step.name]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+      applied.push(step.version);
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    client.release();
+  }
+  return applied;
+}

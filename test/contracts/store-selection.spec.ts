@@ -1,0 +1,51 @@
+import { readdirSync } from 'node:fs';
+import { ConfigError, loadConfig } from '../../src/config';
+import { EVENT_STORE, EventStore } from '../../src/infrastructure/event-store/event-store.port';
+import { BLOB_STORE, BlobStore } from '../../src/infrastructure/blobs/blob-store.port';
+import { READ_STORE, ReadStore } from '../../src/infrastructure/read-store/read-store.port';
+import { PostgresBlobStore } from '../../src/infrastructure/postgres/postgres-blob-store';
+import { TestApp, startTestApp } from '../support/app';
+import { TEST_DATABASE_URL } from '../support/postgres';
+import { skipWithoutServer } from '../support/sqlite';
+
+const SECRET = 's'.repeat(32);
+
+describe('store selection by DATABASE_URL', () => {
+  it.each(['EVENTSTORE_CONNECTION_STRING', 'MONGODB_URI'])('refuses to start with DATABASE_URL and %s, naming both', (other) => {
+    const env = { DATABASE_URL: 'postgres://u:p@db/flywheel', [other]: 'esdb://x:2113', JWT_SECRET: SECRET };
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`DATABASE_URL and ${other} are both set`));
+  });
+
+  it('requires JWT_SECRET with DATABASE_URL (a per-host generated secret would differ between instances)', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u:p@db/flywheel' })).toThrow(/JWT_SECRET is required with DATABASE_URL/);
+  });
+
+  it('refuses a DATABASE_URL that is not a PostgreSQL URL', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://db/x', JWT_SECRET: SECRET })).toThrow(/DATABASE_URL is invalid/);
+  });
+
+  it('accepts postgres:// and postgresql:// URLs', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@db/flywheel', JWT_SECRET: SECRET }).databaseUrl).toBe('postgresql://u:p@db/flywheel');
+    expect(loadConfig({}).databaseUrl).toBeNull();
+  });
+});
+
+if (TEST_DATABASE_URL) {
+  describe('an app started with DATABASE_URL', () => {
+    let app: TestApp;
+    beforeAll(async () => {
+      app = await startTestApp({ store: 'postgres' });
+    });
+    afterAll(() => app.close());
+
+    it('keeps events, read models and blobs in PostgreSQL and nothing of them in DATA_DIR', async () => {
+      expect(app.app.get<EventStore>(EVENT_STORE).kind).toBe('postgres');
+      expect(app.app.get<ReadStore>(READ_STORE).kind).toBe('postgres');
+      expect(app.app.get<BlobStore>(BLOB_STORE)).toBeInstanceOf(PostgresBlobStore);
+      expect(readdirSync(app.dataDir)).toEqual([]);
+    });
+  });
+} else {
+  skipWithoutServer('an app started with DATABASE_URL', 'TEST_DATABASE_URL');
+}

@@ -1,0 +1,7 @@
+import { onPostgres } from '../support/test-stores';
+
+// The same suite, its apps on a fresh PostgreSQL database (DATABASE_URL) instead of SQLite.
+onPostgres('labeling', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('../training/labeling.e2e-spec');
+});
