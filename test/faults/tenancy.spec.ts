@@ -20,6 +20,7 @@ const PLATFORM_WIDE: Record<string, string> = {
   'GET /api/v2/audit/models/{model_type}/as-of': 'audit of the model registry',
   'GET /api/v2/ops/projections': 'ops',
   'POST /api/v2/ops/projections/{name}/rebuild': 'ops',
+  'POST /api/v2/ops/projections/{name}/parked/{position}/{decision}': 'ops: a decision on a parked event of a process-wide handler (the entry shows handler, position, type and error, no payload)',
   'POST /api/v2/ml/models/train': 'models',
   'POST /api/v2/ml/models': 'models',
   'GET /api/v2/ml/models': 'models',

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { ensureBuilt } from './build';
 import { join } from 'node:path';
 import { TEST_JWT_SECRET } from './app';
 
@@ -38,8 +38,7 @@ export class ChildServer {
   }
 
   async start(timeoutMs = 120_000): Promise<void> {
-    const compiled = join(this.root, 'dist', 'src', 'main.js');
-    const argv = existsSync(compiled) ? [compiled] : ['-r', 'ts-node/register/transpile-only', join(this.root, 'src', 'main.ts')];
+    const argv = [ensureBuilt(this.root)];
     this.child = spawn('node', argv, {
       cwd: this.root,
       env: {
