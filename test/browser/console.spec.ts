@@ -93,7 +93,7 @@ function items(body: Json): Json[] {
 /** Waits until every read model has applied `position` (GET with min_position answers 503 until then). */
 async function caughtUp(token: string, position: string): Promise<void> {
   await eventually(
-    async () => (await call(token, 'GET', `/api/v2/ops/projections?min_position=${position}`)).status,
+    async () => (await call(token, 'GET', `/api/v2/ml/models?model_type=conflict_predictor&min_position=${position}`)).status,
     (status) => status === 200,
     `the read models to reach position ${position}`,
     60_000,
