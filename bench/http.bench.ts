@@ -10,7 +10,8 @@ import { healthRows, load, rowsBesideHealth, startServerProcess } from './server
 import { BenchRow } from './support';
 
 const SUITE = 'http write path';
-const READINGS = 20;
+/** Corrections spread over 100 readings by 50 labelers (one per connection), as a site's team would. */
+const READINGS = 100;
 const SYNCS = 600;
 
 export default async function run(): Promise<BenchRow[]> {
@@ -19,7 +20,7 @@ export default async function run(): Promise<BenchRow[]> {
     const base = server.baseUrl;
     const jwt = new JwtService(TEST_JWT_SECRET);
     const guard = jwt.sign({ sub: 'bench-guard', tenant: 'bench', roles: ['guard'] });
-    const labeler = jwt.sign({ sub: 'bench-labeler', tenant: 'bench', roles: ['labeler'] });
+    const labelers = Array.from({ length: 50 }, (_, i) => jwt.sign({ sub: `labeler-${i}`, tenant: 'bench', roles: ['labeler'] }));
     const users = Array.from({ length: 50 }, (_, i) => jwt.sign({ sub: `u${i}`, tenant: 'bench', roles: ['guard'] }));
 
     const photo = await renderMeterPhoto('004512.7');
@@ -58,7 +59,7 @@ export default async function run(): Promise<BenchRow[]> {
           c += 1;
           return {
             ...r,
-            headers: { authorization: `Bearer ${labeler}`, 'content-type': 'application/json', 'idempotency-key': `bench-${c}` },
+            headers: { authorization: `Bearer ${labelers[c % 50]}`, 'content-type': 'application/json', 'idempotency-key': `bench-${c}` },
             body: JSON.stringify({ source_type: 'meter_reading', source_id: readingIds[c % READINGS], corrected_text: String(2000 + c), correction_type: 'OCR_ERROR' }),
           };
         },
