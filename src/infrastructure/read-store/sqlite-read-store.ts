@@ -151,7 +151,8 @@ export class SqliteReadStore implements ReadStore {
     const name = table(collection);
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
-      const rows = this.db.prepare(`SELECT id, doc FROM ${name} WHERE id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as { id: string; doc: string }[];
+      // One statement per table whatever the number of ids (prepared once, not per call).
+      const rows = this.run(`SELECT id, doc FROM ${name} WHERE id IN (SELECT value FROM json_each(?))`, (s) => s.all(JSON.stringify(chunk)) as { id: string; doc: string }[]);
       for (const row of rows) out.set(row.id, JSON.parse(row.doc) as T);
     }
     return out;
