@@ -90,8 +90,9 @@ function items(body: Json): Json[] {
   return body.items as Json[];
 }
 
-/** Waits until every read model has applied `position` (GET with min_position answers 503 until then). */
-async function caughtUp(token: string, position: string): Promise<void> {
+/** Waits until every read model has applied `position` (GET with min_position answers 503 until then); the projections list is ops'. */
+async function caughtUp(position: string): Promise<void> {
+  const token = app.token({ sub: 'ops-wait', tenant: TENANT, roles: ['ops'] });
   await eventually(
     async () => (await call(token, 'GET', `/api/v2/ops/projections?min_position=${position}`)).status,
     (status) => status === 200,
@@ -316,7 +317,7 @@ describe('web console', () => {
   it('an ml_engineer activates a model with confirmation, and the active pointer changes', async () => {
     const engineer = app.token({ sub: 'eng-2', tenant: TENANT, roles: ['ml_engineer'] });
     const guards = ['g-a', 'g-b', 'g-c', 'g-d'].map((sub) => app.token({ sub, tenant: TENANT, roles: ['guard'] }));
-    await caughtUp(engineer, await seedSyncHistory(guards, 180));
+    await caughtUp(await seedSyncHistory(guards, 180));
 
     // The scheduled path first: retraining evaluates a candidate against the heuristic on one holdout
     // and activates or rejects it. Either way the decision is on record for the models page.
@@ -470,6 +471,21 @@ describe('web console', () => {
     } catch (error) {
       await shot(page, '4-ops-FAILED').catch(() => undefined);
       throw error;
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("an ml_engineer's dashboard shows the flywheel but not the projections, which are ops'", async () => {
+    const engineer = app.token({ sub: 'eng-3', tenant: TENANT, roles: ['ml_engineer'] });
+    const { context, page } = await newPage();
+    try {
+      await signIn(page, engineer, 'ops');
+      await page.waitForSelector('[data-testid=stat-backlog]');
+      await page.waitForSelector('[data-testid=stat-accuracy]');
+      expect(await page.$$('[data-testid=projections]')).toHaveLength(0);
+      expect(await page.$$('[data-testid=error], [data-testid=forbidden]')).toHaveLength(0);
+      await shot(page, '4-engineer-dashboard');
     } finally {
       await context.close();
     }

@@ -70,7 +70,8 @@ function Stat({ label, value, testId, tone }: { label: string; value: string; te
 
 export function Dashboard() {
   const { api, session } = useSession();
-  const canRebuild = hasAnyRole(session, ['ops']);
+  // Projections (lag, parked events, rebuilds) are for ops only, as the service's roles say.
+  const isOps = hasAnyRole(session, ['ops']);
   const metrics = useLoad(() => api.get<Metrics>('/api/v2/ml-training/metrics'), [api]);
   const accuracy = useLoad(
     () => api.get<Accuracy>('/api/v2/ml/accuracy', { model_type: MODEL_TYPE, window_days: 7 }),
@@ -81,15 +82,19 @@ export function Dashboard() {
     () => api.get<DailyAccuracy[]>('/api/v2/ml/accuracy/daily', { model_type: MODEL_TYPE, days: 30 }),
     [api],
   );
-  const projections = useLoad(() => api.get<Page<Projection>>('/api/v2/ops/projections').then((p) => p.items), [api]);
+  const projections = useLoad(
+    () => (isOps ? api.get<Page<Projection>>('/api/v2/ops/projections').then((p) => p.items) : Promise.resolve([])),
+    [api, isOps],
+  );
   const [rebuildNote, setRebuildNote] = useState<string | null>(null);
 
   // Projection lag moves on its own; keep that table fresh while the page is open.
   const reloadProjections = projections.reload;
   useEffect(() => {
+    if (!isOps) return undefined;
     const t = setInterval(() => document.visibilityState === 'visible' && reloadProjections(), 10_000);
     return () => clearInterval(t);
-  }, [reloadProjections]);
+  }, [reloadProjections, isOps]);
 
   async function rebuild(name: string) {
     setRebuildNote(null);
@@ -167,77 +172,77 @@ export function Dashboard() {
         )}
       </Panel>
 
-      <Panel
-        title="Projections"
-        loaded={projections}
-        testId="projections"
-        actions={
-          <button type="button" onClick={reloadProjections}>
-            Refresh
-          </button>
-        }
-      >
-        {(list) => (
-          <>
-            {rebuildNote ? (
-              <p className="notice" role="status" data-testid="rebuild-note">
-                {rebuildNote}
-              </p>
-            ) : null}
-            {list.length === 0 ? <p className="muted">No projections registered.</p> : null}
-            <div className="table-wrap"><table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Version</th>
-                  <th scope="col">Checkpoint</th>
-                  <th scope="col">Lag</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((p) => (
-                  <tr key={p.name} data-testid="projection-row" data-name={p.name}>
-                    <td>
-                      <code>{p.name}</code>
-                    </td>
-                    <td>{p.version}</td>
-                    <td>{p.checkpoint}</td>
-                    <td className={p.lag > 0 ? 'warn' : undefined}>{p.lag}</td>
-                    <td>
-                      <span className={`badge ${p.status}`}>{p.status}</span>
-                      {p.building ? (
-                        <div className="muted small">
-                          building v{p.building.version} (generation {p.building.generation}) at {p.building.checkpoint}
-                        </div>
-                      ) : null}
-                      {p.parked?.length ? (
-                        <ul className="alerts" aria-label={`Events parked by ${p.name}`} data-testid="parked">
-                          {p.parked.map((e) => (
-                            <li key={e.position}>
-                              parked at <code>{e.position}</code> ({e.event_type}, {e.attempts} attempts, since {fmtTime(e.parked_at)}): {e.error}
-                            </li>
-                          ))}
-                        </ul>
-                      ) : null}
-                    </td>
-                    <td>
-                      {canRebuild ? (
+      {isOps ? (
+        <Panel
+          title="Projections"
+          loaded={projections}
+          testId="projections"
+          actions={
+            <button type="button" onClick={reloadProjections}>
+              Refresh
+            </button>
+          }
+        >
+          {(list) => (
+            <>
+              {rebuildNote ? (
+                <p className="notice" role="status" data-testid="rebuild-note">
+                  {rebuildNote}
+                </p>
+              ) : null}
+              {list.length === 0 ? <p className="muted">No projections registered.</p> : null}
+              <div className="table-wrap"><table>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Version</th>
+                    <th scope="col">Checkpoint</th>
+                    <th scope="col">Lag</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((p) => (
+                    <tr key={p.name} data-testid="projection-row" data-name={p.name}>
+                      <td>
+                        <code>{p.name}</code>
+                      </td>
+                      <td>{p.version}</td>
+                      <td>{p.checkpoint}</td>
+                      <td className={p.lag > 0 ? 'warn' : undefined}>{p.lag}</td>
+                      <td>
+                        <span className={`badge ${p.status}`}>{p.status}</span>
+                        {p.building ? (
+                          <div className="muted small">
+                            building v{p.building.version} (generation {p.building.generation}) at {p.building.checkpoint}
+                          </div>
+                        ) : null}
+                        {p.parked?.length ? (
+                          <ul className="alerts" aria-label={`Events parked by ${p.name}`} data-testid="parked">
+                            {p.parked.map((e) => (
+                              <li key={e.position}>
+                                parked at <code>{e.position}</code> ({e.event_type}, {e.attempts} attempts, since {fmtTime(e.parked_at)}): {e.error}
+                              </li>
+                            ))}
+                          </ul>
+                        ) : null}
+                      </td>
+                      <td>
                         <button type="button" onClick={() => void rebuild(p.name)} aria-label={`Rebuild ${p.name}`} disabled={!!p.building}>
                           Rebuild
                         </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table></div>
-          </>
-        )}
-      </Panel>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table></div>
+            </>
+          )}
+        </Panel>
+      ) : null}
     </div>
   );
 }

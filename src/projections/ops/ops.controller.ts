@@ -42,7 +42,7 @@ export class OpsController {
 
   @ApiBearerAuth()
   @Get('api/v2/ops/projections')
-  @Roles('ops', 'auditor', 'ml_engineer')
+  @Roles('ops')
   async projections() {
     const items = (await this.runner.status()).map((p) => ({
       name: p.name,
