@@ -3,12 +3,12 @@
  * driven in Debian's headless Chromium through playwright-core. Screenshots of every key step go
  * to artifacts/screenshots/ and are kept as artifacts of the run.
  */
-import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { startTestApp } from '../support/app';
+import { ensureConsoleBuilt } from './console-build';
 import { UNREADABLE_BLUR } from '../support/photos';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
@@ -28,10 +28,8 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install -y chromium).`);
   }
-  // The service serves console/dist; build it when a fresh checkout has not yet.
-  if (!existsSync(join(ROOT, 'console', 'dist', 'index.html'))) {
-    execSync('npm run build:console', { cwd: ROOT, stdio: 'inherit' });
-  }
+  // The service serves console/dist: build it when missing or older than the console's sources.
+  ensureConsoleBuilt(ROOT);
   mkdirSync(SHOTS, { recursive: true });
   app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
   browser = await chromium.launch({
