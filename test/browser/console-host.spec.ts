@@ -3,12 +3,12 @@
  * Chromium treats every 127.x address as a secure origin, so the name is mapped instead: only then
  * would an `upgrade-insecure-requests` header on plain HTTP send the scripts to https and blank the page.
  */
-import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { startTestApp } from '../support/app';
+import { ensureConsoleBuilt } from './console-build';
 
 const ROOT = join(__dirname, '..', '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -20,7 +20,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install -y chromium).`);
-  if (!existsSync(join(ROOT, 'console', 'dist', 'index.html'))) execSync('npm run build:console', { cwd: ROOT, stdio: 'inherit' });
+  ensureConsoleBuilt(ROOT);
   app = await startTestApp();
   browser = await chromium.launch({
     executablePath: CHROMIUM,

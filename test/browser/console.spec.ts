@@ -3,12 +3,12 @@
  * driven in Debian's headless Chromium through playwright-core. Screenshots of every key step go
  * to artifacts/screenshots/ and are kept as artifacts of the run.
  */
-import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { startTestApp } from '../support/app';
+import { ensureConsoleBuilt } from './console-build';
 import { UNREADABLE_BLUR } from '../support/photos';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
@@ -28,10 +28,8 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install -y chromium).`);
   }
-  // The service serves console/dist; build it when a fresh checkout has not yet.
-  if (!existsSync(join(ROOT, 'console', 'dist', 'index.html'))) {
-    execSync('npm run build:console', { cwd: ROOT, stdio: 'inherit' });
-  }
+  // The service serves console/dist: build it when missing or older than the console's sources.
+  ensureConsoleBuilt(ROOT);
   mkdirSync(SHOTS, { recursive: true });
   app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
   browser = await chromium.launch({
@@ -90,8 +88,9 @@ function items(body: Json): Json[] {
   return body.items as Json[];
 }
 
-/** Waits until every read model has applied `position` (GET with min_position answers 503 until then). */
-async function caughtUp(token: string, position: string): Promise<void> {
+/** Waits until every read model has applied `position` (GET with min_position answers 503 until then); the projections list is ops'. */
+async function caughtUp(position: string): Promise<void> {
+  const token = app.token({ sub: 'ops-wait', tenant: TENANT, roles: ['ops'] });
   await eventually(
     async () => (await call(token, 'GET', `/api/v2/ml/models?model_type=conflict_predictor&min_position=${position}`)).status,
     (status) => status === 200,
@@ -316,7 +315,7 @@ describe('web console', () => {
   it('an ml_engineer activates a model with confirmation, and the active pointer changes', async () => {
     const engineer = app.token({ sub: 'eng-2', tenant: TENANT, roles: ['ml_engineer'] });
     const guards = ['g-a', 'g-b', 'g-c', 'g-d'].map((sub) => app.token({ sub, tenant: TENANT, roles: ['guard'] }));
-    await caughtUp(engineer, await seedSyncHistory(guards, 180));
+    await caughtUp(await seedSyncHistory(guards, 180));
 
     // The scheduled path first: retraining evaluates a candidate against the heuristic on one holdout
     // and activates or rejects it. Either way the decision is on record for the models page.
@@ -470,6 +469,21 @@ describe('web console', () => {
     } catch (error) {
       await shot(page, '4-ops-FAILED').catch(() => undefined);
       throw error;
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("an ml_engineer's dashboard shows the flywheel but not the projections, which are ops'", async () => {
+    const engineer = app.token({ sub: 'eng-3', tenant: TENANT, roles: ['ml_engineer'] });
+    const { context, page } = await newPage();
+    try {
+      await signIn(page, engineer, 'ops');
+      await page.waitForSelector('[data-testid=stat-backlog]');
+      await page.waitForSelector('[data-testid=stat-accuracy]');
+      expect(await page.$$('[data-testid=projections]')).toHaveLength(0);
+      expect(await page.$$('[data-testid=error], [data-testid=forbidden]')).toHaveLength(0);
+      await shot(page, '4-engineer-dashboard');
     } finally {
       await context.close();
     }

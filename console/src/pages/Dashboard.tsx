@@ -70,7 +70,8 @@ function Stat({ label, value, testId, tone }: { label: string; value: string; te
 
 export function Dashboard() {
   const { api, session } = useSession();
-  const canRebuild = hasAnyRole(session, ['ops']);
+  // Projections (lag, parked events, rebuilds) are for ops only, as the service's roles say.
+  const isOps = hasAnyRole(session, ['ops']);
   const metrics = useLoad(() => api.get<Metrics>('/api/v2/ml-training/metrics'), [api]);
   const accuracy = useLoad(
     () => api.get<Accuracy>('/api/v2/ml/accuracy', { model_type: MODEL_TYPE, window_days: 7 }),
@@ -81,19 +82,19 @@ export function Dashboard() {
     () => api.get<DailyAccuracy[]>('/api/v2/ml/accuracy/daily', { model_type: MODEL_TYPE, days: 30 }),
     [api],
   );
-  // Projections and their parked events are ops' (the contract's role for /ops); others never ask.
   const projections = useLoad(
-    () => (canRebuild ? api.get<Page<Projection>>('/api/v2/ops/projections').then((p) => p.items) : Promise.resolve([])),
-    [api, canRebuild],
+    () => (isOps ? api.get<Page<Projection>>('/api/v2/ops/projections').then((p) => p.items) : Promise.resolve([])),
+    [api, isOps],
   );
   const [rebuildNote, setRebuildNote] = useState<string | null>(null);
 
   // Projection lag moves on its own; keep that table fresh while the page is open.
   const reloadProjections = projections.reload;
   useEffect(() => {
+    if (!isOps) return undefined;
     const t = setInterval(() => document.visibilityState === 'visible' && reloadProjections(), 10_000);
     return () => clearInterval(t);
-  }, [reloadProjections]);
+  }, [reloadProjections, isOps]);
 
   async function rebuild(name: string) {
     setRebuildNote(null);
@@ -171,7 +172,7 @@ export function Dashboard() {
         )}
       </Panel>
 
-      {canRebuild ? (
+      {isOps ? (
         <Panel
           title="Projections"
           loaded={projections}
@@ -230,11 +231,9 @@ export function Dashboard() {
                         ) : null}
                       </td>
                       <td>
-                        {canRebuild ? (
-                          <button type="button" onClick={() => void rebuild(p.name)} aria-label={`Rebuild ${p.name}`} disabled={!!p.building}>
-                            Rebuild
-                          </button>
-                        ) : null}
+                        <button type="button" onClick={() => void rebuild(p.name)} aria-label={`Rebuild ${p.name}`} disabled={!!p.building}>
+                          Rebuild
+                        </button>
                       </td>
                     </tr>
                   ))}
