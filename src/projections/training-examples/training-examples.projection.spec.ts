@@ -70,4 +70,20 @@ describe('training-examples projection', () => {
   it('given a labeled example, when the example event of an earlier submitted correction arrives late, then the label stays the ground truth', () => {
     expect(fold([captured, submitted, queued, labeled, { ...corrected, data: { ...corrected.data, groundTruthText: '0099' } }])).toMatchObject({ status: 'labeled', ground_truth_text: '0045' });
   });
+
+  const completed = event('LabelingTaskCompleted', { taskId: 't1', exampleId: 'mr_r1', labelerId: 'u2', label: '0045', completedAt: '2026-01-03T00:00:00.000Z' }, '2026-01-03T00:00:00.000Z');
+
+  it('given a queued example, when its task is completed, then the projection labels it from the task event itself', () => {
+    expect(trainingExamplesProjection.eventTypes).toContain('LabelingTaskCompleted');
+    expect(fold([captured, queued, completed])).toMatchObject({ status: 'labeled', label: '0045', ground_truth_text: '0045', labeler_id: 'u2', task_id: 't1', updated_at: '2026-01-03T00:00:00.000Z' });
+  });
+
+  it('given a completed task, when the example event of the same label arrives, then nothing changes', () => {
+    expect(fold([captured, queued, completed, labeled])).toEqual(fold([captured, queued, completed]));
+  });
+
+  it('given an example already labeled through another task, when a second task completes, then the first label stays (as the decider rules)', () => {
+    const other = event('LabelingTaskCompleted', { taskId: 't2', exampleId: 'mr_r1', labelerId: 'u3', label: '9999', completedAt: 'x' });
+    expect(fold([captured, queued, completed, other])).toMatchObject({ label: '0045', task_id: 't1', labeler_id: 'u2' });
+  });
 });

@@ -1,4 +1,5 @@
 import { CorrectionSubmitted } from '../../domain/readings/reading.events';
+import { LabelingTaskCompleted } from '../../domain/training/labeling-task.events';
 import { RecordedEvent, isEventOf } from '../../domain/shared/events';
 import { redactPii } from '../../domain/training/redaction';
 import { TrainingExampleStatus } from '../../domain/training/training-example.decider';
@@ -130,8 +131,10 @@ export function evolveTrainingExample(doc: TrainingExampleDoc | null, event: Rec
     const d = event.data;
     return { ...doc, status: 'queued', batch_id: d.batchId, task_id: d.taskId, priority: d.priority, updated_at: at };
   }
-  if (isEventOf<TrainingExampleLabeled>(event, 'TrainingExampleLabeled')) {
-    if (!doc) return null;
+  if (isEventOf<LabelingTaskCompleted>(event, 'LabelingTaskCompleted') || isEventOf<TrainingExampleLabeled>(event, 'TrainingExampleLabeled')) {
+    // The task's own event labels the example (its answer position covers it); the label saga's
+    // example event then changes nothing. A second task never relabels (the decider refuses it).
+    if (!doc || doc.status === 'labeled') return doc;
     const d = event.data;
     // A human label is the example's ground truth from now on (a correction's text is kept in history).
     return { ...doc, status: 'labeled', label: d.label, ground_truth_text: d.label, labeler_id: d.labelerId, task_id: d.taskId, updated_at: at };
@@ -143,7 +146,8 @@ export const trainingExamplesProjection = documentProjection<TrainingExampleDoc>
   name: 'training-examples',
   // 2: reads TrainingExampleCaptured v2 (redactedText, diversity); same documents, rebuilt blue/green.
   // 3: a label sets ground_truth_text.
-  // 4: applies CorrectionSubmitted itself, so a correction's answer position covers its example.
+  // 4: applies CorrectionSubmitted and LabelingTaskCompleted itself, so a correction's or a
+  //    submit's answer position covers its example.
   version: 4,
   collection: TRAINING_EXAMPLES_COLLECTION,
   indexes: [
@@ -151,7 +155,7 @@ export const trainingExamplesProjection = documentProjection<TrainingExampleDoc>
     ['tenant_id', 'source_system', 'status'],
     ['tenant_id', 'created_at'],
   ],
-  eventTypes: ['CorrectionSubmitted', 'TrainingExampleCaptured', 'TrainingExampleCorrected', 'TrainingExampleQueued', 'TrainingExampleLabeled'],
+  eventTypes: ['CorrectionSubmitted', 'TrainingExampleCaptured', 'TrainingExampleCorrected', 'TrainingExampleQueued', 'TrainingExampleLabeled', 'LabelingTaskCompleted'],
   key: exampleKey,
   evolve: evolveTrainingExample,
 });
