@@ -74,7 +74,7 @@ export class BatchTasksSaga implements Saga {
   }
 }
 
-/** The pure part: a completed task labels its example, with the command id the submit used. */
+/** The pure part: a completed task labels its example, keyed by the task (a replay appends nothing). */
 export function taskLabelCommands(event: RecordedEvent): Decide<TrainingExampleState, TrainingExampleCommand, TrainingExampleEvent>[] {
   if (!isEventOf<LabelingTaskCompleted>(event, 'LabelingTaskCompleted')) return [];
   const d = event.data;
@@ -84,7 +84,7 @@ export function taskLabelCommands(event: RecordedEvent): Decide<TrainingExampleS
 
 const TASK_LABEL_SAGA = 'labeling-task-label';
 
-/** A completed task labels its example (the submit does it inline; this covers a crash in between). */
+/** A completed task labels its example: the one place this effect happens. */
 @Injectable()
 export class TaskLabelSaga implements Saga {
   readonly name = TASK_LABEL_SAGA;
