@@ -41,6 +41,11 @@ export class ProjectionsRebuildCommand extends CommandRunner {
     const runningHere = local ? this.runner.start() : Promise.resolve();
     let last = '';
     for (;;) {
+      // Another process took the lease: this one's writes are fenced out, so retrying is pointless.
+      if (local && this.runner.leaseLost) {
+        await this.runner.stop();
+        fail(`rebuild of ${name} stopped: ${this.runner.leaseLost}; run it again (the new holder serves the projections)`);
+      }
       const state = await this.runner.catalog.state(name);
       const status = (await this.runner.status()).find((p) => p.name === name);
       if (state && !state.building && !state.rebuildRequestedAt && state.lastRebuild && state.lastRebuild.at !== before) break;

@@ -18,7 +18,10 @@ export async function withCurrentReadModels<T>(runner: ProjectionRunner, events:
   progress('no running service: catching up read models in this process');
   await runner.start();
   try {
-    return await work();
+    const result = await work();
+    // Lost during the work: what it read may have been behind the new holder's writes.
+    if (runner.leaseLost) fail(`read models not kept current: ${runner.leaseLost}`);
+    return result;
   } finally {
     await runner.stop();
   }

@@ -88,6 +88,8 @@ export class ProjectionRunner {
     return this.running;
   }
 
+  private lost: string | null = null;
+
   private get ttl(): number {
     return this.options.leaseTtlMs ?? 10_000;
   }
@@ -103,6 +105,7 @@ export class ProjectionRunner {
       await sleep(Math.min(1000, this.ttl / 4));
     }
     this.ownsLease = true;
+    this.lost = null;
     await this.lead();
   }
 
@@ -268,6 +271,23 @@ export class ProjectionRunner {
     while (track.checkpoint < position && !track.parked && !track.abort.signal.aborted) await sleep(20);
   }
 
+  /**
+   * Another owner holds the lease this runner took: its writes are fenced out from now on, so it
+   * stops its tracks (a catch-up waiting on them returns) and says so, instead of retrying forever.
+   */
+  private async loseLease(): Promise<void> {
+    const holder = (await this.store.leaseHolder(RUNNER_LEASE).catch(() => null))?.owner ?? 'nobody (expired)';
+    this.lost = `runner lease lost by ${this.options.owner}; now held by ${holder}`;
+    this.ownsLease = false;
+    this.options.logger?.error(this.lost, { owner: this.options.owner, holder });
+    for (const t of [...this.active.values(), ...this.building.values()]) t.abort.abort();
+  }
+
+  /** Why this runner stopped leading, once the lease start() took was lost; null while it holds it. */
+  get leaseLost(): string | null {
+    return this.lost;
+  }
+
   /** Renews a lease start() took, notices rebuild requests and switches finished rebuilds. */
   private async supervise(): Promise<void> {
     while (this.running) {
@@ -277,7 +297,7 @@ export class ProjectionRunner {
         return;
       }
       try {
-        if (this.ownsLease) await this.store.acquireLease(RUNNER_LEASE, this.options.owner, this.ttl);
+        if (this.ownsLease && !(await this.store.acquireLease(RUNNER_LEASE, this.options.owner, this.ttl))) return await this.loseLease();
         if (!this.prepared) continue;
         for (const projection of this.projections.values()) await this.superviseOne(projection);
         for (const track of this.active.values()) await this.flushCheckpoint(track);

@@ -1,3 +1,5 @@
+import { EVENT_STORE, EventStore } from '../../src/infrastructure/event-store/event-store.port';
+import { SagaRunner } from '../../src/runtime/saga-runner';
 import { TestApp, startTestApp } from '../support/app';
 import { renderMeterPhoto, renderPlatePhoto, renderUnreadableMeterPhoto } from '../support/photos';
 import { auditEvents, call, eventually, examplesOf, photoForm } from './readings-helpers';
@@ -34,6 +36,12 @@ describe('corrections API', () => {
     await eventually(async () => ((await examplesOf(app, labeler, blurredReading)).length > 0 ? true : null));
   });
   afterAll(() => app.close());
+
+  /** Every saga has handled the log up to its head (their effects are asynchronous). */
+  const sagasIdle = async () => {
+    expect(await app.app.get(SagaRunner).waitFor(await app.app.get<EventStore>(EVENT_STORE).headPosition())).toBe(true);
+  };
+  const exampleCorrections = async (correctionId: string) => (await auditEvents(app, auditor, 'TrainingExampleCorrected')).filter((e) => e.data.correctionId === correctionId);
 
   const correct = (body: Record<string, unknown>, options: { token?: string; key?: string; path?: string } = {}) =>
     call<CorrectionAnswer>(app, 'POST', options.path ?? '/api/v2/ml-training/corrections/', {
@@ -91,6 +99,7 @@ describe('corrections API', () => {
   });
 
   it("given another tenant's source, when corrected, then 403 and nothing appended", async () => {
+    await sagasIdle();
     const before = (await auditEvents(app, auditor)).length;
     const res = await correct({ source_type: 'meter_reading', source_id: clearReading, corrected_text: '1', correction_type: 'OCR_ERROR' }, { token: otherTenant });
     expect(res.status).toBe(403);
@@ -107,6 +116,7 @@ describe('corrections API', () => {
     const body = { source_type: 'meter_reading', source_id: clearReading, corrected_text: '0871.27', correction_type: 'OCR_ERROR' };
     const first = await correct(body, { key: 'retry-123' });
     expect(first.status).toBe(201);
+    await sagasIdle();
     const before = (await auditEvents(app, auditor)).length;
     const again = await correct(body, { key: 'retry-123' });
     expect(again.status).toBe(201);
@@ -120,5 +130,28 @@ describe('corrections API', () => {
 
     const other = await correct(body, { key: 'retry-124' });
     expect(other.body.correction_id).not.toBe(first.body.correction_id);
+  });
+
+  it('given the sagas paused, when a correction is submitted, then the answer already covers the example through the projection, and the example event is appended once, later, by the capture saga alone', async () => {
+    const sagas = app.app.get(SagaRunner);
+    await sagasIdle();
+    await sagas.stop();
+    let res;
+    try {
+      res = await correct({ source_type: 'meter_reading', source_id: blurredReading, corrected_text: '004512.8', correction_type: 'OCR_ERROR' });
+      expect(res.status).toBe(201);
+      const [example] = await examplesOf(app, labeler, blurredReading, res.body.position);
+      expect(example).toMatchObject({ status: 'corrected', ground_truth_text: '004512.8', uncertainty_score: 1.0 });
+      // The request ran no part of the saga's effect.
+      expect(await exampleCorrections(res.body.correction_id)).toEqual([]);
+    } finally {
+      await sagas.start();
+    }
+    const correctionId = res.body.correction_id;
+    await eventually(async () => ((await exampleCorrections(correctionId)).length > 0 ? true : null));
+    await sagasIdle();
+    const effects = await exampleCorrections(correctionId);
+    expect(effects).toHaveLength(1);
+    expect(effects[0]).toMatchObject({ stream: expect.stringMatching(/^example-mr_/) });
   });
 });

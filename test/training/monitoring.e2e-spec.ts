@@ -64,7 +64,7 @@ describe('training metrics and the stalled-capture alert', () => {
     });
     expect(correction.status).toBe(201);
     await waitForExamples(app, labeler, 1, '&status=corrected');
-    const m = await metrics(ops, confident.position);
+    const m = await metrics(ops, String(Math.max(Number(confident.position), Number(correction.body.position))));
     expect(m.captured_per_day).toHaveLength(7);
     expect(m.captured_per_day.at(-1)).toEqual({ day: '2026-01-05', count: 2 });
     expect(m.captured_per_day.slice(0, -1).every((d) => d.count === 0)).toBe(true);

@@ -1,15 +1,13 @@
-import { Body, Controller, Headers, HttpCode, Inject, Logger, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { ReadingCommand, ReadingState, SubmitCorrection, readingDecider } from '../../domain/readings/reading.decider';
 import { ReadingEvent, sourceStream } from '../../domain/readings/reading.events';
-import { RecordedEvent } from '../../domain/shared/events';
 import { derivedId, deterministicUuid, newId } from '../../domain/shared/ids';
 import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
 import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
 import { positionString } from '../../infrastructure/http/conventions';
-import { CaptureSaga, SagaInput } from '../../sagas/capture/capture.saga';
 import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
 import { idempotencyKey } from './idempotency';
@@ -20,18 +18,15 @@ import { SubmitCorrectionDto } from './submit-correction.dto';
 @Controller('api/v2/ml-training')
 @Roles('guard', 'labeler')
 export class CorrectionsController {
-  private readonly logger = new Logger('corrections');
-
   constructor(
     private readonly commandBus: CommandBus,
-    private readonly capture: CaptureSaga,
     @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 
   /**
-   * Records `CorrectionSubmitted` on the source's stream, then applies it to the training example
-   * at once (the same command the capture saga sends, with the same ids) so the answer's position
-   * covers the example too. If that step fails the saga still applies it from its checkpoint.
+   * Records `CorrectionSubmitted` on the source's stream and answers its position: the
+   * training-examples projection applies the correction itself, so a read at that position shows
+   * the corrected example. The example's own event comes from the capture saga alone.
    */
   @Post(['corrections', 'corrections/'])
   @HttpCode(201)
@@ -51,27 +46,14 @@ export class CorrectionsController {
       correctedText: body.corrected_text,
       correctionType: body.correction_type,
     };
-    const context = contextFromPrincipal(principal, commandId);
-    const result = await this.commandBus.execute(new Decide<ReadingState, ReadingCommand, ReadingEvent>(stream, readingDecider, command, context));
-    const [appended] = result.events;
-    // Fresh: the event is known without reading it back. A retry: find the first attempt's event.
-    const submitted: SagaInput | null = appended
-      ? { eventId: deterministicUuid(`${commandId}:0`), type: appended.type, data: appended.data, metadata: { tenantId: context.tenantId, correlationId: context.correlationId } }
-      : await this.submittedEvent(stream, commandId);
-    let position = appended ? result.position : ((submitted as RecordedEvent | null)?.position ?? result.position);
-    if (submitted) {
-      try {
-        position = Math.max(position, await this.capture.apply(submitted));
-      } catch (error) {
-        this.logger.warn(`example update deferred to the capture saga: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    const result = await this.commandBus.execute(new Decide<ReadingState, ReadingCommand, ReadingEvent>(stream, readingDecider, command, contextFromPrincipal(principal, commandId)));
+    // A retry appended nothing: answer where the first attempt's event went.
+    const position = result.events.length > 0 ? result.position : ((await this.submittedPosition(stream, commandId)) ?? result.position);
     return { status: 'success', message: `correction recorded for ${body.source_type} ${body.source_id}`, correction_id: correctionId, position: positionString(position) };
   }
 
-  private async submittedEvent(stream: string, commandId: string): Promise<RecordedEvent | null> {
+  private async submittedPosition(stream: string, commandId: string): Promise<number | null> {
     const eventId = deterministicUuid(`${commandId}:0`);
-    const events = await this.events.readStream(stream);
-    return events.find((e) => e.eventId === eventId) ?? null;
+    return (await this.events.readStream(stream)).find((e) => e.eventId === eventId)?.position ?? null;
   }
 }

@@ -1,16 +1,15 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { CLOCK, Clock } from '../../domain/shared/clock';
-import { ConflictError, NotFoundError } from '../../domain/shared/errors';
+import { NotFoundError } from '../../domain/shared/errors';
 import { streamName } from '../../domain/shared/events';
 import { isValidId, newId } from '../../domain/shared/ids';
 import { LabelingTaskCommand, LabelingTaskState, labelingTaskDecider } from '../../domain/training/labeling-task.decider';
 import { LABELING_TASK_CATEGORY } from '../../domain/training/labeling-task.events';
 import { redactPii } from '../../domain/training/redaction';
-import { trainingExampleDecider } from '../../domain/training/training-example.decider';
 import { Principal } from '../../infrastructure/auth/jwt';
-import { CommandContext, contextFromPrincipal } from '../shared/command-context';
+import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
 
 export interface TaskAnswer {
@@ -28,8 +27,6 @@ type Action = 'claim' | 'submit' | 'skip' | 'release';
 /** The labeling task lifecycle for the API; tenant, labeler and time come from the token and the clock. */
 @Injectable()
 export class LabelingTaskService {
-  private readonly logger = new Logger('labeling');
-
   constructor(
     private readonly commandBus: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -40,12 +37,14 @@ export class LabelingTaskService {
     return this.act(p, taskId, 'claim', key, (acting) => ({ kind: 'claim', ...acting, leaseMinutes: this.config.labelingLeaseMinutes }));
   }
 
-  async submit(p: Principal, taskId: string, label: string, key: string | null): Promise<TaskAnswer> {
+  /**
+   * Completes the task. The example's label event comes from the label saga alone; the answer's
+   * position (the task's own event) already covers the example in the training-examples read model.
+   */
+  submit(p: Principal, taskId: string, label: string, key: string | null): Promise<TaskAnswer> {
     // Labels are training data: the same PII rules as OCR text apply (readings and plates stay).
     const clean = redactPii(label).text;
-    const answer = await this.act(p, taskId, 'submit', key, (acting) => ({ kind: 'submit', ...acting, label: clean }));
-    const position = await this.labelExample(taskId, answer.example_id as string, answer.label ?? clean, p.sub, contextFromPrincipal(p, `labeling:${taskId}:label`));
-    return { ...answer, position: String(Math.max(Number(answer.position), position)) };
+    return this.act(p, taskId, 'submit', key, (acting) => ({ kind: 'submit', ...acting, label: clean }));
   }
 
   skip(p: Principal, taskId: string, reason: string | undefined, key: string | null): Promise<TaskAnswer> {
@@ -54,26 +53,6 @@ export class LabelingTaskService {
 
   release(p: Principal, taskId: string, key: string | null): Promise<TaskAnswer> {
     return this.act(p, taskId, 'release', key, (acting) => ({ kind: 'release', ...acting }));
-  }
-
-  /**
-   * The example's label, with a command id derived from the task: the submit and the saga that
-   * backs it up (after a crash between the two appends) label it once.
-   */
-  async labelExample(taskId: string, exampleId: string, label: string, labelerId: string, context: CommandContext): Promise<number> {
-    try {
-      const result = await this.commandBus.execute(
-        new Decide(streamName('example', exampleId), trainingExampleDecider, { type: 'LabelTrainingExample', exampleId, taskId, label, labelerId }, context),
-      );
-      return result.position;
-    } catch (error) {
-      // Already labeled through another task: the task keeps its label as a record.
-      if (error instanceof ConflictError) {
-        this.logger.warn(`example ${exampleId} not labeled by task ${taskId}: ${error.message}`);
-        return 0;
-      }
-      throw error;
-    }
   }
 
   private async act(p: Principal, taskId: string, action: Action, key: string | null, build: (acting: { taskId: string; tenantId: string; labelerId: string; at: string }) => LabelingTaskCommand): Promise<TaskAnswer> {

@@ -1,5 +1,5 @@
 import { RecordedEvent } from '../../domain/shared/events';
-import { TrainingExampleDoc, evolveTrainingExample } from './training-examples.projection';
+import { TrainingExampleDoc, evolveTrainingExample, trainingExamplesProjection } from './training-examples.projection';
 
 let position = 0;
 function event(type: string, data: Record<string, unknown>, at = '2026-01-01T00:00:00.000Z'): RecordedEvent {
@@ -44,5 +44,46 @@ describe('training-examples projection', () => {
 
   it('given a queued example, when corrected, then it stays queued', () => {
     expect(fold([captured, queued, corrected])).toMatchObject({ status: 'queued', corrected: true, ground_truth_text: '0045' });
+  });
+
+  const submitted = event(
+    'CorrectionSubmitted',
+    { correctionId: 'c1', sourceType: 'meter_reading', sourceId: 'r1', correctedText: '0045', correctionType: 'OCR_ERROR', correctedBy: 'u1', previousText: '45', imageHash: 'h', rawText: '45', confidence: 0.9, features: [1, 0], phash: 'p' },
+    '2026-01-02T00:00:00.000Z',
+  );
+
+  it('given a correction submitted on a reading, then the projection reads it, keyed by the example of that reading', () => {
+    expect(trainingExamplesProjection.eventTypes).toContain('CorrectionSubmitted');
+    expect(fold([captured, submitted])).toMatchObject({ example_id: 'mr_r1', status: 'corrected', ground_truth_text: '0045', uncertainty_score: 1, corrected: true, correction_ids: ['c1'], correction_type: 'OCR_ERROR', updated_at: '2026-01-02T00:00:00.000Z' });
+  });
+
+  it('given only a submitted correction (a confident reading), then the document is created from its snapshot', () => {
+    expect(fold([submitted])).toMatchObject({ example_id: 'mr_r1', source_system: 'meter_reading', source_id: 'r1', status: 'corrected', image_hash: 'h', raw_text: '45', features: [1, 0], correction_ids: ['c1'] });
+  });
+
+  it('given a submitted correction and then the example event of the same correction, then it counts once', () => {
+    const both = fold([captured, submitted, corrected]);
+    expect(both).toEqual(fold([captured, submitted]));
+    expect(both?.correction_ids).toEqual(['c1']);
+  });
+
+  it('given a labeled example, when the example event of an earlier submitted correction arrives late, then the label stays the ground truth', () => {
+    expect(fold([captured, submitted, queued, labeled, { ...corrected, data: { ...corrected.data, groundTruthText: '0099' } }])).toMatchObject({ status: 'labeled', ground_truth_text: '0045' });
+  });
+
+  const completed = event('LabelingTaskCompleted', { taskId: 't1', exampleId: 'mr_r1', labelerId: 'u2', label: '0045', completedAt: '2026-01-03T00:00:00.000Z' }, '2026-01-03T00:00:00.000Z');
+
+  it('given a queued example, when its task is completed, then the projection labels it from the task event itself', () => {
+    expect(trainingExamplesProjection.eventTypes).toContain('LabelingTaskCompleted');
+    expect(fold([captured, queued, completed])).toMatchObject({ status: 'labeled', label: '0045', ground_truth_text: '0045', labeler_id: 'u2', task_id: 't1', updated_at: '2026-01-03T00:00:00.000Z' });
+  });
+
+  it('given a completed task, when the example event of the same label arrives, then nothing changes', () => {
+    expect(fold([captured, queued, completed, labeled])).toEqual(fold([captured, queued, completed]));
+  });
+
+  it('given an example already labeled through another task, when a second task completes, then the first label stays (as the decider rules)', () => {
+    const other = event('LabelingTaskCompleted', { taskId: 't2', exampleId: 'mr_r1', labelerId: 'u3', label: '9999', completedAt: 'x' });
+    expect(fold([captured, queued, completed, other])).toMatchObject({ label: '0045', task_id: 't1', labeler_id: 'u2' });
   });
 });

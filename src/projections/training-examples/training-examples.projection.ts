@@ -1,4 +1,7 @@
+import { CorrectionSubmitted } from '../../domain/readings/reading.events';
+import { LabelingTaskCompleted } from '../../domain/training/labeling-task.events';
 import { RecordedEvent, isEventOf } from '../../domain/shared/events';
+import { redactPii } from '../../domain/training/redaction';
 import { TrainingExampleStatus } from '../../domain/training/training-example.decider';
 import {
   SourceSystem,
@@ -6,6 +9,7 @@ import {
   TrainingExampleCorrected,
   TrainingExampleLabeled,
   TrainingExampleQueued,
+  exampleIdFor,
 } from '../../domain/training/training-example.events';
 import { documentProjection } from '../runner/projection';
 
@@ -68,6 +72,33 @@ function blank(event: RecordedEvent, data: { exampleId: string; sourceSystem: So
   };
 }
 
+const redact = (text: string): string => redactPii(text).text;
+
+function corrected(
+  base: TrainingExampleDoc,
+  d: { readonly correctionId: string; readonly groundTruthText: string; readonly correctionType: string; readonly uncertaintyScore: number },
+  at: string,
+): TrainingExampleDoc {
+  // Applied already from the submitted correction: its example event changes nothing (nor a later label).
+  if (base.correction_ids.includes(d.correctionId)) return base;
+  return {
+    ...base,
+    status: base.status === 'queued' || base.status === 'labeled' ? base.status : 'corrected',
+    ground_truth_text: d.groundTruthText,
+    uncertainty_score: d.uncertaintyScore,
+    corrected: true,
+    correction_ids: [...base.correction_ids, d.correctionId],
+    correction_type: d.correctionType,
+    updated_at: at,
+  };
+}
+
+/** The example a reading event concerns: the example's own id, or the one its source maps to. */
+function exampleKey(event: RecordedEvent): string | null {
+  if (isEventOf<CorrectionSubmitted>(event, 'CorrectionSubmitted')) return exampleIdFor(event.data.sourceType, event.data.sourceId);
+  return typeof event.data.exampleId === 'string' ? event.data.exampleId : null;
+}
+
 export function evolveTrainingExample(doc: TrainingExampleDoc | null, event: RecordedEvent): TrainingExampleDoc | null {
   const at = event.metadata.occurredAt;
   if (isEventOf<TrainingExampleCaptured>(event, 'TrainingExampleCaptured')) {
@@ -83,27 +114,27 @@ export function evolveTrainingExample(doc: TrainingExampleDoc | null, event: Rec
       uncertainty_score: d.uncertaintyScore,
     };
   }
+  if (isEventOf<CorrectionSubmitted>(event, 'CorrectionSubmitted')) {
+    const d = event.data;
+    const exampleId = exampleIdFor(d.sourceType, d.sourceId);
+    const base = doc ?? { ...blank(event, { exampleId, sourceSystem: d.sourceType, sourceId: d.sourceId }), image_hash: d.imageHash, raw_text: redact(d.rawText), features: d.features };
+    // The capture saga turns it into TrainingExampleCorrected with the same text (and the same redaction).
+    return corrected(base, { correctionId: d.correctionId, groundTruthText: redact(d.correctedText), correctionType: d.correctionType, uncertaintyScore: 1.0 }, at);
+  }
   if (isEventOf<TrainingExampleCorrected>(event, 'TrainingExampleCorrected')) {
     const d = event.data;
     const base = doc ?? { ...blank(event, d), image_hash: d.imageHash ?? null, raw_text: d.rawText ?? null, features: d.features ?? [] };
-    return {
-      ...base,
-      status: base.status === 'queued' || base.status === 'labeled' ? base.status : 'corrected',
-      ground_truth_text: d.groundTruthText,
-      uncertainty_score: d.uncertaintyScore,
-      corrected: true,
-      correction_ids: [...base.correction_ids, d.correctionId],
-      correction_type: d.correctionType,
-      updated_at: at,
-    };
+    return corrected(base, d, at);
   }
   if (isEventOf<TrainingExampleQueued>(event, 'TrainingExampleQueued')) {
     if (!doc) return null;
     const d = event.data;
     return { ...doc, status: 'queued', batch_id: d.batchId, task_id: d.taskId, priority: d.priority, updated_at: at };
   }
-  if (isEventOf<TrainingExampleLabeled>(event, 'TrainingExampleLabeled')) {
-    if (!doc) return null;
+  if (isEventOf<LabelingTaskCompleted>(event, 'LabelingTaskCompleted') || isEventOf<TrainingExampleLabeled>(event, 'TrainingExampleLabeled')) {
+    // The task's own event labels the example (its answer position covers it); the label saga's
+    // example event then changes nothing. A second task never relabels (the decider refuses it).
+    if (!doc || doc.status === 'labeled') return doc;
     const d = event.data;
     // A human label is the example's ground truth from now on (a correction's text is kept in history).
     return { ...doc, status: 'labeled', label: d.label, ground_truth_text: d.label, labeler_id: d.labelerId, task_id: d.taskId, updated_at: at };
@@ -115,14 +146,16 @@ export const trainingExamplesProjection = documentProjection<TrainingExampleDoc>
   name: 'training-examples',
   // 2: reads TrainingExampleCaptured v2 (redactedText, diversity); same documents, rebuilt blue/green.
   // 3: a label sets ground_truth_text.
-  version: 3,
+  // 4: applies CorrectionSubmitted and LabelingTaskCompleted itself, so a correction's or a
+  //    submit's answer position covers its example.
+  version: 4,
   collection: TRAINING_EXAMPLES_COLLECTION,
   indexes: [
     ['tenant_id', 'status'],
     ['tenant_id', 'source_system', 'status'],
     ['tenant_id', 'created_at'],
   ],
-  eventTypes: ['TrainingExampleCaptured', 'TrainingExampleCorrected', 'TrainingExampleQueued', 'TrainingExampleLabeled'],
-  key: (event) => (typeof event.data.exampleId === 'string' ? event.data.exampleId : null),
+  eventTypes: ['CorrectionSubmitted', 'TrainingExampleCaptured', 'TrainingExampleCorrected', 'TrainingExampleQueued', 'TrainingExampleLabeled', 'LabelingTaskCompleted'],
+  key: exampleKey,
   evolve: evolveTrainingExample,
 });

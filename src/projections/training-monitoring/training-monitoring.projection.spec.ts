@@ -1,5 +1,5 @@
 import { RecordedEvent } from '../../domain/shared/events';
-import { MonitoringTenantDoc, evolveMonitoringDay, evolveMonitoringTenant } from './training-monitoring.projection';
+import { MonitoringTenantDoc, evolveMonitoringDay, evolveMonitoringTenant, trainingMonitoringProjection } from './training-monitoring.projection';
 
 let position = 0;
 function ev(type: string, occurredAt: string, data: Record<string, unknown> = {}): RecordedEvent {
@@ -23,10 +23,17 @@ describe('training monitoring projection', () => {
     const day = [
       ev('TrainingExampleCaptured', '2026-01-05T01:00:00.000Z'),
       ev('TrainingExampleCaptured', '2026-01-05T02:00:00.000Z'),
-      ev('TrainingExampleCorrected', '2026-01-05T03:00:00.000Z'),
+      ev('CorrectionSubmitted', '2026-01-05T03:00:00.000Z'),
+      // The saga's example event of the same correction: counted once, from the correction's own event.
+      ev('TrainingExampleCorrected', '2026-01-05T03:00:01.000Z'),
       ev('MeterReadingRecorded', '2026-01-05T04:00:00.000Z'),
     ].reduce((d, e) => evolveMonitoringDay(d, e, 'acme'), null as ReturnType<typeof evolveMonitoringDay>);
     expect(day).toMatchObject({ tenant_id: 'acme', day: '2026-01-05', captured: 2, corrections: 1, readings: 1 });
+  });
+
+  it('given a submitted correction whose example event is not yet written, then it is counted already (its answer position covers it)', () => {
+    expect(evolveMonitoringDay(null, ev('CorrectionSubmitted', '2026-01-05T03:00:00.000Z'), 'acme')).toMatchObject({ corrections: 1 });
+    expect(trainingMonitoringProjection.eventTypes).toContain('CorrectionSubmitted');
   });
 
   it('tracks readings since the last capture, and resets them at a capture', () => {

@@ -80,7 +80,7 @@ export function evolveMonitoringTenant(doc: MonitoringTenantDoc | null, event: R
 }
 
 export function evolveMonitoringDay(doc: MonitoringDayDoc | null, event: RecordedEvent, tenantId: string): MonitoringDayDoc | null {
-  const field = event.type === 'TrainingExampleCaptured' ? 'captured' : event.type === 'TrainingExampleCorrected' ? 'corrections' : (READING_TYPES as readonly string[]).includes(event.type) ? 'readings' : null;
+  const field = event.type === 'TrainingExampleCaptured' ? 'captured' : event.type === 'CorrectionSubmitted' ? 'corrections' : (READING_TYPES as readonly string[]).includes(event.type) ? 'readings' : null;
   if (field === null) return doc;
   const d = doc ?? { tenant_id: tenantId, day: event.metadata.occurredAt.slice(0, 10), captured: 0, corrections: 0, readings: 0 };
   return { ...d, [field]: d[field] + 1 };
@@ -95,10 +95,11 @@ export const dayKey = (tenantId: string, day: string): string => `${tenantId}:${
 export const trainingMonitoringProjection: Projection = {
   name: 'training-monitoring',
   // 2: reads MeterReadingRecorded / VehicleEntryRecorded v2; same documents, rebuilt blue/green.
-  version: 2,
+  // 3: counts a correction from CorrectionSubmitted (one per correction, at the answer's position).
+  version: 3,
   collections: [MONITORING_DAYS_COLLECTION, MONITORING_TENANTS_COLLECTION],
   indexes: { [MONITORING_DAYS_COLLECTION]: [['tenant_id', 'day']] },
-  eventTypes: ['TrainingExampleCaptured', 'TrainingExampleCorrected', ...READING_TYPES, 'CaptureStalled', 'CaptureResumed'],
+  eventTypes: ['TrainingExampleCaptured', 'CorrectionSubmitted', ...READING_TYPES, 'CaptureStalled', 'CaptureResumed'],
   async apply(event: RecordedEvent, view: ProjectionView) {
     const tenantId = event.metadata.tenantId;
     if (!tenantId) return;

@@ -1,6 +1,5 @@
-import { BatchFanoutService } from '../../commands/training/batch-fanout.service';
 import { RecordedEvent } from '../../domain/shared/events';
-import { BatchTasksSaga, captureResumedCommands, taskLabelCommands } from './active-learning.sagas';
+import { batchTaskCommands, captureResumedCommands, taskLabelCommands } from './active-learning.sagas';
 
 function recorded(type: string, data: Record<string, unknown>, eventId = 'evt-1'): RecordedEvent {
   return {
@@ -16,12 +15,22 @@ function recorded(type: string, data: Record<string, unknown>, eventId = 'evt-1'
 }
 
 describe('active-learning sagas', () => {
-  it('given a batch, ensures its tasks with the batch as the source of every command id', async () => {
-    const ensureTasks = jest.fn().mockResolvedValue(0);
-    const saga = new BatchTasksSaga({ ensureTasks } as unknown as BatchFanoutService);
-    const batch = { batchId: 'acme.2026-W02', tenantId: 'acme', chosen: [] };
-    await saga.handle(recorded('ActiveLearningBatchSelected', batch));
-    expect(ensureTasks).toHaveBeenCalledWith(batch, { tenantId: 'acme', actorId: 'saga:active-learning-batch-tasks', correlationId: 'corr', causationId: 'evt-1' });
+  it('given a selected batch, when it reacts, then it queues each chosen example and creates its task, ids from the batch and the task', () => {
+    const chosen = { exampleId: 'mr_1', taskId: 't1', priority: 0.9, rank: 1, sourceSystem: 'meter_reading' };
+    const batch = { batchId: 'acme.2026-W02', tenantId: 'acme', selectedAt: '2026-01-06T09:00:00.000Z', chosen: [chosen] };
+    const [sent] = batchTaskCommands(recorded('ActiveLearningBatchSelected', batch));
+    const plain = ({ stream, command, context }: { stream: string; command: unknown; context: { commandId: string; actorId: string; causationId: string | null } }) => ({ stream, command, context });
+    expect(plain(sent.queue)).toEqual({
+      stream: 'example-mr_1',
+      command: { type: 'QueueTrainingExample', exampleId: 'mr_1', batchId: 'acme.2026-W02', taskId: 't1', priority: 0.9 },
+      context: { tenantId: 'acme', actorId: 'saga:active-learning-batch-tasks', commandId: 'active-learning:acme.2026-W02:queue:t1', correlationId: 'corr', causationId: 'evt-1' },
+    });
+    expect(plain(sent.task)).toEqual({
+      stream: 'labeling_task-t1',
+      command: { kind: 'create', taskId: 't1', tenantId: 'acme', batchId: 'acme.2026-W02', exampleId: 'mr_1', sourceSystem: 'meter_reading', priority: 0.9, rank: 1, at: '2026-01-06T09:00:00.000Z' },
+      context: { tenantId: 'acme', actorId: 'saga:active-learning-batch-tasks', commandId: 'active-learning:acme.2026-W02:task:t1', correlationId: 'corr', causationId: 'evt-1' },
+    });
+    expect(batchTaskCommands(recorded('ActiveLearningBatchSelected', { ...batch, chosen: [] }))).toEqual([]);
   });
 
   it('given a completed task, when it reacts, then it labels the example with the command id the submit used', () => {

@@ -1,38 +1,80 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { BatchFanoutService } from '../../commands/training/batch-fanout.service';
 import { contextFromEvent } from '../../commands/shared/command-context';
 import { Decide } from '../../commands/shared/decide.command';
 import { RecordedEvent, isEventOf, streamName } from '../../domain/shared/events';
 import { ActiveLearningBatchSelected } from '../../domain/training/active-learning-batch.events';
-import { ConflictError } from '../../domain/shared/errors';
+import { ConflictError, NotFoundError } from '../../domain/shared/errors';
 import { CaptureMonitorCommand, CaptureMonitorState, captureMonitorDecider } from '../../domain/training/capture-monitor.decider';
 import { CAPTURE_MONITOR_CATEGORY, CaptureMonitorEvent } from '../../domain/training/capture-monitor.events';
 import { TrainingExampleCommand, TrainingExampleState, trainingExampleDecider } from '../../domain/training/training-example.decider';
 import { TrainingExampleEvent } from '../../domain/training/training-example.events';
-import { LabelingTaskCompleted } from '../../domain/training/labeling-task.events';
+import { LABELING_TASK_CATEGORY, LabelingTaskCompleted, LabelingTaskEvent } from '../../domain/training/labeling-task.events';
+import { LabelingTaskCommand, LabelingTaskState, labelingTaskDecider } from '../../domain/training/labeling-task.decider';
 import { Saga } from '../saga-runner';
 
+/** The commands of one chosen example: queue it, then create its task (in that order). */
+export interface ChosenCommands {
+  readonly exampleId: string;
+  readonly queue: Decide<TrainingExampleState, TrainingExampleCommand, TrainingExampleEvent>;
+  readonly task: Decide<LabelingTaskState, LabelingTaskCommand, LabelingTaskEvent>;
+}
+
 /**
- * Backs up the API's inline fan-out: a batch whose tasks were not all created (a crash between
- * appends) gets them from here. Command ids come from the batch, so after a normal run this
- * appends nothing.
+ * The pure part: a selected batch queues each chosen example and creates its labeling task.
+ * Every command id comes from the batch and the task, so a replay appends nothing.
  */
+export function batchTaskCommands(event: RecordedEvent): ChosenCommands[] {
+  if (!isEventOf<ActiveLearningBatchSelected>(event, 'ActiveLearningBatchSelected')) return [];
+  const batch = event.data;
+  const context = (commandId: string) => contextFromEvent(event, `saga:${BATCH_TASKS_SAGA}`, commandId);
+  return batch.chosen.map((c) => ({
+    exampleId: c.exampleId,
+    queue: new Decide(
+      streamName('example', c.exampleId),
+      trainingExampleDecider,
+      { type: 'QueueTrainingExample', exampleId: c.exampleId, batchId: batch.batchId, taskId: c.taskId, priority: c.priority },
+      context(`active-learning:${batch.batchId}:queue:${c.taskId}`),
+    ),
+    task: new Decide(
+      streamName(LABELING_TASK_CATEGORY, c.taskId),
+      labelingTaskDecider,
+      { kind: 'create', taskId: c.taskId, tenantId: batch.tenantId, batchId: batch.batchId, exampleId: c.exampleId, sourceSystem: c.sourceSystem, priority: c.priority, rank: c.rank, at: batch.selectedAt },
+      context(`active-learning:${batch.batchId}:task:${c.taskId}`),
+    ),
+  }));
+}
+
+const BATCH_TASKS_SAGA = 'active-learning-batch-tasks';
+const PARALLEL = 8;
+
+/** Turns a selected batch into its labeling tasks: the one place this fan-out happens. */
 @Injectable()
 export class BatchTasksSaga implements Saga {
-  readonly name = 'active-learning-batch-tasks';
+  private readonly logger = new Logger('active-learning');
+  readonly name = BATCH_TASKS_SAGA;
   readonly eventTypes = ['ActiveLearningBatchSelected'];
 
-  constructor(private readonly fanout: BatchFanoutService) {}
+  constructor(private readonly commandBus: CommandBus) {}
 
   async handle(event: RecordedEvent): Promise<void> {
-    if (!isEventOf<ActiveLearningBatchSelected>(event, 'ActiveLearningBatchSelected')) return;
-    const { tenantId, actorId, correlationId, causationId } = contextFromEvent(event, `saga:${this.name}`, event.eventId);
-    await this.fanout.ensureTasks(event.data, { tenantId, actorId, correlationId, causationId });
+    const planned = batchTaskCommands(event);
+    for (let i = 0; i < planned.length; i += PARALLEL) await Promise.all(planned.slice(i, i + PARALLEL).map((c) => this.send(c)));
+  }
+
+  private async send(c: ChosenCommands): Promise<void> {
+    try {
+      await this.commandBus.execute(c.queue);
+      await this.commandBus.execute(c.task);
+    } catch (error) {
+      // The example was labeled (or vanished) between selection and queueing: no task for it.
+      if (!(error instanceof ConflictError || error instanceof NotFoundError)) throw error;
+      this.logger.warn(`no labeling task for ${c.exampleId}: ${error.message}`);
+    }
   }
 }
 
-/** The pure part: a completed task labels its example, with the command id the submit used. */
+/** The pure part: a completed task labels its example, keyed by the task (a replay appends nothing). */
 export function taskLabelCommands(event: RecordedEvent): Decide<TrainingExampleState, TrainingExampleCommand, TrainingExampleEvent>[] {
   if (!isEventOf<LabelingTaskCompleted>(event, 'LabelingTaskCompleted')) return [];
   const d = event.data;
@@ -42,7 +84,7 @@ export function taskLabelCommands(event: RecordedEvent): Decide<TrainingExampleS
 
 const TASK_LABEL_SAGA = 'labeling-task-label';
 
-/** A completed task labels its example (the submit does it inline; this covers a crash in between). */
+/** A completed task labels its example: the one place this effect happens. */
 @Injectable()
 export class TaskLabelSaga implements Saga {
   readonly name = TASK_LABEL_SAGA;

@@ -4,17 +4,13 @@ import { ModelRegistryService } from '../../commands/models/model-registry.servi
 import { ModelStreamReader } from '../../commands/models/model-stream.reader';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { AccuracyFigure, MODEL_TYPES } from '../../domain/models/model.events';
-import { reviewKey } from '../../domain/models/model-registry.decider';
 import { accuracyOf } from '../../domain/models/rollback-policy';
-import { CLOCK, Clock, DAY_MS, HOUR_MS, MINUTE_MS } from '../../domain/shared/clock';
-import { HEURISTIC_MODEL_VERSION } from '../../ml/conflict-features';
+import { CLOCK, Clock, MINUTE_MS } from '../../domain/shared/clock';
 import { AccuracyService } from '../../projections/accuracy/accuracy.service';
+import { FigureWindow, planRollbackCheck, rollbackReviewCommands } from './rollback.commands';
 
-export const ROLLBACK_ACTOR = 'saga:rollback';
+export { FIRST_DAY_MS, ROLLBACK_ACTOR } from './rollback.commands';
 export const ROLLBACK_TICK = 'model-rollback-check';
-/** The first day of a new model is what the rule judges. */
-export const FIRST_DAY_MS = DAY_MS;
-const PREDECESSOR_WINDOW_MS = 7 * DAY_MS;
 const TICK_MS = 10 * MINUTE_MS;
 
 export type RollbackCheck =
@@ -69,42 +65,20 @@ export class RollbackMonitorService implements OnModuleInit, OnModuleDestroy {
     const nowMs = at.getTime();
     const cached = this.cached.get(modelType);
     if (cached && nowMs < cached.until) return cached.answer;
-    const state = await this.reader.state(modelType);
-    const active = state.active;
-    if (!active) return { status: 'no_active_model' };
-    // Restoring a predecessor is not a new model to judge (and must not start a ping-pong).
-    if (active.cause === 'rollback' || state.reviewed[reviewKey(active.version, active.activatedAt)]) {
-      return this.remember(modelType, Number.POSITIVE_INFINITY, { status: 'already_reviewed' });
+    const plan = planRollbackCheck(await this.reader.state(modelType), nowMs, this.config);
+    if (plan.status === 'no_active_model') return plan;
+    if (plan.status === 'already_reviewed') return this.remember(modelType, Number.POSITIVE_INFINITY, plan);
+    if (plan.status === 'not_due') return this.remember(modelType, plan.dueAtMs, { status: 'not_due', version: plan.version, dueAt: new Date(plan.dueAtMs).toISOString() });
+    const figures = { candidate: await this.figure(modelType, plan.candidate), predecessor: await this.figure(modelType, plan.predecessor) };
+    let answer: RollbackCheck = { status: 'already_reviewed' };
+    for (const review of rollbackReviewCommands(modelType, plan, figures, this.config, at)) {
+      const result = await this.registry.send(review.modelType, review.command, review.context);
+      const types = result.events.map((e) => e.type);
+      if (types.includes('ModelRolledBack')) this.logger.warn(`rolled back ${modelType} ${plan.version} to ${plan.predecessor.version}`);
+      answer = { status: 'reviewed', version: plan.version, events: types, position: result.position };
     }
-    const activatedMs = Date.parse(active.activatedAt);
-    const firstDayEnd = activatedMs + FIRST_DAY_MS;
-    const dueMs = firstDayEnd + this.config.rollbackOutcomeWaitHours * HOUR_MS;
-    if (nowMs < dueMs) {
-      return this.remember(modelType, dueMs, { status: 'not_due', version: active.version, dueAt: new Date(dueMs).toISOString() });
-    }
-    const predecessorVersion = active.previousVersion ?? HEURISTIC_MODEL_VERSION;
-    const candidate = await this.figure(modelType, active.version, activatedMs, firstDayEnd - 1);
-    const predecessor = await this.figure(modelType, predecessorVersion, activatedMs - PREDECESSOR_WINDOW_MS, activatedMs - 1);
-    const commandId = `rollback-review:${modelType}:${active.version}:${active.activatedAt}`;
-    const result = await this.registry.send(
-      modelType,
-      {
-        kind: 'ReviewActivation',
-        modelType,
-        at: at.toISOString(),
-        version: active.version,
-        activationAt: active.activatedAt,
-        candidate,
-        predecessor,
-        config: { maxAccuracyDrop: this.config.rollbackMaxAccuracyDrop, minSamples: this.config.rollbackMinSamples },
-        actor: ROLLBACK_ACTOR,
-      },
-      { tenantId: null, actorId: ROLLBACK_ACTOR, commandId, correlationId: commandId, causationId: null },
-    );
     this.cached.delete(modelType);
-    const types = result.events.map((e) => e.type);
-    if (types.includes('ModelRolledBack')) this.logger.warn(`rolled back ${modelType} ${active.version} to ${active.previousVersion ?? HEURISTIC_MODEL_VERSION}`);
-    return { status: 'reviewed', version: active.version, events: types, position: result.position };
+    return answer;
   }
 
   private remember(modelType: string, until: number, answer: RollbackCheck): RollbackCheck {
@@ -112,7 +86,8 @@ export class RollbackMonitorService implements OnModuleInit, OnModuleDestroy {
     return answer;
   }
 
-  private async figure(modelType: string, version: string, fromMs: number, toMs: number): Promise<AccuracyFigure> {
+  private async figure(modelType: string, window: FigureWindow): Promise<AccuracyFigure> {
+    const { version, fromMs, toMs } = window;
     const { correct, total } = await this.accuracy.accuracy(modelType, { version, fromMs, toMs });
     return { version, correct, total, accuracy: accuracyOf(correct, total), fromMs, toMs };
   }

@@ -1,16 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig } from '../../config';
-import { CLOCK, Clock, DAY_MS } from '../../domain/shared/clock';
-import { AccuracyAlertEvent, AccuracyAlertState, EvaluateAccuracy, accuracyAlertDecider } from '../../domain/predictions/accuracy-alert.decider';
-import { streamName } from '../../domain/shared/events';
+import { CLOCK, Clock } from '../../domain/shared/clock';
+import { AccuracyAlertEvent } from '../../domain/predictions/accuracy-alert.decider';
 import { CommandContext } from '../../commands/shared/command-context';
-import { Decide } from '../../commands/shared/decide.command';
 import { AccuracyService } from '../../projections/accuracy/accuracy.service';
+import { alertWindow, evaluateAccuracyCommand } from './outcomes.commands';
 
-export const ALERT_WINDOW_DAYS = 7;
+export { ALERT_WINDOW_DAYS } from './outcomes.commands';
 
-/** Checks a model type's 7-day accuracy against the alert rule and records a change, if any. */
+/** Reads a model type's 7-day accuracy and sends the alert check (the sweep's daily re-check). */
 @Injectable()
 export class AccuracyAlertService {
   constructor(
@@ -25,21 +24,14 @@ export class AccuracyAlertService {
     return (await this.accuracy.alerts()).map((a) => a.model_type);
   }
 
+  /** The accuracy the alert judges for a model type now. */
+  figure(modelType: string, now: Date = this.clock.now()): Promise<{ correct: number; total: number }> {
+    return this.accuracy.accuracy(modelType, alertWindow(now));
+  }
+
   async evaluate(modelType: string, context: CommandContext): Promise<readonly AccuracyAlertEvent[]> {
     const now = this.clock.now();
-    const { correct, total } = await this.accuracy.accuracy(modelType, { fromMs: now.getTime() - ALERT_WINDOW_DAYS * DAY_MS, toMs: now.getTime() });
-    const command: EvaluateAccuracy = {
-      type: 'EvaluateAccuracy',
-      modelType,
-      correct,
-      total,
-      threshold: this.config.accuracyAlertBelow,
-      minSamples: this.config.accuracyAlertMinSamples,
-      windowDays: ALERT_WINDOW_DAYS,
-      day: now.toISOString().slice(0, 10),
-      at: now.toISOString(),
-    };
-    const result = await this.commandBus.execute(new Decide<AccuracyAlertState, EvaluateAccuracy, AccuracyAlertEvent>(streamName('accuracy_alert', modelType), accuracyAlertDecider, command, context));
+    const result = await this.commandBus.execute(evaluateAccuracyCommand(modelType, await this.figure(modelType, now), this.config, now, context));
     return result.events;
   }
 }

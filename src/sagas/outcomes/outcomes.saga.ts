@@ -2,37 +2,25 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { CLOCK, Clock } from '../../domain/shared/clock';
-import { RecordedEvent, isEventOf, streamName } from '../../domain/shared/events';
-import { PredictionCommand, PredictionState, RecordOutcome, predictionDecider } from '../../domain/predictions/prediction.decider';
-import { PredictionEvent, PredictionOutcomeRecorded } from '../../domain/predictions/prediction.events';
-import { outcomesOfConflict } from '../../domain/predictions/outcome-matching';
+import { RecordedEvent, isEventOf } from '../../domain/shared/events';
 import { ConflictResolved } from '../../domain/sync/sync.events';
 import { READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
-import { CommandContext, contextFromEvent } from '../../commands/shared/command-context';
-import { Decide } from '../../commands/shared/decide.command';
 import { BySyncDoc, PREDICTIONS_BY_SYNC, syncKey } from '../../projections/predictions/prediction-log.projection';
 import { ProjectionRunner } from '../../projections/runner/projection-runner';
 import { Saga } from '../saga-runner';
 import { AccuracyAlertService } from './accuracy-alert.service';
+import { OUTCOMES_SAGA, OutcomesSagaState, outcomesSagaCommands } from './outcomes.commands';
 
-/** One command id per prediction outcome, whoever sends it: the saga, the sweep or a replay. */
-export const outcomeCommandId = (predictionId: string) => `outcome:${predictionId}`;
-
-export function recordOutcomeCommand(
-  outcome: Omit<RecordOutcome, 'type'>,
-  context: CommandContext,
-): Decide<PredictionState, PredictionCommand, PredictionEvent> {
-  return new Decide(streamName('prediction', outcome.predictionId), predictionDecider, { type: 'RecordOutcome', ...outcome }, context);
-}
+export { outcomeCommandId, recordOutcomeCommand } from './outcomes.commands';
 
 /**
- * A conflict of a sync that had predictions closes them at once as positive outcomes; each
- * outcome recorded re-checks the accuracy alert. Which predictions belong to a sync is read
- * from the prediction log once it has applied the conflict's position.
+ * Sends what `outcomesSagaCommands` decides. The state it needs is read first, once the read
+ * models have applied the event's position: the sync's predictions from the prediction log, or
+ * the model type's accuracy over the alert window.
  */
 @Injectable()
 export class OutcomesSaga implements Saga {
-  readonly name = 'prediction-outcomes';
+  readonly name = OUTCOMES_SAGA;
   readonly eventTypes = ['ConflictResolved', 'PredictionOutcomeRecorded'];
 
   constructor(
@@ -46,14 +34,16 @@ export class OutcomesSaga implements Saga {
 
   async handle(event: RecordedEvent): Promise<void> {
     if (!(await this.runner.waitForPosition(event.position, 10_000))) throw new Error(`read models have not reached position ${event.position}`);
+    const now = this.clock.now();
+    for (const command of outcomesSagaCommands(event, await this.stateFor(event, now), this.config, now)) await this.commandBus.execute(command);
+  }
+
+  private async stateFor(event: RecordedEvent, now: Date): Promise<OutcomesSagaState> {
     if (isEventOf<ConflictResolved>(event, 'ConflictResolved')) {
-      const d = event.data;
-      const doc = await this.store.get<BySyncDoc>(await this.runner.catalog.collection(PREDICTIONS_BY_SYNC), syncKey(d.tenantId, d.syncId));
-      for (const outcome of outcomesOfConflict(d, doc?.prediction_ids ?? [], this.config.conflictDecisionThreshold, this.clock.now().toISOString())) {
-        await this.commandBus.execute(recordOutcomeCommand(outcome, contextFromEvent(event, 'saga:prediction-outcomes', outcomeCommandId(outcome.predictionId))));
-      }
-    } else if (isEventOf<PredictionOutcomeRecorded>(event, 'PredictionOutcomeRecorded')) {
-      await this.alerts.evaluate(event.data.modelType, contextFromEvent(event, 'saga:prediction-outcomes', `accuracy-alert:${event.eventId}`));
+      const doc = await this.store.get<BySyncDoc>(await this.runner.catalog.collection(PREDICTIONS_BY_SYNC), syncKey(event.data.tenantId, event.data.syncId));
+      return { predictionIds: doc?.prediction_ids ?? [] };
     }
+    const modelType = (event.data as { modelType?: unknown }).modelType;
+    return typeof modelType === 'string' ? { accuracy: await this.alerts.figure(modelType, now) } : {};
   }
 }
