@@ -8,26 +8,31 @@ import { UpcasterRegistry } from '../../domain/shared/upcasting';
 import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
 import { UPCASTERS } from '../../infrastructure/tokens';
 import { CommandContext } from './command-context';
-import { StreamQueue } from './stream-queue';
+import { decideBatch } from './stream-batch';
+import { Queued, StreamBatcher } from './stream-batcher';
 
 export interface CommandResult<S, E extends DomainEvent> {
   readonly events: readonly E[];
   readonly state: S;
-  /** Log position of the stream's last event after the command (a string of digits on the wire). */
+  /** Log position after the command: at or after its stream's last event (a string of digits on the wire). */
   readonly position: number;
   readonly revision: number | null;
 }
 
 const MAX_ATTEMPTS = 8;
 
+type AnyQueued = Queued<unknown, unknown, DomainEvent>;
+
 /**
  * The one generic command handler: read stream → evolve → decide → append with expected revision.
- * Commands on one stream queue behind each other in this process, so commuting commands never
- * refuse each other; the expected-revision check and its retries remain for other processes.
+ * Commands on one stream queue in this process; those waiting together are decided from one read
+ * of the stream and appended in one append, so commuting commands never refuse each other and a
+ * hot stream costs one read and one commit per batch, not per command. The expected-revision check
+ * and its retries remain for other processes.
  */
 @Injectable()
 export class CommandProcessor {
-  private readonly queue = new StreamQueue();
+  private readonly batcher = new StreamBatcher((stream, batch) => this.runBatch(stream, batch));
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -36,40 +41,90 @@ export class CommandProcessor {
   ) {}
 
   handle<S, C, E extends DomainEvent>(stream: string, decider: Decider<S, C, E>, command: C, context: CommandContext): Promise<CommandResult<S, E>> {
-    return this.queue.run(stream, () => this.decideAndAppend(stream, decider, command, context));
+    return this.batcher.enqueue(stream, decider, command, context);
   }
 
-  private async decideAndAppend<S, C, E extends DomainEvent>(stream: string, decider: Decider<S, C, E>, command: C, context: CommandContext): Promise<CommandResult<S, E>> {
+  /** Batches decided and commands per batch so far (for benchmarks and tests). */
+  batchStats(): { batches: number; commands: number; largest: number } {
+    return this.batcher.stats();
+  }
+
+  private async runBatch(stream: string, batch: readonly AnyQueued[]): Promise<void> {
+    const decider = batch[0].decider;
     for (let attempt = 1; ; attempt++) {
-      const history = await this.store.readStream(stream);
-      let state = decider.initialState;
-      for (const event of history) state = decider.evolve(state, event as unknown as E);
-      const last = history[history.length - 1];
-      const revision = last ? last.revision : null;
-      const events = decider.decide(command, state);
-      if (events.length === 0) return { events, state, position: last?.position ?? 0, revision };
-      const occurredAt = this.clock.now().toISOString();
-      const toAppend: NewEvent[] = events.map((event, i) => ({
-        eventId: deterministicUuid(`${context.commandId}:${i}`),
-        type: event.type,
-        data: event.data,
-        metadata: {
-          tenantId: context.tenantId,
-          actorId: context.actorId,
-          correlationId: context.correlationId,
-          causationId: context.causationId,
-          occurredAt,
-          schemaVersion: this.upcasters.currentVersion(event.type),
-        },
-      }));
+      const alone: AnyQueued[] = [];
       try {
-        const result = await this.store.append(stream, toAppend, revision === null ? 'no_stream' : revision);
-        for (const event of events) state = decider.evolve(state, event);
-        return { events, state, position: result.position, revision: result.nextRevision };
+        const history = await this.store.readStream(stream);
+        const decided = decideBatch(
+          decider,
+          history,
+          batch.map((q) => ({ command: q.command, eventIdAt: (i: number) => eventId(q.context, i) })),
+        );
+        const occurredAt = this.clock.now().toISOString();
+        const toAppend = decided.events.map(({ event, command, index }) => this.newEvent(event, batch[command].context, index, occurredAt));
+        const appended = toAppend.length > 0 ? await this.appendBatch(stream, toAppend, decided.revision, batch.length) : null;
+        if (appended === 'separately') {
+          await this.runAlone(stream, batch);
+          return;
+        }
+        decided.outcomes.forEach((outcome, i) => {
+          const queued = batch[i];
+          if (outcome.kind === 'refused') queued.reject(outcome.error);
+          else if (outcome.kind === 'unchanged') queued.resolve({ events: [], state: outcome.state, position: decided.lastPosition, revision: decided.revision });
+          else if (outcome.kind === 'alone') alone.push(queued);
+          else if (appended) {
+            const after = toAppend.length - 1 - outcome.endIndex;
+            queued.resolve({ events: outcome.events, state: outcome.state, position: appended.position, revision: appended.nextRevision - after });
+          }
+        });
       } catch (error) {
-        if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
-        await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+        if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+          continue;
+        }
+        for (const queued of batch) queued.reject(error);
+        return;
       }
+      await this.runAlone(stream, alone);
+      return;
     }
   }
+
+  /**
+   * One append for the batch. A batch of several commands whose append fails for a reason other
+   * than a lost race (an event id used elsewhere, say) is retried command by command, so each gets
+   * its own answer as if it had come alone.
+   */
+  private async appendBatch(stream: string, events: readonly NewEvent[], revision: number | null, commands: number) {
+    try {
+      return await this.store.append(stream, events, revision === null ? 'no_stream' : revision);
+    } catch (error) {
+      if (error instanceof ConcurrencyError || commands === 1) throw error;
+      return 'separately' as const;
+    }
+  }
+
+  private async runAlone(stream: string, queued: readonly AnyQueued[]): Promise<void> {
+    for (const one of queued) await this.runBatch(stream, [one]);
+  }
+
+  private newEvent(event: DomainEvent, context: CommandContext, index: number, occurredAt: string): NewEvent {
+    return {
+      eventId: eventId(context, index),
+      type: event.type,
+      data: event.data,
+      metadata: {
+        tenantId: context.tenantId,
+        actorId: context.actorId,
+        correlationId: context.correlationId,
+        causationId: context.causationId,
+        occurredAt,
+        schemaVersion: this.upcasters.currentVersion(event.type),
+      },
+    };
+  }
+}
+
+function eventId(context: CommandContext, index: number): string {
+  return deterministicUuid(`${context.commandId}:${index}`);
 }
