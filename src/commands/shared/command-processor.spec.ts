@@ -1,84 +1,102 @@
-import { tempSqlite } from '../../../test/support/sqlite';
-import { SystemClock } from '../../domain/shared/clock';
+import { ManualClock } from '../../domain/shared/clock';
 import { Decider } from '../../domain/shared/decider';
 import { ConflictError } from '../../domain/shared/errors';
-import { DomainEvent } from '../../domain/shared/events';
+import { verifyChain } from '../../domain/shared/hash-chain';
 import { UpcasterRegistry } from '../../domain/shared/upcasting';
 import { SqliteEventStore } from '../../infrastructure/event-store/sqlite-event-store';
+import { tempSqlite } from '../../../test/support/sqlite';
 import { CommandContext } from './command-context';
 import { CommandProcessor } from './command-processor';
 
-type Claimed = DomainEvent<'Claimed', { by: string }>;
-type Released = DomainEvent<'Released', Record<string, never>>;
-type Noted = DomainEvent<'Noted', { n: number }>;
-type TaskEvent = Claimed | Released | Noted;
-type TaskCommand = { type: 'Claim'; by: string } | { type: 'Release' } | { type: 'Note'; n: number };
-interface TaskState {
-  readonly holder: string | null;
-  readonly notes: number;
+type Command = { type: 'note'; id: string } | { type: 'claim'; by: string };
+type Event = { type: 'Noted'; data: { id: string } } | { type: 'Claimed'; data: { by: string } };
+interface State {
+  readonly notes: readonly string[];
+  readonly claimedBy: string | null;
 }
 
-/** A task one holder at a time may claim; notes always go in (they commute). */
-const task: Decider<TaskState, TaskCommand, TaskEvent> = {
-  initialState: { holder: null, notes: 0 },
-  evolve: (s, e) => (e.type === 'Claimed' ? { ...s, holder: e.data.by } : e.type === 'Released' ? { ...s, holder: null } : { ...s, notes: s.notes + 1 }),
-  decide: (c, s) => {
-    if (c.type === 'Note') return [{ type: 'Noted', data: { n: c.n } }];
-    if (c.type === 'Release') return s.holder ? [{ type: 'Released', data: {} }] : [];
-    if (s.holder) throw new ConflictError(`held by ${s.holder}`);
-    return [{ type: 'Claimed', data: { by: c.by } }];
+/** Notes commute (a repeated one changes nothing); a claim is refused once another holds it. */
+const ledger: Decider<State, Command, Event> = {
+  initialState: { notes: [], claimedBy: null },
+  evolve: (state, event) => (event.type === 'Noted' ? { ...state, notes: [...state.notes, event.data.id] } : { ...state, claimedBy: event.data.by }),
+  decide: (command, state) => {
+    if (command.type === 'note') return state.notes.includes(command.id) ? [] : [{ type: 'Noted', data: { id: command.id } }];
+    if (state.claimedBy !== null) throw new ConflictError(`already claimed by ${state.claimedBy}`);
+    return [{ type: 'Claimed', data: { by: command.by } }];
   },
 };
 
-let n = 0;
-const ctx = (): CommandContext => ({ tenantId: 't1', actorId: 'u1', commandId: `cmd-${process.pid}-${++n}`, correlationId: 'c', causationId: null });
+function context(commandId: string): CommandContext {
+  return { tenantId: 'acme', actorId: 'tester', commandId, correlationId: commandId, causationId: null };
+}
 
-/**
- * Two processors on one file stand for two processes: each remembers the state it folded, and
- * the other one's appends must still decide every command (accepts through the expected-revision
- * check, refusals and no-ops by reading the log again).
- */
-describe('CommandProcessor: remembered stream states stay true to the log', () => {
-  const sqlite = tempSqlite('processor-');
-  const store = new SqliteEventStore(sqlite.db, new UpcasterRegistry());
-  const a = new CommandProcessor(store, new SystemClock(), new UpcasterRegistry());
-  const b = new CommandProcessor(store, new SystemClock(), new UpcasterRegistry());
-  afterAll(() => sqlite.remove());
+describe('CommandProcessor: commands of one stream decided together', () => {
+  let store: SqliteEventStore;
+  let processor: CommandProcessor;
+  let remove: () => void;
 
-  it('accepts a command after another process appended (the append conflicts, the retry reads)', async () => {
-    await a.handle('task-1', task, { type: 'Note', n: 1 }, ctx());
-    await b.handle('task-1', task, { type: 'Note', n: 2 }, ctx());
-    const third = await a.handle('task-1', task, { type: 'Note', n: 3 }, ctx());
-    expect(third.state.notes).toBe(3);
-    expect(third.revision).toBe(2);
-    expect((await store.readStream('task-1')).map((e) => e.data.n)).toEqual([1, 2, 3]);
+  beforeEach(() => {
+    const temp = tempSqlite('processor-');
+    remove = temp.remove;
+    store = new SqliteEventStore(temp.db, new UpcasterRegistry());
+    processor = new CommandProcessor(store, new ManualClock(new Date('2026-12-05T00:00:00Z')), new UpcasterRegistry());
   });
 
-  it('does not refuse from a remembered state another process has moved on', async () => {
-    await a.handle('task-2', task, { type: 'Claim', by: 'x' }, ctx());
-    await b.handle('task-2', task, { type: 'Release' }, ctx());
-    // a remembers "held by x"; the log says released: the claim must win.
-    const claim = await a.handle('task-2', task, { type: 'Claim', by: 'y' }, ctx());
-    expect(claim.state.holder).toBe('y');
-    await expect(b.handle('task-2', task, { type: 'Claim', by: 'z' }, ctx())).rejects.toBeInstanceOf(ConflictError);
+  afterEach(async () => {
+    await store.close();
+    remove();
   });
 
-  it('does not answer "nothing to do" from a remembered state another process has moved on', async () => {
-    await a.handle('task-3', task, { type: 'Note', n: 1 }, ctx());
-    await b.handle('task-3', task, { type: 'Claim', by: 'x' }, ctx());
-    // a remembers "nobody holds it": a release would be a no-op there, but the log has a holder.
-    const release = await a.handle('task-3', task, { type: 'Release' }, ctx());
-    expect(release.events.map((e) => e.type)).toEqual(['Released']);
-    expect((await store.readStream('task-3')).map((e) => e.type)).toEqual(['Noted', 'Claimed', 'Released']);
+  it('appends 50 concurrent commuting commands of one stream in a few appends, each with its own revision', async () => {
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => processor.handle('ledger-1', ledger, { type: 'note', id: `n${i}` }, context(`c${i}`))));
+    const stream = await store.readStream('ledger-1');
+    expect(stream).toHaveLength(50);
+    // Each answer names the revision of its own event, and the state its predecessors left.
+    results.forEach((result, i) => {
+      const own = stream.find((e) => e.data.id === `n${i}`);
+      expect(result.revision).toBe(own?.revision);
+      expect(result.state.notes).toContain(`n${i}`);
+      expect(result.position).toBeGreaterThanOrEqual(own?.position ?? Infinity);
+    });
+    expect(verifyChain(stream).valid).toBe(true);
+    // One read and one append per batch, not per command: the first goes alone, the rest wait together.
+    expect(store.writerStats()?.operations).toBeLessThanOrEqual(5);
+    expect(processor.batchStats().largest).toBeGreaterThan(1);
   });
 
-  it('a retried command (same id) appends nothing twice and its state stays the fold of the log', async () => {
-    const context = ctx();
-    await a.handle('task-4', task, { type: 'Note', n: 1 }, context);
-    await a.handle('task-4', task, { type: 'Note', n: 1 }, context);
-    const next = await a.handle('task-4', task, { type: 'Note', n: 2 }, ctx());
-    const log = await store.readStream('task-4');
-    expect(log.map((e) => e.data.n)).toEqual([1, 2]);
-    expect(next.state.notes).toBe(2);
+  it('a refused command gets its own error while its neighbours in the batch are appended', async () => {
+    const sends = Array.from({ length: 20 }, (_, i) =>
+      processor.handle('ledger-2', ledger, i % 2 === 0 ? { type: 'claim', by: `u${i}` } : { type: 'note', id: `n${i}` }, context(`k${i}`)),
+    );
+    const settled = await Promise.allSettled(sends);
+    const claims = settled.filter((_, i) => i % 2 === 0);
+    const notes = settled.filter((_, i) => i % 2 === 1);
+    expect(claims.filter((s) => s.status === 'fulfilled')).toHaveLength(1);
+    for (const refused of claims.filter((s) => s.status === 'rejected')) expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+    expect(notes.every((s) => s.status === 'fulfilled')).toBe(true);
+    const stream = await store.readStream('ledger-2');
+    expect(stream.map((e) => e.type).sort()).toEqual(['Claimed', ...Array(10).fill('Noted')]);
+    expect(stream[0]).toMatchObject({ type: 'Claimed', data: { by: 'u0' } });
+  });
+
+  it('a command sent again with the same id, together or later, is appended once and answered alike', async () => {
+    const first = await Promise.all([
+      processor.handle('ledger-3', ledger, { type: 'claim', by: 'a' }, context('same')),
+      processor.handle('ledger-3', ledger, { type: 'note', id: 'x' }, context('other')),
+      processor.handle('ledger-3', ledger, { type: 'claim', by: 'a' }, context('same')).catch((error: unknown) => error),
+    ]);
+    const again = await processor.handle('ledger-3', ledger, { type: 'note', id: 'x' }, context('other'));
+    const stream = await store.readStream('ledger-3');
+    expect(stream.map((e) => e.type)).toEqual(['Claimed', 'Noted']);
+    expect(first[0].revision).toBe(0);
+    expect(first[1].revision).toBe(1);
+    expect(again.events).toHaveLength(0);
+    expect(again.revision).toBe(1);
+  });
+
+  it('streams are independent: commands of different streams are not held behind each other', async () => {
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => processor.handle(`ledger-s${i % 3}`, ledger, { type: 'note', id: `n${i}` }, context(`s${i}`))));
+    expect(results.every((r) => r.events.length === 1)).toBe(true);
+    for (let s = 0; s < 3; s++) expect(await store.readStream(`ledger-s${s}`)).toHaveLength(10);
   });
 });

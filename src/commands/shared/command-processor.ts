@@ -8,42 +8,31 @@ import { UpcasterRegistry } from '../../domain/shared/upcasting';
 import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
 import { UPCASTERS } from '../../infrastructure/tokens';
 import { CommandContext } from './command-context';
-import { StreamQueue } from './stream-queue';
+import { decideBatch } from './stream-batch';
+import { Queued, StreamBatcher } from './stream-batcher';
 
 export interface CommandResult<S, E extends DomainEvent> {
   readonly events: readonly E[];
   readonly state: S;
-  /** Log position of the stream's last event after the command (a string of digits on the wire). */
+  /** Log position after the command: at or after its stream's last event (a string of digits on the wire). */
   readonly position: number;
   readonly revision: number | null;
 }
 
 const MAX_ATTEMPTS = 8;
-/** Streams whose folded state this process keeps (least recently used dropped first). */
-const CACHED_STREAMS = 5000;
 
-interface Folded {
-  readonly decider: unknown;
-  readonly state: unknown;
-  readonly revision: number | null;
-  readonly position: number;
-}
+type AnyQueued = Queued<unknown, unknown, DomainEvent>;
 
 /**
  * The one generic command handler: read stream → evolve → decide → append with expected revision.
- * Commands on one stream queue behind each other in this process, so commuting commands never
- * refuse each other; the expected-revision check and its retries remain for other processes.
+ * Commands on one stream queue in this process; those waiting together are decided from one read
+ * of the stream and appended in one append, so commuting commands never refuse each other and a
+ * hot stream costs one read and one commit per batch, not per command. The expected-revision check
+ * and its retries remain for other processes.
  */
 @Injectable()
 export class CommandProcessor {
-  private readonly queue = new StreamQueue();
-  /**
-   * The state each recently used stream folded to, and at which revision, so a command on a hot
-   * stream does not re-read and re-fold the whole stream (O(length) per command). Safe because
-   * events are immutable, commands on one stream run one at a time here, and the append's
-   * expected-revision check catches what another process appended meanwhile.
-   */
-  private readonly folded = new Map<string, Folded>();
+  private readonly batcher = new StreamBatcher((stream, batch) => this.runBatch(stream, batch));
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -52,72 +41,90 @@ export class CommandProcessor {
   ) {}
 
   handle<S, C, E extends DomainEvent>(stream: string, decider: Decider<S, C, E>, command: C, context: CommandContext): Promise<CommandResult<S, E>> {
-    return this.queue.run(stream, () => this.decideAndAppend(stream, decider, command, context));
+    return this.batcher.enqueue(stream, decider, command, context);
   }
 
-  private async decideAndAppend<S, C, E extends DomainEvent>(stream: string, decider: Decider<S, C, E>, command: C, context: CommandContext): Promise<CommandResult<S, E>> {
+  /** Batches decided and commands per batch so far (for benchmarks and tests). */
+  batchStats(): { batches: number; commands: number; largest: number } {
+    return this.batcher.stats();
+  }
+
+  private async runBatch(stream: string, batch: readonly AnyQueued[]): Promise<void> {
+    const decider = batch[0].decider;
     for (let attempt = 1; ; attempt++) {
-      const known = this.folded.get(stream);
-      const cached = known && known.decider === decider ? (known as Folded & { state: S }) : null;
-      // With a folded state at hand the stream is not read at all: if another process appended
-      // since, the append's expected revision fails, the entry is dropped and the retry reads.
-      const history = cached ? [] : await this.store.readStream(stream);
-      let state = cached ? cached.state : decider.initialState;
-      for (const event of history) state = decider.evolve(state, event as unknown as E);
-      const last = history[history.length - 1];
-      const revision = last ? last.revision : (cached?.revision ?? null);
-      const position = last ? last.position : (cached?.position ?? 0);
-      this.remember(stream, { decider, state, revision, position });
-      let events: readonly E[];
+      const alone: AnyQueued[] = [];
       try {
-        events = decider.decide(command, state);
-      } catch (refused) {
-        // A refusal is answered from what the log holds now, never from a remembered state that
-        // another process may have moved on: read the stream and decide again.
-        if (!cached) throw refused;
-        this.folded.delete(stream);
-        continue;
-      }
-      if (events.length === 0) {
-        if (!cached) return { events, state, position, revision };
-        this.folded.delete(stream);
-        continue;
-      }
-      const occurredAt = this.clock.now().toISOString();
-      const toAppend: NewEvent[] = events.map((event, i) => ({
-        eventId: deterministicUuid(`${context.commandId}:${i}`),
-        type: event.type,
-        data: event.data,
-        metadata: {
-          tenantId: context.tenantId,
-          actorId: context.actorId,
-          correlationId: context.correlationId,
-          causationId: context.causationId,
-          occurredAt,
-          schemaVersion: this.upcasters.currentVersion(event.type),
-        },
-      }));
-      try {
-        const result = await this.store.append(stream, toAppend, revision === null ? 'no_stream' : revision);
-        for (const event of events) state = decider.evolve(state, event);
-        // An append answered from an earlier identical one (a retried command) names that earlier
-        // revision, not this stream's head: then nothing is remembered.
-        if (result.nextRevision === (revision ?? -1) + events.length) this.remember(stream, { decider, state, revision: result.nextRevision, position: result.position });
-        else this.folded.delete(stream);
-        return { events, state, position: result.position, revision: result.nextRevision };
+        const history = await this.store.readStream(stream);
+        const decided = decideBatch(
+          decider,
+          history,
+          batch.map((q) => ({ command: q.command, eventIdAt: (i: number) => eventId(q.context, i) })),
+        );
+        const occurredAt = this.clock.now().toISOString();
+        const toAppend = decided.events.map(({ event, command, index }) => this.newEvent(event, batch[command].context, index, occurredAt));
+        const appended = toAppend.length > 0 ? await this.appendBatch(stream, toAppend, decided.revision, batch.length) : null;
+        if (appended === 'separately') {
+          await this.runAlone(stream, batch);
+          return;
+        }
+        decided.outcomes.forEach((outcome, i) => {
+          const queued = batch[i];
+          if (outcome.kind === 'refused') queued.reject(outcome.error);
+          else if (outcome.kind === 'unchanged') queued.resolve({ events: [], state: outcome.state, position: decided.lastPosition, revision: decided.revision });
+          else if (outcome.kind === 'alone') alone.push(queued);
+          else if (appended) {
+            const after = toAppend.length - 1 - outcome.endIndex;
+            queued.resolve({ events: outcome.events, state: outcome.state, position: appended.position, revision: appended.nextRevision - after });
+          }
+        });
       } catch (error) {
-        // What this process folded may be stale (another process appended) or the append's outcome
-        // unknown: fold the stream from its start next time.
-        this.folded.delete(stream);
-        if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
-        await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+        if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+          continue;
+        }
+        for (const queued of batch) queued.reject(error);
+        return;
       }
+      await this.runAlone(stream, alone);
+      return;
     }
   }
 
-  private remember(stream: string, folded: Folded): void {
-    this.folded.delete(stream);
-    this.folded.set(stream, folded);
-    if (this.folded.size > CACHED_STREAMS) this.folded.delete(this.folded.keys().next().value as string);
+  /**
+   * One append for the batch. A batch of several commands whose append fails for a reason other
+   * than a lost race (an event id used elsewhere, say) is retried command by command, so each gets
+   * its own answer as if it had come alone.
+   */
+  private async appendBatch(stream: string, events: readonly NewEvent[], revision: number | null, commands: number) {
+    try {
+      return await this.store.append(stream, events, revision === null ? 'no_stream' : revision);
+    } catch (error) {
+      if (error instanceof ConcurrencyError || commands === 1) throw error;
+      return 'separately' as const;
+    }
   }
+
+  private async runAlone(stream: string, queued: readonly AnyQueued[]): Promise<void> {
+    for (const one of queued) await this.runBatch(stream, [one]);
+  }
+
+  private newEvent(event: DomainEvent, context: CommandContext, index: number, occurredAt: string): NewEvent {
+    return {
+      eventId: eventId(context, index),
+      type: event.type,
+      data: event.data,
+      metadata: {
+        tenantId: context.tenantId,
+        actorId: context.actorId,
+        correlationId: context.correlationId,
+        causationId: context.causationId,
+        occurredAt,
+        schemaVersion: this.upcasters.currentVersion(event.type),
+      },
+    };
+  }
+}
+
+function eventId(context: CommandContext, index: number): string {
+  return deterministicUuid(`${context.commandId}:${index}`);
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ConcurrencyError } from '../../domain/shared/errors';
-import { WriterError, WriterGroupMessage, WriterInit, WriterOp, WriterReply } from './sqlite-writer.protocol';
+import { WriterError, WriterGroupMessage, WriterInit, WriterOp, WriterReply, WriterRequest } from './sqlite-writer.protocol';
 
 /** Compiled, the worker is the .js beside this file; under ts-node or jest it is the .ts source. */
 function workerEntry(): { file: string; execArgv: string[] } {
@@ -41,6 +41,8 @@ export class SqliteWriter {
   private operations = 0;
   private largestGroup = 0;
   private readonly sizes = new Map<number, number>();
+  /** Writes submitted during this turn of the event loop, posted together at its end. */
+  private outbox: WriterRequest[] = [];
   /** The thread that committed the last group (never the main thread's id, 0). */
   threadId: number | null = null;
 
@@ -54,8 +56,18 @@ export class SqliteWriter {
       // Keep the process alive while a write is in flight, and only then.
       if (this.waiting.size === 0) worker.ref();
       this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.postMessage({ id, op });
+      // One message per turn, not per write: the commands a committed group's replies set off in
+      // one turn reach the writer together and form one group, instead of trickling in while the
+      // writer has already started committing the first of them.
+      if (this.outbox.length === 0) setImmediate(() => this.post());
+      this.outbox.push({ id, op });
     });
+  }
+
+  private post(): void {
+    const requests = this.outbox;
+    this.outbox = [];
+    if (requests.length > 0) this.worker?.postMessage(requests);
   }
 
   stats(): WriterStats {
@@ -68,6 +80,7 @@ export class SqliteWriter {
     if (!worker) return;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.ref();
+    this.post();
     worker.postMessage({ kind: 'close' });
     await exited;
   }

@@ -26,14 +26,14 @@ function main(): void {
     }
   };
 
-  port.on('message', (message: WriterRequest | { kind: 'close' }) => {
-    if ('kind' in message) {
+  port.on('message', (message: readonly WriterRequest[] | { kind: 'close' }) => {
+    if (!Array.isArray(message)) {
       flush();
       db.close();
       port.close();
       return;
     }
-    pending.push(message);
+    pending.push(...(message as readonly WriterRequest[]));
     // setImmediate runs after every message already queued on the port was delivered: a group
     // holds everything that arrived during the previous commit.
     if (!scheduled) {
