@@ -1,9 +1,10 @@
+import { idempotencyKey as checkIdempotencyKey } from '../../infrastructure/http/idempotency-key';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { CLOCK, Clock } from '../../domain/shared/clock';
-import { NotFoundError, UnavailableError, ValidationError } from '../../domain/shared/errors';
+import { NotFoundError, UnavailableError } from '../../domain/shared/errors';
 import { streamName } from '../../domain/shared/events';
 import { derivedId, isValidId, newId } from '../../domain/shared/ids';
 import { PredictionCommand, PredictionState, predictionDecider } from '../../domain/predictions/prediction.decider';
@@ -86,9 +87,7 @@ export class PredictionsController {
     if (minPosition !== null && !(await this.runner.waitForPosition(minPosition, 2000))) {
       throw new UnavailableError(`read models have not yet applied position ${minPosition}; retry shortly`, 1);
     }
-    if (idempotencyKey !== undefined && !isValidId(idempotencyKey)) {
-      throw new ValidationError('Idempotency-Key must be 1-128 characters of letters, digits, _ . : -', { fields: { 'Idempotency-Key': ['invalid'] } });
-    }
+    checkIdempotencyKey(idempotencyKey);
     const predictionId = idempotencyKey ? derivedId('prediction', principal.tenant, principal.sub, idempotencyKey) : newId();
     const now = this.clock.now();
     const fields = body.fields ?? [];
