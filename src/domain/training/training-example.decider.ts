@@ -48,7 +48,16 @@ export interface LabelTrainingExample {
   readonly labelerId: string;
 }
 
-export type TrainingExampleCommand = CaptureTrainingExample | CorrectTrainingExample | QueueTrainingExample | LabelTrainingExample;
+/** Sent by the labeling flow when a labeler skips the example's task: it goes back to the pool. */
+export interface ReturnTrainingExample {
+  readonly type: 'ReturnTrainingExample';
+  readonly exampleId: string;
+  readonly taskId: string;
+  readonly labelerId: string;
+  readonly reason?: string;
+}
+
+export type TrainingExampleCommand = CaptureTrainingExample | CorrectTrainingExample | QueueTrainingExample | LabelTrainingExample | ReturnTrainingExample;
 
 export type TrainingExampleStatus = 'captured' | 'corrected' | 'queued' | 'labeled';
 
@@ -62,6 +71,8 @@ export type TrainingExampleState =
       readonly taskIds: readonly string[];
       /** The task whose label was accepted, once labeled. */
       readonly labeledBy: string | null;
+      /** Tasks skipped and handed back to the pool. */
+      readonly returnedTasks?: readonly string[];
     };
 
 const redact = (text: string): string => redactPii(text).text;
@@ -94,6 +105,9 @@ export const trainingExampleDecider: Decider<TrainingExampleState, TrainingExamp
       case 'TrainingExampleLabeled':
         if (state.status === 'none') return state;
         return { ...state, status: 'labeled', labeledBy: event.data.taskId };
+      case 'TrainingExampleReturned':
+        if (state.status === 'none' || state.status === 'labeled') return state;
+        return { ...state, status: state.corrected ? 'corrected' : 'captured', returnedTasks: [...(state.returnedTasks ?? []), event.data.taskId] };
       default:
         return assertNever(event, 'training example event');
     }
@@ -153,6 +167,14 @@ export const trainingExampleDecider: Decider<TrainingExampleState, TrainingExamp
           throw new ConflictError(`training example ${command.exampleId} was not queued for task ${command.taskId}`, { example_id: command.exampleId, task_id: command.taskId });
         }
         return [{ type: 'TrainingExampleLabeled', data: { exampleId: command.exampleId, taskId: command.taskId, label: command.label, labelerId: command.labelerId } }];
+      case 'ReturnTrainingExample': {
+        if (state.status === 'none') throw notFound(command.exampleId);
+        const returned = state.returnedTasks ?? [];
+        // A repeat, or an example labeled meanwhile through another task: nothing to hand back.
+        if (returned.includes(command.taskId) || state.status === 'labeled' || !state.taskIds.includes(command.taskId)) return [];
+        const reason = command.reason === undefined ? {} : { reason: command.reason };
+        return [{ type: 'TrainingExampleReturned', data: { exampleId: command.exampleId, taskId: command.taskId, labelerId: command.labelerId, ...reason, skips: returned.length + 1 } }];
+      }
       default:
         return assertNever(command, 'training example command');
     }

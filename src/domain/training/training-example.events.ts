@@ -73,7 +73,13 @@ export type TrainingExampleQueued = DomainEvent<'TrainingExampleQueued', { examp
 
 export type TrainingExampleLabeled = DomainEvent<'TrainingExampleLabeled', { exampleId: string; taskId: string; label: string; labelerId: string }>;
 
-export type TrainingExampleEvent = TrainingExampleCaptured | TrainingExampleCorrected | TrainingExampleQueued | TrainingExampleLabeled;
+/**
+ * Its labeling task was skipped: the example is back in the pool (status as before it was queued),
+ * and `skips` (how often so far) lowers its priority in the next batch.
+ */
+export type TrainingExampleReturned = DomainEvent<'TrainingExampleReturned', { exampleId: string; taskId: string; labelerId: string; reason?: string; skips: number }>;
+
+export type TrainingExampleEvent = TrainingExampleCaptured | TrainingExampleCorrected | TrainingExampleQueued | TrainingExampleLabeled | TrainingExampleReturned;
 
 export function exampleIdFor(sourceSystem: SourceSystem, sourceId: string): string {
   return `${sourceSystem === 'meter_reading' ? 'mr' : 've'}_${sourceId}`;

@@ -49,6 +49,7 @@ export function exampleAnswer(doc: TrainingExampleDoc) {
     corrected: doc.corrected,
     correction_type: doc.correction_type,
     label: doc.label,
+    skips: doc.skips ?? 0,
     image_hash: doc.image_hash,
     created_at: doc.created_at,
     updated_at: doc.updated_at,

@@ -6,6 +6,7 @@ import {
   TrainingExampleCorrected,
   TrainingExampleLabeled,
   TrainingExampleQueued,
+  TrainingExampleReturned,
 } from '../../domain/training/training-example.events';
 import { documentProjection } from '../runner/projection';
 
@@ -36,6 +37,8 @@ export interface TrainingExampleDoc {
   readonly batch_id: string | null;
   readonly task_id: string | null;
   readonly priority: number | null;
+  /** Tasks skipped for this example so far (absent: none). */
+  readonly skips?: number;
   readonly created_at: string;
   readonly updated_at: string;
   [key: string]: unknown;
@@ -108,6 +111,10 @@ export function evolveTrainingExample(doc: TrainingExampleDoc | null, event: Rec
     // A human label is the example's ground truth from now on (a correction's text is kept in history).
     return { ...doc, status: 'labeled', label: d.label, ground_truth_text: d.label, labeler_id: d.labelerId, task_id: d.taskId, updated_at: at };
   }
+  if (isEventOf<TrainingExampleReturned>(event, 'TrainingExampleReturned')) {
+    if (!doc || doc.status === 'labeled') return doc;
+    return { ...doc, status: doc.corrected ? 'corrected' : 'captured', task_id: null, priority: null, skips: event.data.skips, updated_at: at };
+  }
   return doc;
 }
 
@@ -115,14 +122,15 @@ export const trainingExamplesProjection = documentProjection<TrainingExampleDoc>
   name: 'training-examples',
   // 2: reads TrainingExampleCaptured v2 (redactedText, diversity); same documents, rebuilt blue/green.
   // 3: a label sets ground_truth_text.
-  version: 3,
+  // 4: a skipped task's example returns to the pool (TrainingExampleReturned, `skips`).
+  version: 4,
   collection: TRAINING_EXAMPLES_COLLECTION,
   indexes: [
     ['tenant_id', 'status'],
     ['tenant_id', 'source_system', 'status'],
     ['tenant_id', 'created_at'],
   ],
-  eventTypes: ['TrainingExampleCaptured', 'TrainingExampleCorrected', 'TrainingExampleQueued', 'TrainingExampleLabeled'],
+  eventTypes: ['TrainingExampleCaptured', 'TrainingExampleCorrected', 'TrainingExampleQueued', 'TrainingExampleLabeled', 'TrainingExampleReturned'],
   key: (event) => (typeof event.data.exampleId === 'string' ? event.data.exampleId : null),
   evolve: evolveTrainingExample,
 });
