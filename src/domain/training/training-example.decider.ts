@@ -14,6 +14,8 @@ export interface CaptureTrainingExample {
   readonly confidence: number;
   readonly features: readonly number[];
   readonly phash: string;
+  readonly engine?: string;
+  readonly engineName?: string;
 }
 
 export interface CorrectTrainingExample {
@@ -28,6 +30,10 @@ export interface CorrectTrainingExample {
   readonly imageHash: string;
   readonly rawText: string;
   readonly features: readonly number[];
+  /** The source's OCR confidence and engine, kept on an example the correction creates. */
+  readonly confidence?: number;
+  readonly engine?: string;
+  readonly engineName?: string;
 }
 
 /** Sent by active learning (issue 4) when a batch picks the example and a task is created. */
@@ -76,6 +82,11 @@ export type TrainingExampleState =
     };
 
 const redact = (text: string): string => redactPii(text).text;
+
+/** Only the engine fields the command has: older callers send none. */
+function engineOf(command: { engine?: string; engineName?: string }): { engine?: string; engineName?: string } {
+  return { ...(command.engine === undefined ? {} : { engine: command.engine }), ...(command.engineName === undefined ? {} : { engineName: command.engineName }) };
+}
 
 function notFound(exampleId: string): NotFoundError {
   return new NotFoundError(`training example ${exampleId} not found`, { example_id: exampleId });
@@ -131,13 +142,15 @@ export const trainingExampleDecider: Decider<TrainingExampleState, TrainingExamp
               confidence,
               uncertaintyScore: 1 - confidence,
               diversity: { phash: command.phash, vector: [...command.features] },
+              ...engineOf(command),
             },
           },
         ];
       }
       case 'CorrectTrainingExample': {
         if (state.status !== 'none' && state.correctionIds.includes(command.correctionId)) return [];
-        const fresh = state.status === 'none' ? { imageHash: command.imageHash, rawText: redact(command.rawText), features: [...command.features] } : {};
+        const confidence = command.confidence === undefined ? {} : { confidence: command.confidence };
+        const fresh = state.status === 'none' ? { imageHash: command.imageHash, rawText: redact(command.rawText), features: [...command.features], ...confidence, ...engineOf(command) } : {};
         return [
           {
             type: 'TrainingExampleCorrected',

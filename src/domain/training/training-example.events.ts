@@ -24,6 +24,9 @@ export type TrainingExampleCaptured = DomainEvent<
     /** 1 - confidence. */
     uncertaintyScore: number;
     diversity: CaptureDiversity;
+    /** The engine that read the photo (absent on examples captured before it was carried). */
+    engine?: string;
+    engineName?: string;
   }
 >;
 
@@ -65,6 +68,10 @@ export type TrainingExampleCorrected = DomainEvent<
     imageHash?: string;
     rawText?: string;
     features?: number[];
+    /** With those: the reading's OCR confidence and engine, so the example does not look like the OCR was right. */
+    confidence?: number;
+    engine?: string;
+    engineName?: string;
   }
 >;
 

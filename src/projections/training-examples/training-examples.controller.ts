@@ -50,6 +50,8 @@ export function exampleAnswer(doc: TrainingExampleDoc) {
     correction_type: doc.correction_type,
     label: doc.label,
     skips: doc.skips ?? 0,
+    engine: doc.engine ?? null,
+    engine_name: doc.engine_name ?? null,
     image_hash: doc.image_hash,
     created_at: doc.created_at,
     updated_at: doc.updated_at,

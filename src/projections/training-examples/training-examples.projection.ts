@@ -25,8 +25,11 @@ export interface TrainingExampleDoc {
   readonly features: readonly number[];
   /** Redacted OCR text. */
   readonly raw_text: string | null;
-  /** OCR confidence at capture; null for an example created by a correction. */
+  /** OCR confidence of the reading (null only for corrections recorded before it was carried). */
   readonly confidence: number | null;
+  /** The OCR engine that read the photo, when recorded. */
+  readonly engine?: string | null;
+  readonly engine_name?: string | null;
   readonly uncertainty_score: number;
   readonly ground_truth_text: string | null;
   readonly corrected: boolean;
@@ -84,11 +87,21 @@ export function evolveTrainingExample(doc: TrainingExampleDoc | null, event: Rec
       raw_text: d.redactedText,
       confidence: d.confidence,
       uncertainty_score: d.uncertaintyScore,
+      engine: d.engine ?? null,
+      engine_name: d.engineName ?? null,
     };
   }
   if (isEventOf<TrainingExampleCorrected>(event, 'TrainingExampleCorrected')) {
     const d = event.data;
-    const base = doc ?? { ...blank(event, d), image_hash: d.imageHash ?? null, raw_text: d.rawText ?? null, features: d.features ?? [] };
+    const base = doc ?? {
+      ...blank(event, d),
+      image_hash: d.imageHash ?? null,
+      raw_text: d.rawText ?? null,
+      features: d.features ?? [],
+      confidence: d.confidence ?? null,
+      engine: d.engine ?? null,
+      engine_name: d.engineName ?? null,
+    };
     return {
       ...base,
       status: base.status === 'queued' || base.status === 'labeled' ? base.status : 'corrected',
@@ -122,7 +135,8 @@ export const trainingExamplesProjection = documentProjection<TrainingExampleDoc>
   name: 'training-examples',
   // 2: reads TrainingExampleCaptured v2 (redactedText, diversity); same documents, rebuilt blue/green.
   // 3: a label sets ground_truth_text.
-  // 4: a skipped task's example returns to the pool (TrainingExampleReturned, `skips`).
+  // 4: a skipped task's example returns to the pool (TrainingExampleReturned, `skips`); the
+  //    reading's confidence and engine on every example, also one a correction created.
   version: 4,
   collection: TRAINING_EXAMPLES_COLLECTION,
   indexes: [
