@@ -123,7 +123,7 @@ export class PredictionsController {
     );
     // A retry answers what was recorded the first time, not a fresh computation.
     const recorded = result.state.status === 'none' ? prediction : result.state.prediction;
-    return { ...predictionAnswer(recorded), position: positionString(result.position) };
+    return { ...predictionAnswer(recorded), stream: streamName('prediction', predictionId), position: positionString(result.position) };
   }
 
   @Get('predictions')

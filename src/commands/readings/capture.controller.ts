@@ -59,7 +59,7 @@ export class CaptureController {
     const { record, position } = await this.record(sourceStream('meter_reading', readingId), command, principal, readingId);
     if (record.type !== 'MeterReadingRecorded') throw new Error(`stream of reading ${readingId} holds a ${record.type}`);
     const d = record.data;
-    return { reading_id: readingId, asset_id: d.assetId, value: d.value, unit: d.unit, raw_text: d.rawText, confidence: d.confidence, captured_for_training: d.capturedForTraining, position };
+    return { reading_id: readingId, stream: sourceStream('meter_reading', readingId), asset_id: d.assetId, value: d.value, unit: d.unit, raw_text: d.rawText, confidence: d.confidence, captured_for_training: d.capturedForTraining, position };
   }
 
   @Post('vehicle-entries')
@@ -81,7 +81,7 @@ export class CaptureController {
     const { record, position } = await this.record(sourceStream('vehicle_entry', entryId), command, principal, entryId);
     if (record.type !== 'VehicleEntryRecorded') throw new Error(`stream of entry ${entryId} holds a ${record.type}`);
     const d = record.data;
-    return { entry_id: entryId, gate_id: d.gateId, plate: d.plate, raw_text: d.rawText, plate_format: d.plateFormat ?? null, confidence: d.confidence, captured_for_training: d.capturedForTraining, position };
+    return { entry_id: entryId, stream: sourceStream('vehicle_entry', entryId), gate_id: d.gateId, plate: d.plate, raw_text: d.rawText, plate_format: d.plateFormat ?? null, confidence: d.confidence, captured_for_training: d.capturedForTraining, position };
   }
 
   /** Server-side uuid; with an Idempotency-Key, derived from it so a retry lands on the same stream. */
