@@ -1,7 +1,7 @@
-import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown, Optional, Provider } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit, Optional, Provider } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../config';
 import { CLOCK, Clock, SystemClock } from '../domain/shared/clock';
 import { UpcasterRegistry } from '../domain/shared/upcasting';
@@ -16,6 +16,7 @@ import { EVENT_STORE, EventStore } from './event-store/event-store.port';
 import { EventStoreDbEventStore } from './event-store/eventstoredb-event-store';
 import { SqliteEventStore } from './event-store/sqlite-event-store';
 import { JsonLogger } from './observability/json-logger';
+import { OpsLog } from './observability/ops-log';
 import { MetricsService } from './observability/metrics.service';
 import { MongoReadStore } from './read-store/mongo-read-store';
 import { READ_STORE, ReadStore } from './read-store/read-store.port';
@@ -56,7 +57,7 @@ export interface InfrastructureOverrides {
 
 /** Starts the OCR pool with the server; closes what the module opened, after the runners stopped. */
 @Injectable()
-class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+class InfrastructureLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(APP_ROLE) private readonly role: AppRole,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -70,14 +71,20 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     @Optional() @Inject(SQLITE) private readonly sqlite: SqliteHandle | null,
     @Optional() @Inject(SQLITE_WRITER) private readonly writer: SqliteWriter | null,
     @Optional() @Inject(POSTGRES) private readonly postgres: Pool | null,
+    private readonly logger: JsonLogger,
   ) {}
+
+  onModuleInit(): void {
+    this.sagas.register(new OpsLog(this.logger));
+  }
 
   onApplicationBootstrap(): void {
     // Not awaited: the pool warms up while projections catch up; a request waits for it.
     if (this.role === 'server' && this.config.ocrEagerStart) this.ocr.start().catch(() => undefined);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    this.logger.runnerLogger('ops').log('shutdown', { event: 'Shutdown', signal: signal ?? null, role: this.role, correlation_id: `shutdown:${randomUUID()}` });
     const stopRunners = async () => {
       await this.sagas.stop();
       await this.runner.stop();
