@@ -1,5 +1,6 @@
+import { MetricsService } from '../../infrastructure/observability/metrics.service';
 import { idempotencyKey as checkIdempotencyKey } from '../../infrastructure/http/idempotency-key';
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '../../config';
@@ -64,6 +65,7 @@ function logItem(d: PredictionLogDoc) {
 @Controller('api/v2/ml')
 export class PredictionsController {
   constructor(
+    @Optional() private readonly metrics: MetricsService,
     private readonly commandBus: CommandBus,
     private readonly features: ConflictFeaturesService,
     private readonly models: ActiveModelService,
@@ -121,6 +123,7 @@ export class PredictionsController {
         contextFromPrincipal(principal, `predict:${predictionId}`),
       ),
     );
+    if (result.events.length > 0) this.metrics?.predictions.inc({ model_version: modelVersion, risk_level: level });
     // A retry answers what was recorded the first time, not a fresh computation.
     const recorded = result.state.status === 'none' ? prediction : result.state.prediction;
     return { ...predictionAnswer(recorded), stream: streamName('prediction', predictionId), position: positionString(result.position) };

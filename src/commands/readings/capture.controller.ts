@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Inject, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Inject, Post, UploadedFile, UseInterceptors, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
@@ -14,6 +14,7 @@ import { ReadingChecks } from '../ocr-settings/reading-checks.service';
 import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
 import { RecordMeterReadingDto, RecordVehicleEntryDto, photoBody } from './capture.dto';
+import { MetricsService } from '../../infrastructure/observability/metrics.service';
 import { idempotencyKey } from './idempotency';
 import { PhotoIntake, PhotoReading, UploadedPhoto } from './photo-intake.service';
 import { positionOfCommand } from './recorded-position';
@@ -30,6 +31,7 @@ export class CaptureController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly checks: ReadingChecks,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   @Post('meter-readings')
@@ -115,6 +117,10 @@ export class CaptureController {
     const commandId = deterministicUuid(`record:${id}`);
     const result = await this.commandBus.execute(new Decide<ReadingState, ReadingCommand, ReadingEvent>(stream, readingDecider, command, contextFromPrincipal(principal, commandId)));
     if (result.state.status !== 'recorded') throw new Error(`record command left ${stream} empty`);
+    if (result.events.length > 0) {
+      const d = result.state.record.data;
+      this.metrics?.readingsRecorded.inc({ source_system: result.state.sourceType, captured: String(d.capturedForTraining) });
+    }
     const position = result.events.length > 0 ? result.position : await positionOfCommand(this.events, stream, commandId, result.position);
     return { record: result.state.record, position: positionString(position) };
   }

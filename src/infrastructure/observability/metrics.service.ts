@@ -19,6 +19,23 @@ export class MetricsService {
   readonly projectionLag = new Gauge({ name: 'projection_lag', help: 'Log positions a projection is behind the head', labelNames: ['projection'], registers: [this.registry] });
   readonly projectionCheckpoint = new Gauge({ name: 'projection_checkpoint', help: 'Last log position applied', labelNames: ['projection'], registers: [this.registry] });
   readonly alerts = new Gauge({ name: 'flywheel_alert_active', help: 'Open alerts (1 = raised)', labelNames: ['alert', 'scope'], registers: [this.registry] });
+  // No tenant label on these: they are safe for an unauthenticated scrape as they are.
+  readonly ocrLatency = new Histogram({
+    name: 'ocr_latency_seconds',
+    help: 'OCR recognition time per photo, per engine and mode',
+    labelNames: ['engine', 'mode'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16],
+    registers: [this.registry],
+  });
+  readonly ocrConfidence = new Histogram({
+    name: 'ocr_confidence',
+    help: 'Calibrated OCR confidence per photo, per engine and mode',
+    labelNames: ['engine', 'mode'],
+    buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1],
+    registers: [this.registry],
+  });
+  readonly readingsRecorded = new Counter({ name: 'readings_recorded_total', help: 'Readings and entries recorded, and whether they were captured for training', labelNames: ['source_system', 'captured'], registers: [this.registry] });
+  readonly predictions = new Counter({ name: 'predictions_total', help: 'Conflict predictions recorded, per model version and risk level', labelNames: ['model_version', 'risk_level'], registers: [this.registry] });
   private readonly collectors: (() => Promise<void>)[] = [];
 
   constructor(@Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig) {

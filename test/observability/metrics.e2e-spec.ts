@@ -1,0 +1,35 @@
+import { TestApp, startTestApp } from '../support/app';
+import { renderMeterPhoto } from '../support/photos';
+import { call, photoForm } from '../readings/readings-helpers';
+
+jest.setTimeout(120_000);
+
+/** What /metrics says about OCR and captures, and that an unauthenticated scrape names no tenant. */
+describe('/metrics for OCR and captures', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ env: { METRICS_TOKEN: 'metrics-token-0123456789' } });
+  });
+  afterAll(() => app.close());
+
+  it('given a meter reading, then OCR latency and confidence per engine and mode, and captures, with no tenant label', async () => {
+    const guard = app.token({ sub: 'g1', tenant: 'acme', roles: ['guard'] });
+    const res = await call<{ confidence: number; captured_for_training: boolean }>(app, 'POST', '/api/v2/meter-readings', { token: guard, form: photoForm({ asset_id: 'm1' }, await renderMeterPhoto('0871.25')) });
+    expect(res.status).toBe(201);
+    const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+    expect(text).toMatch(/^ocr_latency_seconds_count\{engine="[a-z]+",mode="meter"\} 1$/m);
+    expect(text).toMatch(/^ocr_confidence_count\{engine="[a-z]+",mode="meter"\} 1$/m);
+    expect(text).toMatch(/^ocr_confidence_bucket\{le="1",engine="[a-z]+",mode="meter"\} 1$/m);
+    expect(text).toMatch(new RegExp(`^readings_recorded_total\\{source_system="meter_reading",captured="${res.body.captured_for_training}"\\} 1$`, 'm'));
+    expect(text).not.toMatch(/tenant="|"tenant:/);
+  });
+
+  it('given a prediction, then predictions_total counts it by model version and risk level', async () => {
+    const guard = app.token({ sub: 'g1', tenant: 'acme', roles: ['guard'] });
+    const res = await call<{ model_version: string; risk_level: string }>(app, 'POST', '/api/v2/ml/conflict-predictions', { token: guard, json: { entity_type: 'meter', entity_id: 'm1', device_id: 'p' } });
+    expect(res.status).toBe(201);
+    const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+    expect(text).toContain(`predictions_total{model_version="${res.body.model_version}",risk_level="${res.body.risk_level}"} 1`);
+  });
+});
