@@ -32,4 +32,12 @@ describe('/metrics for OCR and captures', () => {
     const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
     expect(text).toContain(`predictions_total{model_version="${res.body.model_version}",risk_level="${res.body.risk_level}"} 1`);
   });
+
+  it('given a quiet server, then parked events per handler and the 7-day outcomes per model type are exposed', async () => {
+    const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+    expect(text).toMatch(/^parked_events\{handler="training-examples"\} 0$/m);
+    expect(text).toMatch(/^parked_events\{handler="saga:capture"\} 0$/m);
+    expect(text).toMatch(/^prediction_outcomes_7d\{model_type="conflict_predictor",result="correct"\} 0$/m);
+    expect(text).toMatch(/^projection_lag\{projection="training-examples"\} \d+$/m);
+  });
 });

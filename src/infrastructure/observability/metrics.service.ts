@@ -36,6 +36,9 @@ export class MetricsService {
   });
   readonly readingsRecorded = new Counter({ name: 'readings_recorded_total', help: 'Readings and entries recorded, and whether they were captured for training', labelNames: ['source_system', 'captured'], registers: [this.registry] });
   readonly predictions = new Counter({ name: 'predictions_total', help: 'Conflict predictions recorded, per model version and risk level', labelNames: ['model_version', 'risk_level'], registers: [this.registry] });
+  readonly accuracy7d = new Gauge({ name: 'prediction_accuracy_7d', help: 'Share of correct predictions among outcomes of the last 7 days, per model type', labelNames: ['model_type'], registers: [this.registry] });
+  readonly outcomes7d = new Gauge({ name: 'prediction_outcomes_7d', help: 'Prediction outcomes recorded for the last 7 days, per model type and result', labelNames: ['model_type', 'result'], registers: [this.registry] });
+  readonly parkedEvents = new Gauge({ name: 'parked_events', help: 'Events parked for an ops decision, per projection or saga', labelNames: ['handler'], registers: [this.registry] });
   private readonly collectors: (() => Promise<void>)[] = [];
 
   constructor(@Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig) {
