@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TestApp, startTestApp } from '../support/app';
 import { renderMeterPhoto } from '../support/photos';
 import { call, photoForm } from '../readings/readings-helpers';
@@ -39,5 +41,23 @@ describe('/metrics for OCR and captures', () => {
     expect(text).toMatch(/^parked_events\{handler="saga:capture"\} 0$/m);
     expect(text).toMatch(/^prediction_outcomes_7d\{model_type="conflict_predictor",result="correct"\} 0$/m);
     expect(text).toMatch(/^projection_lag\{projection="training-examples"\} \d+$/m);
+  });
+
+  it('given docs/grafana-dashboard.json, then every metric its panels query is one the server exposes', async () => {
+    const dashboard = JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'grafana-dashboard.json'), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+    const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+    const exposed = new Set([...text.matchAll(/^# HELP (\S+)/gm)].map((m) => m[1]));
+    const queried = new Set<string>();
+    for (const panel of dashboard.panels) {
+      for (const target of panel.targets) {
+        // Label names (in `by (…)` and selectors `{…}`) are not metrics.
+        const metricsOnly = target.expr.replace(/by \([^)]*\)/g, '').replace(/\{[^}]*\}/g, '');
+        for (const [word] of metricsOnly.matchAll(/[a-z][a-z0-9]*(?:_[a-z0-9]+)+/g)) {
+          if (word !== 'histogram_quantile') queried.add(word.replace(/_(bucket|count|sum)$/, ''));
+        }
+      }
+    }
+    expect(queried.size).toBeGreaterThanOrEqual(9);
+    expect([...queried].filter((name) => !exposed.has(name))).toEqual([]);
   });
 });
