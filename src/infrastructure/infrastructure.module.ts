@@ -72,10 +72,20 @@ class InfrastructureLifecycle implements OnModuleInit, OnApplicationBootstrap, O
     @Optional() @Inject(SQLITE_WRITER) private readonly writer: SqliteWriter | null,
     @Optional() @Inject(POSTGRES) private readonly postgres: Pool | null,
     private readonly logger: JsonLogger,
+    private readonly metrics: MetricsService,
   ) {}
 
   onModuleInit(): void {
     this.sagas.register(new OpsLog(this.logger));
+    const writer = this.writer;
+    if (writer) {
+      this.metrics.onCollect(async () => {
+        const stats = writer.stats();
+        this.metrics.writeGroups.set(stats.groups);
+        this.metrics.writeOperations.set(stats.operations);
+        this.metrics.writeLargestGroup.set(stats.largestGroup);
+      });
+    }
   }
 
   onApplicationBootstrap(): void {
@@ -100,6 +110,20 @@ class InfrastructureLifecycle implements OnModuleInit, OnApplicationBootstrap, O
     if (this.sqlite?.open) this.sqlite.close();
     await this.postgres?.end();
   }
+}
+
+/** Every append timed, whichever store: the latency a command waits for its events to be durable. */
+function timedAppends<S extends EventStore>(store: S, metrics: MetricsService): S {
+  const append = store.append.bind(store);
+  store.append = async (stream, events, expected) => {
+    const done = metrics.appendLatency.startTimer({ store: store.kind });
+    try {
+      return await append(stream, events, expected);
+    } finally {
+      done();
+    }
+  };
+  return store;
 }
 
 function supervision(config: AppConfig): SupervisionPolicy {
@@ -134,9 +158,9 @@ export class InfrastructureModule {
         inject: [SQLITE, UPCASTERS, MetricsService, SQLITE_WRITER, POSTGRES],
         useFactory: (db: SqliteHandle | null, upcasters: UpcasterRegistry, metrics: MetricsService, writer: SqliteWriter | null, pool: Pool | null): EventStore => {
           const onAppended = (n: number) => metrics.eventsAppended.inc(n);
-          if (pool) return new PostgresEventStore(pool, upcasters, { url: config.databaseUrl ?? undefined, onAppended });
-          if (config.eventStoreConnectionString) return new EventStoreDbEventStore(config.eventStoreConnectionString, upcasters, { onAppended });
-          return new SqliteEventStore(db as SqliteHandle, upcasters, { onAppended, writer: writer ?? undefined });
+          if (pool) return timedAppends(new PostgresEventStore(pool, upcasters, { url: config.databaseUrl ?? undefined, onAppended }), metrics);
+          if (config.eventStoreConnectionString) return timedAppends(new EventStoreDbEventStore(config.eventStoreConnectionString, upcasters, { onAppended }), metrics);
+          return timedAppends(new SqliteEventStore(db as SqliteHandle, upcasters, { onAppended, writer: writer ?? undefined }), metrics);
         },
       },
       {

@@ -60,4 +60,16 @@ describe('/metrics for OCR and captures', () => {
     expect(queried.size).toBeGreaterThanOrEqual(9);
     expect([...queried].filter((name) => !exposed.has(name))).toEqual([]);
   });
+
+  it('given appends, then their latency per store and the writer thread\'s group sizes are exposed', async () => {
+    const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+    const count = Number(/^event_store_append_seconds_count\{store="[a-z]+"\} (\d+)$/m.exec(text)?.[1]);
+    expect(count).toBeGreaterThan(0);
+    if (Object.keys(app.storeEnv).length === 0) {
+      const groups = Number(/^event_store_write_groups (\d+)$/m.exec(text)?.[1]);
+      const operations = Number(/^event_store_write_operations (\d+)$/m.exec(text)?.[1]);
+      expect(groups).toBeGreaterThan(0);
+      expect(operations).toBeGreaterThanOrEqual(groups);
+    }
+  });
 });
