@@ -19,15 +19,12 @@ describe('stream names in answers', () => {
 
   const verified = async (stream: string) => (await call<{ valid: boolean; events_checked: number }>(app, 'GET', `/api/v2/audit/streams/${encodeURIComponent(stream)}/verify`, { token: auditor })).body;
 
-  it('given a meter reading, a vehicle entry and a sync, then each answer names its stream and the stream verifies', async () => {
+  it('given a meter reading and a vehicle entry, then each answer names its stream and the stream verifies', async () => {
     const reading = await call<{ reading_id: string; stream: string }>(app, 'POST', '/api/v2/meter-readings', { token: guard, form: photoForm({ asset_id: 'm1' }, await renderMeterPhoto('0871.25')) });
     expect(reading.body.stream).toBe(`reading-${reading.body.reading_id}`);
     const entry = await call<{ entry_id: string; stream: string }>(app, 'POST', '/api/v2/vehicle-entries', { token: guard, form: photoForm({ gate_id: 'north' }, await renderPlatePhoto('KMN4821')) });
     expect(entry.body.stream).toBe(`entry-${entry.body.entry_id}`);
-    const sync = await call<{ sync_id: string; stream: string }>(app, 'POST', '/api/v2/sync/events', { token: guard, json: { entity_type: 'meter', entity_id: 'm1', device_id: 'd1', fields: ['value'] } });
-    expect(sync.status).toBe(201);
-    expect(sync.body.stream).toMatch(/^sync-/);
-    for (const stream of [reading.body.stream, entry.body.stream, sync.body.stream]) {
+    for (const stream of [reading.body.stream, entry.body.stream]) {
       expect(await verified(stream)).toMatchObject({ valid: true, events_checked: 1 });
     }
   });

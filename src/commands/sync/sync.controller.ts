@@ -53,7 +53,6 @@ export class SyncController {
     const state = result.state;
     return {
       sync_id: syncId,
-      stream: streamName('sync', syncStreamId(principal.tenant, syncId)),
       synced_at: state.status === 'recorded' ? state.sync.syncedAt : syncedAt,
       position: positionString(result.position),
     };
