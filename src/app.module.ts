@@ -9,6 +9,7 @@ import { AppConfig } from './config';
 import { AuthGuard } from './infrastructure/auth/auth.guard';
 import { AllExceptionsFilter } from './infrastructure/http/exception.filter';
 import { HttpMetricsInterceptor } from './infrastructure/http/http-metrics.interceptor';
+import { IdempotencyInterceptor } from './infrastructure/http/idempotency.interceptor';
 import { MinPositionInterceptor } from './infrastructure/http/min-position.interceptor';
 import { UserThrottlerGuard } from './infrastructure/http/user-throttler.guard';
 import { InfrastructureModule, InfrastructureOverrides } from './infrastructure/infrastructure.module';
@@ -40,6 +41,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
         { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
   }

@@ -12,6 +12,7 @@ import { InfrastructureOverrides } from './infrastructure/infrastructure.module'
 import { bodySizeCap, jsonDepthGuard, multipartByteCap, requestDeadline } from './infrastructure/http/request-limits';
 import { validationPipe } from './infrastructure/http/validation';
 import { ensurePrivateDir } from './infrastructure/private-files';
+import { describeOperations } from './infrastructure/http/openapi-operations';
 import { JsonLogger } from './infrastructure/observability/json-logger';
 
 /** Where the built console lives (vite build output): beside src/ under ts-node, beside dist/ when compiled. */
@@ -65,6 +66,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
     app,
     new DocumentBuilder().setTitle('ML training flywheel').setDescription('OCR capture, active learning, conflict prediction and model lifecycle').setVersion('2').addBearerAuth().build(),
   );
+  describeOperations(app, document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   app.enableShutdownHooks();
   await app.init();

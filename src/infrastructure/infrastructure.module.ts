@@ -1,7 +1,7 @@
-import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown, Optional, Provider } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit, Optional, Provider } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../config';
 import { CLOCK, Clock, SystemClock } from '../domain/shared/clock';
 import { UpcasterRegistry } from '../domain/shared/upcasting';
@@ -16,6 +16,7 @@ import { EVENT_STORE, EventStore } from './event-store/event-store.port';
 import { EventStoreDbEventStore } from './event-store/eventstoredb-event-store';
 import { SqliteEventStore } from './event-store/sqlite-event-store';
 import { JsonLogger } from './observability/json-logger';
+import { OpsLog } from './observability/ops-log';
 import { MetricsService } from './observability/metrics.service';
 import { MongoReadStore } from './read-store/mongo-read-store';
 import { READ_STORE, ReadStore } from './read-store/read-store.port';
@@ -56,7 +57,7 @@ export interface InfrastructureOverrides {
 
 /** Starts the OCR pool with the server; closes what the module opened, after the runners stopped. */
 @Injectable()
-class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+class InfrastructureLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(APP_ROLE) private readonly role: AppRole,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -70,14 +71,30 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     @Optional() @Inject(SQLITE) private readonly sqlite: SqliteHandle | null,
     @Optional() @Inject(SQLITE_WRITER) private readonly writer: SqliteWriter | null,
     @Optional() @Inject(POSTGRES) private readonly postgres: Pool | null,
+    private readonly logger: JsonLogger,
+    private readonly metrics: MetricsService,
   ) {}
+
+  onModuleInit(): void {
+    this.sagas.register(new OpsLog(this.logger));
+    const writer = this.writer;
+    if (writer) {
+      this.metrics.onCollect(async () => {
+        const stats = writer.stats();
+        this.metrics.writeGroups.set(stats.groups);
+        this.metrics.writeOperations.set(stats.operations);
+        this.metrics.writeLargestGroup.set(stats.largestGroup);
+      });
+    }
+  }
 
   onApplicationBootstrap(): void {
     // Not awaited: the pool warms up while projections catch up; a request waits for it.
     if (this.role === 'server' && this.config.ocrEagerStart) this.ocr.start().catch(() => undefined);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    this.logger.runnerLogger('ops').log('shutdown', { event: 'Shutdown', signal: signal ?? null, role: this.role, correlation_id: `shutdown:${randomUUID()}` });
     const stopRunners = async () => {
       await this.sagas.stop();
       await this.runner.stop();
@@ -93,6 +110,20 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     if (this.sqlite?.open) this.sqlite.close();
     await this.postgres?.end();
   }
+}
+
+/** Every append timed, whichever store: the latency a command waits for its events to be durable. */
+function timedAppends<S extends EventStore>(store: S, metrics: MetricsService): S {
+  const append = store.append.bind(store);
+  store.append = async (stream, events, expected) => {
+    const done = metrics.appendLatency.startTimer({ store: store.kind });
+    try {
+      return await append(stream, events, expected);
+    } finally {
+      done();
+    }
+  };
+  return store;
 }
 
 function supervision(config: AppConfig): SupervisionPolicy {
@@ -127,9 +158,9 @@ export class InfrastructureModule {
         inject: [SQLITE, UPCASTERS, MetricsService, SQLITE_WRITER, POSTGRES],
         useFactory: (db: SqliteHandle | null, upcasters: UpcasterRegistry, metrics: MetricsService, writer: SqliteWriter | null, pool: Pool | null): EventStore => {
           const onAppended = (n: number) => metrics.eventsAppended.inc(n);
-          if (pool) return new PostgresEventStore(pool, upcasters, { url: config.databaseUrl ?? undefined, onAppended });
-          if (config.eventStoreConnectionString) return new EventStoreDbEventStore(config.eventStoreConnectionString, upcasters, { onAppended });
-          return new SqliteEventStore(db as SqliteHandle, upcasters, { onAppended, writer: writer ?? undefined });
+          if (pool) return timedAppends(new PostgresEventStore(pool, upcasters, { url: config.databaseUrl ?? undefined, onAppended }), metrics);
+          if (config.eventStoreConnectionString) return timedAppends(new EventStoreDbEventStore(config.eventStoreConnectionString, upcasters, { onAppended }), metrics);
+          return timedAppends(new SqliteEventStore(db as SqliteHandle, upcasters, { onAppended, writer: writer ?? undefined }), metrics);
         },
       },
       {

@@ -252,6 +252,11 @@ describe('races on the same records', () => {
         if (final.status === 'completed') {
           expect(labeled.map((e) => [e.data.label, e.data.labelerId])).toEqual([[final.label, final.closedBy]]);
           expect(example.body).toMatchObject({ status: 'labeled', label: final.label, labeler_id: final.closedBy });
+        } else if (final.status === 'skipped') {
+          // A skipped task hands its example back to the pool, once, whoever skipped it.
+          expect(labeled).toEqual([]);
+          expect(exampleLog.filter((e) => e.type === 'TrainingExampleReturned').map((e) => e.data.taskId)).toEqual([task.task_id]);
+          expect(example.body).toMatchObject({ status: expect.stringMatching(/^(captured|corrected)$/), label: null, skips: 1 });
         } else {
           expect(labeled).toEqual([]);
           expect(example.body).toMatchObject({ status: 'queued', label: null });

@@ -59,8 +59,15 @@ describe('corrections API', () => {
     const [example] = await examplesOf(app, labeler, clearReading, res.body.position);
     expect(example).toMatchObject({ source_system: 'meter_reading', status: 'corrected', ground_truth_text: '0871.26', uncertainty_score: 1.0, corrected: true });
 
-    const record = await call<{ corrections: unknown[]; corrected_text: string }>(app, 'GET', `/api/v2/meter-readings/${clearReading}?min_position=${res.body.position}`, { token: guard });
+    const record = await call<{ corrections: unknown[]; corrected_text: string; confidence: number; engine: string; engine_name: string; raw_text: string }>(app, 'GET', `/api/v2/meter-readings/${clearReading}?min_position=${res.body.position}`, { token: guard });
     expect(record.body.corrected_text).toBe('0871.26');
+    // The example keeps what the OCR said and how sure it was: the correction does not make it look right.
+    expect(example.confidence).toBe(record.body.confidence);
+    expect(example.confidence).toBeGreaterThanOrEqual(0.7);
+    expect(example.raw_text).toBe(record.body.raw_text);
+    expect(example.raw_text).not.toBe('0871.26');
+    const one = await call<{ engine: string | null; engine_name: string | null }>(app, 'GET', `/api/v2/ml-training/examples/${example.example_id}`, { token: labeler });
+    expect(one.body).toMatchObject({ engine: record.body.engine, engine_name: record.body.engine_name });
     expect(record.body.corrections).toEqual([expect.objectContaining({ correction_id: res.body.correction_id, corrected_text: '0871.26', correction_type: 'WRONG_READING', corrected_by: 'l1' })]);
 
     const submitted = await auditEvents(app, auditor, 'CorrectionSubmitted');

@@ -157,6 +157,14 @@ describe('labeling tasks', () => {
     expect(b.items.find((x) => x.task_id === r)).toMatchObject({ claimed_by: null });
   });
 
+  it('a skipped task returns its example to the pool with the skip recorded', async () => {
+    const skippedTask = tasks[1];
+    const [returned] = (await eventsOfType(app, auditor, 'TrainingExampleReturned')).filter((e) => e.data.taskId === skippedTask.task_id);
+    expect(returned).toMatchObject({ stream: `example-${skippedTask.example_id}`, data: { exampleId: skippedTask.example_id, labelerId: 'ann', reason: 'glare', skips: 1 } });
+    const one = await call(app, 'GET', `/api/v2/ml-training/examples/${skippedTask.example_id}`, { token: ann });
+    expect(one.body).toMatchObject({ status: 'captured', skips: 1, task_id: null });
+  });
+
   it('a lease expires by itself: the task shows open, another labeler claims it, the first can no longer submit', async () => {
     const t = tasks[3].task_id;
     await act(ann, t, 'claim');

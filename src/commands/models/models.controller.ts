@@ -1,3 +1,4 @@
+import { modelStream } from '../../domain/models/model.events';
 import { Body, Controller, HttpCode, Inject, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
@@ -71,7 +72,7 @@ export class ModelsController {
       trigger: 'manual',
       runId: `train:${commandId}`,
     });
-    return { ...versionAnswer(trainedDoc(result.event)), timings: result.timings, position: String(result.position) };
+    return { ...versionAnswer(trainedDoc(result.event)), stream: modelStream(body.model_type), timings: result.timings, position: String(result.position) };
   }
 
   @Post()
@@ -83,7 +84,7 @@ export class ModelsController {
     const result = await this.registry.register(body.model_type, file.buffer, file.originalname ?? null, platformContext(principal, newId()), body.feature_definition);
     const registered = result.events.find((e) => e.type === 'ModelRegistered');
     if (registered?.type !== 'ModelRegistered') throw new Error('registration appended no ModelRegistered');
-    return { ...versionAnswer(registeredDoc(registered.data)), position: String(result.position) };
+    return { ...versionAnswer(registeredDoc(registered.data)), stream: modelStream(body.model_type), position: String(result.position) };
   }
 
   @Post(':version/activate')

@@ -1,9 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { MetricsService } from '../../infrastructure/observability/metrics.service';
+import { idempotencyKey as checkIdempotencyKey } from '../../infrastructure/http/idempotency-key';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { CLOCK, Clock } from '../../domain/shared/clock';
-import { NotFoundError, UnavailableError, ValidationError } from '../../domain/shared/errors';
+import { NotFoundError, UnavailableError } from '../../domain/shared/errors';
 import { streamName } from '../../domain/shared/events';
 import { derivedId, isValidId, newId } from '../../domain/shared/ids';
 import { PredictionCommand, PredictionState, predictionDecider } from '../../domain/predictions/prediction.decider';
@@ -63,6 +65,7 @@ function logItem(d: PredictionLogDoc) {
 @Controller('api/v2/ml')
 export class PredictionsController {
   constructor(
+    @Optional() private readonly metrics: MetricsService,
     private readonly commandBus: CommandBus,
     private readonly features: ConflictFeaturesService,
     private readonly models: ActiveModelService,
@@ -86,9 +89,7 @@ export class PredictionsController {
     if (minPosition !== null && !(await this.runner.waitForPosition(minPosition, 2000))) {
       throw new UnavailableError(`read models have not yet applied position ${minPosition}; retry shortly`, 1);
     }
-    if (idempotencyKey !== undefined && !isValidId(idempotencyKey)) {
-      throw new ValidationError('Idempotency-Key must be 1-128 characters of letters, digits, _ . : -', { fields: { 'Idempotency-Key': ['invalid'] } });
-    }
+    checkIdempotencyKey(idempotencyKey);
     const predictionId = idempotencyKey ? derivedId('prediction', principal.tenant, principal.sub, idempotencyKey) : newId();
     const now = this.clock.now();
     const fields = body.fields ?? [];
@@ -122,9 +123,10 @@ export class PredictionsController {
         contextFromPrincipal(principal, `predict:${predictionId}`),
       ),
     );
+    if (result.events.length > 0) this.metrics?.predictions.inc({ model_version: modelVersion, risk_level: level });
     // A retry answers what was recorded the first time, not a fresh computation.
     const recorded = result.state.status === 'none' ? prediction : result.state.prediction;
-    return { ...predictionAnswer(recorded), position: positionString(result.position) };
+    return { ...predictionAnswer(recorded), stream: streamName('prediction', predictionId), position: positionString(result.position) };
   }
 
   @Get('predictions')

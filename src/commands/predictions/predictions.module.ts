@@ -1,4 +1,8 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
+import { CLOCK, Clock } from '../../domain/shared/clock';
+import { CONFLICT_PREDICTOR } from '../../domain/predictions/prediction.events';
+
+const DAY_MS = 86_400_000;
 import { CqrsModule } from '@nestjs/cqrs';
 import { MetricsService } from '../../infrastructure/observability/metrics.service';
 import { accuracyProjection } from '../../projections/accuracy/accuracy.projection';
@@ -28,6 +32,7 @@ export class PredictionsModule implements OnModuleInit {
     private readonly outcomes: OutcomesSaga,
     private readonly accuracy: AccuracyService,
     private readonly metrics: MetricsService,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -35,6 +40,13 @@ export class PredictionsModule implements OnModuleInit {
     this.runner.register(accuracyProjection);
     this.sagas.register(this.outcomes);
     this.metrics.onCollect(async () => {
+      // Platform-wide like the models: no tenant in these series.
+      const now = this.clock.now().getTime();
+      const week = await this.accuracy.accuracy(CONFLICT_PREDICTOR, { fromMs: now - 7 * DAY_MS, toMs: now });
+      if (week.total > 0) this.metrics.accuracy7d.set({ model_type: CONFLICT_PREDICTOR }, week.correct / week.total);
+      else this.metrics.accuracy7d.remove({ model_type: CONFLICT_PREDICTOR });
+      this.metrics.outcomes7d.set({ model_type: CONFLICT_PREDICTOR, result: 'correct' }, week.correct);
+      this.metrics.outcomes7d.set({ model_type: CONFLICT_PREDICTOR, result: 'wrong' }, week.total - week.correct);
       for (const alert of await this.accuracy.alerts()) {
         this.metrics.alerts.set({ alert: 'prediction_accuracy_low', scope: alert.model_type }, alert.raised ? 1 : 0);
       }

@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Inject, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Inject, Post, UploadedFile, UseInterceptors, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
@@ -14,6 +14,7 @@ import { ReadingChecks } from '../ocr-settings/reading-checks.service';
 import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
 import { RecordMeterReadingDto, RecordVehicleEntryDto, photoBody } from './capture.dto';
+import { MetricsService } from '../../infrastructure/observability/metrics.service';
 import { idempotencyKey } from './idempotency';
 import { PhotoIntake, PhotoReading, UploadedPhoto } from './photo-intake.service';
 import { positionOfCommand } from './recorded-position';
@@ -30,6 +31,7 @@ export class CaptureController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly checks: ReadingChecks,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   @Post('meter-readings')
@@ -59,7 +61,7 @@ export class CaptureController {
     const { record, position } = await this.record(sourceStream('meter_reading', readingId), command, principal, readingId);
     if (record.type !== 'MeterReadingRecorded') throw new Error(`stream of reading ${readingId} holds a ${record.type}`);
     const d = record.data;
-    return { reading_id: readingId, asset_id: d.assetId, value: d.value, unit: d.unit, raw_text: d.rawText, confidence: d.confidence, captured_for_training: d.capturedForTraining, position };
+    return { reading_id: readingId, stream: sourceStream('meter_reading', readingId), asset_id: d.assetId, value: d.value, unit: d.unit, raw_text: d.rawText, confidence: d.confidence, captured_for_training: d.capturedForTraining, position };
   }
 
   @Post('vehicle-entries')
@@ -81,7 +83,7 @@ export class CaptureController {
     const { record, position } = await this.record(sourceStream('vehicle_entry', entryId), command, principal, entryId);
     if (record.type !== 'VehicleEntryRecorded') throw new Error(`stream of entry ${entryId} holds a ${record.type}`);
     const d = record.data;
-    return { entry_id: entryId, gate_id: d.gateId, plate: d.plate, raw_text: d.rawText, plate_format: d.plateFormat ?? null, confidence: d.confidence, captured_for_training: d.capturedForTraining, position };
+    return { entry_id: entryId, stream: sourceStream('vehicle_entry', entryId), gate_id: d.gateId, plate: d.plate, raw_text: d.rawText, plate_format: d.plateFormat ?? null, confidence: d.confidence, captured_for_training: d.capturedForTraining, position };
   }
 
   /** Server-side uuid; with an Idempotency-Key, derived from it so a retry lands on the same stream. */
@@ -115,6 +117,10 @@ export class CaptureController {
     const commandId = deterministicUuid(`record:${id}`);
     const result = await this.commandBus.execute(new Decide<ReadingState, ReadingCommand, ReadingEvent>(stream, readingDecider, command, contextFromPrincipal(principal, commandId)));
     if (result.state.status !== 'recorded') throw new Error(`record command left ${stream} empty`);
+    if (result.events.length > 0) {
+      const d = result.state.record.data;
+      this.metrics?.readingsRecorded.inc({ source_system: result.state.sourceType, captured: String(d.capturedForTraining) });
+    }
     const position = result.events.length > 0 ? result.position : await positionOfCommand(this.events, stream, commandId, result.position);
     return { record: result.state.record, position: positionString(position) };
   }

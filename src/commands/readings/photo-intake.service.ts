@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ValidationError } from '../../domain/shared/errors';
 import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
 import { computeImageFeatures, textFeatures } from '../../infrastructure/ocr/image-features';
+import { MetricsService } from '../../infrastructure/observability/metrics.service';
 import { OCR_ENGINE, OcrEngine, OcrMode, OcrResult } from '../../infrastructure/ocr/ocr-engine.port';
 
 export interface UploadedPhoto {
@@ -34,6 +35,7 @@ export class PhotoIntake {
   constructor(
     @Inject(OCR_ENGINE) private readonly ocr: OcrEngine,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   async read(photo: UploadedPhoto | undefined, mode: OcrMode): Promise<PhotoReading> {
@@ -42,7 +44,11 @@ export class PhotoIntake {
     }
     // Features first: it rejects anything that is not a decodable PNG/JPEG before OCR work starts.
     const image = await computeImageFeatures(photo.buffer);
+    const started = process.hrtime.bigint();
     const ocr = await this.ocr.recognize(photo.buffer, mode);
+    const labels = { engine: ocr.engineName, mode };
+    this.metrics?.ocrLatency.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+    this.metrics?.ocrConfidence.observe(labels, ocr.confidence);
     const stored = await this.blobs.put(photo.buffer, photo.buffer[0] === 0x89 ? 'image/png' : 'image/jpeg');
     return { ocr, imageHash: stored.hash, phash: image.phash, features: captureFeatures(image.vector, ocr.text) };
   }

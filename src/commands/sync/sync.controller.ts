@@ -1,3 +1,4 @@
+import { idempotencyKey as checkIdempotencyKey } from '../../infrastructure/http/idempotency-key';
 import { Body, Controller, Get, Headers, Inject, Post, Query, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { CommandBus } from '@nestjs/cqrs';
@@ -5,7 +6,7 @@ import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { CLOCK, Clock, MINUTE_MS } from '../../domain/shared/clock';
 import { ValidationError } from '../../domain/shared/errors';
 import { streamName } from '../../domain/shared/events';
-import { deterministicUuid, isValidId, newId } from '../../domain/shared/ids';
+import { deterministicUuid, newId } from '../../domain/shared/ids';
 import { ResolveConflict, SyncCommand, SyncState, repeatedConflict, syncDecider } from '../../domain/sync/sync.decider';
 import { SyncEvent, syncStreamId } from '../../domain/sync/sync.events';
 import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
@@ -67,9 +68,7 @@ export class SyncController {
     @Res({ passthrough: true }) res: Response,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    if (idempotencyKey !== undefined && !isValidId(idempotencyKey)) {
-      throw new ValidationError('Idempotency-Key must be 1-128 characters of letters, digits, _ . : -', { fields: { 'Idempotency-Key': ['invalid'] } });
-    }
+    checkIdempotencyKey(idempotencyKey);
     const now = this.clock.now();
     const resolvedAt = this.notInFuture(body.resolved_at, 'resolved_at', now) ?? now.toISOString();
     const conflictId = body.conflict_id ?? (idempotencyKey ? deterministicUuid(`conflict:${principal.tenant}:${principal.sub}:${idempotencyKey}`) : newId());

@@ -1,5 +1,7 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { derivedId, newId } from '../../domain/shared/ids';
+import { idempotencyKey } from '../../infrastructure/http/idempotency-key';
 import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
 import { ActiveLearningService, DEFAULT_BATCH_SIZE } from './active-learning.service';
@@ -14,16 +16,22 @@ export class ActiveLearningController {
   /**
    * This ISO week's batch for the caller's tenant. The first run of a week chooses it; later runs
    * in the same week (and the Sunday schedule) answer the same batch and create nothing.
+   * `top_up: true` makes a new batch every time instead (after the week's batch is drained).
    */
   @Post('run')
   @HttpCode(201)
   @Roles('ml_engineer', 'ops')
-  async run(@CurrentPrincipal() p: Principal, @Body() body: RunActiveLearningDto) {
-    const run = await this.activeLearning.runActiveLearning(p.tenant, body.batch_size ?? DEFAULT_BATCH_SIZE, undefined, p.sub);
+  async run(@CurrentPrincipal() p: Principal, @Body() body: RunActiveLearningDto, @Headers('idempotency-key') rawKey?: string) {
+    // A top-up's id: from the Idempotency-Key (a retry finds the same batch), else fresh.
+    const key = idempotencyKey(rawKey);
+    const topUp = body.top_up === true ? (key ? derivedId('topup', p.tenant, p.sub, key) : newId()).replace(/-/g, '').slice(0, 16) : null;
+    const run = await this.activeLearning.runActiveLearning(p.tenant, body.batch_size ?? DEFAULT_BATCH_SIZE, undefined, p.sub, topUp);
     return {
       batch_id: run.batchId,
       week: run.week,
       created: run.created,
+      top_up: run.topUp,
+      stream: run.stream,
       strategy: run.strategy,
       pool_size: run.poolSize,
       selected: run.selected.map((c) => ({

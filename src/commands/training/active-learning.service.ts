@@ -22,6 +22,9 @@ export interface ActiveLearningRun {
   readonly week: string;
   /** false when this week's batch already existed (a second run): nothing new was chosen. */
   readonly created: boolean;
+  readonly topUp: boolean;
+  /** The batch's stream. */
+  readonly stream: string;
   readonly poolSize: number;
   readonly strategy: string | null;
   readonly selected: readonly ChosenExample[];
@@ -45,13 +48,17 @@ export class ActiveLearningService {
     private readonly compute: MlCompute,
   ) {}
 
-  /** For the API, the weekly schedule and the CLI (`actorId` names who asked). */
-  async runActiveLearning(tenantId: string, batchSize: number = DEFAULT_BATCH_SIZE, at: Date = this.clock.now(), actorId = 'schedule:active-learning'): Promise<ActiveLearningRun> {
+  /**
+   * For the API, the weekly schedule and the CLI (`actorId` names who asked). With `topUp` (an id
+   * unique to the request) a top-up batch: its own id and stream beside the week's batch, chosen
+   * from what no open task holds, as many per week as asked.
+   */
+  async runActiveLearning(tenantId: string, batchSize: number = DEFAULT_BATCH_SIZE, at: Date = this.clock.now(), actorId = 'schedule:active-learning', topUp: string | null = null): Promise<ActiveLearningRun> {
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
       throw new ValidationError(`batch_size must be an integer 1-${MAX_BATCH_SIZE}`, { fields: { batch_size: [`must be an integer 1-${MAX_BATCH_SIZE}`] } });
     }
     const week = isoWeekKey(at, this.config.timeZone);
-    const batchId = batchIdFor(tenantId, week);
+    const batchId = topUp === null ? batchIdFor(tenantId, week) : `${batchIdFor(tenantId, week)}.topup-${topUp}`;
     const stream = streamName(ACTIVE_LEARNING_BATCH_CATEGORY, batchId);
     const base: Omit<CommandContext, 'commandId'> = { tenantId, actorId, correlationId: `active-learning:${batchId}`, causationId: null };
 
@@ -60,7 +67,7 @@ export class ActiveLearningService {
     let position = 0;
     if (!batch) {
       const { examples, sourceSystems } = await this.pool.load(tenantId);
-      if (examples.length === 0) return { batchId, week, created: false, poolSize: 0, strategy: null, selected: [], position: 0 };
+      if (examples.length === 0) return { batchId, week, created: false, topUp: topUp !== null, stream, poolSize: 0, strategy: null, selected: [], position: 0 };
       const selection = await this.compute.selectActiveLearningBatch(examples, { batchSize, seed: batchId });
       const corrections = new Set(examples.filter((e) => e.isCorrection).map((e) => e.exampleId));
       const chosen: ChosenExample[] = selection.selected.map((s) => ({
@@ -100,7 +107,7 @@ export class ActiveLearningService {
     position = Math.max(position, await this.fanout.ensureTasks(batch, base));
     // A repeated run wrote nothing: the head covers the batch and the tasks written before.
     if (position === 0) position = await this.events.headPosition();
-    return { batchId, week, created, poolSize: batch.poolSize, strategy: batch.strategy, selected: batch.chosen, position };
+    return { batchId, week, created, topUp: topUp !== null, stream, poolSize: batch.poolSize, strategy: batch.strategy, selected: batch.chosen, position };
   }
 
   private async existing(stream: string): Promise<ActiveLearningBatchSelected['data'] | null> {

@@ -34,7 +34,7 @@ export class DatasetService {
     );
     if (result.state.status !== 'created') throw new Error(`dataset ${datasetId} was not recorded`);
     const d = result.state.dataset;
-    return { dataset_id: d.datasetId, name: d.name, example_count: d.exampleCount, content_hash: d.contentHash, created_at: d.createdAt, position: String(result.position) };
+    return { dataset_id: d.datasetId, stream: streamName(DATASET_CATEGORY, datasetId), name: d.name, example_count: d.exampleCount, content_hash: d.contentHash, created_at: d.createdAt, position: String(result.position) };
   }
 
   private async labeledExamples(tenantId: string, sourceSystem: SourceSystem | null): Promise<LabeledExample[]> {

@@ -33,7 +33,9 @@ export class ExamplePoolService {
     const raw = (await this.examples.unlabeledPool(tenantId, { statuses: ['captured', 'corrected', 'queued'] })).filter((doc) => !openTasks.has(doc.example_id));
     const dims = dominantLength(raw.map((d) => d.features?.length ?? 0));
     for (const doc of raw) {
-      examples.push({ exampleId: doc.example_id, uncertainty: Number(doc.uncertainty_score) || 0, isCorrection: doc.corrected === true, features: fitFeatures(doc.features ?? [], dims) });
+      // Each skip halves, then thirds, … the example's weight: skipped photos come back, behind fresh ones.
+      const uncertainty = (Number(doc.uncertainty_score) || 0) / (1 + (Number(doc.skips) || 0));
+      examples.push({ exampleId: doc.example_id, uncertainty, isCorrection: doc.corrected === true, features: fitFeatures(doc.features ?? [], dims) });
       sourceSystems.set(doc.example_id, doc.source_system);
     }
     return { examples, sourceSystems };

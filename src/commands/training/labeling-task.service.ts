@@ -8,6 +8,7 @@ import { isValidId, newId } from '../../domain/shared/ids';
 import { LabelingTaskCommand, LabelingTaskState, labelingTaskDecider } from '../../domain/training/labeling-task.decider';
 import { LABELING_TASK_CATEGORY } from '../../domain/training/labeling-task.events';
 import { redactPii } from '../../domain/training/redaction';
+import { trainingExampleDecider } from '../../domain/training/training-example.decider';
 import { Principal } from '../../infrastructure/auth/jwt';
 import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
@@ -47,8 +48,15 @@ export class LabelingTaskService {
     return this.act(p, taskId, 'submit', key, (acting) => ({ kind: 'submit', ...acting, label: clean }));
   }
 
-  skip(p: Principal, taskId: string, reason: string | undefined, key: string | null): Promise<TaskAnswer> {
-    return this.act(p, taskId, 'skip', key, (acting) => ({ kind: 'skip', ...acting, reason }));
+  /** The task closes and its example goes back to the pool, the skip recorded on the example. */
+  async skip(p: Principal, taskId: string, reason: string | undefined, key: string | null): Promise<TaskAnswer> {
+    const answer = await this.act(p, taskId, 'skip', key, (acting) => ({ kind: 'skip', ...acting, reason }));
+    if (answer.status !== 'skipped' || !answer.example_id) return answer;
+    const command = { type: 'ReturnTrainingExample' as const, exampleId: answer.example_id, taskId, labelerId: p.sub, ...(reason === undefined ? {} : { reason }) };
+    const result = await this.commandBus.execute(
+      new Decide(streamName('example', answer.example_id), trainingExampleDecider, command, contextFromPrincipal(p, `labeling:${taskId}:return`)),
+    );
+    return { ...answer, position: String(Math.max(Number(answer.position), result.position)) };
   }
 
   release(p: Principal, taskId: string, key: string | null): Promise<TaskAnswer> {

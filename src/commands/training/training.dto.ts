@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, IsBoolean } from 'class-validator';
 import { MAX_LABEL_LENGTH } from '../../domain/training/labeling-task.decider';
 import { SourceSystem } from '../../domain/training/training-example.events';
 import { MAX_BATCH_SIZE } from './active-learning.service';
@@ -11,6 +11,11 @@ export class RunActiveLearningDto {
   @Min(1)
   @Max(MAX_BATCH_SIZE)
   batch_size?: number;
+
+  @ApiPropertyOptional({ default: false, description: "true: a top-up batch beside the week's batch (as many per week as asked), on its own stream" })
+  @IsOptional()
+  @IsBoolean()
+  top_up?: boolean;
 }
 
 export class SubmitLabelDto {

@@ -77,6 +77,8 @@ describe('reading decider', () => {
         type: 'CorrectionSubmitted',
         data: {
           correctionId: 'c1',
+          engine: 'test',
+          engineName: 'paddle',
           sourceType: 'meter_reading',
           sourceId: 'r1',
           correctedText: '004512.8',

@@ -66,6 +66,8 @@ export type ReadingState =
       /** The current best text: the OCR reading, or the latest correction. */
       readonly text: string;
       readonly confidence: number;
+      readonly engine: string;
+      readonly engineName: string;
       readonly features: readonly number[];
       readonly phash: string;
       readonly correctionIds: readonly string[];
@@ -75,7 +77,7 @@ export type ReadingState =
 
 function recorded(event: MeterReadingRecorded | VehicleEntryRecorded): ReadingState {
   const d = event.data;
-  const base = { status: 'recorded' as const, record: event, tenantId: d.tenantId, imageHash: d.imageHash, rawText: d.rawText, confidence: d.confidence, features: d.features, phash: d.phash, correctionIds: [] };
+  const base = { status: 'recorded' as const, record: event, tenantId: d.tenantId, imageHash: d.imageHash, rawText: d.rawText, confidence: d.confidence, engine: d.engine, engineName: d.engineName, features: d.features, phash: d.phash, correctionIds: [] };
   return event.type === 'MeterReadingRecorded'
     ? { ...base, sourceType: 'meter_reading', id: event.data.readingId, text: event.data.text }
     : { ...base, sourceType: 'vehicle_entry', id: event.data.entryId, text: event.data.plate };
@@ -123,6 +125,8 @@ function correct(command: SubmitCorrection, state: ReadingState): readonly Corre
         confidence: state.confidence,
         features: [...state.features],
         phash: state.phash,
+        engine: state.engine,
+        engineName: state.engineName,
       },
     },
   ];

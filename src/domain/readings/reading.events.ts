@@ -66,6 +66,9 @@ export type CorrectionSubmitted = DomainEvent<
     confidence: number;
     features: number[];
     phash: string;
+    /** The reading's engine (absent on corrections recorded before it was carried). */
+    engine?: string;
+    engineName?: string;
   }
 >;
 

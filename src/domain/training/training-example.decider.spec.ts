@@ -132,4 +132,26 @@ describe('training example decider', () => {
       expect(() => when([], label)).toThrow(NotFoundError);
     });
   });
+
+  describe('a skipped task', () => {
+    const skip = (taskId: string): TrainingExampleCommand => ({ type: 'ReturnTrainingExample', exampleId, taskId, labelerId: 'u3', reason: 'glare' });
+    const queuedOnce = [...captured, ...when(captured, queue)];
+
+    it('given a queued example, when its task is skipped, then it returns to the pool as captured with one skip', () => {
+      const returned = when(queuedOnce, skip('t1'));
+      expect(returned).toEqual([{ type: 'TrainingExampleReturned', data: { exampleId, taskId: 't1', labelerId: 'u3', reason: 'glare', skips: 1 } }]);
+      expect([...queuedOnce, ...returned].reduce(decider.evolve, decider.initialState)).toMatchObject({ status: 'captured' });
+      expect(when([...queuedOnce, ...returned], skip('t1'))).toEqual([]);
+    });
+
+    it('given a second batch queues it again, when that task is skipped too, then two skips', () => {
+      const first = [...queuedOnce, ...when(queuedOnce, skip('t1'))];
+      const again = [...first, ...when(first, { ...queue, batchId: 'b2', taskId: 't2' } as TrainingExampleCommand)];
+      expect(when(again, skip('t2'))).toEqual([expect.objectContaining({ data: expect.objectContaining({ taskId: 't2', skips: 2 }) })]);
+    });
+
+    it('given a task never queued for it, then nothing is returned', () => {
+      expect(when(queuedOnce, skip('t9'))).toEqual([]);
+    });
+  });
 });

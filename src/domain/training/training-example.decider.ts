@@ -14,6 +14,8 @@ export interface CaptureTrainingExample {
   readonly confidence: number;
   readonly features: readonly number[];
   readonly phash: string;
+  readonly engine?: string;
+  readonly engineName?: string;
 }
 
 export interface CorrectTrainingExample {
@@ -28,6 +30,10 @@ export interface CorrectTrainingExample {
   readonly imageHash: string;
   readonly rawText: string;
   readonly features: readonly number[];
+  /** The source's OCR confidence and engine, kept on an example the correction creates. */
+  readonly confidence?: number;
+  readonly engine?: string;
+  readonly engineName?: string;
 }
 
 /** Sent by active learning (issue 4) when a batch picks the example and a task is created. */
@@ -48,7 +54,16 @@ export interface LabelTrainingExample {
   readonly labelerId: string;
 }
 
-export type TrainingExampleCommand = CaptureTrainingExample | CorrectTrainingExample | QueueTrainingExample | LabelTrainingExample;
+/** Sent by the labeling flow when a labeler skips the example's task: it goes back to the pool. */
+export interface ReturnTrainingExample {
+  readonly type: 'ReturnTrainingExample';
+  readonly exampleId: string;
+  readonly taskId: string;
+  readonly labelerId: string;
+  readonly reason?: string;
+}
+
+export type TrainingExampleCommand = CaptureTrainingExample | CorrectTrainingExample | QueueTrainingExample | LabelTrainingExample | ReturnTrainingExample;
 
 export type TrainingExampleStatus = 'captured' | 'corrected' | 'queued' | 'labeled';
 
@@ -62,9 +77,16 @@ export type TrainingExampleState =
       readonly taskIds: readonly string[];
       /** The task whose label was accepted, once labeled. */
       readonly labeledBy: string | null;
+      /** Tasks skipped and handed back to the pool. */
+      readonly returnedTasks?: readonly string[];
     };
 
 const redact = (text: string): string => redactPii(text).text;
+
+/** Only the engine fields the command has: older callers send none. */
+function engineOf(command: { engine?: string; engineName?: string }): { engine?: string; engineName?: string } {
+  return { ...(command.engine === undefined ? {} : { engine: command.engine }), ...(command.engineName === undefined ? {} : { engineName: command.engineName }) };
+}
 
 function notFound(exampleId: string): NotFoundError {
   return new NotFoundError(`training example ${exampleId} not found`, { example_id: exampleId });
@@ -94,6 +116,9 @@ export const trainingExampleDecider: Decider<TrainingExampleState, TrainingExamp
       case 'TrainingExampleLabeled':
         if (state.status === 'none') return state;
         return { ...state, status: 'labeled', labeledBy: event.data.taskId };
+      case 'TrainingExampleReturned':
+        if (state.status === 'none' || state.status === 'labeled') return state;
+        return { ...state, status: state.corrected ? 'corrected' : 'captured', returnedTasks: [...(state.returnedTasks ?? []), event.data.taskId] };
       default:
         return assertNever(event, 'training example event');
     }
@@ -117,13 +142,15 @@ export const trainingExampleDecider: Decider<TrainingExampleState, TrainingExamp
               confidence,
               uncertaintyScore: 1 - confidence,
               diversity: { phash: command.phash, vector: [...command.features] },
+              ...engineOf(command),
             },
           },
         ];
       }
       case 'CorrectTrainingExample': {
         if (state.status !== 'none' && state.correctionIds.includes(command.correctionId)) return [];
-        const fresh = state.status === 'none' ? { imageHash: command.imageHash, rawText: redact(command.rawText), features: [...command.features] } : {};
+        const confidence = command.confidence === undefined ? {} : { confidence: command.confidence };
+        const fresh = state.status === 'none' ? { imageHash: command.imageHash, rawText: redact(command.rawText), features: [...command.features], ...confidence, ...engineOf(command) } : {};
         return [
           {
             type: 'TrainingExampleCorrected',
@@ -153,6 +180,14 @@ export const trainingExampleDecider: Decider<TrainingExampleState, TrainingExamp
           throw new ConflictError(`training example ${command.exampleId} was not queued for task ${command.taskId}`, { example_id: command.exampleId, task_id: command.taskId });
         }
         return [{ type: 'TrainingExampleLabeled', data: { exampleId: command.exampleId, taskId: command.taskId, label: command.label, labelerId: command.labelerId } }];
+      case 'ReturnTrainingExample': {
+        if (state.status === 'none') throw notFound(command.exampleId);
+        const returned = state.returnedTasks ?? [];
+        // A repeat, or an example labeled meanwhile through another task: nothing to hand back.
+        if (returned.includes(command.taskId) || state.status === 'labeled' || !state.taskIds.includes(command.taskId)) return [];
+        const reason = command.reason === undefined ? {} : { reason: command.reason };
+        return [{ type: 'TrainingExampleReturned', data: { exampleId: command.exampleId, taskId: command.taskId, labelerId: command.labelerId, ...reason, skips: returned.length + 1 } }];
+      }
       default:
         return assertNever(command, 'training example command');
     }

@@ -24,6 +24,9 @@ export type TrainingExampleCaptured = DomainEvent<
     /** 1 - confidence. */
     uncertaintyScore: number;
     diversity: CaptureDiversity;
+    /** The engine that read the photo (absent on examples captured before it was carried). */
+    engine?: string;
+    engineName?: string;
   }
 >;
 
@@ -65,6 +68,10 @@ export type TrainingExampleCorrected = DomainEvent<
     imageHash?: string;
     rawText?: string;
     features?: number[];
+    /** With those: the reading's OCR confidence and engine, so the example does not look like the OCR was right. */
+    confidence?: number;
+    engine?: string;
+    engineName?: string;
   }
 >;
 
@@ -73,7 +80,13 @@ export type TrainingExampleQueued = DomainEvent<'TrainingExampleQueued', { examp
 
 export type TrainingExampleLabeled = DomainEvent<'TrainingExampleLabeled', { exampleId: string; taskId: string; label: string; labelerId: string }>;
 
-export type TrainingExampleEvent = TrainingExampleCaptured | TrainingExampleCorrected | TrainingExampleQueued | TrainingExampleLabeled;
+/**
+ * Its labeling task was skipped: the example is back in the pool (status as before it was queued),
+ * and `skips` (how often so far) lowers its priority in the next batch.
+ */
+export type TrainingExampleReturned = DomainEvent<'TrainingExampleReturned', { exampleId: string; taskId: string; labelerId: string; reason?: string; skips: number }>;
+
+export type TrainingExampleEvent = TrainingExampleCaptured | TrainingExampleCorrected | TrainingExampleQueued | TrainingExampleLabeled | TrainingExampleReturned;
 
 export function exampleIdFor(sourceSystem: SourceSystem, sourceId: string): string {
   return `${sourceSystem === 'meter_reading' ? 'mr' : 've'}_${sourceId}`;

@@ -4,8 +4,8 @@ import type { Request } from 'express';
 import { ForbiddenError, UnauthenticatedError } from '../../domain/shared/errors';
 import { JwtService, Principal, Role } from './jwt';
 
-const ROLES_KEY = 'roles';
-const PUBLIC_KEY = 'public';
+export const ROLES_KEY = 'roles';
+export const PUBLIC_KEY = 'public';
 
 /** Which roles may call a handler (any of them). Handlers without it need only a valid token. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);

@@ -36,6 +36,7 @@ export class JsonLogger implements LoggerService {
   runnerLogger(component: string) {
     return {
       log: (message: string, ctx?: Record<string, unknown>) => this.write('info', message, component, ctx),
+      warn: (message: string, ctx?: Record<string, unknown>) => this.write('warn', message, component, ctx),
       error: (message: string, ctx?: Record<string, unknown>) => this.write('error', message, component, ctx),
     };
   }

@@ -19,6 +19,36 @@ export class MetricsService {
   readonly projectionLag = new Gauge({ name: 'projection_lag', help: 'Log positions a projection is behind the head', labelNames: ['projection'], registers: [this.registry] });
   readonly projectionCheckpoint = new Gauge({ name: 'projection_checkpoint', help: 'Last log position applied', labelNames: ['projection'], registers: [this.registry] });
   readonly alerts = new Gauge({ name: 'flywheel_alert_active', help: 'Open alerts (1 = raised)', labelNames: ['alert', 'scope'], registers: [this.registry] });
+  // No tenant label on these: they are safe for an unauthenticated scrape as they are.
+  readonly ocrLatency = new Histogram({
+    name: 'ocr_latency_seconds',
+    help: 'OCR recognition time per photo, per engine and mode',
+    labelNames: ['engine', 'mode'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16],
+    registers: [this.registry],
+  });
+  readonly ocrConfidence = new Histogram({
+    name: 'ocr_confidence',
+    help: 'Calibrated OCR confidence per photo, per engine and mode',
+    labelNames: ['engine', 'mode'],
+    buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1],
+    registers: [this.registry],
+  });
+  readonly readingsRecorded = new Counter({ name: 'readings_recorded_total', help: 'Readings and entries recorded, and whether they were captured for training', labelNames: ['source_system', 'captured'], registers: [this.registry] });
+  readonly predictions = new Counter({ name: 'predictions_total', help: 'Conflict predictions recorded, per model version and risk level', labelNames: ['model_version', 'risk_level'], registers: [this.registry] });
+  readonly accuracy7d = new Gauge({ name: 'prediction_accuracy_7d', help: 'Share of correct predictions among outcomes of the last 7 days, per model type', labelNames: ['model_type'], registers: [this.registry] });
+  readonly outcomes7d = new Gauge({ name: 'prediction_outcomes_7d', help: 'Prediction outcomes recorded for the last 7 days, per model type and result', labelNames: ['model_type', 'result'], registers: [this.registry] });
+  readonly parkedEvents = new Gauge({ name: 'parked_events', help: 'Events parked for an ops decision, per projection or saga', labelNames: ['handler'], registers: [this.registry] });
+  readonly appendLatency = new Histogram({
+    name: 'event_store_append_seconds',
+    help: 'Time of one append to the event store, as the caller waits for it',
+    labelNames: ['store'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+  readonly writeGroups = new Gauge({ name: 'event_store_write_groups', help: 'Transactions the SQLite writer thread committed (each a group of operations)', registers: [this.registry] });
+  readonly writeOperations = new Gauge({ name: 'event_store_write_operations', help: 'Operations the SQLite writer thread committed; divided by groups, the mean group size', registers: [this.registry] });
+  readonly writeLargestGroup = new Gauge({ name: 'event_store_write_group_largest', help: 'Largest group the SQLite writer thread committed', registers: [this.registry] });
   private readonly collectors: (() => Promise<void>)[] = [];
 
   constructor(@Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig) {

@@ -36,7 +36,9 @@ export class OpsController {
       for (const p of await this.runner.status()) {
         metrics.projectionLag.set({ projection: p.name }, p.lag);
         metrics.projectionCheckpoint.set({ projection: p.name }, p.checkpoint);
+        metrics.parkedEvents.set({ handler: p.name }, p.parked.length);
       }
+      for (const s of await this.sagas.status()) metrics.parkedEvents.set({ handler: `saga:${s.name}` }, s.parked.length);
     });
   }
 

@@ -9,6 +9,7 @@ import {
   TrainingExampleCorrected,
   TrainingExampleLabeled,
   TrainingExampleQueued,
+  TrainingExampleReturned,
   exampleIdFor,
 } from '../../domain/training/training-example.events';
 import { documentProjection } from '../runner/projection';
@@ -28,8 +29,11 @@ export interface TrainingExampleDoc {
   readonly features: readonly number[];
   /** Redacted OCR text. */
   readonly raw_text: string | null;
-  /** OCR confidence at capture; null for an example created by a correction. */
+  /** OCR confidence of the reading (null only for corrections recorded before it was carried). */
   readonly confidence: number | null;
+  /** The OCR engine that read the photo, when recorded. */
+  readonly engine?: string | null;
+  readonly engine_name?: string | null;
   readonly uncertainty_score: number;
   readonly ground_truth_text: string | null;
   readonly corrected: boolean;
@@ -40,6 +44,8 @@ export interface TrainingExampleDoc {
   readonly batch_id: string | null;
   readonly task_id: string | null;
   readonly priority: number | null;
+  /** Tasks skipped for this example so far (absent: none). */
+  readonly skips?: number;
   readonly created_at: string;
   readonly updated_at: string;
   [key: string]: unknown;
@@ -112,18 +118,36 @@ export function evolveTrainingExample(doc: TrainingExampleDoc | null, event: Rec
       raw_text: d.redactedText,
       confidence: d.confidence,
       uncertainty_score: d.uncertaintyScore,
+      engine: d.engine ?? null,
+      engine_name: d.engineName ?? null,
     };
   }
   if (isEventOf<CorrectionSubmitted>(event, 'CorrectionSubmitted')) {
     const d = event.data;
     const exampleId = exampleIdFor(d.sourceType, d.sourceId);
-    const base = doc ?? { ...blank(event, { exampleId, sourceSystem: d.sourceType, sourceId: d.sourceId }), image_hash: d.imageHash, raw_text: redact(d.rawText), features: d.features };
+    const base = doc ?? {
+      ...blank(event, { exampleId, sourceSystem: d.sourceType, sourceId: d.sourceId }),
+      image_hash: d.imageHash,
+      raw_text: redact(d.rawText),
+      features: d.features,
+      confidence: d.confidence ?? null,
+      engine: d.engine ?? null,
+      engine_name: d.engineName ?? null,
+    };
     // The capture saga turns it into TrainingExampleCorrected with the same text (and the same redaction).
     return corrected(base, { correctionId: d.correctionId, groundTruthText: redact(d.correctedText), correctionType: d.correctionType, uncertaintyScore: 1.0 }, at);
   }
   if (isEventOf<TrainingExampleCorrected>(event, 'TrainingExampleCorrected')) {
     const d = event.data;
-    const base = doc ?? { ...blank(event, d), image_hash: d.imageHash ?? null, raw_text: d.rawText ?? null, features: d.features ?? [] };
+    const base = doc ?? {
+      ...blank(event, d),
+      image_hash: d.imageHash ?? null,
+      raw_text: d.rawText ?? null,
+      features: d.features ?? [],
+      confidence: d.confidence ?? null,
+      engine: d.engine ?? null,
+      engine_name: d.engineName ?? null,
+    };
     return corrected(base, d, at);
   }
   if (isEventOf<TrainingExampleQueued>(event, 'TrainingExampleQueued')) {
@@ -139,6 +163,10 @@ export function evolveTrainingExample(doc: TrainingExampleDoc | null, event: Rec
     // A human label is the example's ground truth from now on (a correction's text is kept in history).
     return { ...doc, status: 'labeled', label: d.label, ground_truth_text: d.label, labeler_id: d.labelerId, task_id: d.taskId, updated_at: at };
   }
+  if (isEventOf<TrainingExampleReturned>(event, 'TrainingExampleReturned')) {
+    if (!doc || doc.status === 'labeled') return doc;
+    return { ...doc, status: doc.corrected ? 'corrected' : 'captured', task_id: null, priority: null, skips: event.data.skips, updated_at: at };
+  }
   return doc;
 }
 
@@ -148,14 +176,16 @@ export const trainingExamplesProjection = documentProjection<TrainingExampleDoc>
   // 3: a label sets ground_truth_text.
   // 4: applies CorrectionSubmitted and LabelingTaskCompleted itself, so a correction's or a
   //    submit's answer position covers its example.
-  version: 4,
+  // 5: a skipped task's example returns to the pool (TrainingExampleReturned, `skips`); the
+  //    reading's confidence and engine on every example, also one a correction created.
+  version: 5,
   collection: TRAINING_EXAMPLES_COLLECTION,
   indexes: [
     ['tenant_id', 'status'],
     ['tenant_id', 'source_system', 'status'],
     ['tenant_id', 'created_at'],
   ],
-  eventTypes: ['CorrectionSubmitted', 'TrainingExampleCaptured', 'TrainingExampleCorrected', 'TrainingExampleQueued', 'TrainingExampleLabeled', 'LabelingTaskCompleted'],
+  eventTypes: ['CorrectionSubmitted', 'TrainingExampleCaptured', 'TrainingExampleCorrected', 'TrainingExampleQueued', 'TrainingExampleLabeled', 'LabelingTaskCompleted', 'TrainingExampleReturned'],
   key: exampleKey,
   evolve: evolveTrainingExample,
 });

@@ -26,6 +26,7 @@ describe('capture saga', () => {
     expect(planned.stream).toBe('example-mr_r1');
     expect(planned.command).toEqual({
       type: 'CaptureTrainingExample',
+      engine: 't',
       exampleId: 'mr_r1',
       sourceSystem: 'meter_reading',
       sourceId: 'r1',

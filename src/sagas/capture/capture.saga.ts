@@ -22,6 +22,11 @@ export interface PlannedCommand {
 /** What the saga reads of an event: its id, type, data and the tenant and correlation it carries. */
 export type SagaInput = Pick<RecordedEvent, 'eventId' | 'type' | 'data'> & { readonly metadata: Pick<RecordedEvent['metadata'], 'tenantId' | 'correlationId'> };
 
+/** The engine fields the event has (older events carry fewer). */
+function engineOf(d: { engine?: string; engineName?: string }): { engine?: string; engineName?: string } {
+  return { ...(d.engine === undefined ? {} : { engine: d.engine }), ...(d.engineName === undefined ? {} : { engineName: d.engineName }) };
+}
+
 /**
  * The pure part: which training-example command a reading event causes. An uncertain reading is
  * captured; a correction becomes ground truth (creating the example if the reading was confident).
@@ -38,7 +43,7 @@ export function captureCommands(event: SagaInput): PlannedCommand[] {
       {
         stream: streamName('example', exampleId),
         commandId,
-        command: { type: 'CaptureTrainingExample', exampleId, sourceSystem, sourceId, imageHash: d.imageHash, rawText: d.rawText, confidence: d.confidence, features: d.features, phash: d.phash },
+        command: { type: 'CaptureTrainingExample', exampleId, sourceSystem, sourceId, imageHash: d.imageHash, rawText: d.rawText, confidence: d.confidence, features: d.features, phash: d.phash, ...engineOf(d) },
       },
     ];
   }
@@ -60,6 +65,8 @@ export function captureCommands(event: SagaInput): PlannedCommand[] {
           imageHash: d.imageHash,
           rawText: d.rawText,
           features: d.features,
+          confidence: d.confidence,
+          ...engineOf(d),
         },
       },
     ];

@@ -1,0 +1,73 @@
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import type { Request } from 'express';
+import { createHash } from 'node:crypto';
+import { Observable, from, mergeMap, switchMap } from 'rxjs';
+import { UnprocessableError } from '../../domain/shared/errors';
+import { AuthenticatedRequest } from '../auth/auth.guard';
+import { READ_STORE, ReadStore } from '../read-store/read-store.port';
+import { idempotencyKey } from './idempotency-key';
+
+/** Outside every projection: a rebuild of the read models does not forget the keys. */
+export const IDEMPOTENCY_COLLECTION = 'idempotency_keys';
+
+type UploadRequest = AuthenticatedRequest & Request & { file?: { buffer?: Buffer; size?: number } };
+
+/**
+ * A command's `Idempotency-Key` is checked against the one rule and bound to the request it first
+ * came with (route and body, per tenant and user). The handlers make a retry append nothing; this
+ * makes a reuse with another body answer 422 naming the key instead of the first answer.
+ * A JSON body is compared before the handler runs; a multipart one (parsed by the route's own
+ * interceptor) after, when the handler has found the first attempt's record and appended nothing.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<UploadRequest>();
+    if (request.method === 'GET' || request.method === 'HEAD') return next.handle();
+    const key = idempotencyKey(request.headers['idempotency-key']);
+    const principal = request.principal;
+    if (key === null || !principal) return next.handle();
+    const id = createHash('sha256').update(JSON.stringify([principal.tenant, principal.sub, key])).digest('hex');
+    const multipart = (request.headers['content-type'] ?? '').startsWith('multipart/');
+    const before = multipart ? Promise.resolve() : this.check(id, key, fingerprint(request), false);
+    return from(before).pipe(
+      switchMap(() => next.handle()),
+      mergeMap(async (answer: unknown) => {
+        await this.check(id, key, fingerprint(request), true);
+        return answer;
+      }),
+    );
+  }
+
+  /**
+   * Refuses a request that differs from the one first answered under the key; after a success,
+   * records it (a refused first attempt, a 400 say, does not bind the key).
+   */
+  private async check(id: string, key: string, print: string, record: boolean): Promise<void> {
+    const known = await this.store.get<{ fingerprint: string }>(IDEMPOTENCY_COLLECTION, id);
+    if (!known) {
+      if (record) await this.store.upsert(IDEMPOTENCY_COLLECTION, id, { fingerprint: print });
+      return;
+    }
+    if (known.fingerprint !== print) {
+      throw new UnprocessableError(`Idempotency-Key "${key}" was used with a different request; use a new key for a new request`, { fields: { 'Idempotency-Key': ['reused with a different body'] } });
+    }
+  }
+}
+
+/** Method, route (without a trailing slash) and body; for an upload, the file's digest too. */
+function fingerprint(request: UploadRequest): string {
+  const path = request.path.replace(/\/+$/, '');
+  const file = request.file?.buffer ? createHash('sha256').update(request.file.buffer).digest('hex') : null;
+  return createHash('sha256').update(JSON.stringify([request.method, path, canonical(request.body), file])).digest('hex');
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+  }
+  return value;
+}
