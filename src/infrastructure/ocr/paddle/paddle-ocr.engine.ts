@@ -5,6 +5,7 @@ import type { OcrEngine, OcrMode, OcrResult } from '../ocr-engine.port';
 import { mixesLettersAndDigits, parseMeterValue } from '../reading-format';
 import { type CtcAlphabet, buildCtcAlphabet, decodeConstrained } from './ctc-decoder';
 import { DEFAULT_DB_OPTIONS, type DbOptions, type TextBox, detectTextBoxes } from './db-postprocess';
+import { offColourCharacters } from './ink-colour';
 import { type ChosenLine, type LineCandidate, STACKED_HEIGHT_RATIO, chooseMeterLine, choosePlateLine } from './line-choice';
 import { PADDLE_MODEL_VERSION, type PaddleModelFiles, defaultPaddleModelFiles, readDictionary } from './paddle-models';
 import { paddleScore } from './paddle-score';
@@ -172,15 +173,15 @@ export class PaddleOcrEngine implements OcrEngine {
       // The detector drops characters cut by the crop's edge or touching a bolt; reading the row
       // across the whole photo keeps them, and the line choice trims borders read as characters.
       const region = profile.fullWidthRows ? { ...row, x: 0, width: rgb.width } : row;
-      const characters = await this.recognizeRegion(sessions, rgb, region, mode);
-      candidates.push({ characters, height: row.height, detectorScore: 1, edgeGap: row.edgeGap, aspect: region.width / region.height, top: row.y });
+      const { characters, dropped } = await this.recognizeRegion(sessions, rgb, region, mode);
+      candidates.push({ characters, height: row.height, detectorScore: 1, edgeGap: row.edgeGap, aspect: region.width / region.height, top: row.y, dropped });
       if (mode === 'plate' && !stacked && this.isClearPlate(candidates)) break;
     }
     // Digit rolls and tight crops defeat the detector: then the whole crop is the line.
     if (candidates.length === 0 || profile.alwaysWholeCrop) {
       const whole: Region = { x: 0, y: 0, width: rgb.width, height: rgb.height };
-      const characters = await this.recognizeRegion(sessions, rgb, whole, mode);
-      candidates.push({ characters, height: 0.5 * whole.height, detectorScore: 0.5, edgeGap: Number.POSITIVE_INFINITY, aspect: whole.width / whole.height });
+      const { characters, dropped } = await this.recognizeRegion(sessions, rgb, whole, mode);
+      candidates.push({ characters, height: 0.5 * whole.height, detectorScore: 0.5, edgeGap: Number.POSITIVE_INFINITY, aspect: whole.width / whole.height, dropped });
     }
     const chosen = mode === 'plate' ? choosePlateLine(candidates, this.plateLayouts) : chooseMeterLine(candidates);
     return { chosen, boxCount: boxes.length };
@@ -239,6 +240,11 @@ export class PaddleOcrEngine implements OcrEngine {
     const output = await sessions.recognition.run({ [sessions.recognition.inputNames[0]]: new ort.Tensor('float32', input, [1, 3, REC_HEIGHT, tensorWidth]) });
     const tensor = output[sessions.recognition.outputNames[0]];
     const steps = Number(tensor.dims[1]);
-    return decodeConstrained(tensor.data as Float32Array, steps, sessions.alphabets[mode]).characters;
+    const characters = decodeConstrained(tensor.data as Float32Array, steps, sessions.alphabets[mode]).characters;
+    if (mode !== 'plate') return { characters, dropped: 0 };
+    // Each step covers an equal slice of the tensor; the region was resized to `width` of it.
+    const toSource = (region.width / width) * (tensorWidth / steps);
+    const offColour = offColourCharacters(rgb, region, characters.map((c) => region.x + (c.step + 0.5) * toSource));
+    return { characters: characters.filter((_, i) => !offColour[i]), dropped: offColour.filter(Boolean).length };
   }
 }

@@ -22,6 +22,8 @@ export function paddleScore(line: ChosenLine, mode: OcrMode, boxCount: number): 
   if (!line.formatOk) score *= 0.5;
   score *= 1 - 0.1 * line.swaps;
   score *= 1 - 0.1 * line.trimmed;
+  // A sticker left out of a plate is a judgement about the photo like a trim: it lowers the score.
+  score *= 1 - 0.1 * (line.dropped ?? 0);
   score *= 1 / (1 + 0.5 * line.rivals);
   if (mode === 'plate' && boxCount === 0) score *= 0.8;
   // Text running into the photo's edge has probably lost characters to the crop.
