@@ -14,15 +14,18 @@ const CHROMA_EXCESS = 15;
 const CHROMA_RATIO = 2.2;
 /** Lines shorter than this have too few characters to say what the ink looks like. */
 const MIN_CHARACTERS = 5;
-/** Share of a character's column band taken as its ink (the darkest pixels). */
-const INK_SHARE = 0.2;
+/** Share of a character's column band taken as its ink (the darkest pixels; a thin "I" fills little of it). */
+const INK_SHARE = 0.1;
+/** Rows of the band looked at: the middle of the line, away from bolts and captions above and below. */
+const MIDDLE = 0.6;
 
 /** Mean chroma (max - min channel) of the darkest pixels in a column band of the region. */
 export function inkChroma(image: RgbImage, region: Region, centreX: number, halfWidth: number): number {
   const x0 = Math.max(0, Math.floor(centreX - halfWidth));
   const x1 = Math.min(image.width - 1, Math.ceil(centreX + halfWidth));
-  const y0 = Math.max(0, region.y);
-  const y1 = Math.min(image.height - 1, region.y + region.height - 1);
+  const margin = ((1 - MIDDLE) / 2) * region.height;
+  const y0 = Math.max(0, Math.floor(region.y + margin));
+  const y1 = Math.min(image.height - 1, Math.ceil(region.y + region.height - 1 - margin));
   const pixels: Array<{ luma: number; chroma: number }> = [];
   for (let y = y0; y <= y1; y += 1) {
     for (let x = x0; x <= x1; x += 1) {
