@@ -58,6 +58,5 @@ export function offColourCharacters(image: RgbImage, region: Region, columns: re
   const halfWidth = Math.max(1, 0.15 * region.height);
   const chroma = columns.map((x) => inkChroma(image, region, x, halfWidth));
   const typical = median(chroma);
-  if (process.env.INK_DEBUG) console.error('ink', chroma.map((c) => c.toFixed(0)).join(' '));
   return chroma.map((c) => c > typical + CHROMA_EXCESS && c > CHROMA_RATIO * typical);
 }
