@@ -53,8 +53,10 @@ const REC_STD = [0.5, 0.5, 0.5] as const;
 const REC_HEIGHT = 48;
 /** Narrower crops are padded to this width: PaddleOCR pads to 320, which costs 3x more for the same text. */
 const REC_MIN_WIDTH = 64;
-/** The detector never scales a photo up by more than this. */
+/** The detector never scales a photo up by more than this... */
 const MAX_UPSCALE = 2;
+/** ... except on a second look at a small photo whose first reading fits no plate or counter. */
+const SMALL_PHOTO_UPSCALE = 4;
 export const PADDLE_ENGINE_ID = `paddleocr/${PADDLE_MODEL_VERSION}/onnxruntime/constrained-ctc-v1`;
 
 interface Sessions {
@@ -158,12 +160,18 @@ export class PaddleOcrEngine implements OcrEngine {
       const fine = await this.read(sessions, rgb, mode, profile.fineDetectionSide);
       if (fine.chosen?.formatOk) read = fine;
     }
+    // A small, low-resolution plate (a US plate cropped from a distant car) leaves its characters
+    // a few pixels high at twice the size: look again at four times.
+    if (!read.chosen?.formatOk && Math.max(rgb.width, rgb.height) * MAX_UPSCALE < profile.detectionSide * 1.5) {
+      const enlarged = await this.read(sessions, rgb, mode, 2 * profile.detectionSide, SMALL_PHOTO_UPSCALE);
+      if (enlarged.chosen?.formatOk) read = enlarged;
+    }
     return this.result(read.chosen, mode, read.boxCount);
   }
 
-  private async read(sessions: Sessions, rgb: RgbImage, mode: OcrMode, detectionSide: number): Promise<{ chosen: ChosenLine | null; boxCount: number }> {
+  private async read(sessions: Sessions, rgb: RgbImage, mode: OcrMode, detectionSide: number, maxUpscale = MAX_UPSCALE): Promise<{ chosen: ChosenLine | null; boxCount: number }> {
     const profile = this.profiles[mode];
-    const boxes = await this.detect(sessions, rgb, detectionSide);
+    const boxes = await this.detect(sessions, rgb, detectionSide, maxUpscale);
     // Tallest rows first: a plate's characters are its largest text, so most photos need one read.
     const rows = groupRows(boxes).sort((a, b) => b.height - a.height);
     // Two rows of about the same height may be the two halves of a two-row plate: read both.
@@ -209,8 +217,8 @@ export class PaddleOcrEngine implements OcrEngine {
     };
   }
 
-  private async detect(sessions: Sessions, rgb: RgbImage, side: number): Promise<TextBox[]> {
-    const scale = Math.min(MAX_UPSCALE, side / Math.max(rgb.width, rgb.height));
+  private async detect(sessions: Sessions, rgb: RgbImage, side: number, maxUpscale: number): Promise<TextBox[]> {
+    const scale = Math.min(maxUpscale, side / Math.max(rgb.width, rgb.height));
     const width = Math.max(32, Math.round((rgb.width * scale) / 32) * 32);
     const height = Math.max(32, Math.round((rgb.height * scale) / 32) * 32);
     const input = toNormalisedBgrTensor(rgb, { x: 0, y: 0, width: rgb.width, height: rgb.height }, width, height, DET_MEAN, DET_STD);
