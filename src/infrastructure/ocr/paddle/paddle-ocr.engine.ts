@@ -162,7 +162,7 @@ export class PaddleOcrEngine implements OcrEngine {
     }
     // A small, low-resolution plate (a US plate cropped from a distant car) leaves its characters
     // a few pixels high at twice the size: look again at four times.
-    if (!read.chosen?.formatOk && Math.max(rgb.width, rgb.height) * MAX_UPSCALE < profile.detectionSide * 1.5) {
+    if (mode === 'plate' && !read.chosen?.formatOk && Math.max(rgb.width, rgb.height) * MAX_UPSCALE < profile.detectionSide * 1.5) {
       const enlarged = await this.read(sessions, rgb, mode, 2 * profile.detectionSide, SMALL_PHOTO_UPSCALE);
       if (enlarged.chosen?.formatOk) read = enlarged;
     }
