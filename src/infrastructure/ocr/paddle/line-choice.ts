@@ -18,6 +18,8 @@ export interface LineCandidate {
   readonly aspect: number;
   /** Top of the row in source pixels, when it was detected (two-row plates are joined by it). */
   readonly top?: number;
+  /** Coloured blobs (stickers) the recogniser read as characters and that were left out of `characters`. */
+  readonly dropped?: number;
 }
 
 /** Rows at least this close in height may be the two rows of one plate. */
@@ -43,6 +45,7 @@ export function stackedCandidates(candidates: readonly LineCandidate[]): LineCan
         detectorScore: Math.min(upper.detectorScore, lower.detectorScore) * STACKED_PREFERENCE,
         edgeGap: Math.min(upper.edgeGap, lower.edgeGap),
         aspect: Math.max(upper.aspect, lower.aspect),
+        dropped: (upper.dropped ?? 0) + (lower.dropped ?? 0),
       });
     }
   }
@@ -71,6 +74,8 @@ export interface ChosenLine {
    * is not fooled.
    */
   readonly lengthRatio: number;
+  /** Coloured blobs left out of the line (see LineCandidate.dropped). */
+  readonly dropped?: number;
 }
 
 /** Width over height of a counter digit with its spacing (monospaced rolls and LCD digits: 0.5-0.8). */
@@ -134,7 +139,7 @@ function platePlausibility(candidate: LineCandidate, maxHeight: number, layouts:
       if (best === null || plausibility > best.plausibility) {
         best = {
           plausibility,
-          line: { text: fit.text, rawText: raw, probabilities, margins: resolved.map((r) => r.margin), formatOk, swaps: fit.swaps, trimmed, rivals: 0, edgeGap: candidate.edgeGap, layoutRank: fit.layout === null ? null : layouts.indexOf(fit.layout), lengthRatio: 1 },
+          line: { text: fit.text, rawText: raw, probabilities, margins: resolved.map((r) => r.margin), formatOk, swaps: fit.swaps, trimmed, rivals: 0, edgeGap: candidate.edgeGap, layoutRank: fit.layout === null ? null : layouts.indexOf(fit.layout), lengthRatio: 1, dropped: candidate.dropped ?? 0 },
         };
       }
     }

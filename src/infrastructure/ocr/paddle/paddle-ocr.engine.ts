@@ -5,6 +5,7 @@ import type { OcrEngine, OcrMode, OcrResult } from '../ocr-engine.port';
 import { mixesLettersAndDigits, parseMeterValue } from '../reading-format';
 import { type CtcAlphabet, buildCtcAlphabet, decodeConstrained } from './ctc-decoder';
 import { DEFAULT_DB_OPTIONS, type DbOptions, type TextBox, detectTextBoxes } from './db-postprocess';
+import { offColourCharacters } from './ink-colour';
 import { type ChosenLine, type LineCandidate, STACKED_HEIGHT_RATIO, chooseMeterLine, choosePlateLine } from './line-choice';
 import { PADDLE_MODEL_VERSION, type PaddleModelFiles, defaultPaddleModelFiles, readDictionary } from './paddle-models';
 import { paddleScore } from './paddle-score';
@@ -52,8 +53,10 @@ const REC_STD = [0.5, 0.5, 0.5] as const;
 const REC_HEIGHT = 48;
 /** Narrower crops are padded to this width: PaddleOCR pads to 320, which costs 3x more for the same text. */
 const REC_MIN_WIDTH = 64;
-/** The detector never scales a photo up by more than this. */
+/** The detector never scales a photo up by more than this... */
 const MAX_UPSCALE = 2;
+/** ... except on a second look at a small photo whose first reading fits no plate or counter. */
+const SMALL_PHOTO_UPSCALE = 4;
 export const PADDLE_ENGINE_ID = `paddleocr/${PADDLE_MODEL_VERSION}/onnxruntime/constrained-ctc-v1`;
 
 interface Sessions {
@@ -157,12 +160,18 @@ export class PaddleOcrEngine implements OcrEngine {
       const fine = await this.read(sessions, rgb, mode, profile.fineDetectionSide);
       if (fine.chosen?.formatOk) read = fine;
     }
+    // A small, low-resolution plate (a US plate cropped from a distant car) leaves its characters
+    // a few pixels high at twice the size: look again at four times.
+    if (mode === 'plate' && !read.chosen?.formatOk && Math.max(rgb.width, rgb.height) * MAX_UPSCALE < profile.detectionSide * 1.5) {
+      const enlarged = await this.read(sessions, rgb, mode, 2 * profile.detectionSide, SMALL_PHOTO_UPSCALE);
+      if (enlarged.chosen?.formatOk) read = enlarged;
+    }
     return this.result(read.chosen, mode, read.boxCount);
   }
 
-  private async read(sessions: Sessions, rgb: RgbImage, mode: OcrMode, detectionSide: number): Promise<{ chosen: ChosenLine | null; boxCount: number }> {
+  private async read(sessions: Sessions, rgb: RgbImage, mode: OcrMode, detectionSide: number, maxUpscale = MAX_UPSCALE): Promise<{ chosen: ChosenLine | null; boxCount: number }> {
     const profile = this.profiles[mode];
-    const boxes = await this.detect(sessions, rgb, detectionSide);
+    const boxes = await this.detect(sessions, rgb, detectionSide, maxUpscale);
     // Tallest rows first: a plate's characters are its largest text, so most photos need one read.
     const rows = groupRows(boxes).sort((a, b) => b.height - a.height);
     // Two rows of about the same height may be the two halves of a two-row plate: read both.
@@ -172,15 +181,15 @@ export class PaddleOcrEngine implements OcrEngine {
       // The detector drops characters cut by the crop's edge or touching a bolt; reading the row
       // across the whole photo keeps them, and the line choice trims borders read as characters.
       const region = profile.fullWidthRows ? { ...row, x: 0, width: rgb.width } : row;
-      const characters = await this.recognizeRegion(sessions, rgb, region, mode);
-      candidates.push({ characters, height: row.height, detectorScore: 1, edgeGap: row.edgeGap, aspect: region.width / region.height, top: row.y });
+      const { characters, dropped } = await this.recognizeRegion(sessions, rgb, region, mode);
+      candidates.push({ characters, height: row.height, detectorScore: 1, edgeGap: row.edgeGap, aspect: region.width / region.height, top: row.y, dropped });
       if (mode === 'plate' && !stacked && this.isClearPlate(candidates)) break;
     }
     // Digit rolls and tight crops defeat the detector: then the whole crop is the line.
     if (candidates.length === 0 || profile.alwaysWholeCrop) {
       const whole: Region = { x: 0, y: 0, width: rgb.width, height: rgb.height };
-      const characters = await this.recognizeRegion(sessions, rgb, whole, mode);
-      candidates.push({ characters, height: 0.5 * whole.height, detectorScore: 0.5, edgeGap: Number.POSITIVE_INFINITY, aspect: whole.width / whole.height });
+      const { characters, dropped } = await this.recognizeRegion(sessions, rgb, whole, mode);
+      candidates.push({ characters, height: 0.5 * whole.height, detectorScore: 0.5, edgeGap: Number.POSITIVE_INFINITY, aspect: whole.width / whole.height, dropped });
     }
     const chosen = mode === 'plate' ? choosePlateLine(candidates, this.plateLayouts) : chooseMeterLine(candidates);
     return { chosen, boxCount: boxes.length };
@@ -208,8 +217,8 @@ export class PaddleOcrEngine implements OcrEngine {
     };
   }
 
-  private async detect(sessions: Sessions, rgb: RgbImage, side: number): Promise<TextBox[]> {
-    const scale = Math.min(MAX_UPSCALE, side / Math.max(rgb.width, rgb.height));
+  private async detect(sessions: Sessions, rgb: RgbImage, side: number, maxUpscale: number): Promise<TextBox[]> {
+    const scale = Math.min(maxUpscale, side / Math.max(rgb.width, rgb.height));
     const width = Math.max(32, Math.round((rgb.width * scale) / 32) * 32);
     const height = Math.max(32, Math.round((rgb.height * scale) / 32) * 32);
     const input = toNormalisedBgrTensor(rgb, { x: 0, y: 0, width: rgb.width, height: rgb.height }, width, height, DET_MEAN, DET_STD);
@@ -239,6 +248,11 @@ export class PaddleOcrEngine implements OcrEngine {
     const output = await sessions.recognition.run({ [sessions.recognition.inputNames[0]]: new ort.Tensor('float32', input, [1, 3, REC_HEIGHT, tensorWidth]) });
     const tensor = output[sessions.recognition.outputNames[0]];
     const steps = Number(tensor.dims[1]);
-    return decodeConstrained(tensor.data as Float32Array, steps, sessions.alphabets[mode]).characters;
+    const characters = decodeConstrained(tensor.data as Float32Array, steps, sessions.alphabets[mode]).characters;
+    if (mode !== 'plate') return { characters, dropped: 0 };
+    // Each step covers an equal slice of the tensor; the region was resized to `width` of it.
+    const toSource = (region.width / width) * (tensorWidth / steps);
+    const offColour = offColourCharacters(rgb, region, characters.map((c) => region.x + (c.step + 0.5) * toSource));
+    return { characters: characters.filter((_, i) => !offColour[i]), dropped: offColour.filter(Boolean).length };
   }
 }

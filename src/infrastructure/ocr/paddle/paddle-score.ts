@@ -6,6 +6,29 @@ export function characterQuality(probability: number, margin: number): number {
   return 0.7 * probability + 0.3 * Math.max(0, margin);
 }
 
+/** Score kept per isolated look-alike (see isolatedLookAlikes). */
+const ISOLATED_LOOK_ALIKE = 0.6;
+
+const isLetter = (c: string | undefined): boolean => c !== undefined && c >= 'A' && c <= 'Z';
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+
+/**
+ * Look-alikes of the other kind amid their neighbours: a "0" or "1" among letters, an "O" or "I"
+ * among digits. Plate characters come in groups of one kind, so such a character is where the
+ * recogniser (and even a person) most often confuses O with 0 and I with 1, and the step
+ * probability does not show it. A fitted layout has already decided those slots.
+ */
+export function isolatedLookAlikes(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const neighbours = [text[i - 1], text[i + 1]].filter((c): c is string => c !== undefined);
+    if (neighbours.length === 0) continue;
+    if ('01'.includes(text[i]) && neighbours.every(isLetter)) count += 1;
+    else if ('OI'.includes(text[i]) && neighbours.every(isDigit)) count += 1;
+  }
+  return count;
+}
+
 /**
  * The engine's own score for a chosen line, before calibration. CTC step probabilities are
  * over-confident on look-alikes, so the margin to the runner-up, the format, the ambiguity between
@@ -22,8 +45,11 @@ export function paddleScore(line: ChosenLine, mode: OcrMode, boxCount: number): 
   if (!line.formatOk) score *= 0.5;
   score *= 1 - 0.1 * line.swaps;
   score *= 1 - 0.1 * line.trimmed;
+  // A sticker left out of a plate is a judgement about the photo like a trim: it lowers the score.
+  score *= 1 - 0.1 * (line.dropped ?? 0);
   score *= 1 / (1 + 0.5 * line.rivals);
   if (mode === 'plate' && boxCount === 0) score *= 0.8;
+  if (mode === 'plate' && line.layoutRank === null) score *= ISOLATED_LOOK_ALIKE ** isolatedLookAlikes(line.text);
   // Text running into the photo's edge has probably lost characters to the crop.
   score *= 1 - 0.6 * Math.max(0, Math.min(1, (1.6 - line.edgeGap) / 0.8));
   // Layouts are listed most expected first: a reading that only fits a rare one is likelier a
