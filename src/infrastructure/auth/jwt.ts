@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { UnauthenticatedError } from '../../domain/shared/errors';
 import { ensurePrivateDir } from '../private-files';
 
-export const ROLES = ['guard', 'labeler', 'ml_engineer', 'auditor', 'ops'] as const;
+export const ROLES = ['guard', 'labeler', 'ml_engineer', 'auditor', 'ops', 'privacy_officer'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Principal {
