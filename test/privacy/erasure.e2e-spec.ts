@@ -56,11 +56,18 @@ describe('privacy: erasure of a plate by crypto-shredding', () => {
     const a2 = await capture(photoA);
     const b = await capture(photoB);
     expect([a1.plate, a2.plate, b.plate]).toEqual(['KXM4721', 'KXM4721', 'BRT9058']);
-    await app.app.get(SagaRunner).waitFor(Number(b.position));
-    expect((await entry(a1.entry_id, b.position)).body.plate).toBe('KXM4721');
+    const corrected = await call<{ position: string }>(app, 'POST', '/api/v2/ml-training/corrections', {
+      token: guard,
+      json: { source_type: 'vehicle_entry', source_id: a2.entry_id, corrected_text: 'KXM 4721', correction_type: 'OCR_ERROR' },
+    });
+    expect(corrected.status).toBe(201);
+    await app.app.get(SagaRunner).waitFor(Number(corrected.body.position));
+    expect((await entry(a1.entry_id, corrected.body.position)).body.plate).toBe('KXM4721');
+    expect((await entry(a2.entry_id)).body).toMatchObject({ corrections: [expect.objectContaining({ corrected_text: 'KXM 4721' })] });
 
     // Stored sealed from the start: the plate's text is in no file even before the erasure.
     expect(holding(app.dataDir, Buffer.from('KXM4721'))).toEqual([]);
+    expect(holding(app.dataDir, Buffer.from('KXM 4721'))).toEqual([]);
     expect(holding(app.dataDir, photoA).length).toBeGreaterThan(0);
 
     // Another tenant's officer finds nothing of this tenant's plate.
@@ -78,6 +85,7 @@ describe('privacy: erasure of a plate by crypto-shredding', () => {
       expect(shown.status).toBe(200);
       expect(shown.body).toMatchObject({ entry_id: id, plate: null, raw_text: null, erased: true });
     }
+    expect((await entry(a2.entry_id)).body).toMatchObject({ corrections: [expect.objectContaining({ corrected_text: null, erased: true })] });
     expect((await entry(b.entry_id)).body).toMatchObject({ plate: 'BRT9058' });
     expect(holding(app.dataDir, photoA)).toEqual([]);
     expect(holding(app.dataDir, Buffer.from('KXM4721'))).toEqual([]);
