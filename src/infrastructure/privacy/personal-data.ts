@@ -1,13 +1,8 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { SEALED, SEALED_PREFIX as PREFIX, isSealed } from '../../domain/privacy/sealed';
 import { KeyStore } from './key-store.port';
 
-/** Stored form of a personal field: `pd1.<subject_id>.<base64url(iv | tag | ciphertext)>`. */
-const PREFIX = 'pd1.';
-const SEALED = /^pd1\.([0-9a-f-]{36})\.([A-Za-z0-9_-]+)$/;
-
-export function isSealed(value: unknown): value is string {
-  return typeof value === 'string' && SEALED.test(value);
-}
+export { isSealed };
 
 /** Plates compare as their letters and digits, so "ab-12 cd" and "AB12CD" are one subject. */
 export function normalisePlateForSubject(plate: string): string {

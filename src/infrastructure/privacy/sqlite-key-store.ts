@@ -6,7 +6,8 @@ import { KeyStore, SubjectKey } from './key-store.port';
 /**
  * Keys in a file of their own (`keys.sqlite` in the data directory), apart from the event log so
  * it can be backed up and restored apart from it. `secure_delete` overwrites deleted rows with
- * zeros and the rollback journal (not WAL) leaves no second copy of a deleted key behind.
+ * zeros; the WAL, which still holds the old pages, is checkpointed and truncated after an erasure.
+ * synchronous FULL: a key must be on disk before the event sealed under it is appended.
  */
 export class SqliteKeyStore implements KeyStore {
   private readonly db: Database.Database;
@@ -16,7 +17,7 @@ export class SqliteKeyStore implements KeyStore {
     const file = join(dataDir, 'keys.sqlite');
     this.db = new Database(file);
     makePrivate(file);
-    this.db.pragma('journal_mode = DELETE');
+    this.db.pragma('journal_mode = WAL');
     this.db.pragma('secure_delete = ON');
     this.db.pragma('synchronous = FULL');
     this.db.exec(`
@@ -27,6 +28,9 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   async subjectFor(tenant: string, lookup: string, created: SubjectKey): Promise<SubjectKey> {
+    // Most captures are of a plate seen before: a read, no write.
+    const known = await this.findByLookup(tenant, lookup);
+    if (known) return known;
     this.db.prepare('INSERT OR IGNORE INTO subject_keys (tenant, subject_id, lookup, wrapped_key) VALUES (?, ?, ?, ?)').run(tenant, created.subjectId, lookup, created.wrappedKey);
     const found = await this.findByLookup(tenant, lookup);
     if (!found) throw new Error('subject key vanished right after it was written');
@@ -54,7 +58,9 @@ export class SqliteKeyStore implements KeyStore {
       this.db.prepare('DELETE FROM subject_entries WHERE tenant = ? AND subject_id = ?').run(tenant, subjectId);
       return { existed: deleted > 0, photoHashes: [...new Set(photos.map((p) => p.photo_hash))] };
     });
-    return run();
+    const result = run();
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return result;
   }
 
   close(): void {
