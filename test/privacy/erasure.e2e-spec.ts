@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { EVENT_STORE, EventStore } from '../../src/infrastructure/event-store/event-store.port';
 import { SagaRunner } from '../../src/sagas/saga-runner';
 import { TestApp, startTestApp } from '../support/app';
 import { renderPlatePhoto } from '../support/photos';
@@ -97,5 +99,18 @@ describe('privacy: erasure of a plate by crypto-shredding', () => {
     }
     // A second erasure of the same subject finds no key left.
     expect((await erase(officer, { subject_id: erased.body.subject_id, reason: 'again' })).status).toBe(404);
+  });
+
+  it('given an entry recorded in plaintext before sealing existed, when its plate is erased, then 404 and it still shows its plate (as the README states)', async () => {
+    const events = app.app.get<EventStore>(EVENT_STORE);
+    const b = await capture(await renderPlatePhoto('BRT9058'));
+    const [recorded] = await events.readStream(`entry-${b.entry_id}`);
+    const entryId = randomUUID();
+    const legacy = { ...recorded.data, entryId, plate: 'OLD4455', rawText: 'OLD4455' };
+    const { hash: _hash, ...metadata } = recorded.metadata;
+    const appended = await events.append(`entry-${entryId}`, [{ eventId: randomUUID(), type: recorded.type, data: legacy, metadata }], 'no_stream');
+    expect((await entry(entryId, String(appended.position))).body).toMatchObject({ plate: 'OLD4455' });
+    expect((await erase(officer, { plate: 'OLD4455', reason: 'request' })).status).toBe(404);
+    expect((await entry(entryId)).body).toMatchObject({ plate: 'OLD4455' });
   });
 });
