@@ -7,6 +7,8 @@ export interface AppConfig {
   readonly port: number;
   readonly dataDir: string;
   readonly jwtSecret: string | null;
+  /** 64 hex characters: the master key wrapping personal-data keys (else a 0600 file in the data directory). */
+  readonly dataKey: string | null;
   readonly eventStoreConnectionString: string | null;
   readonly mongodbUri: string | null;
   /** postgres://… : events, read models and blobs all in PostgreSQL (instances on several hosts share it). */
@@ -108,6 +110,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const jwtSecret = optional(env, 'JWT_SECRET');
   if (jwtSecret !== null && jwtSecret.length < 16) throw new ConfigError('JWT_SECRET is invalid: must be at least 16 characters');
+  const dataKey = optional(env, 'DATA_KEY');
+  if (dataKey !== null && !/^[0-9a-fA-F]{64}$/.test(dataKey)) throw new ConfigError('DATA_KEY is invalid: must be 64 hex characters (32 bytes)');
   const metricsToken = optional(env, 'METRICS_TOKEN');
   if (metricsToken !== null && !/^[\x21-\x7e]{16,256}$/.test(metricsToken)) throw new ConfigError('METRICS_TOKEN is invalid: must be 16-256 printable ASCII characters without spaces');
   const databaseUrl = optional(env, 'DATABASE_URL');
@@ -125,6 +129,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: num(env, 'PORT', 3000, (n) => Number.isInteger(n) && n >= 0 && n < 65536, 'an integer port 0-65535'),
     dataDir: resolve(env.DATA_DIR || './data'),
     jwtSecret,
+    dataKey,
     eventStoreConnectionString: optional(env, 'EVENTSTORE_CONNECTION_STRING'),
     mongodbUri: optional(env, 'MONGODB_URI'),
     databaseUrl,

@@ -12,6 +12,9 @@ import { SagaRunner } from '../runtime/saga-runner';
 import { SharedLog } from '../runtime/shared-log';
 import { DEFAULT_SUPERVISION, SupervisionPolicy } from '../runtime/supervisor';
 import { JwtService, resolveJwtSecret } from './auth/jwt';
+import { resolveMasterKey } from './privacy/master-key';
+import { PersonalData } from './privacy/personal-data';
+import { SqliteKeyStore } from './privacy/sqlite-key-store';
 import { EVENT_STORE, EventStore } from './event-store/event-store.port';
 import { EventStoreDbEventStore } from './event-store/eventstoredb-event-store';
 import { SqliteEventStore } from './event-store/sqlite-event-store';
@@ -199,6 +202,7 @@ export class InfrastructureModule {
                 calibrations,
               ),
       },
+      { provide: PersonalData, useFactory: () => new PersonalData(new SqliteKeyStore(config.dataDir), resolveMasterKey(config.dataKey, config.dataDir)) },
       { provide: JwtService, useFactory: () => new JwtService(resolveJwtSecret(config.jwtSecret, config.dataDir)) },
       {
         provide: SharedLog,

@@ -7,7 +7,7 @@ import { AuditedEvent, tally } from './support/log';
 
 jest.setTimeout(300_000);
 
-const ROLES = ['guard', 'labeler', 'ml_engineer', 'auditor', 'ops'] as const;
+const ROLES = ['guard', 'labeler', 'ml_engineer', 'auditor', 'ops', 'privacy_officer'] as const;
 
 /**
  * Platform-wide endpoints: not tenant data (API.md: models are platform-wide; accuracy judges them
@@ -179,6 +179,8 @@ describe('tenancy: tenant B never reads or changes tenant A', () => {
     for (const [type, id] of [['meter_reading', A.reading], ['vehicle_entry', A.entry], ['meter_reading', A.captured]]) {
       await asB('POST /api/v2/ml-training/corrections', '/api/v2/ml-training/corrections', [403, 404], { source_type: type, source_id: id, corrected_text: 'globex', correction_type: 'WRONG_READING' });
     }
+    // B's privacy officer finds no subject of A's plate (lookups are keyed per tenant).
+    for (const plate of ['AC123ME', 'acme-truth-771']) await asB('POST /api/v2/privacy/erasures', '/api/v2/privacy/erasures', [404], { plate, reason: 'globex request' });
     for (const task of A.tasks) {
       for (const action of ['claim', 'submit', 'skip', 'release']) {
         await asB(`POST /api/v2/ml-training/labeling-tasks/{id}/${action}`, `/api/v2/ml-training/labeling-tasks/${task}/${action}`, [403, 404], action === 'submit' ? { label: 'globex' } : {});

@@ -8,6 +8,7 @@ import { type CounterFacts, type TrustedReading, checkCounterReading } from '../
 import type { OcrResult } from '../../infrastructure/ocr/ocr-engine.port';
 import { type FormatInForce, configuredFormats, learnFormats, resolvePlate } from '../../infrastructure/ocr/plate-formats';
 import { normaliseMeter, normalisePlate, parseMeterValue } from '../../infrastructure/ocr/reading-format';
+import { PersonalData } from '../../infrastructure/privacy/personal-data';
 import { READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
 import { GroundTruthDoc, OCR_GROUND_TRUTH_COLLECTION } from '../../projections/ocr-ground-truth/ocr-ground-truth.projection';
 import { READINGS_COLLECTION, ReadingDoc } from '../../projections/readings/readings.projection';
@@ -33,6 +34,7 @@ export class ReadingChecks {
     @Inject(READ_STORE) private readonly reads: ReadStore,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly personal: PersonalData,
   ) {}
 
   async formatsInForce(tenantId: string): Promise<FormatsInForce> {
@@ -83,7 +85,9 @@ export class ReadingChecks {
 
   private async labeledPlates(tenantId: string): Promise<string[]> {
     const docs = await this.all<GroundTruthDoc>(OCR_GROUND_TRUTH_COLLECTION, { tenant_id: tenantId, mode: 'plate', labeled: true });
-    return docs.flatMap((d) => (d.truth === null ? [] : [normalisePlate(d.truth)]));
+    // Plates written on entries are stored sealed; an erased one teaches nothing.
+    const truths = await Promise.all(docs.map(async (d) => (d.truth === null ? null : await this.personal.open(tenantId, d.truth))));
+    return truths.flatMap((t) => (t !== null && 'text' in t ? [normalisePlate(t.text)] : []));
   }
 
   private async all<T extends Record<string, unknown>>(name: string, filter: Record<string, string | boolean>): Promise<T[]> {

@@ -10,6 +10,7 @@ import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
 import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
 import { positionString } from '../../infrastructure/http/conventions';
+import { PersonalData } from '../../infrastructure/privacy/personal-data';
 import { ReadingChecks } from '../ocr-settings/reading-checks.service';
 import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
@@ -31,6 +32,7 @@ export class CaptureController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly checks: ReadingChecks,
+    private readonly personal: PersonalData,
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
@@ -78,8 +80,13 @@ export class CaptureController {
     const entryId = this.sourceId(principal, 'vehicle-entry', idempotencyKey(key));
     const intake = await this.photos.read(photo, 'plate');
     const checked = await this.checks.plate(principal.tenant, intake.ocr);
-    const read = { ...intake, ocr: checked.ocr };
-    const command: RecordVehicleEntry = { type: 'RecordVehicleEntry', entryId, gateId: body.gate_id, plate: read.ocr.text, plateFormat: checked.plateFormat, ...this.facts(principal, read) };
+    // Plate and OCR text are personal: stored sealed under the plate's subject key (the hash chain covers the ciphertext).
+    const subjectId = await this.personal.subjectOf(principal.tenant, checked.ocr.text, entryId);
+    await this.personal.linkEntry(principal.tenant, subjectId, entryId, intake.imageHash);
+    const ocr = { ...checked.ocr, rawText: await this.personal.seal(principal.tenant, subjectId, checked.ocr.rawText) };
+    const read = { ...intake, ocr };
+    const plate = await this.personal.seal(principal.tenant, subjectId, checked.ocr.text);
+    const command: RecordVehicleEntry = { type: 'RecordVehicleEntry', entryId, gateId: body.gate_id, plate, plateFormat: checked.plateFormat, ...this.facts(principal, read) };
     const { record, position } = await this.record(sourceStream('vehicle_entry', entryId), command, principal, entryId);
     if (record.type !== 'VehicleEntryRecorded') throw new Error(`stream of entry ${entryId} holds a ${record.type}`);
     const d = record.data;

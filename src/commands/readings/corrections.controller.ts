@@ -8,6 +8,7 @@ import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
 import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
 import { positionString } from '../../infrastructure/http/conventions';
+import { PersonalData } from '../../infrastructure/privacy/personal-data';
 import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
 import { idempotencyKey } from './idempotency';
@@ -21,6 +22,7 @@ export class CorrectionsController {
   constructor(
     private readonly commandBus: CommandBus,
     @Inject(EVENT_STORE) private readonly events: EventStore,
+    private readonly personal: PersonalData,
   ) {}
 
   /**
@@ -43,13 +45,28 @@ export class CorrectionsController {
       sourceId: body.source_id,
       tenantId: principal.tenant,
       actorId: principal.sub,
-      correctedText: body.corrected_text,
+      correctedText: await this.sealedCorrection(principal, stream, body),
       correctionType: body.correction_type,
     };
     const result = await this.commandBus.execute(new Decide<ReadingState, ReadingCommand, ReadingEvent>(stream, readingDecider, command, contextFromPrincipal(principal, commandId)));
     // A retry appended nothing: answer where the first attempt's event went.
     const position = result.events.length > 0 ? result.position : ((await this.submittedPosition(stream, commandId)) ?? result.position);
     return { status: 'success', message: `correction recorded for ${body.source_type} ${body.source_id}`, correction_id: correctionId, position: positionString(position) };
+  }
+
+  /**
+   * A plate written on an entry is personal: sealed under that plate's subject, which the entry
+   * (and its photo) joins, so erasing either plate reaches the entry. Only for an entry of the
+   * caller's tenant: anything else is refused by the decider and must leave no key behind.
+   */
+  private async sealedCorrection(principal: Principal, stream: string, body: SubmitCorrectionDto): Promise<string> {
+    const text = body.corrected_text.trim();
+    if (body.source_type !== 'vehicle_entry' || text === '') return body.corrected_text;
+    const [first] = await this.events.readStream(stream, { limit: 1 });
+    if (!first || first.metadata.tenantId !== principal.tenant || typeof first.data.imageHash !== 'string') return body.corrected_text;
+    const subjectId = await this.personal.subjectOf(principal.tenant, text, body.source_id);
+    await this.personal.linkEntry(principal.tenant, subjectId, body.source_id, first.data.imageHash);
+    return this.personal.seal(principal.tenant, subjectId, text);
   }
 
   private async submittedPosition(stream: string, commandId: string): Promise<number | null> {

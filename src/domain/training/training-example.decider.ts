@@ -1,3 +1,4 @@
+import { isSealed } from '../privacy/sealed';
 import { Decider } from '../shared/decider';
 import { ConflictError, NotFoundError, assertNever } from '../shared/errors';
 import { redactPii } from './redaction';
@@ -81,7 +82,8 @@ export type TrainingExampleState =
       readonly returnedTasks?: readonly string[];
     };
 
-const redact = (text: string): string => redactPii(text).text;
+// A sealed vehicle-entry text is opaque: redacting inside it would make it unopenable.
+const redact = (text: string): string => (isSealed(text) ? text : redactPii(text).text);
 
 /** Only the engine fields the command has: older callers send none. */
 function engineOf(command: { engine?: string; engineName?: string }): { engine?: string; engineName?: string } {

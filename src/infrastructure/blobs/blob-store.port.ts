@@ -16,6 +16,8 @@ export interface BlobStore {
   /** null when absent; throws ValidationError for a malformed hash. */
   get(hash: string): Promise<Buffer | null>;
   has(hash: string): Promise<boolean>;
+  /** Removes the bytes (erasure of personal data); absent is not an error. */
+  delete(hash: string): Promise<void>;
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;

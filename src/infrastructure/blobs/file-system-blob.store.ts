@@ -48,6 +48,10 @@ export class FileSystemBlobStore implements BlobStore {
     }
   }
 
+  async delete(hash: string): Promise<void> {
+    await fs.rm(this.pathFor(this.checked(hash)), { force: true });
+  }
+
   async has(hash: string): Promise<boolean> {
     return this.exists(this.pathFor(this.checked(hash)));
   }

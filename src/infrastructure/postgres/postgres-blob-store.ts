@@ -32,6 +32,11 @@ export class PostgresBlobStore implements BlobStore {
     const result = await this.pool.query('SELECT 1 FROM blobs WHERE hash = $1', [hash]);
     return (result.rowCount ?? 0) > 0;
   }
+
+  async delete(hash: string): Promise<void> {
+    check(hash);
+    await this.pool.query('DELETE FROM blobs WHERE hash = $1', [hash]);
+  }
 }
 
 function check(hash: string): void {

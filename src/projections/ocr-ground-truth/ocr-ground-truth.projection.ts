@@ -35,7 +35,7 @@ export interface GroundTruthDoc {
   [key: string]: unknown;
 }
 
-const normalise = (mode: GroundTruthDoc['mode'], text: string): string => (mode === 'meter' ? normaliseMeter(text) : normalisePlate(text));
+export const normalise = (mode: GroundTruthDoc['mode'], text: string): string => (mode === 'meter' ? normaliseMeter(text) : normalisePlate(text));
 
 /**
  * The source of a training example: the inverse of `exampleIdFor` (`mr_<readingId>`, `ve_<entryId>`),

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CalibrationEngine, CalibrationMode, LabelsThrough } from '../../domain/ocr-calibration/ocr-calibration.events';
+import { isSealed } from '../../domain/privacy/sealed';
+import { PersonalData } from '../../infrastructure/privacy/personal-data';
 import { Page, READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
 import type { LabeledScore } from '../../ml/calibration';
 import { ProjectionRunner } from '../runner/projection-runner';
-import { GroundTruthDoc, OCR_GROUND_TRUTH_COLLECTION } from './ocr-ground-truth.projection';
+import { GroundTruthDoc, OCR_GROUND_TRUTH_COLLECTION, normalise } from './ocr-ground-truth.projection';
 
 export interface FlywheelLabels {
   readonly samples: LabeledScore[];
@@ -21,6 +23,7 @@ export class OcrGroundTruthQuery {
   constructor(
     private readonly runner: ProjectionRunner,
     @Inject(READ_STORE) private readonly reads: ReadStore,
+    private readonly personal: PersonalData,
   ) {}
 
   async labeled(engine: CalibrationEngine, mode: CalibrationMode): Promise<FlywheelLabels> {
@@ -33,12 +36,26 @@ export class OcrGroundTruthQuery {
       const page: Page<GroundTruthDoc> = await this.reads.find<GroundTruthDoc>(collection, { filter: { engine_name: engine, mode, labeled: true }, limit: PAGE, cursor });
       for (const doc of page.items) {
         if (doc.correct === null || doc.truth_position === null || doc.truth_at === null || !Number.isFinite(doc.score)) continue;
-        samples.push({ score: doc.score, correct: doc.correct ? 1 : 0 });
+        const correct = await this.correctness(doc);
+        if (correct === null) continue;
+        samples.push({ score: doc.score, correct: correct ? 1 : 0 });
         versions.add(doc.engine);
         if (newest === null || doc.truth_position > newest.position) newest = { position: doc.truth_position, at: doc.truth_at };
       }
       cursor = page.nextCursor;
     } while (cursor !== null);
     return { samples, labelsThrough: newest, engineVersions: [...versions].sort() };
+  }
+
+  /**
+   * The projection cannot compare sealed texts (it holds no keys; two seals of one plate differ):
+   * they are opened here. An erased entry is no sample: training skips erased data.
+   */
+  private async correctness(doc: GroundTruthDoc): Promise<boolean | null> {
+    if (!isSealed(doc.text) && !isSealed(doc.truth)) return doc.correct;
+    if (doc.tenant_id === null || doc.truth === null) return null;
+    const [text, truth] = await Promise.all([this.personal.open(doc.tenant_id, doc.text), this.personal.open(doc.tenant_id, doc.truth)]);
+    if (!('text' in text) || !('text' in truth)) return null;
+    return normalise(doc.mode, text.text) === normalise(doc.mode, truth.text);
   }
 }

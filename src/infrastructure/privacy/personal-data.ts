@@ -1,0 +1,83 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { SEALED, SEALED_PREFIX as PREFIX, isSealed } from '../../domain/privacy/sealed';
+import { KeyStore } from './key-store.port';
+
+export { isSealed };
+
+/** Plates compare as their letters and digits, so "ab-12 cd" and "AB12CD" are one subject. */
+export function normalisePlateForSubject(plate: string): string {
+  return plate.toUpperCase().replace(/[^A-Z0-9]/g, '');
+}
+
+function seal(key: Buffer, plain: Buffer): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]);
+}
+
+function unseal(key: Buffer, sealed: Buffer): Buffer {
+  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
+  decipher.setAuthTag(sealed.subarray(12, 28));
+  return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
+}
+
+/** What a read shows of a sealed field: its text, or null once its subject was erased. */
+export type Opened = { readonly text: string } | { readonly erased: true };
+
+/**
+ * Crypto-shredding of personal fields: each subject (one plate within one tenant) has a data key,
+ * wrapped by the master key, in the key store; fields are stored sealed under it. Deleting the key
+ * makes every stored copy (log, read models, exports) unreadable while the events and their hashes stay.
+ */
+export class PersonalData {
+  constructor(
+    private readonly keys: KeyStore,
+    private readonly masterKey: Buffer,
+  ) {}
+
+  /** The subject of a plate in a tenant; a blank read is a subject of its own entry. */
+  async subjectOf(tenant: string, plate: string, entryId: string): Promise<string> {
+    const normalised = normalisePlateForSubject(plate);
+    const lookup = this.lookup(tenant, normalised === '' ? `entry:${entryId}` : `plate:${normalised}`);
+    const created = { subjectId: randomUUID(), wrappedKey: seal(this.masterKey, randomBytes(32)) };
+    return (await this.keys.subjectFor(tenant, lookup, created)).subjectId;
+  }
+
+  async findSubject(tenant: string, plate: string): Promise<string | null> {
+    return (await this.keys.findByLookup(tenant, this.lookup(tenant, `plate:${normalisePlateForSubject(plate)}`)))?.subjectId ?? null;
+  }
+
+  async seal(tenant: string, subjectId: string, text: string): Promise<string> {
+    const key = await this.dataKey(tenant, subjectId);
+    if (!key) throw new Error(`subject ${subjectId} has no key`);
+    return `${PREFIX}${subjectId}.${seal(key, Buffer.from(text, 'utf8')).toString('base64url')}`;
+  }
+
+  /** Only the tenant's own keys open its fields: another tenant's sealed value reads as erased. */
+  async open(tenant: string, value: string): Promise<Opened> {
+    const match = SEALED.exec(value);
+    if (!match) return { text: value };
+    const key = await this.dataKey(tenant, match[1]);
+    if (!key) return { erased: true };
+    return { text: unseal(key, Buffer.from(match[2], 'base64url')).toString('utf8') };
+  }
+
+  linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string): Promise<void> {
+    return this.keys.linkEntry(tenant, subjectId, entryId, photoHash);
+  }
+
+  erase(tenant: string, subjectId: string): Promise<{ existed: boolean; photoHashes: string[] }> {
+    return this.keys.erase(tenant, subjectId);
+  }
+
+  private async dataKey(tenant: string, subjectId: string): Promise<Buffer | null> {
+    const wrapped = await this.keys.keyOf(tenant, subjectId);
+    return wrapped ? unseal(this.masterKey, wrapped) : null;
+  }
+
+  /** Keyed, so the lookup of a plate cannot be found by hashing every possible plate. */
+  private lookup(tenant: string, value: string): string {
+    return createHmac('sha256', this.masterKey).update(`${tenant}\u0000${value}`).digest('hex');
+  }
+}

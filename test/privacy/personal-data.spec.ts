@@ -1,0 +1,63 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { trainingExampleDecider } from '../../src/domain/training/training-example.decider';
+import { PersonalData } from '../../src/infrastructure/privacy/personal-data';
+import { SqliteKeyStore } from '../../src/infrastructure/privacy/sqlite-key-store';
+
+describe('personal data: sealing under subject keys in keys.sqlite', () => {
+  let dir: string;
+  let keys: SqliteKeyStore;
+  let personal: PersonalData;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'personal-data-'));
+    keys = new SqliteKeyStore(dir);
+    personal = new PersonalData(keys, randomBytes(32));
+  });
+  afterEach(() => {
+    keys.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('given one plate written two ways, when sealed, then one subject; another tenant neither finds nor opens it', async () => {
+    const subject = await personal.subjectOf('acme', 'ab-12 cd', randomUUID());
+    expect(await personal.subjectOf('acme', 'AB12CD', randomUUID())).toBe(subject);
+    expect(await personal.findSubject('globex', 'AB12CD')).toBeNull();
+    const sealed = await personal.seal('acme', subject, 'AB12CD');
+    expect(sealed).not.toContain('AB12CD');
+    expect(await personal.open('acme', sealed)).toEqual({ text: 'AB12CD' });
+    expect(await personal.open('globex', sealed)).toEqual({ erased: true });
+  });
+
+  it('given blank reads, when sealed, then each entry is a subject of its own', async () => {
+    expect(await personal.subjectOf('acme', '', 'e1')).not.toBe(await personal.subjectOf('acme', ' ', 'e2'));
+  });
+
+  it('given an erased subject, when its fields are opened, then erased, and no byte of its key is left in keys.sqlite or its WAL', async () => {
+    const subject = await personal.subjectOf('acme', 'KXM4721', 'e1');
+    const wrapped = await keys.keyOf('acme', subject);
+    const sealed = await personal.seal('acme', subject, 'KXM4721');
+    const other = await personal.seal('acme', await personal.subjectOf('acme', 'BRT9058', 'e2'), 'BRT9058');
+    const files = () => readdirSync(dir).map((f) => readFileSync(join(dir, f)));
+    expect(files().some((bytes) => wrapped !== null && bytes.includes(wrapped))).toBe(true);
+    expect(await personal.erase('acme', subject)).toMatchObject({ existed: true });
+    expect(await personal.open('acme', sealed)).toEqual({ erased: true });
+    expect(await personal.open('acme', other)).toEqual({ text: 'BRT9058' });
+    expect(files().some((bytes) => wrapped !== null && bytes.includes(wrapped))).toBe(false);
+  });
+
+  it('given sealed OCR text, when a training example is captured, then redaction leaves it openable', async () => {
+    // Subject ids are random uuids, some with digit runs that look like phone numbers: many subjects.
+    for (let i = 0; i < 200; i++) {
+      const subject = await personal.subjectOf('acme', `KXM${i}`, 'e1');
+      const sealed = await personal.seal('acme', subject, 'KXM4721');
+      const [event] = trainingExampleDecider.decide(
+        { type: 'CaptureTrainingExample', exampleId: `x${i}`, sourceSystem: 'vehicle_entry', sourceId: 'e1', imageHash: 'a'.repeat(64), rawText: sealed, confidence: 0.2, features: [], phash: '0' },
+        trainingExampleDecider.initialState,
+      );
+      expect(event.data).toMatchObject({ redactedText: sealed });
+    }
+  });
+});
