@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandRunner } from 'nest-commander';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { READ_STORE, ReadStore } from '../infrastructure/read-store/read-store.port';
+import { READ_STORE, ReadStore } from '../ports/read-store.port';
 import { ProjectionRunner, RUNNER_LEASE } from '../projections/runner/projection-runner';
 import { fail, jsonLine, progress } from './output';
 

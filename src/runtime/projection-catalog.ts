@@ -1,4 +1,4 @@
-import { ReadStore } from '../infrastructure/read-store/read-store.port';
+import { ReadStore } from '../ports/read-store.port';
 import { Projection } from '../projections/runner/projection';
 
 export const CATALOG_COLLECTION = 'projection_catalog';

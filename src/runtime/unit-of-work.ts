@@ -1,5 +1,5 @@
 import { RecordedEvent } from '../domain/shared/events';
-import { Doc, LAST_POSITION_FIELD, ReadStore, WriteOp } from '../infrastructure/read-store/read-store.port';
+import { Doc, LAST_POSITION_FIELD, ReadStore, WriteOp } from '../ports/read-store.port';
 import { ProjectionView } from '../projections/runner/projection';
 
 interface Entry {

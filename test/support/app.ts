@@ -7,7 +7,7 @@ import { createApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config';
 import { Clock } from '../../src/domain/shared/clock';
 import { JwtService, Role } from '../../src/infrastructure/auth/jwt';
-import { OcrEngine } from '../../src/infrastructure/ocr/ocr-engine.port';
+import { OcrEngine } from '../../src/ports/ocr-engine.port';
 import { TestStore, storeFromEnvironment } from './test-stores';
 
 export interface TestApp {

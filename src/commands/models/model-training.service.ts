@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { ModelTrained, modelStream } from '../../domain/models/model.events';
 import { modelRegistryDecider } from '../../domain/models/model-registry.decider';
 import { DAY_MS } from '../../domain/shared/clock';
-import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
+import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
 import { exportConflictModelToOnnx } from '../../ml/onnx-export';
 import { MlCompute } from '../../infrastructure/compute/ml-compute';
 import { CURRENT_FEATURE_DEFINITION, FeatureDefinition } from '../../ml/conflict-features';
@@ -16,7 +16,7 @@ import { ModelStreamReader } from './model-stream.reader';
 import { assertTrainableType } from './model-types';
 import { trainingRowsToCsv } from './training-data-csv';
 import { UnavailableError } from '../../domain/shared/errors';
-import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { ProjectionRunner } from '../../projections/runner/projection-runner';
 
 export const DEFAULT_DAYS_BACK = 90;

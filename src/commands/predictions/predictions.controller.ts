@@ -12,7 +12,7 @@ import { recommendationFor, riskLevel } from '../../domain/predictions/risk';
 import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
 import { listAnswer, parseMinPosition, positionString } from '../../infrastructure/http/conventions';
-import { Filter, READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
+import { Filter, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { ConflictFeaturesService } from '../../projections/conflict-features/conflict-features.service';
 import { ActiveModelService } from '../../projections/model-registry/active-model.service';
 import { PREDICTION_LOG, PredictionLogDoc } from '../../projections/predictions/prediction-log.projection';

@@ -7,7 +7,7 @@ import { RecordedEvent } from '../../domain/shared/events';
 import { derivedId, deterministicUuid, newId } from '../../domain/shared/ids';
 import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
-import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { positionString } from '../../infrastructure/http/conventions';
 import { CaptureSaga, SagaInput } from '../../sagas/capture/capture.saga';
 import { contextFromPrincipal } from '../shared/command-context';

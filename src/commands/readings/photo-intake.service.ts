@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ValidationError } from '../../domain/shared/errors';
-import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
+import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
 import { computeImageFeatures, textFeatures } from '../../infrastructure/ocr/image-features';
-import { OCR_ENGINE, OcrEngine, OcrMode, OcrResult } from '../../infrastructure/ocr/ocr-engine.port';
+import { OCR_ENGINE, OcrEngine, OcrMode, OcrResult } from '../../ports/ocr-engine.port';
 
 export interface UploadedPhoto {
   readonly buffer: Buffer;

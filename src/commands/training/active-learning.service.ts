@@ -7,7 +7,7 @@ import { streamName } from '../../domain/shared/events';
 import { activeLearningBatchDecider, taskIdFor } from '../../domain/training/active-learning-batch.decider';
 import { ACTIVE_LEARNING_BATCH_CATEGORY, ActiveLearningBatchSelected, ChosenExample, batchIdFor } from '../../domain/training/active-learning-batch.events';
 import { isoWeekKey } from '../../domain/training/iso-week';
-import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { MlCompute } from '../../infrastructure/compute/ml-compute';
 import { CommandContext } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';

@@ -5,7 +5,7 @@ import { NotFoundError } from '../../domain/shared/errors';
 import { isValidId } from '../../domain/shared/ids';
 import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
-import { BLOB_STORE, BlobStore, isBlobHash } from '../../infrastructure/blobs/blob-store.port';
+import { BLOB_STORE, BlobStore, isBlobHash } from '../../ports/blob-store.port';
 import { TrainingExamplesQuery } from '../training-examples/training-examples.query';
 import { sniffImageType } from './image-bytes';
 

@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ACTIVATION_EVENT_TYPES, ModelEvent, modelStream, modelTypeOfStream } from '../../domain/models/model.events';
 import { foldRegistry } from '../../domain/models/model-registry.decider';
 import { CLOCK, Clock } from '../../domain/shared/clock';
-import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
-import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
-import { INFERENCE_RUNTIME, InferenceRuntime, LoadedModel } from '../../infrastructure/inference/inference-runtime.port';
+import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
+import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
+import { INFERENCE_RUNTIME, InferenceRuntime, LoadedModel } from '../../ports/inference-runtime.port';
 import { CURRENT_FEATURE_DEFINITION, ConflictFeatures, FeatureDefinition, HEURISTIC_MODEL_VERSION, heuristicProbability, toFeatureVector } from '../../ml/conflict-features';
 import { SharedLog } from '../../runtime/shared-log';
 

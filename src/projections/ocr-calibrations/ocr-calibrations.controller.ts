@@ -6,7 +6,7 @@ import { NotFoundError } from '../../domain/shared/errors';
 import { isValidId } from '../../domain/shared/ids';
 import { Roles } from '../../infrastructure/auth/auth.guard';
 import { ListQuery, listAnswer } from '../../infrastructure/http/conventions';
-import { Filter, READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
+import { Filter, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { pageOrBadCursor } from '../labeling-backlog/labeling-backlog.query';
 import { ProjectionRunner } from '../runner/projection-runner';
 import { calibrationAnswer } from './ocr-calibration-answers';

@@ -1,6 +1,6 @@
 import { RecordedEvent } from '../../domain/shared/events';
 import { exampleIdFor } from '../../domain/training/training-example.events';
-import { Doc } from '../../infrastructure/read-store/read-store.port';
+import { Doc } from '../../ports/read-store.port';
 import { ProjectionView } from '../runner/projection';
 import { GroundTruthDoc, evolveGroundTruth, ocrGroundTruthProjection, sourceOfExampleId } from './ocr-ground-truth.projection';
 

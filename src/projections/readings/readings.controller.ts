@@ -6,7 +6,7 @@ import { isValidId } from '../../domain/shared/ids';
 import { SourceSystem } from '../../domain/training/training-example.events';
 import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
-import { READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
+import { READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { ProjectionRunner } from '../runner/projection-runner';
 import { READINGS_COLLECTION, ReadingDoc } from './readings.projection';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { MetricsService } from '../../infrastructure/observability/metrics.service';
-import { Page, READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
+import { Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { LabelingBacklogQuery } from '../labeling-backlog/labeling-backlog.query';
 import { ProjectionRunner } from '../runner/projection-runner';
 import { MONITORING_TENANTS_COLLECTION, MonitoringTenantDoc } from './training-monitoring.projection';

@@ -7,7 +7,7 @@ import { RecordedEvent, streamName } from '../../domain/shared/events';
 import { deterministicUuid } from '../../domain/shared/ids';
 import { TrainingExampleCommand, TrainingExampleState, trainingExampleDecider } from '../../domain/training/training-example.decider';
 import { TrainingExampleEvent, exampleIdFor } from '../../domain/training/training-example.events';
-import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { Saga } from '../saga-runner';
 
 export const CAPTURE_SAGA = 'capture';

@@ -7,7 +7,7 @@ import { PredictionCommand, PredictionState, RecordOutcome, predictionDecider } 
 import { PredictionEvent, PredictionOutcomeRecorded } from '../../domain/predictions/prediction.events';
 import { outcomesOfConflict } from '../../domain/predictions/outcome-matching';
 import { ConflictResolved } from '../../domain/sync/sync.events';
-import { READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
+import { READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { CommandContext, contextFromEvent } from '../../commands/shared/command-context';
 import { Decide } from '../../commands/shared/decide.command';
 import { BySyncDoc, PREDICTIONS_BY_SYNC, syncKey } from '../../projections/predictions/prediction-log.projection';

@@ -1,5 +1,5 @@
-import type { CalibrationMap } from '../../../ml/calibration';
-import type { OcrEngineName, OcrMode } from '../ocr-engine.port';
+import type { CalibrationMap } from '../ml/calibration';
+import type { OcrEngineName, OcrMode } from './ocr-engine.port';
 
 /** Injection token for the source of the calibration currently in force per engine and mode. */
 export const OCR_CALIBRATIONS = Symbol('OCR_CALIBRATIONS');

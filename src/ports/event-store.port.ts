@@ -1,4 +1,4 @@
-import { NewEvent, RecordedEvent } from '../../domain/shared/events';
+import { NewEvent, RecordedEvent } from '../domain/shared/events';
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
 
