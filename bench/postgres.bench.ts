@@ -8,7 +8,7 @@ import { UpcasterRegistry } from '../src/domain/shared/upcasting';
 import { PostgresEventStore } from '../src/infrastructure/postgres/postgres-event-store';
 import { openPostgres } from '../src/infrastructure/postgres/postgres-pool';
 import { PostgresReadStore } from '../src/infrastructure/postgres/postgres-read-store';
-import { documentProjection } from '../src/projections/runner/projection';
+import { documentProjection } from '../src/runtime/projection';
 import { ProjectionRunner } from '../src/projections/runner/projection-runner';
 import { BenchRow, round } from './support';
 

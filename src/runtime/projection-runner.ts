@@ -3,7 +3,7 @@ import { Clock, SystemClock } from '../domain/shared/clock';
 import { RecordedEvent } from '../domain/shared/events';
 import { EventStore } from '../ports/event-store.port';
 import { ReadStore } from '../ports/read-store.port';
-import { Projection } from '../projections/runner/projection';
+import { Projection } from './projection';
 import { RUNNER_LEASE } from './leader-election';
 import { ParkedEvent, ParkingLot } from './parking-lot';
 import { Generation, ProjectionCatalog, ProjectionState, checkpointName, physicalName } from './projection-catalog';

@@ -11,7 +11,7 @@ import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite-ev
 import { Checkpoint, WriteOp } from '../../src/ports/read-store.port';
 import { SqliteReadStore } from '../../src/infrastructure/read-store/sqlite-read-store';
 import { SqliteHandle, openSqlite } from '../../src/infrastructure/sqlite/sqlite-database';
-import { documentProjection } from '../../src/projections/runner/projection';
+import { documentProjection } from '../../src/runtime/projection';
 import { ProjectionRunner } from '../../src/runtime/projection-runner';
 import { Saga, SagaRunner } from '../../src/runtime/saga-runner';
 import { SharedLog } from '../../src/runtime/shared-log';

@@ -11,7 +11,7 @@ import { CONFLICT_PREDICTOR, ConflictPredicted, PredictionEvent } from '../../do
 import { recommendationFor, riskLevel } from '../../domain/predictions/risk';
 import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
-import { listAnswer, parseMinPosition, positionString } from '../../infrastructure/http/conventions';
+import { listAnswer, parseMinPosition, positionString } from '../../http/conventions';
 import { Filter, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { ConflictFeaturesService } from '../../projections/conflict-features/conflict-features.service';
 import { ActiveModelService } from '../../projections/model-registry/active-model.service';

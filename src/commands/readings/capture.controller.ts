@@ -9,7 +9,7 @@ import { derivedId, deterministicUuid, newId } from '../../domain/shared/ids';
 import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
-import { positionString } from '../../infrastructure/http/conventions';
+import { positionString } from '../../http/conventions';
 import { ReadingChecks } from '../ocr-settings/reading-checks.service';
 import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';

@@ -8,7 +8,7 @@ import { derivedId, deterministicUuid, newId } from '../../domain/shared/ids';
 import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
-import { positionString } from '../../infrastructure/http/conventions';
+import { positionString } from '../../http/conventions';
 import { CaptureSaga, SagaInput } from '../../sagas/capture/capture.saga';
 import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';

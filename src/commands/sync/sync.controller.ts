@@ -10,7 +10,7 @@ import { ResolveConflict, SyncCommand, SyncState, repeatedConflict, syncDecider 
 import { SyncEvent, syncStreamId } from '../../domain/sync/sync.events';
 import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
-import { positionString } from '../../infrastructure/http/conventions';
+import { positionString } from '../../http/conventions';
 import { CURRENT_FEATURE_DEFINITION } from '../../ml/conflict-features';
 import { ConflictFeaturesService } from '../../projections/conflict-features/conflict-features.service';
 import { contextFromPrincipal } from '../shared/command-context';

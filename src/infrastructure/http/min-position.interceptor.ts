@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { Observable, from, switchMap } from 'rxjs';
 import { UnavailableError } from '../../domain/shared/errors';
 import { ProjectionRunner } from '../../projections/runner/projection-runner';
-import { parseMinPosition } from './conventions';
+import { parseMinPosition } from '../../http/conventions';
 
 const MAX_WAIT_MS = 2000;
 

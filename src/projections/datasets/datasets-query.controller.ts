@@ -8,7 +8,7 @@ import { isValidId } from '../../domain/shared/ids';
 import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
 import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
-import { ListQuery, listAnswer } from '../../infrastructure/http/conventions';
+import { ListQuery, listAnswer } from '../../http/conventions';
 import { READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { pageOrBadCursor } from '../labeling-backlog/labeling-backlog.query';
 import { ProjectionRunner } from '../runner/projection-runner';

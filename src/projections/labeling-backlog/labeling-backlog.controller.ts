@@ -4,7 +4,7 @@ import { IsIn, IsOptional } from 'class-validator';
 import { SourceSystem } from '../../domain/training/training-example.events';
 import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
-import { ListQuery, listAnswer } from '../../infrastructure/http/conventions';
+import { ListQuery, listAnswer } from '../../http/conventions';
 import { LabelingBacklogQuery } from './labeling-backlog.query';
 
 export class BacklogQuery extends ListQuery {

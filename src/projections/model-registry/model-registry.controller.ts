@@ -7,7 +7,7 @@ import { NotFoundError, ValidationError } from '../../domain/shared/errors';
 import { isValidId } from '../../domain/shared/ids';
 import { Roles } from '../../infrastructure/auth/auth.guard';
 import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
-import { ListQuery, listAnswer } from '../../infrastructure/http/conventions';
+import { ListQuery, listAnswer } from '../../http/conventions';
 import { READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { ProjectionRunner } from '../runner/projection-runner';
 import { pointerAnswer, versionAnswer } from './model-answers';

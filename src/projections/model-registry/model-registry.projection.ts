@@ -13,7 +13,7 @@ import {
   ModelTrained,
 } from '../../domain/models/model.events';
 import { assertNever } from '../../domain/shared/errors';
-import { Projection, ProjectionView } from '../runner/projection';
+import { Projection, ProjectionView } from '../../runtime/projection';
 
 /** Read models of the registry: one document per version, the active pointer per type, the lifecycle history. */
 export const MODEL_VERSIONS = 'model_registry_versions';

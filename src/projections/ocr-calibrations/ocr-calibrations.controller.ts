@@ -5,7 +5,7 @@ import { CALIBRATION_ENGINES, CALIBRATION_MODES, CalibrationEngine, CalibrationM
 import { NotFoundError } from '../../domain/shared/errors';
 import { isValidId } from '../../domain/shared/ids';
 import { Roles } from '../../infrastructure/auth/auth.guard';
-import { ListQuery, listAnswer } from '../../infrastructure/http/conventions';
+import { ListQuery, listAnswer } from '../../http/conventions';
 import { Filter, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { pageOrBadCursor } from '../labeling-backlog/labeling-backlog.query';
 import { ProjectionRunner } from '../runner/projection-runner';

@@ -7,7 +7,7 @@ import { TrainingExampleStatus } from '../../domain/training/training-example.de
 import { SourceSystem } from '../../domain/training/training-example.events';
 import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
-import { ListQuery, listAnswer } from '../../infrastructure/http/conventions';
+import { ListQuery, listAnswer } from '../../http/conventions';
 import { TrainingExampleDoc } from './training-examples.projection';
 import { TrainingExamplesQuery } from './training-examples.query';
 

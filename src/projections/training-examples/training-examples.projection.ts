@@ -7,7 +7,7 @@ import {
   TrainingExampleLabeled,
   TrainingExampleQueued,
 } from '../../domain/training/training-example.events';
-import { documentProjection } from '../runner/projection';
+import { documentProjection } from '../../runtime/projection';
 
 /** Logical collection; issue 4 selects its active-learning pool from it (through TrainingExamplesQuery). */
 export const TRAINING_EXAMPLES_COLLECTION = 'training_examples';

@@ -1,9 +1,9 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { conflictFeaturesProjection } from '../../projections/conflict-features/conflict-features.projection';
-import { ConflictFeaturesService } from '../../projections/conflict-features/conflict-features.service';
-import { ProjectionRunner } from '../../projections/runner/projection-runner';
-import { SyncController } from './sync.controller';
+import { conflictFeaturesProjection } from '../projections/conflict-features/conflict-features.projection';
+import { ConflictFeaturesService } from '../projections/conflict-features/conflict-features.service';
+import { ProjectionRunner } from '../projections/runner/projection-runner';
+import { SyncController } from '../commands/sync/sync.controller';
 
 /**
  * Feature module: sync history, point-in-time conflict features, training rows (issue 5).

@@ -1,8 +1,8 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ValidationError } from '../../domain/shared/errors';
-import { Page } from '../../ports/read-store.port';
+import { ValidationError } from '../domain/shared/errors';
+import { Page } from '../ports/read-store.port';
 
 /** `limit`, `cursor` and `min_position`, accepted by every list endpoint. */
 export class ListQuery {

@@ -1,20 +1,20 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { MulterModule } from '@nestjs/platform-express';
-import { APP_CONFIG, AppConfig } from '../../config';
-import { multipartLimits } from '../../infrastructure/http/request-limits';
-import { ReadingsController } from '../../projections/readings/readings.controller';
-import { readingsProjection } from '../../projections/readings/readings.projection';
-import { TrainingExamplesController } from '../../projections/training-examples/training-examples.controller';
-import { trainingExamplesProjection } from '../../projections/training-examples/training-examples.projection';
-import { TrainingExamplesQuery } from '../../projections/training-examples/training-examples.query';
-import { ProjectionRunner } from '../../projections/runner/projection-runner';
-import { CaptureSaga } from '../../sagas/capture/capture.saga';
-import { SagaRunner } from '../../sagas/saga-runner';
-import { OcrSettingsModule } from '../ocr-settings/ocr-settings.module';
-import { CaptureController } from './capture.controller';
-import { CorrectionsController } from './corrections.controller';
-import { PhotoIntake } from './photo-intake.service';
+import { APP_CONFIG, AppConfig } from '../config';
+import { multipartLimits } from '../infrastructure/http/request-limits';
+import { ReadingsController } from '../projections/readings/readings.controller';
+import { readingsProjection } from '../projections/readings/readings.projection';
+import { TrainingExamplesController } from '../projections/training-examples/training-examples.controller';
+import { trainingExamplesProjection } from '../projections/training-examples/training-examples.projection';
+import { TrainingExamplesQuery } from '../projections/training-examples/training-examples.query';
+import { ProjectionRunner } from '../projections/runner/projection-runner';
+import { CaptureSaga } from '../sagas/capture/capture.saga';
+import { SagaRunner } from '../sagas/saga-runner';
+import { OcrSettingsModule } from './ocr-settings.module';
+import { CaptureController } from '../commands/readings/capture.controller';
+import { CorrectionsController } from '../commands/readings/corrections.controller';
+import { PhotoIntake } from '../commands/readings/photo-intake.service';
 
 /**
  * Feature module: meter readings, vehicle entries, corrections, training examples (issue 3).

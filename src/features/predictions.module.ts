@@ -1,18 +1,18 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { MetricsService } from '../../infrastructure/observability/metrics.service';
-import { accuracyProjection } from '../../projections/accuracy/accuracy.projection';
-import { AccuracyService } from '../../projections/accuracy/accuracy.service';
-import { predictionLogProjection } from '../../projections/predictions/prediction-log.projection';
-import { ProjectionRunner } from '../../projections/runner/projection-runner';
-import { AccuracyAlertService } from '../../sagas/outcomes/accuracy-alert.service';
-import { OutcomeSweepService } from '../../sagas/outcomes/outcome-sweep.service';
-import { OutcomesSaga } from '../../sagas/outcomes/outcomes.saga';
-import { SagaRunner } from '../../sagas/saga-runner';
-import { ModelsModule } from '../models/models.module';
-import { SyncModule } from '../sync/sync.module';
-import { AccuracyController } from './accuracy.controller';
-import { PredictionsController } from './predictions.controller';
+import { MetricsService } from '../infrastructure/observability/metrics.service';
+import { accuracyProjection } from '../projections/accuracy/accuracy.projection';
+import { AccuracyService } from '../projections/accuracy/accuracy.service';
+import { predictionLogProjection } from '../projections/predictions/prediction-log.projection';
+import { ProjectionRunner } from '../projections/runner/projection-runner';
+import { AccuracyAlertService } from '../sagas/outcomes/accuracy-alert.service';
+import { OutcomeSweepService } from '../sagas/outcomes/outcome-sweep.service';
+import { OutcomesSaga } from '../sagas/outcomes/outcomes.saga';
+import { SagaRunner } from '../sagas/saga-runner';
+import { ModelsModule } from './models.module';
+import { SyncModule } from './sync.module';
+import { AccuracyController } from '../commands/predictions/accuracy.controller';
+import { PredictionsController } from '../commands/predictions/predictions.controller';
 
 /** Feature module: conflict predictions, outcomes, accuracy (issues 5, 6). */
 @Module({

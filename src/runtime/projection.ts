@@ -1,5 +1,5 @@
-import { RecordedEvent } from '../../domain/shared/events';
-import { Doc } from '../../ports/read-store.port';
+import { RecordedEvent } from '../domain/shared/events';
+import { Doc } from '../ports/read-store.port';
 
 /** What a projection sees while applying one event: documents of its own collections. */
 export interface ProjectionView {

@@ -2,18 +2,18 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { MulterModule } from '@nestjs/platform-express';
 import { memoryStorage } from 'multer';
-import { APP_CONFIG, AppConfig } from '../../config';
-import { multipartLimits } from '../../infrastructure/http/request-limits';
-import { ActiveModelService } from '../../projections/model-registry/active-model.service';
-import { ModelAuditController } from '../../projections/model-registry/model-audit.controller';
-import { ModelRegistryController } from '../../projections/model-registry/model-registry.controller';
-import { modelRegistryProjection } from '../../projections/model-registry/model-registry.projection';
-import { ProjectionRunner } from '../../projections/runner/projection-runner';
-import { SyncModule } from '../sync/sync.module';
-import { ModelRegistryService } from './model-registry.service';
-import { ModelStreamReader } from './model-stream.reader';
-import { ModelTrainingService } from './model-training.service';
-import { ModelsController } from './models.controller';
+import { APP_CONFIG, AppConfig } from '../config';
+import { multipartLimits } from '../infrastructure/http/request-limits';
+import { ActiveModelService } from '../projections/model-registry/active-model.service';
+import { ModelAuditController } from '../projections/model-registry/model-audit.controller';
+import { ModelRegistryController } from '../projections/model-registry/model-registry.controller';
+import { modelRegistryProjection } from '../projections/model-registry/model-registry.projection';
+import { ProjectionRunner } from '../projections/runner/projection-runner';
+import { SyncModule } from './sync.module';
+import { ModelRegistryService } from '../commands/models/model-registry.service';
+import { ModelStreamReader } from '../commands/models/model-stream.reader';
+import { ModelTrainingService } from '../commands/models/model-training.service';
+import { ModelsController } from '../commands/models/models.controller';
 
 /** Feature module: model registry, training, serving, upload (issues 5, 6). */
 @Module({

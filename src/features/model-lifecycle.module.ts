@@ -1,13 +1,13 @@
 import { Module, OnModuleInit } from '@nestjs/common';
-import { ModelsModule } from '../../commands/models/models.module';
-import { PredictionsModule } from '../../commands/predictions/predictions.module';
-import { SyncModule } from '../../commands/sync/sync.module';
-import { SagaRunner } from '../saga-runner';
-import { ModelEvaluator } from './model-evaluator';
-import { ModelLifecycleController } from './model-lifecycle.controller';
-import { RetrainingService } from './retraining.service';
-import { RollbackMonitorService } from './rollback-monitor.service';
-import { RollbackSaga } from './rollback.saga';
+import { ModelsModule } from './models.module';
+import { PredictionsModule } from './predictions.module';
+import { SyncModule } from './sync.module';
+import { SagaRunner } from '../sagas/saga-runner';
+import { ModelEvaluator } from '../sagas/model-lifecycle/model-evaluator';
+import { ModelLifecycleController } from '../sagas/model-lifecycle/model-lifecycle.controller';
+import { RetrainingService } from '../sagas/model-lifecycle/retraining.service';
+import { RollbackMonitorService } from '../sagas/model-lifecycle/rollback-monitor.service';
+import { RollbackSaga } from '../sagas/model-lifecycle/rollback.saga';
 
 /** Feature module: weekly retraining, auto-activation, rollback (issue 6). */
 @Module({
