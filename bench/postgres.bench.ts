@@ -9,7 +9,7 @@ import { PostgresEventStore } from '../src/infrastructure/postgres/postgres-even
 import { openPostgres } from '../src/infrastructure/postgres/postgres-pool';
 import { PostgresReadStore } from '../src/infrastructure/postgres/postgres-read-store';
 import { documentProjection } from '../src/runtime/projection';
-import { ProjectionRunner } from '../src/projections/runner/projection-runner';
+import { ProjectionRunner } from '../src/runtime/projection-runner';
 import { BenchRow, round } from './support';
 
 const SUITE = 'event store (postgres)';

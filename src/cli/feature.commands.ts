@@ -9,7 +9,7 @@ import { CLOCK, Clock } from '../domain/shared/clock';
 import { newId } from '../domain/shared/ids';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { READ_STORE, ReadStore } from '../ports/read-store.port';
-import { ProjectionRunner } from '../projections/runner/projection-runner';
+import { ProjectionRunner } from '../runtime/projection-runner';
 import { RetrainingService } from '../sagas/model-lifecycle/retraining.service';
 import { OutcomeSweepService } from '../sagas/outcomes/outcome-sweep.service';
 import { fail, jsonLine } from './output';

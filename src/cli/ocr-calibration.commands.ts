@@ -6,7 +6,7 @@ import { fitAnswer } from '../commands/ocr-calibration/ocr-calibration.controlle
 import { CALIBRATION_ENGINES, CALIBRATION_MODES, CalibrationEngine, CalibrationMode, isCalibrationEngine, isCalibrationMode } from '../domain/ocr-calibration/ocr-calibration.events';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { READ_STORE, ReadStore } from '../ports/read-store.port';
-import { ProjectionRunner } from '../projections/runner/projection-runner';
+import { ProjectionRunner } from '../runtime/projection-runner';
 import { fail, jsonLine } from './output';
 import { withCurrentReadModels } from './read-models-current';
 

@@ -8,7 +8,7 @@ import { ActiveModelService } from '../projections/model-registry/active-model.s
 import { ModelAuditController } from '../projections/model-registry/model-audit.controller';
 import { ModelRegistryController } from '../projections/model-registry/model-registry.controller';
 import { modelRegistryProjection } from '../projections/model-registry/model-registry.projection';
-import { ProjectionRunner } from '../projections/runner/projection-runner';
+import { ProjectionRunner } from '../runtime/projection-runner';
 import { SyncModule } from './sync.module';
 import { ModelRegistryService } from '../commands/models/model-registry.service';
 import { ModelStreamReader } from '../commands/models/model-stream.reader';

@@ -4,7 +4,7 @@ import { OcrCalibrationsController } from '../projections/ocr-calibrations/ocr-c
 import { ocrCalibrationsProjection } from '../projections/ocr-calibrations/ocr-calibrations.projection';
 import { ocrGroundTruthProjection } from '../projections/ocr-ground-truth/ocr-ground-truth.projection';
 import { OcrGroundTruthQuery } from '../projections/ocr-ground-truth/ocr-ground-truth.query';
-import { ProjectionRunner } from '../projections/runner/projection-runner';
+import { ProjectionRunner } from '../runtime/projection-runner';
 import { CalibrationFittingService } from '../commands/ocr-calibration/calibration-fitting.service';
 import { CalibrationPointerService } from '../commands/ocr-calibration/calibration-pointer.service';
 import { OcrCalibrationController } from '../commands/ocr-calibration/ocr-calibration.controller';

@@ -4,7 +4,7 @@ import { MetricsService } from '../infrastructure/observability/metrics.service'
 import { accuracyProjection } from '../projections/accuracy/accuracy.projection';
 import { AccuracyService } from '../projections/accuracy/accuracy.service';
 import { predictionLogProjection } from '../projections/predictions/prediction-log.projection';
-import { ProjectionRunner } from '../projections/runner/projection-runner';
+import { ProjectionRunner } from '../runtime/projection-runner';
 import { AccuracyAlertService } from '../sagas/outcomes/accuracy-alert.service';
 import { OutcomeSweepService } from '../sagas/outcomes/outcome-sweep.service';
 import { OutcomesSaga } from '../sagas/outcomes/outcomes.saga';

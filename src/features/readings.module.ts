@@ -8,7 +8,7 @@ import { readingsProjection } from '../projections/readings/readings.projection'
 import { TrainingExamplesController } from '../projections/training-examples/training-examples.controller';
 import { trainingExamplesProjection } from '../projections/training-examples/training-examples.projection';
 import { TrainingExamplesQuery } from '../projections/training-examples/training-examples.query';
-import { ProjectionRunner } from '../projections/runner/projection-runner';
+import { ProjectionRunner } from '../runtime/projection-runner';
 import { CaptureSaga } from '../sagas/capture/capture.saga';
 import { SagaRunner } from '../sagas/saga-runner';
 import { OcrSettingsModule } from './ocr-settings.module';

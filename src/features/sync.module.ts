@@ -2,7 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { conflictFeaturesProjection } from '../projections/conflict-features/conflict-features.projection';
 import { ConflictFeaturesService } from '../projections/conflict-features/conflict-features.service';
-import { ProjectionRunner } from '../projections/runner/projection-runner';
+import { ProjectionRunner } from '../runtime/projection-runner';
 import { SyncController } from '../commands/sync/sync.controller';
 
 /**

@@ -6,7 +6,7 @@ import { ExampleImageController } from '../projections/datasets/example-image.co
 import { LabelingBacklogController } from '../projections/labeling-backlog/labeling-backlog.controller';
 import { labelingBacklogProjection } from '../projections/labeling-backlog/labeling-backlog.projection';
 import { LabelingBacklogQuery } from '../projections/labeling-backlog/labeling-backlog.query';
-import { ProjectionRunner } from '../projections/runner/projection-runner';
+import { ProjectionRunner } from '../runtime/projection-runner';
 import { TrainingMetricsController } from '../projections/training-monitoring/training-metrics.controller';
 import { TrainingMetricsExporter } from '../projections/training-monitoring/training-metrics.exporter';
 import { TrainingMetricsQuery } from '../projections/training-monitoring/training-metrics.query';

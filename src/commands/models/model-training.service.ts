@@ -17,7 +17,7 @@ import { assertTrainableType } from './model-types';
 import { trainingRowsToCsv } from './training-data-csv';
 import { UnavailableError } from '../../domain/shared/errors';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
-import { ProjectionRunner } from '../../projections/runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 
 export const DEFAULT_DAYS_BACK = 90;
 

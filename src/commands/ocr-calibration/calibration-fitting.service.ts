@@ -12,7 +12,7 @@ import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { defaultCalibrations } from '../../infrastructure/ocr/calibration/default-calibrations';
 import { LabeledScore } from '../../ml/calibration';
 import { FlywheelLabels, OcrGroundTruthQuery } from '../../projections/ocr-ground-truth/ocr-ground-truth.query';
-import { ProjectionRunner } from '../../projections/runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { Decide } from '../shared/decide.command';
 import { CalibrationPointerService } from './calibration-pointer.service';
 

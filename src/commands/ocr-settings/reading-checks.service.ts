@@ -11,7 +11,7 @@ import { normaliseMeter, normalisePlate, parseMeterValue } from '../../infrastru
 import { READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { GroundTruthDoc, OCR_GROUND_TRUTH_COLLECTION } from '../../projections/ocr-ground-truth/ocr-ground-truth.projection';
 import { READINGS_COLLECTION, ReadingDoc } from '../../projections/readings/readings.projection';
-import { ProjectionRunner } from '../../projections/runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 
 const PAGE = 500;
 

@@ -16,7 +16,7 @@ import { Filter, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { ConflictFeaturesService } from '../../projections/conflict-features/conflict-features.service';
 import { ActiveModelService } from '../../projections/model-registry/active-model.service';
 import { PREDICTION_LOG, PredictionLogDoc } from '../../projections/predictions/prediction-log.projection';
-import { ProjectionRunner } from '../../projections/runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { OutcomeSweepService } from '../../sagas/outcomes/outcome-sweep.service';
 import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';

@@ -2,7 +2,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { Request } from 'express';
 import { Observable, from, switchMap } from 'rxjs';
 import { UnavailableError } from '../../domain/shared/errors';
-import { ProjectionRunner } from '../../projections/runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { parseMinPosition } from '../../http/conventions';
 
 const MAX_WAIT_MS = 2000;

@@ -4,7 +4,7 @@ import { entityKey } from '../../domain/sync/sync.events';
 import { CURRENT_FEATURE_DEFINITION, ConflictFeatures, FeatureDefinition, toFeatureVector } from '../../ml/conflict-features';
 import { ConflictTrainingRow } from '../../ml/train-conflict-model';
 import { Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { ENTITY_HISTORY, SYNCS, USER_HISTORY } from './conflict-features.projection';
 import { EntityHistoryDoc, SyncDoc, UserHistoryDoc, bucketIdsAt, featuresFromHistory, userKey } from './conflict-history';
 

@@ -11,7 +11,7 @@ import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
 import { ListQuery, listAnswer } from '../../http/conventions';
 import { READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { pageOrBadCursor } from '../labeling-backlog/labeling-backlog.query';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { DATASETS_COLLECTION, DatasetDoc } from './datasets.projection';
 import { asPng, sniffImageType } from './image-bytes';
 import { tarEnd, tarEntry } from './tar-writer';

@@ -9,7 +9,7 @@ import { Roles } from '../../infrastructure/auth/auth.guard';
 import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
 import { ListQuery, listAnswer } from '../../http/conventions';
 import { READ_STORE, ReadStore } from '../../ports/read-store.port';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { pointerAnswer, versionAnswer } from './model-answers';
 import { ActivePointerDoc, HistoryDoc, MODEL_ACTIVE, MODEL_HISTORY, MODEL_VERSIONS, ModelVersionDoc, versionKey } from './model-registry.projection';
 

@@ -8,7 +8,7 @@ import { Roles } from '../../infrastructure/auth/auth.guard';
 import { ListQuery, listAnswer } from '../../http/conventions';
 import { Filter, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { pageOrBadCursor } from '../labeling-backlog/labeling-backlog.query';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { calibrationAnswer } from './ocr-calibration-answers';
 import { CalibrationDoc, CurrentCalibrationDoc, OCR_CALIBRATIONS_COLLECTION, OCR_CALIBRATIONS_CURRENT_COLLECTION, currentKey } from './ocr-calibrations.projection';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CalibrationEngine, CalibrationMode, LabelsThrough } from '../../domain/ocr-calibration/ocr-calibration.events';
 import { Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import type { LabeledScore } from '../../ml/calibration';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { GroundTruthDoc, OCR_GROUND_TRUTH_COLLECTION } from './ocr-ground-truth.projection';
 
 export interface FlywheelLabels {

@@ -12,7 +12,7 @@ import { LeaderElection } from '../../runtime/leader-election';
 import { ParkedEvent } from '../../runtime/parking-lot';
 import { decideParked } from '../../runtime/parked-decisions';
 import { SagaRunner } from '../../sagas/saga-runner';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { ReadinessService } from './readiness.service';
 
 function parkedView(p: ParkedEvent) {

@@ -7,7 +7,7 @@ import { SourceSystem } from '../../domain/training/training-example.events';
 import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
 import { READ_STORE, ReadStore } from '../../ports/read-store.port';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { READINGS_COLLECTION, ReadingDoc } from './readings.projection';
 
 function corrections(doc: ReadingDoc) {

@@ -3,7 +3,7 @@ import { ValidationError } from '../../domain/shared/errors';
 import { TrainingExampleStatus } from '../../domain/training/training-example.decider';
 import { SourceSystem } from '../../domain/training/training-example.events';
 import { FieldCondition, Filter, Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { TRAINING_EXAMPLES_COLLECTION, TrainingExampleDoc } from './training-examples.projection';
 
 export interface ExampleFilter {

@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
 import { Principal } from '../../infrastructure/auth/jwt';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { TrainingMetricsQuery } from './training-metrics.query';
 import { trainingMonitoringProjection } from './training-monitoring.projection';
 

@@ -8,7 +8,7 @@ import { CommandContext } from '../../commands/shared/command-context';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { MATCH_WINDOW_MS, PREDICTION_LOG, PredictionLogDoc } from '../../projections/predictions/prediction-log.projection';
-import { ProjectionRunner } from '../../projections/runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { AccuracyAlertService } from './accuracy-alert.service';
 import { outcomeCommandId, recordOutcomeCommand } from './outcomes.saga';
 

@@ -11,7 +11,7 @@ import { READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { CommandContext, contextFromEvent } from '../../commands/shared/command-context';
 import { Decide } from '../../commands/shared/decide.command';
 import { BySyncDoc, PREDICTIONS_BY_SYNC, syncKey } from '../../projections/predictions/prediction-log.projection';
-import { ProjectionRunner } from '../../projections/runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { Saga } from '../saga-runner';
 import { AccuracyAlertService } from './accuracy-alert.service';
 
