@@ -5,8 +5,8 @@ import { ReadingCommand, ReadingState, SubmitCorrection, readingDecider } from '
 import { ReadingEvent, sourceStream } from '../../domain/readings/reading.events';
 import { RecordedEvent } from '../../domain/shared/events';
 import { derivedId, deterministicUuid, newId } from '../../domain/shared/ids';
-import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
-import { Principal } from '../../infrastructure/auth/jwt';
+import { CurrentPrincipal, Roles } from '../../http/access';
+import { Principal } from '../../domain/shared/principal';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { positionString } from '../../http/conventions';
 import { CaptureSaga, SagaInput } from '../../sagas/capture/capture.saga';

@@ -5,8 +5,8 @@ import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator'
 import { RecordedEvent } from '../../domain/shared/events';
 import { verifyChain } from '../../domain/shared/hash-chain';
 import { NotFoundError, ValidationError } from '../../domain/shared/errors';
-import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
-import { Principal } from '../../infrastructure/auth/jwt';
+import { CurrentPrincipal, Roles } from '../../http/access';
+import { Principal } from '../../domain/shared/principal';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { AuditScope } from './audit-scope';
 

@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import { MODEL_TYPES } from '../../domain/models/model.events';
 import { NotFoundError, ValidationError } from '../../domain/shared/errors';
 import { isValidId } from '../../domain/shared/ids';
-import { Roles } from '../../infrastructure/auth/auth.guard';
+import { Roles } from '../../http/access';
 import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
 import { ListQuery, listAnswer } from '../../http/conventions';
 import { READ_STORE, ReadStore } from '../../ports/read-store.port';

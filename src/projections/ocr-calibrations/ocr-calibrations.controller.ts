@@ -4,7 +4,7 @@ import { IsIn, IsOptional } from 'class-validator';
 import { CALIBRATION_ENGINES, CALIBRATION_MODES, CalibrationEngine, CalibrationMode } from '../../domain/ocr-calibration/ocr-calibration.events';
 import { NotFoundError } from '../../domain/shared/errors';
 import { isValidId } from '../../domain/shared/ids';
-import { Roles } from '../../infrastructure/auth/auth.guard';
+import { Roles } from '../../http/access';
 import { ListQuery, listAnswer } from '../../http/conventions';
 import { Filter, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { pageOrBadCursor } from '../labeling-backlog/labeling-backlog.query';
