@@ -1,7 +1,7 @@
 /**
  * The import direction of STYLE "Imports run one way", checked in CI (`npm run lint:deps`).
  * Lower layers never import higher ones: domain and ml import nothing of the app; ports import only
- * domain; infrastructure implements ports (domain, ml, ports); commands, projections and sagas import
+ * domain; http (access marks and list shapes for controllers) imports domain and ports; infrastructure implements ports (domain, ml, ports); commands, projections and sagas import
  * domain, ml, ports and runtime, never infrastructure or each other; runtime sits above
  * infrastructure; features/ and the entry files (app.module, main, cli) compose everything.
  * Specs beside the code are test wiring and may reach any layer.
@@ -39,6 +39,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/ports/', pathNot: '\\.spec\\.ts$' },
       to: { path: '^src/', pathNot: '^src/(ports|domain)/' },
+    },
+    {
+      name: 'http-imports-only-domain-and-ports',
+      comment: 'the marks and list shapes every controller shares sit below the role folders',
+      severity: 'error',
+      from: { path: '^src/http/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/(http|ports|domain)/' },
     },
     layer('infrastructure', ['commands', 'projections', 'sagas', 'runtime', ...upper],
       'adapters implement ports; they never reach the roles or the runtime above them'),
