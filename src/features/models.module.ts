@@ -4,6 +4,7 @@ import { MulterModule } from '@nestjs/platform-express';
 import { memoryStorage } from 'multer';
 import { APP_CONFIG, AppConfig } from '../config';
 import { multipartLimits } from '../infrastructure/http/request-limits';
+import { ACTIVE_MODELS } from '../ports/active-models.query';
 import { ActiveModelService } from '../projections/model-registry/active-model.service';
 import { ModelAuditController } from '../projections/model-registry/model-audit.controller';
 import { ModelRegistryController } from '../projections/model-registry/model-registry.controller';
@@ -26,8 +27,8 @@ import { ModelsController } from '../commands/models/models.controller';
     }),
   ],
   controllers: [ModelsController, ModelRegistryController, ModelAuditController],
-  providers: [ActiveModelService, ModelStreamReader, ModelTrainingService, ModelRegistryService],
-  exports: [ActiveModelService, ModelStreamReader, ModelTrainingService, ModelRegistryService],
+  providers: [ActiveModelService, { provide: ACTIVE_MODELS, useExisting: ActiveModelService }, ModelStreamReader, ModelTrainingService, ModelRegistryService],
+  exports: [ActiveModelService, ACTIVE_MODELS, ModelStreamReader, ModelTrainingService, ModelRegistryService],
 })
 export class ModelsModule implements OnModuleInit {
   constructor(private readonly runner: ProjectionRunner) {}

@@ -9,7 +9,7 @@ import { exportConflictModelToOnnx } from '../../ml/onnx-export';
 import { MlCompute } from '../../infrastructure/compute/ml-compute';
 import { CURRENT_FEATURE_DEFINITION, FeatureDefinition } from '../../ml/conflict-features';
 import { ConflictTrainingRow, TrainedConflictModel } from '../../ml/train-conflict-model';
-import { ConflictFeaturesService } from '../../projections/conflict-features/conflict-features.service';
+import { CONFLICT_FEATURES_QUERY, ConflictFeaturesQuery } from '../../ports/conflict-features.query';
 import { CommandContext } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
 import { ModelStreamReader } from './model-stream.reader';
@@ -52,7 +52,7 @@ export interface TrainResult {
 export class ModelTrainingService {
   constructor(
     private readonly commandBus: CommandBus,
-    private readonly features: ConflictFeaturesService,
+    @Inject(CONFLICT_FEATURES_QUERY) private readonly features: ConflictFeaturesQuery,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     private readonly reader: ModelStreamReader,
     private readonly runner: ProjectionRunner,

@@ -13,8 +13,8 @@ import { CurrentPrincipal, Roles } from '../../http/access';
 import { Principal } from '../../domain/shared/principal';
 import { listAnswer, parseMinPosition, positionString } from '../../http/conventions';
 import { Filter, READ_STORE, ReadStore } from '../../ports/read-store.port';
-import { ConflictFeaturesService } from '../../projections/conflict-features/conflict-features.service';
-import { ActiveModelService } from '../../projections/model-registry/active-model.service';
+import { CONFLICT_FEATURES_QUERY, ConflictFeaturesQuery } from '../../ports/conflict-features.query';
+import { ACTIVE_MODELS, ActiveModels } from '../../ports/active-models.query';
 import { PREDICTION_LOG, PredictionLogDoc } from '../../projections/predictions/prediction-log.projection';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { OutcomeSweepService } from '../../sagas/outcomes/outcome-sweep.service';
@@ -64,8 +64,8 @@ function logItem(d: PredictionLogDoc) {
 export class PredictionsController {
   constructor(
     private readonly commandBus: CommandBus,
-    private readonly features: ConflictFeaturesService,
-    private readonly models: ActiveModelService,
+    @Inject(CONFLICT_FEATURES_QUERY) private readonly features: ConflictFeaturesQuery,
+    @Inject(ACTIVE_MODELS) private readonly models: ActiveModels,
     private readonly runner: ProjectionRunner,
     private readonly sweeps: OutcomeSweepService,
     @Inject(READ_STORE) private readonly store: ReadStore,

@@ -12,7 +12,7 @@ import { CurrentPrincipal, Roles } from '../../http/access';
 import { Principal } from '../../domain/shared/principal';
 import { positionString } from '../../http/conventions';
 import { CURRENT_FEATURE_DEFINITION } from '../../ml/conflict-features';
-import { ConflictFeaturesService } from '../../projections/conflict-features/conflict-features.service';
+import { CONFLICT_FEATURES_QUERY, ConflictFeaturesQuery } from '../../ports/conflict-features.query';
 import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
 import { FeaturesQuery, RecordSyncDto, ResolveConflictDto } from './sync.dto';
@@ -26,7 +26,7 @@ const MAX_CLOCK_SKEW_MS = 5 * MINUTE_MS;
 export class SyncController {
   constructor(
     private readonly commandBus: CommandBus,
-    private readonly features: ConflictFeaturesService,
+    @Inject(CONFLICT_FEATURES_QUERY) private readonly features: ConflictFeaturesQuery,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
