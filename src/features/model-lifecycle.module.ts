@@ -2,7 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { ModelsModule } from './models.module';
 import { PredictionsModule } from './predictions.module';
 import { SyncModule } from './sync.module';
-import { SagaRunner } from '../sagas/saga-runner';
+import { SagaRunner } from '../runtime/saga-runner';
 import { ModelEvaluator } from '../sagas/model-lifecycle/model-evaluator';
 import { ModelLifecycleController } from '../sagas/model-lifecycle/model-lifecycle.controller';
 import { RetrainingService } from '../sagas/model-lifecycle/retraining.service';

@@ -8,7 +8,7 @@ import { ProjectionRunner } from '../runtime/projection-runner';
 import { AccuracyAlertService } from '../sagas/outcomes/accuracy-alert.service';
 import { OutcomeSweepService } from '../sagas/outcomes/outcome-sweep.service';
 import { OutcomesSaga } from '../sagas/outcomes/outcomes.saga';
-import { SagaRunner } from '../sagas/saga-runner';
+import { SagaRunner } from '../runtime/saga-runner';
 import { ModelsModule } from './models.module';
 import { SyncModule } from './sync.module';
 import { AccuracyController } from '../commands/predictions/accuracy.controller';

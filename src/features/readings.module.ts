@@ -10,7 +10,7 @@ import { trainingExamplesProjection } from '../projections/training-examples/tra
 import { TrainingExamplesQuery } from '../projections/training-examples/training-examples.query';
 import { ProjectionRunner } from '../runtime/projection-runner';
 import { CaptureSaga } from '../sagas/capture/capture.saga';
-import { SagaRunner } from '../sagas/saga-runner';
+import { SagaRunner } from '../runtime/saga-runner';
 import { OcrSettingsModule } from './ocr-settings.module';
 import { CaptureController } from '../commands/readings/capture.controller';
 import { CorrectionsController } from '../commands/readings/corrections.controller';

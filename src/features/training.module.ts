@@ -13,7 +13,7 @@ import { TrainingMetricsQuery } from '../projections/training-monitoring/trainin
 import { trainingMonitoringProjection } from '../projections/training-monitoring/training-monitoring.projection';
 import { BatchTasksSaga, CaptureResumedSaga, TaskLabelSaga } from '../sagas/active-learning/active-learning.sagas';
 import { TrainingSchedule } from '../sagas/active-learning/training.schedule';
-import { SagaRunner } from '../sagas/saga-runner';
+import { SagaRunner } from '../runtime/saga-runner';
 import { ReadingsModule } from './readings.module';
 import { ActiveLearningController } from '../commands/training/active-learning.controller';
 import { ActiveLearningService } from '../commands/training/active-learning.service';

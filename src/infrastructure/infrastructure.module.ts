@@ -1,3 +1,4 @@
+import { APP_ROLE, AppRole } from '../ports/app-role';
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown, Optional, Provider } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -44,8 +45,9 @@ import { buildOcrEngine } from './ocr/per-mode-ocr.engine';
 import { MutableOcrCalibrations, OCR_CALIBRATIONS } from '../ports/ocr-calibrations.port';
 import { defaultActiveCalibrations } from './ocr/calibration/default-calibrations';
 
-export const APP_ROLE = Symbol('APP_ROLE');
-export type AppRole = 'server' | 'cli';
+// Re-exported for code that still imports them from here; new code imports src/ports/app-role.
+export { APP_ROLE } from '../ports/app-role';
+export type { AppRole } from '../ports/app-role';
 
 export interface InfrastructureOverrides {
   readonly clock?: Clock;

@@ -11,7 +11,7 @@ import type { Principal } from '../../domain/shared/principal';
 import { LeaderElection } from '../../runtime/leader-election';
 import { ParkedEvent } from '../../runtime/parking-lot';
 import { decideParked } from '../../runtime/parked-decisions';
-import { SagaRunner } from '../../sagas/saga-runner';
+import { SagaRunner } from '../../runtime/saga-runner';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { ReadinessService } from './readiness.service';
 
