@@ -44,3 +44,102 @@ export interface Example {
   /** A user's correction, when there was one. */
   ground_truth_text: string | null;
 }
+
+/** Scores of one predictor on the holdout (ModelEvaluated, stored snake_case). */
+export interface HoldoutMetrics {
+  roc_auc: number | null;
+  accuracy: number;
+  f1: number;
+  samples: number;
+  positives: number;
+}
+
+export interface Evaluation {
+  evaluation_id: string;
+  at: string;
+  candidate: { version: string; metrics: HoldoutMetrics };
+  baseline: { version: string; metrics: HoldoutMetrics; activeVersion: string | null; note: string | null };
+  /** DeLong's paired test on the same holdout; null when the holdout cannot support it, absent on old evaluations. */
+  delong?: DeLong | null;
+}
+
+export interface DeLong {
+  auc_difference: number;
+  standard_error: number;
+  ci95: [number, number];
+  p_value: number;
+}
+
+export interface Rejection {
+  evaluation_id: string;
+  at: string;
+  failures: { rule: string; reason: string }[];
+  reason: string;
+  active_version: string | null;
+}
+
+/** Metrics of a version trained here (`null` for an ONNX model registered from outside). */
+export interface TrainedMetrics {
+  train_roc_auc: number | null;
+  test_roc_auc: number | null;
+  test_accuracy: number;
+  train_samples: number;
+  test_samples: number;
+  train_positives: number;
+  test_positives: number;
+}
+
+/** One item of GET /ml/models. */
+export interface Model {
+  version: string;
+  kind: 'trained' | 'registered';
+  status: 'candidate' | 'active' | 'inactive' | 'rejected' | 'rolled_back';
+  created_at: string;
+  metrics: TrainedMetrics | null;
+  row_count: number | null;
+  trigger: string | null;
+  last_evaluation: Evaluation | null;
+  last_rejection: Rejection | null;
+}
+
+/** GET /ml/models/active. */
+export interface ActivePointer {
+  model_type: string;
+  version: string | null;
+  activated_at: string | null;
+  activated_by: string | null;
+  reason: string | null;
+  cause: 'manual' | 'auto' | 'rollback' | null;
+  previous_version: string | null;
+}
+
+/** One item of GET /ml/models/history: the envelope plus the event's own details. */
+export interface HistoryEntry {
+  event_id: string;
+  type:
+    | 'ModelEvaluated'
+    | 'ModelActivated'
+    | 'ModelDeactivated'
+    | 'ModelActivationRejected'
+    | 'ModelRolledBack'
+    | 'ModelActivationReviewed';
+  version: string;
+  at: string;
+  by: string;
+  reason: string | null;
+  position: string;
+  // ModelActivated
+  cause?: string;
+  previous_version?: string | null;
+  // ModelDeactivated
+  replaced_by?: string | null;
+  // ModelActivationRejected
+  failures?: { rule: string; reason: string }[];
+  // ModelEvaluated
+  candidate?: { version: string; metrics: HoldoutMetrics };
+  baseline?: { version: string; metrics: HoldoutMetrics };
+  // ModelRolledBack
+  to_version?: string | null;
+  // ModelActivationReviewed
+  outcome?: string;
+}
