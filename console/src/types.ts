@@ -143,3 +143,62 @@ export interface HistoryEntry {
   // ModelActivationReviewed
   outcome?: string;
 }
+
+export interface Metrics {
+  captured_per_day: { day: string; count: number }[];
+  corrections_last_7_days: number;
+  labeling_backlog: number;
+  oldest_open_task_age_hours: number | null;
+  alerts: { type: string; severity: string; message: string; raised_at: string }[];
+}
+
+export interface Accuracy {
+  accuracy: number | null;
+  correct: number;
+  sample_size: number;
+  window_days: number;
+  /** Whether the accuracy alert is raised (below alert_below over at least alert_min_samples). */
+  alert: boolean;
+  alert_below: number;
+  alert_min_samples: number;
+}
+
+export interface DailyAccuracy {
+  day: string;
+  model_version: string;
+  correct: number;
+  total: number;
+}
+
+export interface Projection {
+  name: string;
+  version: number;
+  /** A log position: a string of digits. */
+  checkpoint: string;
+  lag: number;
+  status: 'catching_up' | 'live' | 'rebuilding' | 'stopped' | 'stalled';
+  /** The next generation while a blue/green rebuild runs. */
+  building: { version: number; generation: number; checkpoint: string } | null;
+  /** Events the projection stopped at after repeated failures, waiting for ops to retry or skip. */
+  parked?: { position: string; event_type: string; error: string; attempts: number; parked_at: string }[];
+}
+
+/** One item of GET /ml/predictions. */
+export interface Prediction {
+  prediction_id: string;
+  model_type: string;
+  model_version: string;
+  probability: number;
+  risk_level: 'low' | 'medium' | 'high';
+  recommendation: 'sync_now' | 'sync_with_review' | 'delay_sync';
+  user_id: string;
+  entity_type: string;
+  entity_id: string;
+  device_id: string;
+  sync_id: string | null;
+  predicted_at: string;
+  outcome: 'pending' | 'correct' | 'incorrect';
+  /** Known once the outcome is: did the sync conflict? */
+  conflict_occurred: boolean | null;
+  outcome_recorded_at: string | null;
+}
