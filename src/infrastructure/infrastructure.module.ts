@@ -24,6 +24,7 @@ import { SqliteReadStore } from './read-store/sqlite-read-store';
 import { SqliteHandle, openSqlite } from './sqlite/sqlite-database';
 import { SqliteWriter } from './sqlite/sqlite-writer';
 import { MlCompute } from './compute/ml-compute';
+import { ML_COMPUTE } from '../ports/ml-compute.port';
 import { SQLITE, SQLITE_WRITER, UPCASTERS } from './tokens';
 import type { Pool } from 'pg';
 import { openPostgres } from './postgres/postgres-pool';
@@ -195,6 +196,7 @@ export class InfrastructureModule {
           new SagaRunner(events, reads, { logger: logger.runnerLogger('sagas'), clock, log, owner: election.owner, supervision: supervision(config) }),
       },
       MlCompute,
+      { provide: ML_COMPUTE, useExisting: MlCompute },
       InfrastructureLifecycle,
     ];
     return {

@@ -6,7 +6,7 @@ import { modelRegistryDecider } from '../../domain/models/model-registry.decider
 import { DAY_MS } from '../../domain/shared/clock';
 import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
 import { exportConflictModelToOnnx } from '../../ml/onnx-export';
-import { MlCompute } from '../../infrastructure/compute/ml-compute';
+import { ML_COMPUTE, MlComputePort } from '../../ports/ml-compute.port';
 import { CURRENT_FEATURE_DEFINITION, FeatureDefinition } from '../../ml/conflict-features';
 import { ConflictTrainingRow, TrainedConflictModel } from '../../ml/train-conflict-model';
 import { CONFLICT_FEATURES_QUERY, ConflictFeaturesQuery } from '../../ports/conflict-features.query';
@@ -57,7 +57,7 @@ export class ModelTrainingService {
     private readonly reader: ModelStreamReader,
     private readonly runner: ProjectionRunner,
     @Inject(EVENT_STORE) private readonly events: EventStore,
-    private readonly compute: MlCompute,
+    @Inject(ML_COMPUTE) private readonly compute: MlComputePort,
   ) {}
 
   /** The same syncs' rows under another feature definition (to score a model trained with it). */
