@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { ApiClient } from '../api';
-import { Panel, errorText, fmtTime, type Loaded } from '../common';
+import { Panel, errorText, type Loaded } from '../common';
 import type { Projection } from '../types';
+import { ProjectionRows } from './ProjectionRows';
 
 /** Every projection's checkpoint, lag, status and parked events; ops may start a blue/green rebuild. */
 export function ProjectionsPanel({ api, projections, canRebuild }: { api: ApiClient; projections: Loaded<Projection[]>; canRebuild: boolean }) {
@@ -57,42 +58,7 @@ export function ProjectionsPanel({ api, projections, canRebuild }: { api: ApiCli
                 </th>
               </tr>
             </thead>
-            <tbody>
-              {list.map((p) => (
-                <tr key={p.name} data-testid="projection-row" data-name={p.name}>
-                  <td>
-                    <code>{p.name}</code>
-                  </td>
-                  <td>{p.version}</td>
-                  <td>{p.checkpoint}</td>
-                  <td className={p.lag > 0 ? 'warn' : undefined}>{p.lag}</td>
-                  <td>
-                    <span className={`badge ${p.status}`}>{p.status}</span>
-                    {p.building ? (
-                      <div className="muted small">
-                        building v{p.building.version} (generation {p.building.generation}) at {p.building.checkpoint}
-                      </div>
-                    ) : null}
-                    {p.parked?.length ? (
-                      <ul className="alerts" aria-label={`Events parked by ${p.name}`} data-testid="parked">
-                        {p.parked.map((e) => (
-                          <li key={e.position}>
-                            parked at <code>{e.position}</code> ({e.event_type}, {e.attempts} attempts, since {fmtTime(e.parked_at)}): {e.error}
-                          </li>
-                        ))}
-                      </ul>
-                    ) : null}
-                  </td>
-                  <td>
-                    {canRebuild ? (
-                      <button type="button" onClick={() => void rebuild(p.name)} aria-label={`Rebuild ${p.name}`} disabled={!!p.building}>
-                        Rebuild
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
+            <ProjectionRows list={list} canRebuild={canRebuild} onRebuild={(name) => void rebuild(name)} />
           </table></div>
         </>
       )}

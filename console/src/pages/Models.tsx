@@ -1,10 +1,10 @@
 import type { Page } from '../api';
 import { hasAnyRole } from '../auth';
-import { Panel, useLoad, useSession } from '../common';
+import { useLoad, useSession } from '../common';
 import { ActiveModelPanel } from '../models/ActiveModelPanel';
 import { ConfirmDialog } from '../models/ConfirmDialog';
 import { HistoryPanel } from '../models/HistoryPanel';
-import { VersionRows } from '../models/VersionRows';
+import { VersionsPanel } from '../models/VersionsPanel';
 import { MODEL_TYPE, useModelActions } from '../models/use-model-actions';
 import type { ActivePointer, HistoryEntry, Model } from '../types';
 
@@ -31,55 +31,16 @@ export function Models() {
     <div className="stack">
       <ActiveModelPanel active={active} />
 
-      <Panel
-        title="Versions"
-        loaded={models}
-        testId="models"
-        actions={
-          canManage ? (
-            <button type="button" onClick={() => void train()} disabled={busy} data-testid="train-now">
-              {busy ? 'Working…' : 'Train now'}
-            </button>
-          ) : null
-        }
-      >
-        {(list) => (
-          <>
-            {note ? (
-              <p className={`notice ${note.kind}`} role="status" data-testid="models-note">
-                {note.text}
-              </p>
-            ) : null}
-            {list.length === 0 ? (
-              <p className="muted" data-testid="models-empty">No versions yet. Train one, or register an ONNX model through the API.</p>
-            ) : (
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Version</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Test ROC-AUC</th>
-                      <th scope="col">Train ROC-AUC</th>
-                      <th scope="col">Samples (train / test)</th>
-                      <th scope="col">Evaluation</th>
-                      {canManage ? <th scope="col"><span className="sr-only">Actions</span></th> : null}
-                    </tr>
-                  </thead>
-                  <VersionRows
-                    list={list}
-                    activeVersion={activeVersion}
-                    hist={hist}
-                    canManage={canManage}
-                    busy={busy}
-                    onAsk={(action, version) => setConfirm({ action, version })}
-                  />
-                </table>
-              </div>
-            )}
-          </>
-        )}
-      </Panel>
+      <VersionsPanel
+        models={models}
+        activeVersion={activeVersion}
+        hist={hist}
+        canManage={canManage}
+        busy={busy}
+        note={note}
+        onTrain={() => void train()}
+        onAsk={(action, version) => setConfirm({ action, version })}
+      />
 
       <HistoryPanel history={history} />
 
