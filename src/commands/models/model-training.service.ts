@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { ModelTrained, modelStream } from '../../domain/models/model.events';
 import { modelRegistryDecider } from '../../domain/models/model-registry.decider';
 import { DAY_MS } from '../../domain/shared/clock';
-import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
+import { BLOB_STORE, BlobStore, StoredBlob } from '../../ports/blob-store.port';
 import { exportConflictModelToOnnx } from '../../ml/onnx-export';
 import { ML_COMPUTE, MlComputePort } from '../../ports/ml-compute.port';
 import { CURRENT_FEATURE_DEFINITION, FeatureDefinition } from '../../ml/conflict-features';
@@ -65,6 +65,20 @@ export class ModelTrainingService {
     return this.features.trainingRows(daysBack, at.getTime(), definition);
   }
 
+  /** The ONNX export and the training rows (kept: they make the version reproducible), stored as blobs. */
+  private storeArtifacts(request: TrainRequest, rowCount: number, trained: TrainedConflictModel): Promise<[StoredBlob, StoredBlob]> {
+    const onnx = exportConflictModelToOnnx(trained, {
+      graphName: request.modelType,
+      docString: `${request.modelType} logistic regression trained ${request.at.toISOString()} on ${rowCount} syncs`,
+      metadata: { model_type: request.modelType, feature_names: trained.featureNames.join(','), trained_at: request.at.toISOString(), run_id: request.runId },
+    });
+    return Promise.all([
+      this.blobs.put(onnx, 'application/onnx'),
+      // Kept for as long as the version exists: the rows make the version reproducible.
+      this.blobs.put(Buffer.from(trainingRowsToCsv(trained.rows), 'utf8'), 'text/csv'),
+    ]);
+  }
+
   async train(request: TrainRequest): Promise<TrainResult> {
     const { modelType, daysBack, at } = request;
     assertTrainableType(modelType);
@@ -77,16 +91,7 @@ export class ModelTrainingService {
     // Throws UnprocessableError (422) for fewer than 100 rows or a single class, saying which.
     const trained = await this.compute.trainConflictModel(rows);
     const t2 = performance.now();
-    const onnx = exportConflictModelToOnnx(trained, {
-      graphName: modelType,
-      docString: `${modelType} logistic regression trained ${at.toISOString()} on ${rows.length} syncs`,
-      metadata: { model_type: modelType, feature_names: trained.featureNames.join(','), trained_at: at.toISOString(), run_id: request.runId },
-    });
-    const [modelBlob, rowsBlob] = await Promise.all([
-      this.blobs.put(onnx, 'application/onnx'),
-      // Kept for as long as the version exists: the rows make the version reproducible.
-      this.blobs.put(Buffer.from(trainingRowsToCsv(trained.rows), 'utf8'), 'text/csv'),
-    ]);
+    const [modelBlob, rowsBlob] = await this.storeArtifacts(request, rows.length, trained);
     const t3 = performance.now();
     const result = await this.commandBus.execute(
       new Decide(
