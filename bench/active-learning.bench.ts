@@ -7,9 +7,9 @@ import { ActiveLearningService } from '../src/commands/training/active-learning.
 import { ExamplePoolService } from '../src/commands/training/example-pool.service';
 import { loadConfig } from '../src/config';
 import { deterministicUuid } from '../src/domain/shared/ids';
-import { EVENT_STORE, EventStore } from '../src/infrastructure/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../src/ports/event-store.port';
 import { seededRandom } from '../src/ml/prng';
-import { ProjectionRunner } from '../src/projections/runner/projection-runner';
+import { ProjectionRunner } from '../src/runtime/projection-runner';
 import { BenchRow, round } from './support';
 
 const POOL = 10_000;

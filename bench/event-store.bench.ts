@@ -9,8 +9,8 @@ import { UpcasterRegistry } from '../src/domain/shared/upcasting';
 import { SqliteEventStore } from '../src/infrastructure/event-store/sqlite-event-store';
 import { SqliteReadStore } from '../src/infrastructure/read-store/sqlite-read-store';
 import { openSqlite } from '../src/infrastructure/sqlite/sqlite-database';
-import { documentProjection } from '../src/projections/runner/projection';
-import { ProjectionRunner } from '../src/projections/runner/projection-runner';
+import { documentProjection } from '../src/runtime/projection';
+import { ProjectionRunner } from '../src/runtime/projection-runner';
 import { BenchRow, median, round } from './support';
 
 const SYNC = 'FULL' as const;

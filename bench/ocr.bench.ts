@@ -1,8 +1,8 @@
 import * as os from 'node:os';
 import { CalibratedOcrEngine } from '../src/infrastructure/ocr/calibration/calibrated-ocr.engine';
 import { defaultActiveCalibrations } from '../src/infrastructure/ocr/calibration/default-calibrations';
-import { MutableOcrCalibrations } from '../src/infrastructure/ocr/calibration/ocr-calibrations.port';
-import type { OcrEngine, OcrMode } from '../src/infrastructure/ocr/ocr-engine.port';
+import { MutableOcrCalibrations } from '../src/ports/ocr-calibrations.port';
+import type { OcrEngine, OcrMode } from '../src/ports/ocr-engine.port';
 import { PaddleOcrEngine } from '../src/infrastructure/ocr/paddle/paddle-ocr.engine';
 import { PaddleWorkerPool } from '../src/infrastructure/ocr/paddle/paddle-worker-pool';
 import { TesseractOcrEngine } from '../src/infrastructure/ocr/tesseract-ocr.engine';

@@ -8,8 +8,8 @@ import { UpcasterRegistry } from '../src/domain/shared/upcasting';
 import { PostgresEventStore } from '../src/infrastructure/postgres/postgres-event-store';
 import { openPostgres } from '../src/infrastructure/postgres/postgres-pool';
 import { PostgresReadStore } from '../src/infrastructure/postgres/postgres-read-store';
-import { documentProjection } from '../src/projections/runner/projection';
-import { ProjectionRunner } from '../src/projections/runner/projection-runner';
+import { documentProjection } from '../src/runtime/projection';
+import { ProjectionRunner } from '../src/runtime/projection-runner';
 import { BenchRow, round } from './support';
 
 const SUITE = 'event store (postgres)';

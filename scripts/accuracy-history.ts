@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { createApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config';
 import { ManualClock } from '../src/domain/shared/clock';
-import { JwtService, Role } from '../src/infrastructure/auth/jwt';
+import { Role } from '../src/domain/shared/principal';
+import { JwtService } from '../src/infrastructure/auth/jwt';
 import { seededRandom } from '../src/ml/prng';
 
 const HOUR = 3600_000;

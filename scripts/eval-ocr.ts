@@ -21,7 +21,7 @@ import { type CalibrationMap, applyCalibration, chooseCalibration, foldAssignmen
 import { type OcrEvaluation, type OcrTrial, evaluateOcr, labeledScores, sourcePhoto } from '../src/ml/ocr-evaluation';
 import type { DefaultCalibration } from '../src/infrastructure/ocr/calibration/default-calibrations';
 import { combineReadings } from '../src/infrastructure/ocr/ensemble-ocr.engine';
-import type { OcrEngine, OcrEngineName, OcrMode, OcrResult } from '../src/infrastructure/ocr/ocr-engine.port';
+import type { OcrEngine, OcrEngineName, OcrMode, OcrResult } from '../src/ports/ocr-engine.port';
 import { PaddleOcrEngine } from '../src/infrastructure/ocr/paddle/paddle-ocr.engine';
 import { TesseractOcrEngine } from '../src/infrastructure/ocr/tesseract-ocr.engine';
 import { configuredFormats, isPlateFormatName, resolvePlate } from '../src/infrastructure/ocr/plate-formats';

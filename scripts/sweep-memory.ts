@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Page } from '../src/infrastructure/read-store/read-store.port';
+import { Page } from '../src/ports/read-store.port';
 import { SqliteReadStore } from '../src/infrastructure/read-store/sqlite-read-store';
 import { openSqlite } from '../src/infrastructure/sqlite/sqlite-database';
 import { MATCH_WINDOW_MS, PredictionLogDoc } from '../src/projections/predictions/prediction-log.projection';

@@ -13,8 +13,8 @@ import { IdempotencyInterceptor } from './infrastructure/http/idempotency.interc
 import { MinPositionInterceptor } from './infrastructure/http/min-position.interceptor';
 import { UserThrottlerGuard } from './infrastructure/http/user-throttler.guard';
 import { InfrastructureModule, InfrastructureOverrides } from './infrastructure/infrastructure.module';
-import { CoreModule } from './projections/core.module';
-import { FEATURE_MODULES } from './features';
+import { CoreModule } from './features/ops.module';
+import { FEATURE_MODULES } from './features/feature-modules';
 
 /** Shared write-side plumbing: the CommandBus and the one generic command handler. */
 @Module({ imports: [CqrsModule], providers: [CommandProcessor, DecideHandler], exports: [CommandProcessor] })

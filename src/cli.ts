@@ -12,7 +12,7 @@ import { runToken } from './cli/token';
 import { UsageErrorsOnEveryCommand, usageError } from './cli/usage-errors';
 import { ConfigError, loadConfig } from './config';
 import { resolveEnvironment } from './env-file';
-import { FEATURE_MODULES } from './features';
+import { FEATURE_MODULES } from './features/feature-modules';
 import { JsonLogger } from './infrastructure/observability/json-logger';
 
 const COMMANDS: Provider[] = [ProjectionsListCommand, ProjectionsRebuildCommand, ProjectionsRetryCommand, ProjectionsSkipCommand, StreamsReadCommand, StreamsVerifyCommand, EventsExportCommand, ...FEATURE_CLI_COMMANDS];

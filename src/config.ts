@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import { OCR_ENGINE_NAMES, type OcrEngineName, type OcrMode } from './infrastructure/ocr/ocr-engine.port';
+import { OCR_ENGINE_NAMES, type OcrEngineName, type OcrMode } from './ports/ocr-engine.port';
 
 /** Configuration read and validated once, at start. A bad value stops the start naming it. */
 export interface AppConfig {

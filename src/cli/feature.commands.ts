@@ -7,9 +7,9 @@ import { DEFAULT_DAYS_BACK, ModelTrainingService } from '../commands/models/mode
 import { ActiveLearningService } from '../commands/training/active-learning.service';
 import { CLOCK, Clock } from '../domain/shared/clock';
 import { newId } from '../domain/shared/ids';
-import { EVENT_STORE, EventStore } from '../infrastructure/event-store/event-store.port';
-import { READ_STORE, ReadStore } from '../infrastructure/read-store/read-store.port';
-import { ProjectionRunner } from '../projections/runner/projection-runner';
+import { EVENT_STORE, EventStore } from '../ports/event-store.port';
+import { READ_STORE, ReadStore } from '../ports/read-store.port';
+import { ProjectionRunner } from '../runtime/projection-runner';
 import { RetrainingService } from '../sagas/model-lifecycle/retraining.service';
 import { OutcomeSweepService } from '../sagas/outcomes/outcome-sweep.service';
 import { fail, jsonLine } from './output';

@@ -4,9 +4,9 @@ import { userInfo } from 'node:os';
 import { CalibrationFittingService } from '../commands/ocr-calibration/calibration-fitting.service';
 import { fitAnswer } from '../commands/ocr-calibration/ocr-calibration.controller';
 import { CALIBRATION_ENGINES, CALIBRATION_MODES, CalibrationEngine, CalibrationMode, isCalibrationEngine, isCalibrationMode } from '../domain/ocr-calibration/ocr-calibration.events';
-import { EVENT_STORE, EventStore } from '../infrastructure/event-store/event-store.port';
-import { READ_STORE, ReadStore } from '../infrastructure/read-store/read-store.port';
-import { ProjectionRunner } from '../projections/runner/projection-runner';
+import { EVENT_STORE, EventStore } from '../ports/event-store.port';
+import { READ_STORE, ReadStore } from '../ports/read-store.port';
+import { ProjectionRunner } from '../runtime/projection-runner';
 import { fail, jsonLine } from './output';
 import { withCurrentReadModels } from './read-models-current';
 

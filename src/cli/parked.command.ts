@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { CLOCK, Clock } from '../domain/shared/clock';
 import { NotFoundError } from '../domain/shared/errors';
-import { EVENT_STORE, EventStore } from '../infrastructure/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { ProjectionRunner } from '../runtime/projection-runner';
 import { SagaRunner } from '../runtime/saga-runner';
 import { decideParked } from '../runtime/parked-decisions';

@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandRunner } from 'nest-commander';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { READ_STORE, ReadStore } from '../infrastructure/read-store/read-store.port';
-import { ProjectionRunner, RUNNER_LEASE } from '../projections/runner/projection-runner';
+import { READ_STORE, ReadStore } from '../ports/read-store.port';
+import { ProjectionRunner, RUNNER_LEASE } from '../runtime/projection-runner';
 import { fail, jsonLine, progress } from './output';
 
 @Command({ name: 'projections:list', description: 'each projection with version, checkpoint, lag and status (JSON lines)' })

@@ -1,6 +1,6 @@
-import { EventStore } from '../infrastructure/event-store/event-store.port';
-import { ReadStore } from '../infrastructure/read-store/read-store.port';
-import { ProjectionRunner, RUNNER_LEASE } from '../projections/runner/projection-runner';
+import { EventStore } from '../ports/event-store.port';
+import { ReadStore } from '../ports/read-store.port';
+import { ProjectionRunner, RUNNER_LEASE } from '../runtime/projection-runner';
 import { fail, progress } from './output';
 
 /**

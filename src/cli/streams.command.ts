@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { verifyChain } from '../domain/shared/hash-chain';
-import { EVENT_STORE, EventStore } from '../infrastructure/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { auditEvent } from '../projections/audit/audit.controller';
 import { AuditScope } from '../projections/audit/audit-scope';
 import { EXIT, fail, jsonLine } from './output';

@@ -1,3 +1,4 @@
+import { APP_ROLE, AppRole } from '../ports/app-role';
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit, Optional, Provider } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -12,21 +13,22 @@ import { SagaRunner } from '../runtime/saga-runner';
 import { SharedLog } from '../runtime/shared-log';
 import { DEFAULT_SUPERVISION, SupervisionPolicy } from '../runtime/supervisor';
 import { JwtService, resolveJwtSecret } from './auth/jwt';
+import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { resolveMasterKey } from './privacy/master-key';
 import { PersonalData } from './privacy/personal-data';
 import { SqliteKeyStore } from './privacy/sqlite-key-store';
-import { EVENT_STORE, EventStore } from './event-store/event-store.port';
 import { EventStoreDbEventStore } from './event-store/eventstoredb-event-store';
 import { SqliteEventStore } from './event-store/sqlite-event-store';
 import { JsonLogger } from './observability/json-logger';
 import { OpsLog } from './observability/ops-log';
 import { MetricsService } from './observability/metrics.service';
 import { MongoReadStore } from './read-store/mongo-read-store';
-import { READ_STORE, ReadStore } from './read-store/read-store.port';
+import { READ_STORE, ReadStore } from '../ports/read-store.port';
 import { SqliteReadStore } from './read-store/sqlite-read-store';
 import { SqliteHandle, openSqlite } from './sqlite/sqlite-database';
 import { SqliteWriter } from './sqlite/sqlite-writer';
 import { MlCompute } from './compute/ml-compute';
+import { ML_COMPUTE } from '../ports/ml-compute.port';
 import { SQLITE, SQLITE_WRITER, UPCASTERS } from './tokens';
 import type { Pool } from 'pg';
 import { openPostgres } from './postgres/postgres-pool';
@@ -36,20 +38,21 @@ import { PostgresBlobStore } from './postgres/postgres-blob-store';
 
 /** The PostgreSQL pool when DATABASE_URL is set, else null. */
 export const POSTGRES = Symbol('POSTGRES');
-import { BLOB_STORE } from './blobs/blob-store.port';
+import { BLOB_STORE } from '../ports/blob-store.port';
 import { FileSystemBlobStore } from './blobs/file-system-blob.store';
-import { INFERENCE_RUNTIME } from './inference/inference-runtime.port';
+import { INFERENCE_RUNTIME } from '../ports/inference-runtime.port';
 import { OnnxInferenceRuntime } from './inference/onnx-inference-runtime';
 import { LazyOcrEngine } from './ocr/lazy-ocr-engine';
-import { OCR_ENGINE, OcrEngine } from './ocr/ocr-engine.port';
+import { OCR_ENGINE, OcrEngine } from '../ports/ocr-engine.port';
 import { TesseractOcrEngine } from './ocr/tesseract-ocr.engine';
 import { PaddleWorkerPool } from './ocr/paddle/paddle-worker-pool';
 import { buildOcrEngine } from './ocr/per-mode-ocr.engine';
-import { MutableOcrCalibrations, OCR_CALIBRATIONS } from './ocr/calibration/ocr-calibrations.port';
+import { MutableOcrCalibrations, OCR_CALIBRATIONS } from '../ports/ocr-calibrations.port';
 import { defaultActiveCalibrations } from './ocr/calibration/default-calibrations';
 
-export const APP_ROLE = Symbol('APP_ROLE');
-export type AppRole = 'server' | 'cli';
+// Re-exported for code that still imports them from here; new code imports src/ports/app-role.
+export { APP_ROLE } from '../ports/app-role';
+export type { AppRole } from '../ports/app-role';
 
 export interface InfrastructureOverrides {
   readonly clock?: Clock;
@@ -228,6 +231,7 @@ export class InfrastructureModule {
           new SagaRunner(events, reads, { logger: logger.runnerLogger('sagas'), clock, log, owner: election.owner, supervision: supervision(config) }),
       },
       MlCompute,
+      { provide: ML_COMPUTE, useExisting: MlCompute },
       InfrastructureLifecycle,
     ];
     return {

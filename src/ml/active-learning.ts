@@ -88,14 +88,16 @@ function byUncertaintyThenTie(a: Candidate, b: Candidate): number {
   return b.uncertainty - a.uncertainty || a.tieKey - b.tieKey || (a.example.exampleId < b.example.exampleId ? -1 : 1);
 }
 
-export function selectActiveLearningBatch(pool: readonly PoolExample[], options: SelectionOptions): ActiveLearningBatch {
+/** The options with their defaults, checked. */
+function settings(options: SelectionOptions): { batchSize: number; candidateFactor: number; minCandidates: number; uncertaintyWeight: number } {
   const batchSize = options.batchSize ?? 50;
-  const candidateFactor = options.candidateFactor ?? 10;
-  const minCandidates = options.minCandidates ?? 1000;
-  const uncertaintyWeight = options.uncertaintyWeight ?? 0.5;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
-  const seedText = String(options.seed);
-  const toCandidate = (example: PoolExample): Candidate => {
+  return { batchSize, candidateFactor: options.candidateFactor ?? 10, minCandidates: options.minCandidates ?? 1000, uncertaintyWeight: options.uncertaintyWeight ?? 0.5 };
+}
+
+/** Clamps an example's uncertainty (a correction counts as fully uncertain) and gives it a seeded tie key. */
+function candidateOf(seedText: string): (example: PoolExample) => Candidate {
+  return (example) => {
     if (!Number.isFinite(example.uncertainty)) throw new Error(`example ${example.exampleId} has a non-finite uncertainty`);
     return {
       example,
@@ -103,6 +105,29 @@ export function selectActiveLearningBatch(pool: readonly PoolExample[], options:
       tieKey: seededRandom(`${seedText}:${example.exampleId}`)(),
     };
   };
+}
+
+/** The untaken candidate with the best distance-times-uncertainty score, or -1 when none is left. */
+function bestNext(candidates: readonly Candidate[], taken: Uint8Array, minDistance: Float64Array, uncertaintyWeight: number): number {
+  let best = -1;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < candidates.length; i++) {
+    if (taken[i]) continue;
+    // With nothing picked yet every distance is infinite; the most uncertain candidate (index 0) starts.
+    const distance = Number.isFinite(minDistance[i]) ? minDistance[i] : 1;
+    const score = distance * (1 - uncertaintyWeight + uncertaintyWeight * candidates[i].uncertainty);
+    // Candidates are sorted by uncertainty then tie key, so strict ">" keeps ties deterministic.
+    if (score > bestScore) {
+      bestScore = score;
+      best = i;
+    }
+  }
+  return best;
+}
+
+export function selectActiveLearningBatch(pool: readonly PoolExample[], options: SelectionOptions): ActiveLearningBatch {
+  const { batchSize, candidateFactor, minCandidates, uncertaintyWeight } = settings(options);
+  const toCandidate = candidateOf(String(options.seed));
 
   const corrections = pool.filter((e) => e.isCorrection).map(toCandidate).sort(byUncertaintyThenTie).slice(0, batchSize);
   const rest = pool.filter((e) => !e.isCorrection);
@@ -138,19 +163,7 @@ export function selectActiveLearningBatch(pool: readonly PoolExample[], options:
   });
 
   while (selected.length < batchSize) {
-    let best = -1;
-    let bestScore = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < candidates.length; i++) {
-      if (taken[i]) continue;
-      // With nothing picked yet every distance is infinite; the most uncertain candidate (index 0) starts.
-      const distance = Number.isFinite(minDistance[i]) ? minDistance[i] : 1;
-      const score = distance * (1 - uncertaintyWeight + uncertaintyWeight * candidates[i].uncertainty);
-      // Candidates are sorted by uncertainty then tie key, so strict ">" keeps ties deterministic.
-      if (score > bestScore) {
-        bestScore = score;
-        best = i;
-      }
-    }
+    const best = bestNext(candidates, taken, minDistance, uncertaintyWeight);
     if (best < 0) break;
     taken[best] = 1;
     pick(offset + best, candidates[best], minDistance[best]);

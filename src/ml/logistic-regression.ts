@@ -34,28 +34,24 @@ export function sigmoid(z: number): number {
   return e / (1 + e);
 }
 
-export function fitLogisticRegression(
-  X: readonly (readonly number[])[],
-  y: readonly number[],
-  options: LogisticRegressionOptions = {},
-): LogisticRegressionFit {
-  const C = options.C ?? 1.0;
-  const maxIterations = options.maxIterations ?? 100;
-  const tolerance = options.tolerance ?? 1e-10;
+/**
+ * Flat row-major copy of X with a trailing 1 column (the intercept), so the inner loops need no
+ * special case, plus each row's class weight ('balanced' unless `classWeight` is 'none').
+ */
+function designMatrix(X: readonly (readonly number[])[], y: readonly number[], classWeight: LogisticRegressionOptions['classWeight']) {
   const n = X.length;
   if (n === 0 || n !== y.length) throw new Error(`need matching non-empty X and y (got ${n} rows, ${y.length} labels)`);
   const d = X[0].length;
   const p = d + 1; // the last parameter is the intercept
 
-  // Flat row-major copy with a trailing 1 column: the inner loops then need no special case.
   const A = new Float64Array(n * p);
   const sw = new Float64Array(n);
   const positives = y.reduce((acc, v) => acc + (v === 1 ? 1 : 0), 0);
-  if (options.classWeight !== 'none' && (positives === 0 || positives === n)) {
+  if (classWeight !== 'none' && (positives === 0 || positives === n)) {
     throw new Error('balanced class weights need both classes in y');
   }
-  const wPos = options.classWeight === 'none' ? 1 : n / (2 * positives);
-  const wNeg = options.classWeight === 'none' ? 1 : n / (2 * (n - positives));
+  const wPos = classWeight === 'none' ? 1 : n / (2 * positives);
+  const wNeg = classWeight === 'none' ? 1 : n / (2 * (n - positives));
   for (let i = 0; i < n; i++) {
     const row = X[i];
     if (row.length !== d) throw new Error(`row ${i} has ${row.length} features, expected ${d}`);
@@ -64,6 +60,18 @@ export function fitLogisticRegression(
     sw[i] = y[i] === 1 ? wPos : wNeg;
   }
   const labels = Float64Array.from(y);
+  return { A, sw, labels, n, d, p };
+}
+
+export function fitLogisticRegression(
+  X: readonly (readonly number[])[],
+  y: readonly number[],
+  options: LogisticRegressionOptions = {},
+): LogisticRegressionFit {
+  const C = options.C ?? 1.0;
+  const maxIterations = options.maxIterations ?? 100;
+  const tolerance = options.tolerance ?? 1e-10;
+  const { A, sw, labels, n, d, p } = designMatrix(X, y, options.classWeight);
 
   const theta = new Float64Array(p);
   let current = evaluate(A, labels, sw, theta, C, n, p);

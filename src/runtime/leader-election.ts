@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ReadStore } from '../infrastructure/read-store/read-store.port';
+import { ReadStore } from '../ports/read-store.port';
 import { SupervisorLogger, errorMessage } from './supervisor';
 
 export const RUNNER_LEASE = 'projection-runner';

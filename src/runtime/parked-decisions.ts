@@ -1,7 +1,7 @@
 import { Clock } from '../domain/shared/clock';
 import { NotFoundError } from '../domain/shared/errors';
 import { newId } from '../domain/shared/ids';
-import { EventStore } from '../infrastructure/event-store/event-store.port';
+import { EventStore } from '../ports/event-store.port';
 import { ParkDecision, ParkingLot } from './parking-lot';
 
 export const OPS_HANDLERS_STREAM = 'ops-handlers';

@@ -1,5 +1,5 @@
 import { Clock } from '../domain/shared/clock';
-import { ReadStore } from '../infrastructure/read-store/read-store.port';
+import { ReadStore } from '../ports/read-store.port';
 
 export const PARKED_COLLECTION = 'runtime_parked';
 /** Events ops skipped, per handler: a rebuild of the same projection skips them again. */

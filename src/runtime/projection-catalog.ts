@@ -1,5 +1,5 @@
-import { ReadStore } from '../infrastructure/read-store/read-store.port';
-import { Projection } from '../projections/runner/projection';
+import { ReadStore } from '../ports/read-store.port';
+import { Projection } from './projection';
 
 export const CATALOG_COLLECTION = 'projection_catalog';
 

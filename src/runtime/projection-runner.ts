@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Clock, SystemClock } from '../domain/shared/clock';
 import { RecordedEvent } from '../domain/shared/events';
-import { EventStore } from '../infrastructure/event-store/event-store.port';
-import { ReadStore } from '../infrastructure/read-store/read-store.port';
-import { Projection } from '../projections/runner/projection';
+import { EventStore } from '../ports/event-store.port';
+import { ReadStore } from '../ports/read-store.port';
+import { Projection } from './projection';
 import { RUNNER_LEASE } from './leader-election';
 import { ParkedEvent, ParkingLot } from './parking-lot';
 import { Generation, ProjectionCatalog, ProjectionState, checkpointName, physicalName } from './projection-catalog';

@@ -1,4 +1,4 @@
-import { Projection } from '../projections/runner/projection';
+import { Projection } from './projection';
 import { ParkedEvent } from './parking-lot';
 import { Generation, checkpointName, physicalName } from './projection-catalog';
 

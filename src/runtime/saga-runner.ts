@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Clock, SystemClock } from '../domain/shared/clock';
 import { RecordedEvent } from '../domain/shared/events';
-import { EventStore } from '../infrastructure/event-store/event-store.port';
-import { ReadStore } from '../infrastructure/read-store/read-store.port';
+import { EventStore } from '../ports/event-store.port';
+import { ReadStore } from '../ports/read-store.port';
 import { RUNNER_LEASE } from './leader-election';
 import { ParkedEvent, ParkingLot } from './parking-lot';
 import { SharedLog } from './shared-log';

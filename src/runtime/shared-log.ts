@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RecordedEvent } from '../domain/shared/events';
-import { EventStore } from '../infrastructure/event-store/event-store.port';
+import { EventStore } from '../ports/event-store.port';
 import { SupervisorLogger, errorMessage } from './supervisor';
 
 const WINDOW = 20_000;

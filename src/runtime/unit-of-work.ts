@@ -1,6 +1,6 @@
 import { RecordedEvent } from '../domain/shared/events';
-import { Doc, LAST_POSITION_FIELD, ReadStore, WriteOp } from '../infrastructure/read-store/read-store.port';
-import { ProjectionView } from '../projections/runner/projection';
+import { Doc, LAST_POSITION_FIELD, ReadStore, WriteOp } from '../ports/read-store.port';
+import { ProjectionView } from './projection';
 
 interface Entry {
   doc: Doc | null;

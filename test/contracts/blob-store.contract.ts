@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ValidationError } from '../../src/domain/shared/errors';
-import type { BlobStore } from '../../src/infrastructure/blobs/blob-store.port';
+import type { BlobStore } from '../../src/ports/blob-store.port';
 
 /** The contract every BlobStore adapter passes; call inside a describe block. */
 export function blobStoreContract(makeStore: () => Promise<BlobStore>): void {

@@ -2,7 +2,7 @@ import { ConcurrencyError } from '../../src/domain/shared/errors';
 import { NewEvent } from '../../src/domain/shared/events';
 import { verifyChain } from '../../src/domain/shared/hash-chain';
 import { deterministicUuid } from '../../src/domain/shared/ids';
-import { EventStore } from '../../src/infrastructure/event-store/event-store.port';
+import { EventStore } from '../../src/ports/event-store.port';
 
 let counter = 0;
 

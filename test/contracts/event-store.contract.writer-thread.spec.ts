@@ -1,6 +1,6 @@
 import { threadId } from 'node:worker_threads';
 import { UpcasterRegistry } from '../../src/domain/shared/upcasting';
-import { EVENT_STORE } from '../../src/infrastructure/event-store/event-store.port';
+import { EVENT_STORE } from '../../src/ports/event-store.port';
 import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite-event-store';
 import { SqliteHandle } from '../../src/infrastructure/sqlite/sqlite-database';
 import { SQLITE } from '../../src/infrastructure/tokens';

@@ -1,4 +1,4 @@
-import { FencedError, LAST_POSITION_FIELD, ReadStore } from '../../src/infrastructure/read-store/read-store.port';
+import { FencedError, LAST_POSITION_FIELD, ReadStore } from '../../src/ports/read-store.port';
 
 /** The behaviour every ReadStore adapter must show. `make` gives a fresh, empty store. */
 export function readStoreContract(name: string, make: () => Promise<{ store: ReadStore; cleanup: () => Promise<void> }>): void {

@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../../src/config';
-import { EVENT_STORE, EventStore } from '../../src/infrastructure/event-store/event-store.port';
-import { BLOB_STORE, BlobStore } from '../../src/infrastructure/blobs/blob-store.port';
-import { READ_STORE, ReadStore } from '../../src/infrastructure/read-store/read-store.port';
+import { EVENT_STORE, EventStore } from '../../src/ports/event-store.port';
+import { BLOB_STORE, BlobStore } from '../../src/ports/blob-store.port';
+import { READ_STORE, ReadStore } from '../../src/ports/read-store.port';
 import { PostgresBlobStore } from '../../src/infrastructure/postgres/postgres-blob-store';
 import { TestApp, startTestApp } from '../support/app';
 import { TEST_DATABASE_URL } from '../support/postgres';

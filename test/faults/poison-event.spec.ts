@@ -1,6 +1,6 @@
 import { ManualClock } from '../../src/domain/shared/clock';
 import { newId } from '../../src/domain/shared/ids';
-import { EVENT_STORE, EventStore } from '../../src/infrastructure/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../../src/ports/event-store.port';
 import { TestApp, startTestApp } from '../support/app';
 import { renderMeterPhoto } from '../support/photos';
 import { ScriptedOcrEngine, call, eventually, uploadMeterAt } from '../training/training-helpers';

@@ -1,7 +1,7 @@
 import { ConflictModelParameters } from '../../src/ml/train-conflict-model';
 import { exportConflictModelToOnnx } from '../../src/ml/onnx-export';
 import { ConcurrencyError } from '../../src/domain/shared/errors';
-import { EVENT_STORE, EventStore } from '../../src/infrastructure/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../../src/ports/event-store.port';
 import { TestApp, startTestApp } from '../support/app';
 import { projections, rebuildAll, snapshotReadModels, waitQuiet } from '../support/read-models';
 import { renderMeterPhoto } from '../support/photos';

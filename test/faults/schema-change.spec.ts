@@ -8,7 +8,7 @@ import { UpcasterRegistry } from '../../src/domain/shared/upcasting';
 import { redactPii } from '../../src/domain/training/redaction';
 import { trainingExampleDecider } from '../../src/domain/training/training-example.decider';
 import { UPCASTERS } from '../../src/domain/upcasters';
-import { EVENT_STORE, EventStore } from '../../src/infrastructure/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../../src/ports/event-store.port';
 import { trainingExamplesProjection } from '../../src/projections/training-examples/training-examples.projection';
 import { TestApp, startTestApp } from '../support/app';
 import { ProjectionInfo, projections, rebuildAll, snapshotReadModels, waitQuiet } from '../support/read-models';

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { EVENT_STORE, EventStore } from '../../src/infrastructure/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../../src/ports/event-store.port';
 import { newEvent } from '../contracts/event-store.contract';
 import { TEST_JWT_SECRET, TestApp, startTestApp } from '../support/app';
 import { runCli } from '../support/cli';

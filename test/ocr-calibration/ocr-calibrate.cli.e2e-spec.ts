@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { OCR_CALIBRATIONS, OcrCalibrations } from '../../src/infrastructure/ocr/calibration/ocr-calibrations.port';
+import { OCR_CALIBRATIONS, OcrCalibrations } from '../../src/ports/ocr-calibrations.port';
 import { defaultCalibrations } from '../../src/infrastructure/ocr/calibration/default-calibrations';
 import { TestApp, startTestApp } from '../support/app';
 import { CliResult, runCli } from '../support/cli';

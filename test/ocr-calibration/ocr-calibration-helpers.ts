@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { OcrEngine, OcrEngineName, OcrMode, OcrResult } from '../../src/infrastructure/ocr/ocr-engine.port';
+import { OcrEngine, OcrEngineName, OcrMode, OcrResult } from '../../src/ports/ocr-engine.port';
 import { LabeledScore } from '../../src/ml/calibration';
 import { TestApp } from '../support/app';
 import { call, photoForm } from '../readings/readings-helpers';

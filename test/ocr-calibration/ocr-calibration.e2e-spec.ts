@@ -1,4 +1,4 @@
-import { OCR_CALIBRATIONS, OcrCalibrations } from '../../src/infrastructure/ocr/calibration/ocr-calibrations.port';
+import { OCR_CALIBRATIONS, OcrCalibrations } from '../../src/ports/ocr-calibrations.port';
 import { CalibratedOcrEngine } from '../../src/infrastructure/ocr/calibration/calibrated-ocr.engine';
 import { CalibrationMap, applyCalibration } from '../../src/ml/calibration';
 import { TestApp, startTestApp } from '../support/app';

@@ -1,7 +1,7 @@
 import { TesseractOcrEngine } from '../../src/infrastructure/ocr/tesseract-ocr.engine';
 import { CalibratedOcrEngine } from '../../src/infrastructure/ocr/calibration/calibrated-ocr.engine';
 import { defaultActiveCalibrations } from '../../src/infrastructure/ocr/calibration/default-calibrations';
-import { MutableOcrCalibrations } from '../../src/infrastructure/ocr/calibration/ocr-calibrations.port';
+import { MutableOcrCalibrations } from '../../src/ports/ocr-calibrations.port';
 import { PaddleOcrEngine } from '../../src/infrastructure/ocr/paddle/paddle-ocr.engine';
 import { configuredFormats, resolvePlate } from '../../src/infrastructure/ocr/plate-formats';
 import { type SetScore, devSetsPresent, loadSet, scoreSet } from './ocr-dev-set';

@@ -1,6 +1,6 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { OcrEngine, OcrMode, OcrResult } from '../../src/infrastructure/ocr/ocr-engine.port';
+import type { OcrEngine, OcrMode, OcrResult } from '../../src/ports/ocr-engine.port';
 
 /**
  * Real photos with ground truth, found from the repository root: OCR_DEV_DIR (absolute, or

@@ -4,8 +4,8 @@ import sharp from 'sharp';
 import { UnprocessableError } from '../../src/domain/shared/errors';
 import { CalibratedOcrEngine } from '../../src/infrastructure/ocr/calibration/calibrated-ocr.engine';
 import { defaultActiveCalibrations } from '../../src/infrastructure/ocr/calibration/default-calibrations';
-import { MutableOcrCalibrations } from '../../src/infrastructure/ocr/calibration/ocr-calibrations.port';
-import type { OcrMode } from '../../src/infrastructure/ocr/ocr-engine.port';
+import { MutableOcrCalibrations } from '../../src/ports/ocr-calibrations.port';
+import type { OcrMode } from '../../src/ports/ocr-engine.port';
 import { PADDLE_ENGINE_ID, PaddleOcrEngine } from '../../src/infrastructure/ocr/paddle/paddle-ocr.engine';
 import { notAnImage } from '../support/photos';
 

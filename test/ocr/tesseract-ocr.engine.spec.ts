@@ -1,5 +1,5 @@
 import { UnavailableError, UnprocessableError } from '../../src/domain/shared/errors';
-import type { OcrMode } from '../../src/infrastructure/ocr/ocr-engine.port';
+import type { OcrMode } from '../../src/ports/ocr-engine.port';
 import { TesseractOcrEngine } from '../../src/infrastructure/ocr/tesseract-ocr.engine';
 import { notAnImage, renderMeterPhoto, renderPlatePhoto, truncatedPng, type DegradeOptions } from '../support/photos';
 

@@ -1,5 +1,5 @@
 import { ManualClock } from '../../src/domain/shared/clock';
-import { EVENT_STORE, EventStore } from '../../src/infrastructure/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../../src/ports/event-store.port';
 import { heuristicProbability } from '../../src/ml/conflict-features';
 import { OutcomesSaga } from '../../src/sagas/outcomes/outcomes.saga';
 import { TestApp, startTestApp } from '../support/app';

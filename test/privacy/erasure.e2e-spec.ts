@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { EVENT_STORE, EventStore } from '../../src/infrastructure/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../../src/ports/event-store.port';
 import { SagaRunner } from '../../src/sagas/saga-runner';
 import { TestApp, startTestApp } from '../support/app';
 import { renderPlatePhoto } from '../support/photos';

@@ -6,7 +6,7 @@ import { UpcasterRegistry } from '../../src/domain/shared/upcasting';
 import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite-event-store';
 import { SqliteReadStore } from '../../src/infrastructure/read-store/sqlite-read-store';
 import { SqliteHandle, openSqlite } from '../../src/infrastructure/sqlite/sqlite-database';
-import { documentProjection } from '../../src/projections/runner/projection';
+import { documentProjection } from '../../src/runtime/projection';
 import { ProjectionRunner, RUNNER_LEASE } from '../../src/runtime/projection-runner';
 import { newEvent } from '../contracts/event-store.contract';
 

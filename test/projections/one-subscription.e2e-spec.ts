@@ -1,5 +1,5 @@
 import { ManualClock } from '../../src/domain/shared/clock';
-import { EVENT_STORE, EventStore } from '../../src/infrastructure/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../../src/ports/event-store.port';
 import { ProjectionRunner } from '../../src/runtime/projection-runner';
 import { SagaRunner } from '../../src/runtime/saga-runner';
 import { SharedLog } from '../../src/runtime/shared-log';

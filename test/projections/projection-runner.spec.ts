@@ -6,8 +6,8 @@ import { UpcasterRegistry } from '../../src/domain/shared/upcasting';
 import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite-event-store';
 import { SqliteReadStore } from '../../src/infrastructure/read-store/sqlite-read-store';
 import { SqliteHandle, openSqlite } from '../../src/infrastructure/sqlite/sqlite-database';
-import { Projection, documentProjection } from '../../src/projections/runner/projection';
-import { ProjectionRunner } from '../../src/projections/runner/projection-runner';
+import { Projection, documentProjection } from '../../src/runtime/projection';
+import { ProjectionRunner } from '../../src/runtime/projection-runner';
 import { newEvent } from '../contracts/event-store.contract';
 
 interface Counter extends Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { SagaRunner } from '../../src/sagas/saga-runner';
+import { SagaRunner } from '../../src/runtime/saga-runner';
 import { TestApp, startTestApp } from '../support/app';
 import { degrade, notAnImage, renderMeterPhoto, renderPlatePhoto, truncatedPng, renderUnreadableMeterPhoto } from '../support/photos';
 import { ExampleItem, auditEvents, call, eventually, examplesOf, photoForm } from './readings-helpers';

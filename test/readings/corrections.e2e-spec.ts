@@ -1,4 +1,4 @@
-import { EVENT_STORE, EventStore } from '../../src/infrastructure/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../../src/ports/event-store.port';
 import { SagaRunner } from '../../src/runtime/saga-runner';
 import { TestApp, startTestApp } from '../support/app';
 import { renderMeterPhoto, renderPlatePhoto, renderUnreadableMeterPhoto } from '../support/photos';

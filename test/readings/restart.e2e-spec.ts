@@ -1,6 +1,6 @@
-import { EVENT_STORE, EventStore } from '../../src/infrastructure/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../../src/ports/event-store.port';
 import { CaptureSaga } from '../../src/sagas/capture/capture.saga';
-import { SagaRunner } from '../../src/sagas/saga-runner';
+import { SagaRunner } from '../../src/runtime/saga-runner';
 import { TestApp, startTestApp } from '../support/app';
 import { renderUnreadableMeterPhoto } from '../support/photos';
 import { auditEvents, call, eventually, examplesOf, photoForm } from './readings-helpers';

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { createApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config';
 import { Clock } from '../../src/domain/shared/clock';
-import { JwtService, Role } from '../../src/infrastructure/auth/jwt';
-import { OcrEngine } from '../../src/infrastructure/ocr/ocr-engine.port';
+import { Role } from '../../src/domain/shared/principal';
+import { JwtService } from '../../src/infrastructure/auth/jwt';
+import { OcrEngine } from '../../src/ports/ocr-engine.port';
 import { TestStore, storeFromEnvironment } from './test-stores';
 
 export interface TestApp {

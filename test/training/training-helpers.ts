@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OcrEngine, OcrMode, OcrResult } from '../../src/infrastructure/ocr/ocr-engine.port';
+import { OcrEngine, OcrMode, OcrResult } from '../../src/ports/ocr-engine.port';
 import { TestApp } from '../support/app';
 import { call, photoForm } from '../readings/readings-helpers';
 

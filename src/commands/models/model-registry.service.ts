@@ -5,10 +5,10 @@ import { ModelEvent, modelStream } from '../../domain/models/model.events';
 import { CLOCK, Clock } from '../../domain/shared/clock';
 import { PayloadTooLargeError } from '../../domain/shared/errors';
 import { APP_CONFIG, AppConfig } from '../../config';
-import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
-import { INFERENCE_RUNTIME, InferenceRuntime } from '../../infrastructure/inference/inference-runtime.port';
+import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
+import { INFERENCE_RUNTIME, InferenceRuntime } from '../../ports/inference-runtime.port';
 import { CONFLICT_FEATURE_NAMES, CURRENT_FEATURE_DEFINITION, FeatureDefinition } from '../../ml/conflict-features';
-import { ActiveModelService } from '../../projections/model-registry/active-model.service';
+import { ACTIVE_MODELS, ActiveModels } from '../../ports/active-models.query';
 import { CommandContext } from '../shared/command-context';
 import { CommandResult } from '../shared/command-processor';
 import { Decide } from '../shared/decide.command';
@@ -21,7 +21,7 @@ export type RegistryResult = CommandResult<RegistryState, ModelEvent>;
 export class ModelRegistryService {
   constructor(
     private readonly commandBus: CommandBus,
-    private readonly activeModels: ActiveModelService,
+    @Inject(ACTIVE_MODELS) private readonly activeModels: ActiveModels,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(INFERENCE_RUNTIME) private readonly runtime: InferenceRuntime,
     @Inject(CLOCK) private readonly clock: Clock,

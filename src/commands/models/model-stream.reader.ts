@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ModelEvent, ModelTrained, modelStream } from '../../domain/models/model.events';
 import { RegistryState, foldRegistry } from '../../domain/models/model-registry.decider';
 import { RecordedEvent } from '../../domain/shared/events';
-import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 
 export type RecordedModelEvent = RecordedEvent & ModelEvent;
 

@@ -4,20 +4,20 @@ import { performance } from 'node:perf_hooks';
 import { ModelTrained, modelStream } from '../../domain/models/model.events';
 import { modelRegistryDecider } from '../../domain/models/model-registry.decider';
 import { DAY_MS } from '../../domain/shared/clock';
-import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
+import { BLOB_STORE, BlobStore, StoredBlob } from '../../ports/blob-store.port';
 import { exportConflictModelToOnnx } from '../../ml/onnx-export';
-import { MlCompute } from '../../infrastructure/compute/ml-compute';
+import { ML_COMPUTE, MlComputePort } from '../../ports/ml-compute.port';
 import { CURRENT_FEATURE_DEFINITION, FeatureDefinition } from '../../ml/conflict-features';
 import { ConflictTrainingRow, TrainedConflictModel } from '../../ml/train-conflict-model';
-import { ConflictFeaturesService } from '../../projections/conflict-features/conflict-features.service';
+import { CONFLICT_FEATURES_QUERY, ConflictFeaturesQuery } from '../../ports/conflict-features.query';
 import { CommandContext } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
 import { ModelStreamReader } from './model-stream.reader';
 import { assertTrainableType } from './model-types';
 import { trainingRowsToCsv } from './training-data-csv';
 import { UnavailableError } from '../../domain/shared/errors';
-import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
-import { ProjectionRunner } from '../../projections/runner/projection-runner';
+import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 
 export const DEFAULT_DAYS_BACK = 90;
 
@@ -52,17 +52,31 @@ export interface TrainResult {
 export class ModelTrainingService {
   constructor(
     private readonly commandBus: CommandBus,
-    private readonly features: ConflictFeaturesService,
+    @Inject(CONFLICT_FEATURES_QUERY) private readonly features: ConflictFeaturesQuery,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     private readonly reader: ModelStreamReader,
     private readonly runner: ProjectionRunner,
     @Inject(EVENT_STORE) private readonly events: EventStore,
-    private readonly compute: MlCompute,
+    @Inject(ML_COMPUTE) private readonly compute: MlComputePort,
   ) {}
 
   /** The same syncs' rows under another feature definition (to score a model trained with it). */
   rowsWithDefinition(daysBack: number, at: Date, definition: FeatureDefinition): Promise<ConflictTrainingRow[]> {
     return this.features.trainingRows(daysBack, at.getTime(), definition);
+  }
+
+  /** The ONNX export and the training rows (kept: they make the version reproducible), stored as blobs. */
+  private storeArtifacts(request: TrainRequest, rowCount: number, trained: TrainedConflictModel): Promise<[StoredBlob, StoredBlob]> {
+    const onnx = exportConflictModelToOnnx(trained, {
+      graphName: request.modelType,
+      docString: `${request.modelType} logistic regression trained ${request.at.toISOString()} on ${rowCount} syncs`,
+      metadata: { model_type: request.modelType, feature_names: trained.featureNames.join(','), trained_at: request.at.toISOString(), run_id: request.runId },
+    });
+    return Promise.all([
+      this.blobs.put(onnx, 'application/onnx'),
+      // Kept for as long as the version exists: the rows make the version reproducible.
+      this.blobs.put(Buffer.from(trainingRowsToCsv(trained.rows), 'utf8'), 'text/csv'),
+    ]);
   }
 
   async train(request: TrainRequest): Promise<TrainResult> {
@@ -77,16 +91,7 @@ export class ModelTrainingService {
     // Throws UnprocessableError (422) for fewer than 100 rows or a single class, saying which.
     const trained = await this.compute.trainConflictModel(rows);
     const t2 = performance.now();
-    const onnx = exportConflictModelToOnnx(trained, {
-      graphName: modelType,
-      docString: `${modelType} logistic regression trained ${at.toISOString()} on ${rows.length} syncs`,
-      metadata: { model_type: modelType, feature_names: trained.featureNames.join(','), trained_at: at.toISOString(), run_id: request.runId },
-    });
-    const [modelBlob, rowsBlob] = await Promise.all([
-      this.blobs.put(onnx, 'application/onnx'),
-      // Kept for as long as the version exists: the rows make the version reproducible.
-      this.blobs.put(Buffer.from(trainingRowsToCsv(trained.rows), 'utf8'), 'text/csv'),
-    ]);
+    const [modelBlob, rowsBlob] = await this.storeArtifacts(request, rows.length, trained);
     const t3 = performance.now();
     const result = await this.commandBus.execute(
       new Decide(

@@ -8,11 +8,11 @@ import { canonicalJson } from '../../domain/shared/canonical-json';
 import { CLOCK, Clock } from '../../domain/shared/clock';
 import { UnavailableError } from '../../domain/shared/errors';
 import { deterministicUuid } from '../../domain/shared/ids';
-import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { defaultCalibrations } from '../../infrastructure/ocr/calibration/default-calibrations';
 import { LabeledScore } from '../../ml/calibration';
 import { FlywheelLabels, OcrGroundTruthQuery } from '../../projections/ocr-ground-truth/ocr-ground-truth.query';
-import { ProjectionRunner } from '../../projections/runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { Decide } from '../shared/decide.command';
 import { CalibrationPointerService } from './calibration-pointer.service';
 

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { CALIBRATION_ENGINES, CALIBRATION_MODES, CalibrationEngine, CalibrationMode, OcrCalibrationFitted, calibrationStream } from '../../domain/ocr-calibration/ocr-calibration.events';
 import { RecordedEvent } from '../../domain/shared/events';
-import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
-import { APP_ROLE, AppRole } from '../../infrastructure/infrastructure.module';
-import { MutableOcrCalibrations, OCR_CALIBRATIONS } from '../../infrastructure/ocr/calibration/ocr-calibrations.port';
+import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
+import { APP_ROLE, AppRole } from '../../ports/app-role';
+import { MutableOcrCalibrations, OCR_CALIBRATIONS } from '../../ports/ocr-calibrations.port';
 import { SharedLog } from '../../runtime/shared-log';
 import { ShippedCalibrationRecorder } from './shipped-calibration.recorder';
 

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
-import { Principal } from '../../infrastructure/auth/jwt';
+import { CurrentPrincipal, Roles } from '../../http/access';
+import { Principal } from '../../domain/shared/principal';
 import { calibrationAnswer } from '../../projections/ocr-calibrations/ocr-calibration-answers';
 import { calibrationDoc } from '../../projections/ocr-calibrations/ocr-calibrations.projection';
 import { CalibrationFittingService, FitResult } from './calibration-fitting.service';

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { CALIBRATION_ENGINES, CALIBRATION_MODES, CalibrationEngine, CalibrationMode } from '../../domain/ocr-calibration/ocr-calibration.events';
-import type { OcrEngineName, OcrMode } from '../../infrastructure/ocr/ocr-engine.port';
+import type { OcrEngineName, OcrMode } from '../../ports/ocr-engine.port';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 // The domain keeps its own names for engines and modes; these fail to compile when the port's change.

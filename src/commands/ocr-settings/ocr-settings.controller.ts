@@ -6,8 +6,8 @@ import { CounterEvent, OcrSettingsEvent, assetCounterStream, ocrSettingsStream }
 import { CLOCK, Clock } from '../../domain/shared/clock';
 import { ValidationError } from '../../domain/shared/errors';
 import { deterministicUuid, newId } from '../../domain/shared/ids';
-import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
-import { Principal } from '../../infrastructure/auth/jwt';
+import { CurrentPrincipal, Roles } from '../../http/access';
+import { Principal } from '../../domain/shared/principal';
 import { isPlateFormatName } from '../../infrastructure/ocr/plate-formats';
 import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';

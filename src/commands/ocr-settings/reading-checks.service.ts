@@ -3,16 +3,16 @@ import { APP_CONFIG, AppConfig } from '../../config';
 import { counterDecider, ocrSettingsDecider } from '../../domain/ocr-settings/ocr-settings.decider';
 import { assetCounterStream, ocrSettingsStream } from '../../domain/ocr-settings/ocr-settings.events';
 import type { CounterEvent, OcrSettingsEvent } from '../../domain/ocr-settings/ocr-settings.events';
-import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { type CounterFacts, type TrustedReading, checkCounterReading } from '../../infrastructure/ocr/counter-check';
-import type { OcrResult } from '../../infrastructure/ocr/ocr-engine.port';
+import type { OcrResult } from '../../ports/ocr-engine.port';
 import { type FormatInForce, configuredFormats, learnFormats, resolvePlate } from '../../infrastructure/ocr/plate-formats';
 import { normaliseMeter, normalisePlate, parseMeterValue } from '../../infrastructure/ocr/reading-format';
+import { READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { PersonalData } from '../../infrastructure/privacy/personal-data';
-import { READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
 import { GroundTruthDoc, OCR_GROUND_TRUTH_COLLECTION } from '../../projections/ocr-ground-truth/ocr-ground-truth.projection';
 import { READINGS_COLLECTION, ReadingDoc } from '../../projections/readings/readings.projection';
-import { ProjectionRunner } from '../../projections/runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 
 const PAGE = 500;
 

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { CLOCK, Clock, DAY_MS } from '../../domain/shared/clock';
 import { CONFLICT_PREDICTOR } from '../../domain/predictions/prediction.events';
-import { Roles } from '../../infrastructure/auth/auth.guard';
+import { Roles } from '../../http/access';
 import { AccuracyService } from '../../projections/accuracy/accuracy.service';
 import { AccuracyQuery, DailyAccuracyQuery } from './predictions.dto';
 

@@ -1,5 +1,5 @@
 import { MetricsService } from '../../infrastructure/observability/metrics.service';
-import { idempotencyKey as checkIdempotencyKey } from '../../infrastructure/http/idempotency-key';
+import { idempotencyKey as checkIdempotencyKey } from '../../http/idempotency-key';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
@@ -11,14 +11,14 @@ import { derivedId, isValidId, newId } from '../../domain/shared/ids';
 import { PredictionCommand, PredictionState, predictionDecider } from '../../domain/predictions/prediction.decider';
 import { CONFLICT_PREDICTOR, ConflictPredicted, PredictionEvent } from '../../domain/predictions/prediction.events';
 import { recommendationFor, riskLevel } from '../../domain/predictions/risk';
-import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
-import { Principal } from '../../infrastructure/auth/jwt';
-import { listAnswer, parseMinPosition, positionString } from '../../infrastructure/http/conventions';
-import { Filter, READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
-import { ConflictFeaturesService } from '../../projections/conflict-features/conflict-features.service';
-import { ActiveModelService } from '../../projections/model-registry/active-model.service';
+import { CurrentPrincipal, Roles } from '../../http/access';
+import { Principal } from '../../domain/shared/principal';
+import { listAnswer, parseMinPosition, positionString } from '../../http/conventions';
+import { Filter, READ_STORE, ReadStore } from '../../ports/read-store.port';
+import { CONFLICT_FEATURES_QUERY, ConflictFeaturesQuery } from '../../ports/conflict-features.query';
+import { ACTIVE_MODELS, ActiveModels } from '../../ports/active-models.query';
 import { PREDICTION_LOG, PredictionLogDoc } from '../../projections/predictions/prediction-log.projection';
-import { ProjectionRunner } from '../../projections/runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { OutcomeSweepService } from '../../sagas/outcomes/outcome-sweep.service';
 import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
@@ -67,8 +67,8 @@ export class PredictionsController {
   constructor(
     @Optional() private readonly metrics: MetricsService,
     private readonly commandBus: CommandBus,
-    private readonly features: ConflictFeaturesService,
-    private readonly models: ActiveModelService,
+    @Inject(CONFLICT_FEATURES_QUERY) private readonly features: ConflictFeaturesQuery,
+    @Inject(ACTIVE_MODELS) private readonly models: ActiveModels,
     private readonly runner: ProjectionRunner,
     private readonly sweeps: OutcomeSweepService,
     @Inject(READ_STORE) private readonly store: ReadStore,

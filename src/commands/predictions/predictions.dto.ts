@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { ListQuery } from '../../infrastructure/http/conventions';
+import { ListQuery } from '../../http/conventions';
 import { FIELD_PATTERN, ID_PATTERN } from '../sync/sync.dto';
 
 const ID_MESSAGE = (field: string) => ({ message: `${field} must be 1-128 characters of letters, digits, _ . : - (starting with a letter or digit)` });

@@ -4,11 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { CLOCK, Clock } from '../../domain/shared/clock';
 import { NotFoundError, ValidationError } from '../../domain/shared/errors';
 import { streamName } from '../../domain/shared/events';
-import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
-import { Principal } from '../../infrastructure/auth/jwt';
-import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
-import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
-import { positionString } from '../../infrastructure/http/conventions';
+import { CurrentPrincipal, Roles } from '../../http/access';
+import { Principal } from '../../domain/shared/principal';
+import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
+import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
+import { positionString } from '../../http/conventions';
 import { PersonalData } from '../../infrastructure/privacy/personal-data';
 import { RequestErasureDto } from './erasure.dto';
 

@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Observable, from, mergeMap } from 'rxjs';
-import { AuthenticatedRequest } from '../../infrastructure/auth/auth.guard';
+import { AuthenticatedRequest } from '../../http/access';
 import { PersonalData, isSealed } from '../../infrastructure/privacy/personal-data';
 
 /** Audit answers return events exactly as stored (their hashes are over the ciphertext). */

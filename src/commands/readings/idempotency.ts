@@ -1,1 +1,1 @@
-export { idempotencyKey } from '../../infrastructure/http/idempotency-key';
+export { idempotencyKey } from '../../http/idempotency-key';

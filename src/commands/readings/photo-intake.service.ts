@@ -1,9 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ValidationError } from '../../domain/shared/errors';
-import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
+import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
 import { computeImageFeatures, textFeatures } from '../../infrastructure/ocr/image-features';
+import { OCR_ENGINE, OcrEngine, OcrMode, OcrResult } from '../../ports/ocr-engine.port';
 import { MetricsService } from '../../infrastructure/observability/metrics.service';
-import { OCR_ENGINE, OcrEngine, OcrMode, OcrResult } from '../../infrastructure/ocr/ocr-engine.port';
 
 export interface UploadedPhoto {
   readonly buffer: Buffer;

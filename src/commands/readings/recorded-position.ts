@@ -1,4 +1,4 @@
-import { EventStore } from '../../infrastructure/event-store/event-store.port';
+import { EventStore } from '../../ports/event-store.port';
 import { deterministicUuid } from '../../domain/shared/ids';
 
 /**

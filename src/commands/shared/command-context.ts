@@ -1,4 +1,4 @@
-import { Principal } from '../../infrastructure/auth/jwt';
+import { Principal } from '../../domain/shared/principal';
 
 /** Who sends a command and why: becomes the metadata of every event it causes. */
 export interface CommandContext {

@@ -5,7 +5,7 @@ import { ConcurrencyError } from '../../domain/shared/errors';
 import { DomainEvent, NewEvent } from '../../domain/shared/events';
 import { deterministicUuid } from '../../domain/shared/ids';
 import { UpcasterRegistry } from '../../domain/shared/upcasting';
-import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { UPCASTERS } from '../../infrastructure/tokens';
 import { CommandContext } from './command-context';
 import { decideBatch } from './stream-batch';

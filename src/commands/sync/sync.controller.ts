@@ -1,4 +1,4 @@
-import { idempotencyKey as checkIdempotencyKey } from '../../infrastructure/http/idempotency-key';
+import { idempotencyKey as checkIdempotencyKey } from '../../http/idempotency-key';
 import { Body, Controller, Get, Headers, Inject, Post, Query, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { CommandBus } from '@nestjs/cqrs';
@@ -9,11 +9,11 @@ import { streamName } from '../../domain/shared/events';
 import { deterministicUuid, newId } from '../../domain/shared/ids';
 import { ResolveConflict, SyncCommand, SyncState, repeatedConflict, syncDecider } from '../../domain/sync/sync.decider';
 import { SyncEvent, syncStreamId } from '../../domain/sync/sync.events';
-import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
-import { Principal } from '../../infrastructure/auth/jwt';
-import { positionString } from '../../infrastructure/http/conventions';
+import { CurrentPrincipal, Roles } from '../../http/access';
+import { Principal } from '../../domain/shared/principal';
+import { positionString } from '../../http/conventions';
 import { CURRENT_FEATURE_DEFINITION } from '../../ml/conflict-features';
-import { ConflictFeaturesService } from '../../projections/conflict-features/conflict-features.service';
+import { CONFLICT_FEATURES_QUERY, ConflictFeaturesQuery } from '../../ports/conflict-features.query';
 import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
 import { FeaturesQuery, RecordSyncDto, ResolveConflictDto } from './sync.dto';
@@ -27,7 +27,7 @@ const MAX_CLOCK_SKEW_MS = 5 * MINUTE_MS;
 export class SyncController {
   constructor(
     private readonly commandBus: CommandBus,
-    private readonly features: ConflictFeaturesService,
+    @Inject(CONFLICT_FEATURES_QUERY) private readonly features: ConflictFeaturesQuery,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 

@@ -1,9 +1,9 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles } from '../../http/access';
+import { Principal } from '../../domain/shared/principal';
 import { derivedId, newId } from '../../domain/shared/ids';
-import { idempotencyKey } from '../../infrastructure/http/idempotency-key';
-import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
-import { Principal } from '../../infrastructure/auth/jwt';
+import { idempotencyKey } from '../../http/idempotency-key';
 import { ActiveLearningService, DEFAULT_BATCH_SIZE } from './active-learning.service';
 import { RunActiveLearningDto } from './training.dto';
 

@@ -7,8 +7,8 @@ import { streamName } from '../../domain/shared/events';
 import { activeLearningBatchDecider, taskIdFor } from '../../domain/training/active-learning-batch.decider';
 import { ACTIVE_LEARNING_BATCH_CATEGORY, ActiveLearningBatchSelected, ChosenExample, batchIdFor } from '../../domain/training/active-learning-batch.events';
 import { isoWeekKey } from '../../domain/training/iso-week';
-import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
-import { MlCompute } from '../../infrastructure/compute/ml-compute';
+import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
+import { ML_COMPUTE, MlComputePort } from '../../ports/ml-compute.port';
 import { CommandContext } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
 import { BatchFanoutService } from './batch-fanout.service';
@@ -45,7 +45,7 @@ export class ActiveLearningService {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly compute: MlCompute,
+    @Inject(ML_COMPUTE) private readonly compute: MlComputePort,
   ) {}
 
   /**

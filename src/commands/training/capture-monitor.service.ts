@@ -4,8 +4,8 @@ import { CLOCK, Clock } from '../../domain/shared/clock';
 import { streamName } from '../../domain/shared/events';
 import { CaptureFlow, CaptureMonitorState, captureMonitorDecider } from '../../domain/training/capture-monitor.decider';
 import { CAPTURE_MONITOR_CATEGORY } from '../../domain/training/capture-monitor.events';
-import { Page, READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
-import { ProjectionRunner } from '../../projections/runner/projection-runner';
+import { Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { Decide } from '../shared/decide.command';
 import { MONITORING_TENANTS_COLLECTION, MonitoringTenantDoc } from '../../projections/training-monitoring/training-monitoring.projection';
 

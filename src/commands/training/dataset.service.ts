@@ -6,7 +6,7 @@ import { derivedId, newId } from '../../domain/shared/ids';
 import { LabeledExample, datasetDecider } from '../../domain/training/dataset.decider';
 import { DATASET_CATEGORY } from '../../domain/training/dataset.events';
 import { SourceSystem } from '../../domain/training/training-example.events';
-import { Principal } from '../../infrastructure/auth/jwt';
+import { Principal } from '../../domain/shared/principal';
 import { TrainingExamplesQuery } from '../../projections/training-examples/training-examples.query';
 import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';

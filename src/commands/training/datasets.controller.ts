@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
-import { Principal } from '../../infrastructure/auth/jwt';
+import { CurrentPrincipal, Roles } from '../../http/access';
+import { Principal } from '../../domain/shared/principal';
 import { idempotencyKey } from '../readings/idempotency';
 import { DatasetService } from './dataset.service';
 import { CreateDatasetDto } from './training.dto';

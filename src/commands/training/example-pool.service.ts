@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SourceSystem } from '../../domain/training/training-example.events';
-import { Filter, READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
+import { Filter, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { PoolExample } from '../../ml/active-learning';
 import { LABELING_BACKLOG_COLLECTION, OPEN_STATUSES } from '../../projections/labeling-backlog/labeling-backlog.projection';
-import { ProjectionRunner } from '../../projections/runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { TrainingExamplesQuery } from '../../projections/training-examples/training-examples.query';
 
 const PAGE = 5000;

@@ -9,7 +9,7 @@ import { LabelingTaskCommand, LabelingTaskState, labelingTaskDecider } from '../
 import { LABELING_TASK_CATEGORY } from '../../domain/training/labeling-task.events';
 import { redactPii } from '../../domain/training/redaction';
 import { trainingExampleDecider } from '../../domain/training/training-example.decider';
-import { Principal } from '../../infrastructure/auth/jwt';
+import { Principal } from '../../domain/shared/principal';
 import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
 

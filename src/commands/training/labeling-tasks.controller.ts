@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
-import { Principal } from '../../infrastructure/auth/jwt';
+import { CurrentPrincipal, Roles } from '../../http/access';
+import { Principal } from '../../domain/shared/principal';
 import { idempotencyKey } from '../readings/idempotency';
 import { LabelingTaskService } from './labeling-task.service';
 import { SkipTaskDto, SubmitLabelDto } from './training.dto';

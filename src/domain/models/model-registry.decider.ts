@@ -145,6 +145,62 @@ function activation(
   return events;
 }
 
+type Of<K extends ModelCommand['kind']> = Extract<ModelCommand, { kind: K }>;
+
+/** An evaluation is recorded once (by its id), against the active model it was measured beside. */
+function recordEvaluation(command: Of<'RecordEvaluation'>, state: RegistryState): readonly ModelEvent[] {
+  const { modelType, at } = command;
+  if (state.evaluations[command.evaluationId] !== undefined) return [];
+  const ev = command.evaluation;
+  requireVersion(state, modelType, ev.version);
+  const activeVersion = state.active?.version ?? null;
+  if (ev.baseline.activeVersion !== activeVersion) {
+    throw new ConflictError(`the active ${modelType} model changed from ${ev.baseline.activeVersion ?? 'none'} to ${activeVersion ?? 'none'} since the evaluation; evaluate again`, {
+      evaluated_against: ev.baseline.activeVersion,
+      active: activeVersion,
+    });
+  }
+  const evaluated: ModelEvent = { type: 'ModelEvaluated', data: { ...ev, modelType, evaluationId: command.evaluationId, at } };
+  if (!command.autoActivate) return [evaluated];
+  const { policy, actor } = command.autoActivate;
+  const verdict = decideActivation({ ...ev.candidate, delong: ev.delong ?? null }, ev.baseline, policy);
+  if (!verdict.allowed) {
+    return [
+      evaluated,
+      {
+        type: 'ModelActivationRejected',
+        data: { modelType, version: ev.version, evaluationId: command.evaluationId, activeVersion, failures: verdict.failures, reason: verdict.reason, rejectedBy: actor, at },
+      },
+    ];
+  }
+  return [evaluated, ...activation(state, modelType, ev.version, at, actor, 'auto', verdict.reason)];
+}
+
+/** A review judges the current activation once; a rollback returns to the version it replaced. */
+function reviewActivation(command: Of<'ReviewActivation'>, state: RegistryState): readonly ModelEvent[] {
+  const { modelType, at } = command;
+  const active = state.active;
+  // The activation under review is no longer current (replaced, deactivated) or was judged already.
+  if (!active || active.version !== command.version || active.activatedAt !== command.activationAt) return [];
+  if (state.reviewed[reviewKey(command.version, command.activationAt)]) return [];
+  const decision = decideRollback(command.candidate, command.predecessor, command.config);
+  const figures = { candidate: command.candidate, predecessor: command.predecessor, activationAt: command.activationAt };
+  if (decision.outcome !== 'rollback') {
+    return [{ type: 'ModelActivationReviewed', data: { modelType, version: command.version, outcome: decision.outcome, reason: decision.reason, ...figures, at } }];
+  }
+  const toVersion = active.previousVersion;
+  const rolledBack: ModelEvent = {
+    type: 'ModelRolledBack',
+    data: { modelType, fromVersion: command.version, toVersion, reason: decision.reason, rolledBackBy: command.actor, ...figures, at },
+  };
+  const reason = `rollback of ${command.version}: ${decision.reason}`;
+  if (toVersion === null) {
+    return [rolledBack, { type: 'ModelDeactivated', data: { modelType, version: command.version, deactivatedBy: command.actor, replacedBy: null, reason, at } }];
+  }
+  const moves = activation({ ...state, active }, modelType, toVersion, at, command.actor, 'rollback', reason);
+  return [rolledBack, ...moves];
+}
+
 function decide(command: ModelCommand, state: RegistryState): readonly ModelEvent[] {
   const { modelType, at } = command;
   switch (command.kind) {
@@ -157,32 +213,8 @@ function decide(command: ModelCommand, state: RegistryState): readonly ModelEven
       const version = nextVersionName(at, (v) => state.versions[v] !== undefined);
       return [{ type: 'ModelRegistered', data: { ...command.model, modelType, version, at } }];
     }
-    case 'RecordEvaluation': {
-      if (state.evaluations[command.evaluationId] !== undefined) return [];
-      const ev = command.evaluation;
-      requireVersion(state, modelType, ev.version);
-      const activeVersion = state.active?.version ?? null;
-      if (ev.baseline.activeVersion !== activeVersion) {
-        throw new ConflictError(`the active ${modelType} model changed from ${ev.baseline.activeVersion ?? 'none'} to ${activeVersion ?? 'none'} since the evaluation; evaluate again`, {
-          evaluated_against: ev.baseline.activeVersion,
-          active: activeVersion,
-        });
-      }
-      const evaluated: ModelEvent = { type: 'ModelEvaluated', data: { ...ev, modelType, evaluationId: command.evaluationId, at } };
-      if (!command.autoActivate) return [evaluated];
-      const { policy, actor } = command.autoActivate;
-      const verdict = decideActivation({ ...ev.candidate, delong: ev.delong ?? null }, ev.baseline, policy);
-      if (!verdict.allowed) {
-        return [
-          evaluated,
-          {
-            type: 'ModelActivationRejected',
-            data: { modelType, version: ev.version, evaluationId: command.evaluationId, activeVersion, failures: verdict.failures, reason: verdict.reason, rejectedBy: actor, at },
-          },
-        ];
-      }
-      return [evaluated, ...activation(state, modelType, ev.version, at, actor, 'auto', verdict.reason)];
-    }
+    case 'RecordEvaluation':
+      return recordEvaluation(command, state);
     case 'ActivateModel': {
       requireVersion(state, modelType, command.version);
       if (state.active?.version === command.version) return [];
@@ -193,28 +225,8 @@ function decide(command: ModelCommand, state: RegistryState): readonly ModelEven
       if (state.active?.version !== command.version) return [];
       return [{ type: 'ModelDeactivated', data: { modelType, version: command.version, deactivatedBy: command.actor, replacedBy: null, reason: command.reason, at } }];
     }
-    case 'ReviewActivation': {
-      const active = state.active;
-      // The activation under review is no longer current (replaced, deactivated) or was judged already.
-      if (!active || active.version !== command.version || active.activatedAt !== command.activationAt) return [];
-      if (state.reviewed[reviewKey(command.version, command.activationAt)]) return [];
-      const decision = decideRollback(command.candidate, command.predecessor, command.config);
-      const figures = { candidate: command.candidate, predecessor: command.predecessor, activationAt: command.activationAt };
-      if (decision.outcome !== 'rollback') {
-        return [{ type: 'ModelActivationReviewed', data: { modelType, version: command.version, outcome: decision.outcome, reason: decision.reason, ...figures, at } }];
-      }
-      const toVersion = active.previousVersion;
-      const rolledBack: ModelEvent = {
-        type: 'ModelRolledBack',
-        data: { modelType, fromVersion: command.version, toVersion, reason: decision.reason, rolledBackBy: command.actor, ...figures, at },
-      };
-      const reason = `rollback of ${command.version}: ${decision.reason}`;
-      if (toVersion === null) {
-        return [rolledBack, { type: 'ModelDeactivated', data: { modelType, version: command.version, deactivatedBy: command.actor, replacedBy: null, reason, at } }];
-      }
-      const moves = activation({ ...state, active }, modelType, toVersion, at, command.actor, 'rollback', reason);
-      return [rolledBack, ...moves];
-    }
+    case 'ReviewActivation':
+      return reviewActivation(command, state);
     default:
       return assertNever(command, 'model command');
   }

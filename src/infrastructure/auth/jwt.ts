@@ -2,16 +2,12 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UnauthenticatedError } from '../../domain/shared/errors';
+import { Principal, ROLES, Role } from '../../domain/shared/principal';
 import { ensurePrivateDir } from '../private-files';
 
-export const ROLES = ['guard', 'labeler', 'ml_engineer', 'auditor', 'ops', 'privacy_officer'] as const;
-export type Role = (typeof ROLES)[number];
-
-export interface Principal {
-  readonly sub: string;
-  readonly tenant: string;
-  readonly roles: readonly Role[];
-}
+// Re-exported for code that still imports them from here; new code imports domain/shared/principal.
+export { ROLES } from '../../domain/shared/principal';
+export type { Principal, Role } from '../../domain/shared/principal';
 
 export interface TokenClaims extends Principal {
   readonly exp: number;

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ValidationError } from '../../domain/shared/errors';
-import { type BlobStore, type StoredBlob, isBlobHash } from './blob-store.port';
+import { type BlobStore, type StoredBlob, isBlobHash } from '../../ports/blob-store.port';
 
 /**
  * Stores each blob at `<root>/<hash[0..2]>/<hash>`. The two-character fan-out keeps

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { DomainError } from '../../domain/shared/errors';
 import type { ActiveLearningBatch, PoolExample, SelectionOptions } from '../../ml/active-learning';
 import type { ConflictTrainingRow, TrainedConflictModel } from '../../ml/train-conflict-model';
+import type { MlComputePort } from '../../ports/ml-compute.port';
 import { ComputeReply, ComputeTask } from './ml-compute.protocol';
 
 /** Compiled, the worker is the .js beside this file; under ts-node or jest it is the .ts source. */
@@ -17,7 +18,7 @@ function workerEntry(): { file: string; execArgv: string[] } {
  * task at a time): a training request no longer stalls every other request and lease renewal.
  */
 @Injectable()
-export class MlCompute implements OnModuleDestroy {
+export class MlCompute implements MlComputePort, OnModuleDestroy {
   private worker: Worker | null = null;
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private nextId = 1;

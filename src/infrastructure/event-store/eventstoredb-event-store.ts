@@ -17,7 +17,7 @@ import { ConcurrencyError } from '../../domain/shared/errors';
 import { EventData, EventMetadata, NewEvent, RecordedEvent } from '../../domain/shared/events';
 import { GENESIS_HASH, eventHash } from '../../domain/shared/hash-chain';
 import { UpcasterRegistry } from '../../domain/shared/upcasting';
-import { AppendResult, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from './event-store.port';
+import { AppendResult, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../../ports/event-store.port';
 
 /** How far back a retried append looks for its own event ids. */
 const IDEMPOTENCY_LOOKBACK = 100;

@@ -3,7 +3,7 @@ import { ConcurrencyError } from '../../domain/shared/errors';
 import { EventMetadata, NewEvent } from '../../domain/shared/events';
 import { GENESIS_HASH, eventHash } from '../../domain/shared/hash-chain';
 import { SqliteHandle } from '../sqlite/sqlite-database';
-import { ExpectedRevision } from './event-store.port';
+import { ExpectedRevision } from '../../ports/event-store.port';
 
 export const EVENTS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (

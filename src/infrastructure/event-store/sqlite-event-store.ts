@@ -6,7 +6,7 @@ import { SqliteHandle, synchronousOf } from '../sqlite/sqlite-database';
 import { SqliteWriter, WriterStats } from '../sqlite/sqlite-writer';
 import { WriterOp } from '../sqlite/sqlite-writer.protocol';
 import { WriteGroup } from '../sqlite/write-group';
-import { AppendResult, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from './event-store.port';
+import { AppendResult, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../../ports/event-store.port';
 import { AppendOutcome, EVENTS_SCHEMA } from './sqlite-appender';
 
 /** Rows are read as arrays (better-sqlite3 raw mode): about 3x faster than objects on big reads. */

@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { Observable, from, mergeMap, switchMap } from 'rxjs';
 import { UnprocessableError } from '../../domain/shared/errors';
 import { AuthenticatedRequest } from '../auth/auth.guard';
-import { READ_STORE, ReadStore } from '../read-store/read-store.port';
-import { idempotencyKey } from './idempotency-key';
+import { READ_STORE, ReadStore } from '../../ports/read-store.port';
+import { idempotencyKey } from '../../http/idempotency-key';
 
 /** Outside every projection: a rebuild of the read models does not forget the keys. */
 export const IDEMPOTENCY_COLLECTION = 'idempotency_keys';

@@ -2,8 +2,8 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { Request } from 'express';
 import { Observable, from, switchMap } from 'rxjs';
 import { UnavailableError } from '../../domain/shared/errors';
-import { ProjectionRunner } from '../../projections/runner/projection-runner';
-import { parseMinPosition } from './conventions';
+import { ProjectionRunner } from '../../runtime/projection-runner';
+import { parseMinPosition } from '../../http/conventions';
 
 const MAX_WAIT_MS = 2000;
 

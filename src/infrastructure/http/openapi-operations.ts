@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { PUBLIC_KEY, ROLES_KEY } from '../auth/auth.guard';
+import { PUBLIC_KEY, ROLES_KEY } from '../../http/access';
 import { OPERATION_SUMMARIES } from './openapi-summaries';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;

@@ -7,7 +7,7 @@
 import { Logger } from '@nestjs/common';
 import * as ort from 'onnxruntime-node';
 import { UnprocessableError } from '../../domain/shared/errors';
-import { ConflictModelSignature, InferenceRuntime, LoadedModel } from './inference-runtime.port';
+import { ConflictModelSignature, InferenceRuntime, LoadedModel } from '../../ports/inference-runtime.port';
 import { checkModelPolicy } from './onnx-model-policy';
 import { ProbeOutcome, ProbeTensor, probeModel } from './onnx-probe';
 

@@ -1,5 +1,5 @@
 import { combineReadings } from './ensemble-ocr.engine';
-import type { OcrResult } from './ocr-engine.port';
+import type { OcrResult } from '../../ports/ocr-engine.port';
 
 function reading(text: string, confidence: number, engineName: 'paddle' | 'tesseract'): OcrResult {
   return { text, rawText: text, value: null, unit: null, confidence, score: confidence, calibrationId: `cal-${engineName}`, engineName, engine: `${engineName}@test` };

@@ -1,4 +1,4 @@
-import type { OcrEngine, OcrMode, OcrResult } from './ocr-engine.port';
+import type { OcrEngine, OcrMode, OcrResult } from '../../ports/ocr-engine.port';
 import { parseMeterValue } from './reading-format';
 
 export const ENSEMBLE_RULES_VERSION = 'ensemble-v1';

@@ -1,4 +1,4 @@
-import { OcrEngine, OcrMode, OcrResult } from './ocr-engine.port';
+import { OcrEngine, OcrMode, OcrResult } from '../../ports/ocr-engine.port';
 
 /**
  * Starts the worker pool once, the first time it is asked (at application start in the server,

@@ -1,8 +1,8 @@
 import { CalibratedOcrEngine } from './calibration/calibrated-ocr.engine';
-import type { OcrCalibrations } from './calibration/ocr-calibrations.port';
+import type { OcrCalibrations } from '../../ports/ocr-calibrations.port';
 import { EnsembleOcrEngine } from './ensemble-ocr.engine';
 import { LazyOcrEngine } from './lazy-ocr-engine';
-import type { OcrEngine, OcrEngineName, OcrMode, OcrResult } from './ocr-engine.port';
+import type { OcrEngine, OcrEngineName, OcrMode, OcrResult } from '../../ports/ocr-engine.port';
 
 /** Routes each mode to the engine configured for it and starts and stops each engine once. */
 export class PerModeOcrEngine implements OcrEngine {

@@ -4,7 +4,7 @@ import { PSM, createScheduler, createWorker, type Page, type Scheduler, type Wor
 import { UnavailableError } from '../../domain/shared/errors';
 import { withTimeout } from './with-timeout';
 import { deriveConfidence } from './ocr-confidence';
-import type { OcrEngine, OcrMode, OcrResult } from './ocr-engine.port';
+import type { OcrEngine, OcrMode, OcrResult } from '../../ports/ocr-engine.port';
 import { prepareOcrVariants } from './image-preparation';
 import { fitPlateLayout, isMeterFormat, isPlateFormat, mixesLettersAndDigits, normaliseMeter, normalisePlate, parseMeterValue } from './reading-format';
 

@@ -1,7 +1,7 @@
 import { ConcurrencyError } from '../../domain/shared/errors';
 import { EventMetadata, NewEvent } from '../../domain/shared/events';
 import { GENESIS_HASH, eventHash } from '../../domain/shared/hash-chain';
-import { AppendResult, ExpectedRevision } from '../event-store/event-store.port';
+import { AppendResult, ExpectedRevision } from '../../ports/event-store.port';
 
 export interface PendingAppend {
   readonly stream: string;

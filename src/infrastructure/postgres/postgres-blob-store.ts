@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { ValidationError } from '../../domain/shared/errors';
-import { type BlobStore, type StoredBlob, isBlobHash } from '../blobs/blob-store.port';
+import { type BlobStore, type StoredBlob, isBlobHash } from '../../ports/blob-store.port';
 
 /**
  * Blobs (photos, models, training rows) in the database, so instances on several hosts share

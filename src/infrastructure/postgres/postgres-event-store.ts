@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConcurrencyError } from '../../domain/shared/errors';
 import { NewEvent, RecordedEvent } from '../../domain/shared/events';
 import { UpcasterRegistry } from '../../domain/shared/upcasting';
-import { AppendResult, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../event-store/event-store.port';
+import { AppendResult, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../../ports/event-store.port';
 import { InsertColumns, PendingAppend, StoredEventRef, idsToLookUp, planBatch } from './postgres-append-plan';
 import { EVENTS_CHANNEL, PostgresListener } from './postgres-listener';
 

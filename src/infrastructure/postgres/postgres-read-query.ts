@@ -1,5 +1,5 @@
 import { ValidationError } from '../../domain/shared/errors';
-import { FieldCondition, Filter, Scalar, SortSpec, decodeCursor } from '../read-store/read-store.port';
+import { FieldCondition, Filter, Scalar, SortSpec, decodeCursor } from '../../ports/read-store.port';
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 

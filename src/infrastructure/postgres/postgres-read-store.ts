@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { Checkpoint, Doc, FencedError, Filter, FindOptions, LAST_POSITION_FIELD, Page, ReadStore, WriteOp, encodeCursor, fieldValue } from '../read-store/read-store.port';
+import { Checkpoint, Doc, FencedError, Filter, FindOptions, LAST_POSITION_FIELD, Page, ReadStore, WriteOp, encodeCursor, fieldValue } from '../../ports/read-store.port';
 import { SqlParams, afterCursor, fieldExpr, fullSort, orderBy, whereParts } from './postgres-read-query';
 
 const COLLECTION = /^[A-Za-z0-9_]+$/;

@@ -1,5 +1,5 @@
 import { AnyBulkWriteOperation, Db, Document, MongoBulkWriteError, MongoClient, Sort } from 'mongodb';
-import { Checkpoint, Doc, FencedError, LAST_POSITION_FIELD, Filter, FindOptions, Page, ReadStore, WriteOp, decodeCursor, encodeCursor, fieldValue } from './read-store.port';
+import { Checkpoint, Doc, FencedError, LAST_POSITION_FIELD, Filter, FindOptions, Page, ReadStore, WriteOp, decodeCursor, encodeCursor, fieldValue } from '../../ports/read-store.port';
 import { ValidationError } from '../../domain/shared/errors';
 
 

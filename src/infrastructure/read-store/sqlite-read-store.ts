@@ -4,7 +4,7 @@ import { SqliteHandle } from '../sqlite/sqlite-database';
 import { SqliteWriter } from '../sqlite/sqlite-writer';
 import { WriterOp } from '../sqlite/sqlite-writer.protocol';
 import { FENCED, WriteGroup } from '../sqlite/write-group';
-import { Checkpoint, Doc, FencedError, FieldCondition, LAST_POSITION_FIELD, Filter, FindOptions, Page, ReadStore, Scalar, WriteOp, decodeCursor, encodeCursor, fieldValue } from './read-store.port';
+import { Checkpoint, Doc, FencedError, FieldCondition, LAST_POSITION_FIELD, Filter, FindOptions, Page, ReadStore, Scalar, WriteOp, decodeCursor, encodeCursor, fieldValue } from '../../ports/read-store.port';
 import { ValidationError } from '../../domain/shared/errors';
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;

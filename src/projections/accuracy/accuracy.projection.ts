@@ -1,7 +1,7 @@
 import { isEventOf } from '../../domain/shared/events';
 import { AccuracyAlertCleared, AccuracyAlertRaised } from '../../domain/predictions/accuracy-alert.decider';
 import { PredictionOutcomeRecorded } from '../../domain/predictions/prediction.events';
-import { Projection } from '../runner/projection';
+import { Projection } from '../../runtime/projection';
 
 export const ACCURACY_DAILY = 'accuracy_daily';
 export const ACCURACY_ALERTS = 'accuracy_alerts';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DAY_MS, HOUR_MS } from '../../domain/shared/clock';
-import { Filter, READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { Filter, READ_STORE, ReadStore } from '../../ports/read-store.port';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { ACCURACY_ALERTS, ACCURACY_DAILY, AccuracyAlertDoc, AccuracyDayDoc } from './accuracy.projection';
 
 export interface AccuracyCount {

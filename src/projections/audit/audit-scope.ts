@@ -1,5 +1,5 @@
 import { RecordedEvent } from '../../domain/shared/events';
-import { EventStore } from '../../infrastructure/event-store/event-store.port';
+import { EventStore } from '../../ports/event-store.port';
 
 /**
  * Stream categories whose events belong to no tenant: the model registry and its accuracy alerts

@@ -5,9 +5,9 @@ import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator'
 import { RecordedEvent } from '../../domain/shared/events';
 import { verifyChain } from '../../domain/shared/hash-chain';
 import { NotFoundError, ValidationError } from '../../domain/shared/errors';
-import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
-import { Principal } from '../../infrastructure/auth/jwt';
-import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
+import { CurrentPrincipal, Roles } from '../../http/access';
+import { Principal } from '../../domain/shared/principal';
+import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { AuditScope } from './audit-scope';
 
 const STREAM = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,255}$/;

@@ -1,7 +1,7 @@
 import { RecordedEvent } from '../../domain/shared/events';
 import { ConflictResolved, SyncRecorded, entityKey } from '../../domain/sync/sync.events';
-import { Doc } from '../../infrastructure/read-store/read-store.port';
-import { ProjectionView } from '../runner/projection';
+import { Doc } from '../../ports/read-store.port';
+import { ProjectionView } from '../../runtime/projection';
 import { ENTITY_HISTORY, USER_HISTORY, conflictFeaturesProjection } from './conflict-features.projection';
 import { EntityHistoryDoc, UserHistoryDoc, bucketIdsAt, featuresFromHistory, userKey } from './conflict-history';
 

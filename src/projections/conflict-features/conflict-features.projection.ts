@@ -1,6 +1,6 @@
 import { RecordedEvent, isEventOf } from '../../domain/shared/events';
 import { ConflictResolved, SyncRecorded, entityKey } from '../../domain/sync/sync.events';
-import { Projection, ProjectionView } from '../runner/projection';
+import { Projection, ProjectionView } from '../../runtime/projection';
 import {
   EntityHistoryDoc,
   SyncDoc,

@@ -3,8 +3,9 @@ import { DAY_MS } from '../../domain/shared/clock';
 import { entityKey } from '../../domain/sync/sync.events';
 import { CURRENT_FEATURE_DEFINITION, ConflictFeatures, FeatureDefinition, toFeatureVector } from '../../ml/conflict-features';
 import { ConflictTrainingRow } from '../../ml/train-conflict-model';
-import { Page, READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { ConflictFeaturesQuery } from '../../ports/conflict-features.query';
+import { Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { ENTITY_HISTORY, SYNCS, USER_HISTORY } from './conflict-features.projection';
 import { EntityHistoryDoc, SyncDoc, UserHistoryDoc, bucketIdsAt, featuresFromHistory, userKey } from './conflict-history';
 
@@ -14,7 +15,7 @@ const PAGE = 5000;
 
 /** Point-in-time conflict features and training rows, answered from the conflict-features read model. */
 @Injectable()
-export class ConflictFeaturesService {
+export class ConflictFeaturesService implements ConflictFeaturesQuery {
   constructor(
     private readonly runner: ProjectionRunner,
     @Inject(READ_STORE) private readonly store: ReadStore,

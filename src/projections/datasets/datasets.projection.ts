@@ -1,7 +1,7 @@
 import { RecordedEvent, isEventOf } from '../../domain/shared/events';
 import { DatasetExample, DatasetVersionCreated } from '../../domain/training/dataset.events';
 import { SourceSystem } from '../../domain/training/training-example.events';
-import { documentProjection } from '../runner/projection';
+import { documentProjection } from '../../runtime/projection';
 
 export const DATASETS_COLLECTION = 'training_datasets';
 

@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { NotFoundError } from '../../domain/shared/errors';
 import { isValidId } from '../../domain/shared/ids';
-import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
-import { Principal } from '../../infrastructure/auth/jwt';
-import { BLOB_STORE, BlobStore, isBlobHash } from '../../infrastructure/blobs/blob-store.port';
+import { CurrentPrincipal, Roles } from '../../http/access';
+import { Principal } from '../../domain/shared/principal';
+import { BLOB_STORE, BlobStore, isBlobHash } from '../../ports/blob-store.port';
 import { TrainingExamplesQuery } from '../training-examples/training-examples.query';
 import { sniffImageType } from './image-bytes';
 

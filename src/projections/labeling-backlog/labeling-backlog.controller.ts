@@ -2,9 +2,9 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { SourceSystem } from '../../domain/training/training-example.events';
-import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
-import { Principal } from '../../infrastructure/auth/jwt';
-import { ListQuery, listAnswer } from '../../infrastructure/http/conventions';
+import { CurrentPrincipal, Roles } from '../../http/access';
+import { Principal } from '../../domain/shared/principal';
+import { ListQuery, listAnswer } from '../../http/conventions';
 import { LabelingBacklogQuery } from './labeling-backlog.query';
 
 export class BacklogQuery extends ListQuery {

@@ -9,7 +9,7 @@ import {
   LabelingTaskSkipped,
 } from '../../domain/training/labeling-task.events';
 import { SourceSystem } from '../../domain/training/training-example.events';
-import { documentProjection } from '../runner/projection';
+import { documentProjection } from '../../runtime/projection';
 
 export const LABELING_BACKLOG_COLLECTION = 'labeling_backlog_tasks';
 

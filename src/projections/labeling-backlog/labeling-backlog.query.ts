@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../../domain/shared/clock';
 import { ValidationError } from '../../domain/shared/errors';
 import { SourceSystem } from '../../domain/training/training-example.events';
-import { Filter, FindOptions, Page, READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { Filter, FindOptions, Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { BacklogTaskDoc, LABELING_BACKLOG_COLLECTION, OPEN_STATUSES } from './labeling-backlog.projection';
 
 export interface BacklogCounts {

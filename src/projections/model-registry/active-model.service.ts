@@ -2,22 +2,14 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ACTIVATION_EVENT_TYPES, ModelEvent, modelStream, modelTypeOfStream } from '../../domain/models/model.events';
 import { foldRegistry } from '../../domain/models/model-registry.decider';
 import { CLOCK, Clock } from '../../domain/shared/clock';
-import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
-import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
-import { INFERENCE_RUNTIME, InferenceRuntime, LoadedModel } from '../../infrastructure/inference/inference-runtime.port';
+import { ActiveModels, ModelPrediction, ServedPrediction } from '../../ports/active-models.query';
+import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
+import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
+import { INFERENCE_RUNTIME, InferenceRuntime, LoadedModel } from '../../ports/inference-runtime.port';
 import { CURRENT_FEATURE_DEFINITION, ConflictFeatures, FeatureDefinition, HEURISTIC_MODEL_VERSION, heuristicProbability, toFeatureVector } from '../../ml/conflict-features';
 import { SharedLog } from '../../runtime/shared-log';
 
-export interface ModelPrediction {
-  readonly probability: number;
-  readonly modelVersion: string;
-}
-
-export interface ServedPrediction extends ModelPrediction {
-  /** What the model saw, under the definition it was trained with. */
-  readonly features: ConflictFeatures;
-  readonly featureDefinition: FeatureDefinition;
-}
+export type { ModelPrediction, ServedPrediction } from '../../ports/active-models.query';
 
 interface Pointer {
   readonly version: string;
@@ -46,7 +38,7 @@ const RELEASE_DELAY_MS = 5_000;
  * active model, or when loading or running it fails, it answers with heuristic_v1 and logs why.
  */
 @Injectable()
-export class ActiveModelService implements OnModuleDestroy {
+export class ActiveModelService implements ActiveModels, OnModuleDestroy {
   private readonly logger = new Logger(ActiveModelService.name);
   private readonly pointers = new Map<string, Promise<Pointer | null>>();
   private readonly sessions = new Map<string, SessionEntry>();

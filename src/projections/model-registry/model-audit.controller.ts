@@ -6,7 +6,7 @@ import { foldRegistry } from '../../domain/models/model-registry.decider';
 import { MODEL_TYPES } from '../../domain/models/model.events';
 import { NotFoundError, ValidationError } from '../../domain/shared/errors';
 import { isValidId } from '../../domain/shared/ids';
-import { Roles } from '../../infrastructure/auth/auth.guard';
+import { Roles } from '../../http/access';
 
 class AsOfQuery {
   @ApiProperty({ description: 'ISO 8601 time', example: '2026-01-05T03:00:00Z' })

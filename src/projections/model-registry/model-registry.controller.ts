@@ -5,11 +5,11 @@ import type { Response } from 'express';
 import { MODEL_TYPES } from '../../domain/models/model.events';
 import { NotFoundError, ValidationError } from '../../domain/shared/errors';
 import { isValidId } from '../../domain/shared/ids';
-import { Roles } from '../../infrastructure/auth/auth.guard';
-import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
-import { ListQuery, listAnswer } from '../../infrastructure/http/conventions';
-import { READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { Roles } from '../../http/access';
+import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
+import { ListQuery, listAnswer } from '../../http/conventions';
+import { READ_STORE, ReadStore } from '../../ports/read-store.port';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { pointerAnswer, versionAnswer } from './model-answers';
 import { ActivePointerDoc, HistoryDoc, MODEL_ACTIVE, MODEL_HISTORY, MODEL_VERSIONS, ModelVersionDoc, versionKey } from './model-registry.projection';
 

@@ -13,7 +13,7 @@ import {
   ModelTrained,
 } from '../../domain/models/model.events';
 import { assertNever } from '../../domain/shared/errors';
-import { Projection, ProjectionView } from '../runner/projection';
+import { Projection, ProjectionView } from '../../runtime/projection';
 
 /** Read models of the registry: one document per version, the active pointer per type, the lifecycle history. */
 export const MODEL_VERSIONS = 'model_registry_versions';
@@ -143,6 +143,32 @@ export function registeredDoc(d: ModelRegistered['data']): ModelVersionDoc {
   };
 }
 
+/** The version becomes active and the pointer moves to it. */
+async function applyActivated(recorded: RecordedEvent, d: ModelActivated['data'], view: ProjectionView): Promise<void> {
+  await updateVersion(view, d.modelType, d.version, () => ({ status: 'active', activated_at: d.at }));
+  const pointer: ActivePointerDoc = {
+    model_type: d.modelType,
+    version: d.version,
+    activated_at: d.at,
+    activated_by: d.activatedBy,
+    reason: d.reason,
+    cause: d.cause,
+    previous_version: d.previousVersion,
+  };
+  view.put(MODEL_ACTIVE, d.modelType, pointer);
+  view.put(MODEL_HISTORY, recorded.eventId, history(recorded, d.version, d.activatedBy, d.reason, { cause: d.cause, previous_version: d.previousVersion }));
+}
+
+/** The version goes inactive (a rolled-back one keeps saying so); the pointer clears if it named it. */
+async function applyDeactivated(recorded: RecordedEvent, d: ModelDeactivated['data'], view: ProjectionView): Promise<void> {
+  await updateVersion(view, d.modelType, d.version, (doc) => ({ status: doc.status === 'rolled_back' ? 'rolled_back' : 'inactive', deactivated_at: d.at }));
+  const pointer = await view.get<ActivePointerDoc>(MODEL_ACTIVE, d.modelType);
+  if (pointer?.version === d.version) {
+    view.put(MODEL_ACTIVE, d.modelType, { model_type: d.modelType, version: null, activated_at: null, activated_by: null, reason: null, cause: null, previous_version: d.version });
+  }
+  view.put(MODEL_HISTORY, recorded.eventId, history(recorded, d.version, d.deactivatedBy, d.reason, { replaced_by: d.replacedBy }));
+}
+
 async function apply(recorded: RecordedEvent, view: ProjectionView): Promise<void> {
   const event = recorded as unknown as ModelEvent & RecordedEvent;
   const actor = recorded.metadata.actorId;
@@ -164,32 +190,10 @@ async function apply(recorded: RecordedEvent, view: ProjectionView): Promise<voi
       view.put(MODEL_HISTORY, recorded.eventId, history(recorded, d.version, actor, null, evaluation));
       return;
     }
-    case 'ModelActivated': {
-      const d = event.data as ModelActivated['data'];
-      await updateVersion(view, d.modelType, d.version, () => ({ status: 'active', activated_at: d.at }));
-      const pointer: ActivePointerDoc = {
-        model_type: d.modelType,
-        version: d.version,
-        activated_at: d.at,
-        activated_by: d.activatedBy,
-        reason: d.reason,
-        cause: d.cause,
-        previous_version: d.previousVersion,
-      };
-      view.put(MODEL_ACTIVE, d.modelType, pointer);
-      view.put(MODEL_HISTORY, recorded.eventId, history(recorded, d.version, d.activatedBy, d.reason, { cause: d.cause, previous_version: d.previousVersion }));
-      return;
-    }
-    case 'ModelDeactivated': {
-      const d = event.data as ModelDeactivated['data'];
-      await updateVersion(view, d.modelType, d.version, (doc) => ({ status: doc.status === 'rolled_back' ? 'rolled_back' : 'inactive', deactivated_at: d.at }));
-      const pointer = await view.get<ActivePointerDoc>(MODEL_ACTIVE, d.modelType);
-      if (pointer?.version === d.version) {
-        view.put(MODEL_ACTIVE, d.modelType, { model_type: d.modelType, version: null, activated_at: null, activated_by: null, reason: null, cause: null, previous_version: d.version });
-      }
-      view.put(MODEL_HISTORY, recorded.eventId, history(recorded, d.version, d.deactivatedBy, d.reason, { replaced_by: d.replacedBy }));
-      return;
-    }
+    case 'ModelActivated':
+      return applyActivated(recorded, event.data as ModelActivated['data'], view);
+    case 'ModelDeactivated':
+      return applyDeactivated(recorded, event.data as ModelDeactivated['data'], view);
     case 'ModelActivationRejected': {
       const d = event.data as ModelActivationRejected['data'];
       const rejection = { evaluation_id: d.evaluationId, at: d.at, failures: d.failures, reason: d.reason, active_version: d.activeVersion };

@@ -4,11 +4,11 @@ import { IsIn, IsOptional } from 'class-validator';
 import { CALIBRATION_ENGINES, CALIBRATION_MODES, CalibrationEngine, CalibrationMode } from '../../domain/ocr-calibration/ocr-calibration.events';
 import { NotFoundError } from '../../domain/shared/errors';
 import { isValidId } from '../../domain/shared/ids';
-import { Roles } from '../../infrastructure/auth/auth.guard';
-import { ListQuery, listAnswer } from '../../infrastructure/http/conventions';
-import { Filter, READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
+import { Roles } from '../../http/access';
+import { ListQuery, listAnswer } from '../../http/conventions';
+import { Filter, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { pageOrBadCursor } from '../labeling-backlog/labeling-backlog.query';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { calibrationAnswer } from './ocr-calibration-answers';
 import { CalibrationDoc, CurrentCalibrationDoc, OCR_CALIBRATIONS_COLLECTION, OCR_CALIBRATIONS_CURRENT_COLLECTION, currentKey } from './ocr-calibrations.projection';
 

@@ -1,6 +1,6 @@
 import { OCR_CALIBRATION_EVENT_TYPES, OcrCalibrationFitted } from '../../domain/ocr-calibration/ocr-calibration.events';
 import { RecordedEvent, isEventOf } from '../../domain/shared/events';
-import { Projection, ProjectionView } from '../runner/projection';
+import { Projection, ProjectionView } from '../../runtime/projection';
 
 /** Every calibration ever fitted (by calibration id), and the one in force per engine and mode. */
 export const OCR_CALIBRATIONS_COLLECTION = 'ocr_calibrations';

@@ -1,7 +1,7 @@
 import { RecordedEvent } from '../../domain/shared/events';
 import { exampleIdFor } from '../../domain/training/training-example.events';
-import { Doc } from '../../infrastructure/read-store/read-store.port';
-import { ProjectionView } from '../runner/projection';
+import { Doc } from '../../ports/read-store.port';
+import { ProjectionView } from '../../runtime/projection';
 import { GroundTruthDoc, evolveGroundTruth, ocrGroundTruthProjection, sourceOfExampleId } from './ocr-ground-truth.projection';
 
 function event(type: string, data: Record<string, unknown>, position: number, stream = 'entry-e1'): RecordedEvent {

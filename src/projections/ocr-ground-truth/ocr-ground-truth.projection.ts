@@ -2,7 +2,7 @@ import { CorrectionSubmitted, MeterReadingRecorded, VehicleEntryRecorded, source
 import { RecordedEvent, isEventOf } from '../../domain/shared/events';
 import { SourceSystem, TrainingExampleLabeled } from '../../domain/training/training-example.events';
 import { normaliseMeter, normalisePlate } from '../../infrastructure/ocr/reading-format';
-import { documentProjection } from '../runner/projection';
+import { documentProjection } from '../../runtime/projection';
 
 export const OCR_GROUND_TRUTH_COLLECTION = 'ocr_ground_truth';
 

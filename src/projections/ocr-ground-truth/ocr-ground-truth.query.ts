@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CalibrationEngine, CalibrationMode, LabelsThrough } from '../../domain/ocr-calibration/ocr-calibration.events';
+import { Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
+import type { LabeledScore } from '../../ml/calibration';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { isSealed } from '../../domain/privacy/sealed';
 import { PersonalData } from '../../infrastructure/privacy/personal-data';
-import { Page, READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
-import type { LabeledScore } from '../../ml/calibration';
-import { ProjectionRunner } from '../runner/projection-runner';
 import { GroundTruthDoc, OCR_GROUND_TRUTH_COLLECTION, normalise } from './ocr-ground-truth.projection';
 
 export interface FlywheelLabels {

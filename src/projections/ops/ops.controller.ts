@@ -2,17 +2,17 @@ import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@n
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { NotFoundError } from '../../domain/shared/errors';
-import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { MetricsService } from '../../infrastructure/observability/metrics.service';
-import { READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
+import { READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { CLOCK, Clock } from '../../domain/shared/clock';
-import { CurrentPrincipal, Public, Roles } from '../../infrastructure/auth/auth.guard';
-import type { Principal } from '../../infrastructure/auth/jwt';
+import { CurrentPrincipal, Public, Roles } from '../../http/access';
+import type { Principal } from '../../domain/shared/principal';
 import { LeaderElection } from '../../runtime/leader-election';
 import { ParkedEvent } from '../../runtime/parking-lot';
 import { decideParked } from '../../runtime/parked-decisions';
-import { SagaRunner } from '../../sagas/saga-runner';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { SagaRunner } from '../../runtime/saga-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { ReadinessService } from './readiness.service';
 
 function parkedView(p: ParkedEvent) {

@@ -2,7 +2,7 @@ import { RecordedEvent, isEventOf } from '../../domain/shared/events';
 import { MATCH_WINDOW_MS, OpenPrediction, matchSyncToOpenPredictions } from '../../domain/predictions/outcome-matching';
 import { ConflictPredicted, PredictionOutcomeRecorded } from '../../domain/predictions/prediction.events';
 import { ConflictResolved, SyncRecorded } from '../../domain/sync/sync.events';
-import { Projection, ProjectionView } from '../runner/projection';
+import { Projection, ProjectionView } from '../../runtime/projection';
 
 export const PREDICTION_LOG = 'predictions_log';
 export const PREDICTIONS_BY_SYNC = 'predictions_by_sync';

@@ -4,10 +4,10 @@ import { sourceStream } from '../../domain/readings/reading.events';
 import { NotFoundError } from '../../domain/shared/errors';
 import { isValidId } from '../../domain/shared/ids';
 import { SourceSystem } from '../../domain/training/training-example.events';
-import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
-import { Principal } from '../../infrastructure/auth/jwt';
-import { READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { CurrentPrincipal, Roles } from '../../http/access';
+import { Principal } from '../../domain/shared/principal';
+import { READ_STORE, ReadStore } from '../../ports/read-store.port';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { READINGS_COLLECTION, ReadingDoc } from './readings.projection';
 
 function corrections(doc: ReadingDoc) {

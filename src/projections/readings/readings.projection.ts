@@ -1,7 +1,7 @@
 import { RecordedEvent, isEventOf } from '../../domain/shared/events';
 import { CorrectionSubmitted, MeterReadingRecorded, READING_EVENT_TYPES, VehicleEntryRecorded } from '../../domain/readings/reading.events';
 import { SourceSystem } from '../../domain/training/training-example.events';
-import { documentProjection } from '../runner/projection';
+import { documentProjection } from '../../runtime/projection';
 
 export const READINGS_COLLECTION = 'readings_records';
 

@@ -5,9 +5,9 @@ import { NotFoundError } from '../../domain/shared/errors';
 import { isValidId } from '../../domain/shared/ids';
 import { TrainingExampleStatus } from '../../domain/training/training-example.decider';
 import { SourceSystem } from '../../domain/training/training-example.events';
-import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
-import { Principal } from '../../infrastructure/auth/jwt';
-import { ListQuery, listAnswer } from '../../infrastructure/http/conventions';
+import { CurrentPrincipal, Roles } from '../../http/access';
+import { Principal } from '../../domain/shared/principal';
+import { ListQuery, listAnswer } from '../../http/conventions';
 import { TrainingExampleDoc } from './training-examples.projection';
 import { TrainingExamplesQuery } from './training-examples.query';
 

@@ -12,7 +12,7 @@ import {
   TrainingExampleReturned,
   exampleIdFor,
 } from '../../domain/training/training-example.events';
-import { documentProjection } from '../runner/projection';
+import { documentProjection } from '../../runtime/projection';
 
 /** Logical collection; issue 4 selects its active-learning pool from it (through TrainingExamplesQuery). */
 export const TRAINING_EXAMPLES_COLLECTION = 'training_examples';

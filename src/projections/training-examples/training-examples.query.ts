@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ValidationError } from '../../domain/shared/errors';
 import { TrainingExampleStatus } from '../../domain/training/training-example.decider';
 import { SourceSystem } from '../../domain/training/training-example.events';
-import { FieldCondition, Filter, Page, READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { FieldCondition, Filter, Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { TRAINING_EXAMPLES_COLLECTION, TrainingExampleDoc } from './training-examples.projection';
 
 export interface ExampleFilter {

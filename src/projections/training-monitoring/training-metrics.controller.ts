@@ -2,9 +2,9 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { CurrentPrincipal, Roles } from '../../infrastructure/auth/auth.guard';
-import { Principal } from '../../infrastructure/auth/jwt';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { CurrentPrincipal, Roles } from '../../http/access';
+import { Principal } from '../../domain/shared/principal';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { TrainingMetricsQuery } from './training-metrics.query';
 import { trainingMonitoringProjection } from './training-monitoring.projection';
 

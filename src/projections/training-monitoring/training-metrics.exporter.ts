@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { MetricsService } from '../../infrastructure/observability/metrics.service';
-import { Page, READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
+import { Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { LabelingBacklogQuery } from '../labeling-backlog/labeling-backlog.query';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { MONITORING_TENANTS_COLLECTION, MonitoringTenantDoc } from './training-monitoring.projection';
 
 /** /metrics: `flywheel_alert_active{alert="CaptureStalled",scope="tenant:<id>"}` and the backlog per tenant and source. */

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock, DAY_MS, HOUR_MS } from '../../domain/shared/clock';
-import { READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
+import { READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { LabelingBacklogQuery } from '../labeling-backlog/labeling-backlog.query';
-import { ProjectionRunner } from '../runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { MONITORING_DAYS_COLLECTION, MONITORING_TENANTS_COLLECTION, MonitoringDayDoc, MonitoringTenantDoc } from './training-monitoring.projection';
 
 export interface TrainingMetrics {

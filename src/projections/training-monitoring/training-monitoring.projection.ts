@@ -1,6 +1,6 @@
 import { RecordedEvent, isEventOf } from '../../domain/shared/events';
 import { CaptureResumed, CaptureStalled } from '../../domain/training/capture-monitor.events';
-import { Projection, ProjectionView } from '../runner/projection';
+import { Projection, ProjectionView } from '../../runtime/projection';
 
 export const MONITORING_DAYS_COLLECTION = 'training_monitoring_days';
 export const MONITORING_TENANTS_COLLECTION = 'training_monitoring_tenants';

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { HoldoutMetrics } from '../../domain/models/model.events';
 import { VersionInfo } from '../../domain/models/model-registry.decider';
-import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
-import { INFERENCE_RUNTIME, InferenceRuntime } from '../../infrastructure/inference/inference-runtime.port';
+import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
+import { INFERENCE_RUNTIME, InferenceRuntime } from '../../ports/inference-runtime.port';
 import { heuristicProbability, HEURISTIC_MODEL_VERSION } from '../../ml/conflict-features';
 import { ConflictTrainingRow, EvaluationMetrics, evaluatePredictions } from '../../ml/train-conflict-model';
 

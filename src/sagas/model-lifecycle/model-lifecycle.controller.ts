@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { MODEL_TYPES } from '../../domain/models/model.events';
 import { CLOCK, Clock } from '../../domain/shared/clock';
-import { Roles } from '../../infrastructure/auth/auth.guard';
+import { Roles } from '../../http/access';
 import { RetrainingService } from './retraining.service';
 import { RollbackMonitorService } from './rollback-monitor.service';
 

@@ -13,7 +13,7 @@ import { VersionInfo } from '../../domain/models/model-registry.decider';
 import { CLOCK, Clock } from '../../domain/shared/clock';
 import { isoWeekKey } from '../../domain/training/iso-week';
 import { ConflictError } from '../../domain/shared/errors';
-import { BLOB_STORE, BlobStore } from '../../infrastructure/blobs/blob-store.port';
+import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
 import { SplitRow } from '../../ml/train-conflict-model';
 import { CURRENT_FEATURE_DEFINITION } from '../../ml/conflict-features';
 import { delongTest } from '../../ml/delong';

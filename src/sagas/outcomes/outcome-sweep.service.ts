@@ -5,10 +5,10 @@ import { CronJob } from 'cron';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { CLOCK, Clock } from '../../domain/shared/clock';
 import { CommandContext } from '../../commands/shared/command-context';
-import { EVENT_STORE, EventStore } from '../../infrastructure/event-store/event-store.port';
-import { Page, READ_STORE, ReadStore } from '../../infrastructure/read-store/read-store.port';
+import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
+import { Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { MATCH_WINDOW_MS, PREDICTION_LOG, PredictionLogDoc } from '../../projections/predictions/prediction-log.projection';
-import { ProjectionRunner } from '../../projections/runner/projection-runner';
+import { ProjectionRunner } from '../../runtime/projection-runner';
 import { AccuracyAlertService } from './accuracy-alert.service';
 import { outcomeCommandId, recordOutcomeCommand } from './outcomes.saga';
 

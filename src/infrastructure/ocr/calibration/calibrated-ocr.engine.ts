@@ -1,6 +1,6 @@
 import { calibratedConfidence } from '../../../ml/calibration';
-import type { OcrEngine, OcrMode, OcrResult } from '../ocr-engine.port';
-import type { OcrCalibrations } from './ocr-calibrations.port';
+import type { OcrEngine, OcrMode, OcrResult } from '../../../ports/ocr-engine.port';
+import type { OcrCalibrations } from '../../../ports/ocr-calibrations.port';
 
 /**
  * Turns an engine's score into the probability of being right with the calibration in force for

@@ -1,6 +1,6 @@
 import type { CalibrationMap, CalibrationMethod, LabeledScore } from '../../../ml/calibration';
-import type { OcrEngineName, OcrMode } from '../ocr-engine.port';
-import type { ActiveCalibration } from './ocr-calibrations.port';
+import type { OcrEngineName, OcrMode } from '../../../ports/ocr-engine.port';
+import type { ActiveCalibration } from '../../../ports/ocr-calibrations.port';
 import shipped from './default-calibrations.data.json';
 
 /**

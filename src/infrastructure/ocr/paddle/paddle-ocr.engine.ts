@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { UnavailableError } from '../../../domain/shared/errors';
 import { withTimeout } from '../with-timeout';
-import type { OcrEngine, OcrMode, OcrResult } from '../ocr-engine.port';
+import type { OcrEngine, OcrMode, OcrResult } from '../../../ports/ocr-engine.port';
 import { mixesLettersAndDigits, parseMeterValue } from '../reading-format';
 import { type CtcAlphabet, buildCtcAlphabet, decodeConstrained } from './ctc-decoder';
 import { DEFAULT_DB_OPTIONS, type DbOptions, type TextBox, detectTextBoxes } from './db-postprocess';

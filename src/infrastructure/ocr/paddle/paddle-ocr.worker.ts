@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { UnavailableError, UnprocessableError } from '../../../domain/shared/errors';
-import type { OcrMode } from '../ocr-engine.port';
+import type { OcrMode } from '../../../ports/ocr-engine.port';
 import { PaddleOcrEngine, type PaddleOcrEngineOptions } from './paddle-ocr.engine';
 import type { WorkerReply, WorkerRequest } from './paddle-worker-pool';
 

@@ -1,4 +1,4 @@
-import type { OcrMode } from '../ocr-engine.port';
+import type { OcrMode } from '../../../ports/ocr-engine.port';
 import type { ChosenLine } from './line-choice';
 
 /** One character's quality: its step probability, and how far it is ahead of the runner-up. */

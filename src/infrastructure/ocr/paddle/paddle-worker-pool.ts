@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { UnavailableError, UnprocessableError } from '../../../domain/shared/errors';
-import type { OcrEngine, OcrMode, OcrResult } from '../ocr-engine.port';
+import type { OcrEngine, OcrMode, OcrResult } from '../../../ports/ocr-engine.port';
 import type { PaddleOcrEngineOptions } from './paddle-ocr.engine';
 
 export interface WorkerRequest {

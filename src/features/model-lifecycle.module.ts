@@ -1,0 +1,28 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { ModelsModule } from './models.module';
+import { PredictionsModule } from './predictions.module';
+import { SyncModule } from './sync.module';
+import { SagaRunner } from '../runtime/saga-runner';
+import { ModelEvaluator } from '../sagas/model-lifecycle/model-evaluator';
+import { ModelLifecycleController } from '../sagas/model-lifecycle/model-lifecycle.controller';
+import { RetrainingService } from '../sagas/model-lifecycle/retraining.service';
+import { RollbackMonitorService } from '../sagas/model-lifecycle/rollback-monitor.service';
+import { RollbackSaga } from '../sagas/model-lifecycle/rollback.saga';
+
+/** Feature module: weekly retraining, auto-activation, rollback (issue 6). */
+@Module({
+  imports: [SyncModule, ModelsModule, PredictionsModule],
+  controllers: [ModelLifecycleController],
+  providers: [ModelEvaluator, RetrainingService, RollbackMonitorService, RollbackSaga],
+  exports: [RetrainingService, RollbackMonitorService],
+})
+export class ModelLifecycleModule implements OnModuleInit {
+  constructor(
+    private readonly sagas: SagaRunner,
+    private readonly rollback: RollbackSaga,
+  ) {}
+
+  onModuleInit(): void {
+    this.sagas.register(this.rollback);
+  }
+}

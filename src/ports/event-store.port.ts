@@ -1,0 +1,53 @@
+import { NewEvent, RecordedEvent } from '../domain/shared/events';
+
+export const EVENT_STORE = Symbol('EVENT_STORE');
+
+/** `no_stream`: the stream must not exist; a number: the stream's current last revision. */
+export type ExpectedRevision = 'no_stream' | 'any' | number;
+
+export interface AppendResult {
+  /** Revision of the last event in the stream after the append. */
+  readonly nextRevision: number;
+  /** Log position of the last appended event. */
+  readonly position: number;
+}
+
+export interface ReadStreamOptions {
+  readonly fromRevision?: number;
+  readonly direction?: 'forwards' | 'backwards';
+  readonly limit?: number;
+  /** Return events exactly as stored (auditors verifying hashes); default false = upcast. */
+  readonly raw?: boolean;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events with a position strictly greater. Omitted: from the beginning. */
+  readonly after?: number;
+  readonly limit?: number;
+  readonly raw?: boolean;
+}
+
+export interface SubscribeOptions {
+  readonly after?: number;
+  readonly signal?: AbortSignal;
+  /** Events fetched per read; the consumer's pace sets the pace. */
+  readonly batchSize?: number;
+}
+
+export interface EventStore {
+  readonly kind: string;
+  /**
+   * Append atomically. Appending events whose ids are already in the stream (a retried request)
+   * is idempotent: it returns the original result and appends nothing.
+   * Throws ConcurrencyError when `expected` does not match.
+   */
+  append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Current last revision, or null when the stream does not exist. */
+  streamRevision(stream: string): Promise<number | null>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** A catch-up subscription: pulls in batches, so a slow consumer slows the reads, never buffers. */
+  subscribeAll(options?: SubscribeOptions): AsyncIterable<RecordedEvent>;
+  headPosition(): Promise<number>;
+  close(): Promise<void>;
+}
