@@ -115,7 +115,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const metricsToken = optional(env, 'METRICS_TOKEN');
   if (metricsToken !== null && !/^[\x21-\x7e]{16,256}$/.test(metricsToken)) throw new ConfigError('METRICS_TOKEN is invalid: must be 16-256 printable ASCII characters without spaces');
   const databaseUrl = optional(env, 'DATABASE_URL');
-  if (databaseUrl !== null) checkDatabaseUrl(env, databaseUrl, jwtSecret);
+  if (databaseUrl !== null) checkDatabaseUrl(env, databaseUrl, jwtSecret, dataKey);
   const riskMedium = num(env, 'RISK_MEDIUM', 0.2, fraction, 'a number in [0, 1]');
   const riskHigh = num(env, 'RISK_HIGH', 0.5, fraction, 'a number in [0, 1]');
   if (riskHigh < riskMedium) throw new ConfigError(`RISK_HIGH=${riskHigh} is invalid: must be >= RISK_MEDIUM (${riskMedium})`);
@@ -170,7 +170,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
 }
 
 /** PostgreSQL holds everything, so naming another store too is ambiguous; and hosts must share one secret. */
-function checkDatabaseUrl(env: Env, url: string, jwtSecret: string | null): void {
+function checkDatabaseUrl(env: Env, url: string, jwtSecret: string | null, dataKey: string | null): void {
   if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError('DATABASE_URL is invalid: must be a postgres:// or postgresql:// URL');
   for (const other of ['EVENTSTORE_CONNECTION_STRING', 'MONGODB_URI']) {
     if (optional(env, other) !== null) {
@@ -178,4 +178,5 @@ function checkDatabaseUrl(env: Env, url: string, jwtSecret: string | null): void
     }
   }
   if (jwtSecret === null) throw new ConfigError('JWT_SECRET is required with DATABASE_URL: instances on several hosts must share it (a generated per-host secret would differ)');
+  if (dataKey === null) throw new ConfigError('DATA_KEY is required with DATABASE_URL: instances on several hosts must share the key that seals personal data (a generated per-host key would differ)');
 }

@@ -16,6 +16,7 @@ import { JwtService, resolveJwtSecret } from './auth/jwt';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { resolveMasterKey } from './privacy/master-key';
 import { PersonalData } from './privacy/personal-data';
+import { PostgresKeyStore } from './privacy/postgres-key-store';
 import { SqliteKeyStore } from './privacy/sqlite-key-store';
 import { EventStoreDbEventStore } from './event-store/eventstoredb-event-store';
 import { SqliteEventStore } from './event-store/sqlite-event-store';
@@ -205,7 +206,11 @@ export class InfrastructureModule {
                 calibrations,
               ),
       },
-      { provide: PersonalData, useFactory: () => new PersonalData(new SqliteKeyStore(config.dataDir), resolveMasterKey(config.dataKey, config.dataDir)) },
+      {
+        provide: PersonalData,
+        inject: [POSTGRES],
+        useFactory: (pool: Pool | null) => new PersonalData(pool ? new PostgresKeyStore(pool) : new SqliteKeyStore(config.dataDir), resolveMasterKey(config.dataKey, config.dataDir)),
+      },
       { provide: JwtService, useFactory: () => new JwtService(resolveJwtSecret(config.jwtSecret, config.dataDir)) },
       {
         provide: SharedLog,

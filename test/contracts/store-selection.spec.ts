@@ -9,10 +9,11 @@ import { TEST_DATABASE_URL } from '../support/postgres';
 import { skipWithoutServer } from '../support/sqlite';
 
 const SECRET = 's'.repeat(32);
+const KEY = 'cd'.repeat(32);
 
 describe('store selection by DATABASE_URL', () => {
   it.each(['EVENTSTORE_CONNECTION_STRING', 'MONGODB_URI'])('refuses to start with DATABASE_URL and %s, naming both', (other) => {
-    const env = { DATABASE_URL: 'postgres://u:p@db/flywheel', [other]: 'esdb://x:2113', JWT_SECRET: SECRET };
+    const env = { DATABASE_URL: 'postgres://u:p@db/flywheel', [other]: 'esdb://x:2113', JWT_SECRET: SECRET, DATA_KEY: KEY };
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`DATABASE_URL and ${other} are both set`));
   });
@@ -21,12 +22,16 @@ describe('store selection by DATABASE_URL', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://u:p@db/flywheel' })).toThrow(/JWT_SECRET is required with DATABASE_URL/);
   });
 
+  it('requires DATA_KEY with DATABASE_URL (a per-host generated key would seal plates no other instance can open)', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u:p@db/flywheel', JWT_SECRET: SECRET })).toThrow(/DATA_KEY is required with DATABASE_URL/);
+  });
+
   it('refuses a DATABASE_URL that is not a PostgreSQL URL', () => {
-    expect(() => loadConfig({ DATABASE_URL: 'mysql://db/x', JWT_SECRET: SECRET })).toThrow(/DATABASE_URL is invalid/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://db/x', JWT_SECRET: SECRET, DATA_KEY: KEY })).toThrow(/DATABASE_URL is invalid/);
   });
 
   it('accepts postgres:// and postgresql:// URLs', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@db/flywheel', JWT_SECRET: SECRET }).databaseUrl).toBe('postgresql://u:p@db/flywheel');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@db/flywheel', JWT_SECRET: SECRET, DATA_KEY: KEY }).databaseUrl).toBe('postgresql://u:p@db/flywheel');
     expect(loadConfig({}).databaseUrl).toBeNull();
   });
 });

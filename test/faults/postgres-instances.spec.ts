@@ -5,7 +5,9 @@ import { Client } from 'pg';
 import { JwtService } from '../../src/infrastructure/auth/jwt';
 import { TEST_JWT_SECRET } from '../support/app';
 import { ChildServer, freePort } from '../support/child-server';
+import { renderPlatePhoto } from '../support/photos';
 import { TEST_DATABASE_URL, freshDatabase } from '../support/postgres';
+import { TEST_DATA_KEY } from '../support/test-stores';
 import { skipWithoutServer } from '../support/sqlite';
 
 jest.setTimeout(300_000);
@@ -28,7 +30,7 @@ if (TEST_DATABASE_URL) {
       db = await freshDatabase('flywheel_instances');
       for (let i = 0; i < 3; i++) {
         dirs.push(mkdtempSync(join(tmpdir(), `instance-${i}-`)));
-        servers.push(new ChildServer(dirs[i], await freePort(), { DATABASE_URL: db.url }));
+        servers.push(new ChildServer(dirs[i], await freePort(), { DATABASE_URL: db.url, DATA_KEY: TEST_DATA_KEY }));
       }
     });
     afterAll(async () => {
@@ -92,6 +94,31 @@ if (TEST_DATABASE_URL) {
         body: JSON.stringify({ sync_id: 'after-kill', entity_type: 'work_order', entity_id: 'wo-1', device_id: 'd-1', fields: ['status'] }),
       });
       expect(res.status).toBe(201);
+
+      // A plate sealed by one instance is read in the clear by another, and erased for all.
+      const other = (await Promise.all(starting)).find((s) => s !== survivor)!;
+      const form = new FormData();
+      form.append('gate_id', 'north');
+      form.append('photo', new Blob([new Uint8Array(await renderPlatePhoto('KXM4721'))], { type: 'image/png' }), 'plate.png');
+      const captured = await fetch(`${survivor.baseUrl}/api/v2/vehicle-entries`, { method: 'POST', headers: { authorization: `Bearer ${guard}` }, body: form });
+      expect(captured.status).toBe(201);
+      const entry = (await captured.json()) as { entry_id: string; plate: string; position: string };
+      expect(entry.plate).toBe('KXM4721');
+      const readEntry = async () => {
+        const r = await fetch(`${other.baseUrl}/api/v2/vehicle-entries/${entry.entry_id}?min_position=${entry.position}`, { headers: { authorization: `Bearer ${guard}` } });
+        expect(r.status).toBe(200);
+        return (await r.json()) as { plate: string | null };
+      };
+      expect((await readEntry()).plate).toBe('KXM4721');
+      const officer = jwt.sign({ sub: 'p1', tenant: 'acme', roles: ['privacy_officer'] });
+      const erased = await fetch(`${other.baseUrl}/api/v2/privacy/erasures`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${officer}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ plate: 'KXM4721', reason: 'data subject request' }),
+      });
+      expect(erased.status).toBe(201);
+      expect((await readEntry()).plate).toBeNull();
+
       // Nothing of the service's state is kept in a data directory.
       for (const d of dirs) expect(readdirSync(d)).toEqual([]);
     });

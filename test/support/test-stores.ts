@@ -19,12 +19,15 @@ export interface StoreSelection {
  * PostgreSQL; MONGODB_URI / EVENTSTORE_CONNECTION_STRING run them on those servers (MongoDB on a
  * fresh database per app, dropped at the end).
  */
+/** The shared master key of personal data the PostgreSQL test apps run with (required with DATABASE_URL). */
+export const TEST_DATA_KEY = 'ab'.repeat(32);
+
 export async function storeFromEnvironment(requested?: TestStore): Promise<StoreSelection> {
   const store = requested ?? (process.env.TEST_E2E_STORE === 'postgres' ? 'postgres' : 'default');
   if (store === 'postgres') {
     if (!TEST_DATABASE_URL) throw new Error('a PostgreSQL test app needs TEST_DATABASE_URL');
     const db = await freshDatabase('flywheel_e2e');
-    return { name: 'postgres', env: { DATABASE_URL: db.url }, dispose: db.drop };
+    return { name: 'postgres', env: { DATABASE_URL: db.url, DATA_KEY: TEST_DATA_KEY }, dispose: db.drop };
   }
   const env: Record<string, string> = {};
   const esdb = process.env.EVENTSTORE_CONNECTION_STRING;

@@ -27,6 +27,16 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
       CREATE TABLE blobs (hash text PRIMARY KEY, size integer NOT NULL, content_type text, bytes bytea NOT NULL);
     `,
   },
+  {
+    version: 2,
+    name: 'personal-data keys (crypto-shredding)',
+    sql: `
+      CREATE TABLE subject_keys (tenant text NOT NULL, subject_id text NOT NULL, lookup text NOT NULL, wrapped_key bytea NOT NULL,
+        PRIMARY KEY (tenant, subject_id), UNIQUE (tenant, lookup));
+      CREATE TABLE subject_entries (tenant text NOT NULL, subject_id text NOT NULL, entry_id text NOT NULL, photo_hash text NOT NULL,
+        PRIMARY KEY (tenant, subject_id, entry_id));
+    `,
+  },
 ];
 
 /** Any constant both sides agree on: serialises schema changes across instances starting at once. */

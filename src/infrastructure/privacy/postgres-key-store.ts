@@ -1,0 +1,66 @@
+import type { Pool } from 'pg';
+import { KeyStore, SubjectKey } from './key-store.port';
+
+/**
+ * Keys in the shared PostgreSQL database (tables `subject_keys` and `subject_entries`, never the
+ * event log), so every instance opens what any instance sealed and an erasure reaches them all.
+ * A deleted row stays in the table's pages and in PostgreSQL's WAL until VACUUM reuses the space
+ * and the WAL segments are recycled: the erasure vacuums the key table at once, and the README says
+ * what that does and does not remove.
+ */
+export class PostgresKeyStore implements KeyStore {
+  constructor(private readonly pool: Pool) {}
+
+  async subjectFor(tenant: string, lookup: string, created: SubjectKey): Promise<SubjectKey> {
+    const known = await this.findByLookup(tenant, lookup);
+    if (known) return known;
+    await this.pool.query('INSERT INTO subject_keys (tenant, subject_id, lookup, wrapped_key) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
+      tenant,
+      created.subjectId,
+      lookup,
+      created.wrappedKey,
+    ]);
+    const found = await this.findByLookup(tenant, lookup);
+    if (!found) throw new Error('subject key vanished right after it was written');
+    return found;
+  }
+
+  async findByLookup(tenant: string, lookup: string): Promise<SubjectKey | null> {
+    const { rows } = await this.pool.query<{ subject_id: string; wrapped_key: Buffer }>('SELECT subject_id, wrapped_key FROM subject_keys WHERE tenant = $1 AND lookup = $2', [tenant, lookup]);
+    return rows[0] ? { subjectId: rows[0].subject_id, wrappedKey: rows[0].wrapped_key } : null;
+  }
+
+  async keyOf(tenant: string, subjectId: string): Promise<Buffer | null> {
+    const { rows } = await this.pool.query<{ wrapped_key: Buffer }>('SELECT wrapped_key FROM subject_keys WHERE tenant = $1 AND subject_id = $2', [tenant, subjectId]);
+    return rows[0]?.wrapped_key ?? null;
+  }
+
+  async linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string): Promise<void> {
+    await this.pool.query('INSERT INTO subject_entries (tenant, subject_id, entry_id, photo_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [tenant, subjectId, entryId, photoHash]);
+  }
+
+  async erase(tenant: string, subjectId: string): Promise<{ existed: boolean; photoHashes: string[] }> {
+    const client = await this.pool.connect();
+    let result: { existed: boolean; photoHashes: string[] };
+    try {
+      await client.query('BEGIN');
+      const photos = await client.query<{ photo_hash: string }>('SELECT photo_hash FROM subject_entries WHERE tenant = $1 AND subject_id = $2', [tenant, subjectId]);
+      const deleted = await client.query('DELETE FROM subject_keys WHERE tenant = $1 AND subject_id = $2', [tenant, subjectId]);
+      await client.query('DELETE FROM subject_entries WHERE tenant = $1 AND subject_id = $2', [tenant, subjectId]);
+      await client.query('COMMIT');
+      result = { existed: (deleted.rowCount ?? 0) > 0, photoHashes: [...new Set(photos.rows.map((p) => p.photo_hash))] };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    // Marks the dead key rows' space for reuse now rather than at autovacuum's next pass.
+    await this.pool.query('VACUUM subject_keys').catch(() => undefined);
+    return result;
+  }
+
+  close(): void {
+    // The pool belongs to the infrastructure module, which ends it.
+  }
+}

@@ -1,0 +1,57 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { PersonalData } from '../../src/infrastructure/privacy/personal-data';
+import { PostgresKeyStore } from '../../src/infrastructure/privacy/postgres-key-store';
+import { migrate } from '../../src/infrastructure/postgres/postgres-migrations';
+import { openPostgres } from '../../src/infrastructure/postgres/postgres-pool';
+import { TEST_DATABASE_URL, freshDatabase } from '../support/postgres';
+import { skipWithoutServer } from '../support/sqlite';
+
+/** Two instances (two pools, one master key) on one database: what one seals the other opens, and one erasure reaches both. */
+if (TEST_DATABASE_URL) {
+  describe('personal data: subject keys in PostgreSQL', () => {
+    const master = randomBytes(32);
+    let db: { url: string; drop: () => Promise<void> };
+    let pools: Pool[];
+    let a: PersonalData;
+    let b: PersonalData;
+
+    beforeAll(async () => {
+      db = await freshDatabase('flywheel_keys');
+      pools = [await openPostgres(db.url), await openPostgres(db.url)];
+      await migrate(pools[0]);
+      [a, b] = pools.map((pool) => new PersonalData(new PostgresKeyStore(pool), master));
+    });
+    afterAll(async () => {
+      for (const pool of pools) await pool.end();
+      await db.drop();
+    });
+
+    it('given a plate sealed on one instance, then the other finds its subject and opens it; another tenant does neither', async () => {
+      const subject = await a.subjectOf('acme', 'kxm-4721', randomUUID());
+      expect(await b.subjectOf('acme', 'KXM4721', randomUUID())).toBe(subject);
+      const sealed = await a.seal('acme', subject, 'KXM4721');
+      expect(sealed).not.toContain('KXM4721');
+      expect(await b.open('acme', sealed)).toEqual({ text: 'KXM4721' });
+      expect(await b.findSubject('globex', 'KXM4721')).toBeNull();
+      expect(await b.open('globex', sealed)).toEqual({ erased: true });
+    });
+
+    it('given an erased subject, then both instances read its fields as erased, its photos are named once, and no row of it is left', async () => {
+      const subject = await a.subjectOf('acme', 'BRT9058', 'e1');
+      const sealed = await a.seal('acme', subject, 'BRT9058');
+      await a.linkEntry('acme', subject, 'e1', 'photo-1');
+      await b.linkEntry('acme', subject, 'e2', 'photo-1');
+      const erased = await b.erase('acme', subject);
+      expect(erased).toEqual({ existed: true, photoHashes: ['photo-1'] });
+      expect(await a.open('acme', sealed)).toEqual({ erased: true });
+      expect(await b.open('acme', sealed)).toEqual({ erased: true });
+      expect(await a.findSubject('acme', 'BRT9058')).toBeNull();
+      const left = await pools[0].query("SELECT (SELECT count(*) FROM subject_keys WHERE subject_id = $1) + (SELECT count(*) FROM subject_entries WHERE subject_id = $1) AS n", [subject]);
+      expect(Number(left.rows[0].n)).toBe(0);
+      expect((await a.erase('acme', subject)).existed).toBe(false);
+    });
+  });
+} else {
+  skipWithoutServer('personal data: subject keys in PostgreSQL', 'TEST_DATABASE_URL');
+}
