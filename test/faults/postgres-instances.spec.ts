@@ -104,8 +104,14 @@ if (TEST_DATABASE_URL) {
       expect(captured.status).toBe(201);
       const entry = (await captured.json()) as { entry_id: string; plate: string; position: string };
       expect(entry.plate).toBe('KXM4721');
+      // As a client does: a 503 (the new leader's read models still catching up) is retried after its Retry-After.
       const readEntry = async () => {
-        const r = await fetch(`${other.baseUrl}/api/v2/vehicle-entries/${entry.entry_id}?min_position=${entry.position}`, { headers: { authorization: `Bearer ${guard}` } });
+        let r: Response;
+        for (let tries = 0; ; tries++) {
+          r = await fetch(`${other.baseUrl}/api/v2/vehicle-entries/${entry.entry_id}?min_position=${entry.position}`, { headers: { authorization: `Bearer ${guard}` } });
+          if (r.status !== 503 || tries >= 30) break;
+          await new Promise((done) => setTimeout(done, 1000));
+        }
         expect(r.status).toBe(200);
         return (await r.json()) as { plate: string | null };
       };
