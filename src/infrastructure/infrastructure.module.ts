@@ -23,6 +23,7 @@ import { SqliteEventStore } from './event-store/sqlite-event-store';
 import { JsonLogger } from './observability/json-logger';
 import { OpsLog } from './observability/ops-log';
 import { MetricsService } from './observability/metrics.service';
+import { DOMAIN_METRICS } from '../ports/domain-metrics.port';
 import { MongoReadStore } from './read-store/mongo-read-store';
 import { READ_STORE, ReadStore } from '../ports/read-store.port';
 import { SqliteReadStore } from './read-store/sqlite-read-store';
@@ -148,6 +149,7 @@ export class InfrastructureModule {
       { provide: UPCASTERS, useFactory: () => new UpcasterRegistry(ALL_UPCASTERS) },
       { provide: JsonLogger, useValue: new JsonLogger(config.logLevel) },
       MetricsService,
+      { provide: DOMAIN_METRICS, useExisting: MetricsService },
       { provide: POSTGRES, useFactory: async (): Promise<Pool | null> => (config.databaseUrl ? openPostgres(config.databaseUrl) : null) },
       {
         provide: SQLITE,

@@ -1,4 +1,4 @@
-import { MetricsService } from '../../infrastructure/observability/metrics.service';
+import { DOMAIN_METRICS, DomainMetrics } from '../../ports/domain-metrics.port';
 import { idempotencyKey as checkIdempotencyKey } from '../../http/idempotency-key';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
@@ -65,7 +65,7 @@ function logItem(d: PredictionLogDoc) {
 @Controller('api/v2/ml')
 export class PredictionsController {
   constructor(
-    @Optional() private readonly metrics: MetricsService,
+    @Optional() @Inject(DOMAIN_METRICS) private readonly metrics: DomainMetrics | undefined,
     private readonly commandBus: CommandBus,
     @Inject(CONFLICT_FEATURES_QUERY) private readonly features: ConflictFeaturesQuery,
     @Inject(ACTIVE_MODELS) private readonly models: ActiveModels,
@@ -123,7 +123,7 @@ export class PredictionsController {
         contextFromPrincipal(principal, `predict:${predictionId}`),
       ),
     );
-    if (result.events.length > 0) this.metrics?.predictions.inc({ model_version: modelVersion, risk_level: level });
+    if (result.events.length > 0) this.metrics?.predictionRecorded({ model_version: modelVersion, risk_level: level });
     // A retry answers what was recorded the first time, not a fresh computation.
     const recorded = result.state.status === 'none' ? prediction : result.state.prediction;
     return { ...predictionAnswer(recorded), stream: streamName('prediction', predictionId), position: positionString(result.position) };

@@ -15,7 +15,7 @@ import { ReadingChecks } from '../ocr-settings/reading-checks.service';
 import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
 import { RecordMeterReadingDto, RecordVehicleEntryDto, photoBody } from './capture.dto';
-import { MetricsService } from '../../infrastructure/observability/metrics.service';
+import { DOMAIN_METRICS, DomainMetrics } from '../../ports/domain-metrics.port';
 import { idempotencyKey } from './idempotency';
 import { PhotoIntake, PhotoReading, UploadedPhoto } from './photo-intake.service';
 import { positionOfCommand } from './recorded-position';
@@ -33,7 +33,7 @@ export class CaptureController {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly checks: ReadingChecks,
     private readonly personal: PersonalData,
-    @Optional() private readonly metrics?: MetricsService,
+    @Optional() @Inject(DOMAIN_METRICS) private readonly metrics?: DomainMetrics,
   ) {}
 
   @Post('meter-readings')
@@ -126,7 +126,7 @@ export class CaptureController {
     if (result.state.status !== 'recorded') throw new Error(`record command left ${stream} empty`);
     if (result.events.length > 0) {
       const d = result.state.record.data;
-      this.metrics?.readingsRecorded.inc({ source_system: result.state.sourceType, captured: String(d.capturedForTraining) });
+      this.metrics?.readingRecorded({ source_system: result.state.sourceType, captured: String(d.capturedForTraining) });
     }
     const position = result.events.length > 0 ? result.position : await positionOfCommand(this.events, stream, commandId, result.position);
     return { record: result.state.record, position: positionString(position) };

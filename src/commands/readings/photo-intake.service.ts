@@ -3,7 +3,7 @@ import { ValidationError } from '../../domain/shared/errors';
 import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
 import { computeImageFeatures, textFeatures } from '../../infrastructure/ocr/image-features';
 import { OCR_ENGINE, OcrEngine, OcrMode, OcrResult } from '../../ports/ocr-engine.port';
-import { MetricsService } from '../../infrastructure/observability/metrics.service';
+import { DOMAIN_METRICS, DomainMetrics } from '../../ports/domain-metrics.port';
 
 export interface UploadedPhoto {
   readonly buffer: Buffer;
@@ -35,7 +35,7 @@ export class PhotoIntake {
   constructor(
     @Inject(OCR_ENGINE) private readonly ocr: OcrEngine,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
-    @Optional() private readonly metrics?: MetricsService,
+    @Optional() @Inject(DOMAIN_METRICS) private readonly metrics?: DomainMetrics,
   ) {}
 
   async read(photo: UploadedPhoto | undefined, mode: OcrMode): Promise<PhotoReading> {
@@ -47,8 +47,7 @@ export class PhotoIntake {
     const started = process.hrtime.bigint();
     const ocr = await this.ocr.recognize(photo.buffer, mode);
     const labels = { engine: ocr.engineName, mode };
-    this.metrics?.ocrLatency.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
-    this.metrics?.ocrConfidence.observe(labels, ocr.confidence);
+    this.metrics?.ocrRead(labels, Number(process.hrtime.bigint() - started) / 1e9, ocr.confidence);
     const stored = await this.blobs.put(photo.buffer, photo.buffer[0] === 0x89 ? 'image/png' : 'image/jpeg');
     return { ocr, imageHash: stored.hash, phash: image.phash, features: captureFeatures(image.vector, ocr.text) };
   }

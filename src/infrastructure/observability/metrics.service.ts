@@ -1,4 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { DomainMetrics } from '../../ports/domain-metrics.port';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { UnauthenticatedError } from '../../domain/shared/errors';
@@ -6,7 +7,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 /** One Prometheus registry per application (no module-level default registry). */
 @Injectable()
-export class MetricsService {
+export class MetricsService implements DomainMetrics {
   readonly registry = new Registry();
   readonly httpDuration = new Histogram({
     name: 'http_request_duration_seconds',
@@ -69,6 +70,19 @@ export class MetricsService {
   }
 
   /** Refreshed on each scrape (lag, alerts read from read models). */
+  readingRecorded(labels: { source_system: string; captured: string }): void {
+    this.readingsRecorded.inc(labels);
+  }
+
+  ocrRead(labels: { engine: string; mode: string }, seconds: number, confidence: number): void {
+    this.ocrLatency.observe(labels, seconds);
+    this.ocrConfidence.observe(labels, confidence);
+  }
+
+  predictionRecorded(labels: { model_version: string; risk_level: string }): void {
+    this.predictions.inc(labels);
+  }
+
   onCollect(fn: () => Promise<void>): void {
     this.collectors.push(fn);
   }
