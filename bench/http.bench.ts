@@ -14,8 +14,13 @@ const SUITE = 'http write path';
 const READINGS = 100;
 const SYNCS = 600;
 
-export default async function run(): Promise<BenchRow[]> {
-  const { server, stop } = await startServerProcess({ OCR_WORKERS: '1' });
+export default function run(): Promise<BenchRow[]> {
+  return runHttp(SUITE, {});
+}
+
+/** The same loads against a server started with `env` (the PostgreSQL variant passes DATABASE_URL). */
+export async function runHttp(suite: string, env: Record<string, string>): Promise<BenchRow[]> {
+  const { server, stop } = await startServerProcess({ OCR_WORKERS: '1', ...env });
   try {
     const base = server.baseUrl;
     const jwt = new JwtService(TEST_JWT_SECRET);
@@ -80,10 +85,10 @@ export default async function run(): Promise<BenchRow[]> {
       },
     ]);
     return [
-      ...healthRows(SUITE, health),
-      ...rowsBesideHealth(SUITE, 'GET /api/v2/meter-readings/:id', getReading, health),
-      ...rowsBesideHealth(SUITE, `POST corrections (${READINGS} readings)`, corrections, health),
-      ...rowsBesideHealth(SUITE, 'POST conflict-predictions', predictions, health),
+      ...healthRows(suite, health),
+      ...rowsBesideHealth(suite, 'GET /api/v2/meter-readings/:id', getReading, health),
+      ...rowsBesideHealth(suite, `POST corrections (${READINGS} readings)`, corrections, health),
+      ...rowsBesideHealth(suite, 'POST conflict-predictions', predictions, health),
     ];
   } finally {
     await stop();
