@@ -38,7 +38,8 @@ export class ChildServer {
   }
 
   async start(timeoutMs = 120_000): Promise<void> {
-    const argv = [ensureBuilt(this.root)];
+    // BENCH_NODE_ARGS (space-separated, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the server under a benchmark.
+    const argv = [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ensureBuilt(this.root)];
     this.child = spawn('node', argv, {
       cwd: this.root,
       env: {

@@ -20,6 +20,15 @@ export interface CommandResult<S, E extends DomainEvent> {
 }
 
 const MAX_ATTEMPTS = 8;
+/** Streams whose folded state this process keeps (least recently used dropped first). */
+const CACHED_STREAMS = 5000;
+
+interface Folded {
+  readonly decider: unknown;
+  readonly state: unknown;
+  readonly revision: number | null;
+  readonly position: number;
+}
 
 type AnyQueued = Queued<unknown, unknown, DomainEvent>;
 
@@ -33,6 +42,13 @@ type AnyQueued = Queued<unknown, unknown, DomainEvent>;
 @Injectable()
 export class CommandProcessor {
   private readonly batcher = new StreamBatcher((stream, batch) => this.runBatch(stream, batch));
+  /**
+   * The state each recently used stream folded to, and at which revision, so a batch on a hot
+   * stream does not re-read and re-fold the whole stream. Safe because events are immutable, one
+   * batch of a stream runs at a time here, the append's expected revision catches what another
+   * process appended meanwhile, and a refusal or a no-op is only ever answered from a fresh read.
+   */
+  private readonly folded = new Map<string, Folded>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -54,19 +70,35 @@ export class CommandProcessor {
     for (let attempt = 1; ; attempt++) {
       const alone: AnyQueued[] = [];
       try {
-        const history = await this.store.readStream(stream);
+        const cached = this.folded.get(stream);
+        const known = cached && cached.decider === decider ? cached : undefined;
+        const history = known ? [] : await this.store.readStream(stream);
         const decided = decideBatch(
           decider,
           history,
           batch.map((q) => ({ command: q.command, eventIdAt: (i: number) => eventId(q.context, i) })),
+          known,
         );
+        if (known && decided.outcomes.some((o) => o.kind !== 'accepted')) {
+          // Refusals and no-ops are answered from what the log holds now, never from a remembered
+          // state another process may have moved on: read the stream and decide the batch again.
+          this.folded.delete(stream);
+          attempt -= 1;
+          continue;
+        }
         const occurredAt = this.clock.now().toISOString();
         const toAppend = decided.events.map(({ event, command, index }) => this.newEvent(event, batch[command].context, index, occurredAt));
         const appended = toAppend.length > 0 ? await this.appendBatch(stream, toAppend, decided.revision, batch.length) : null;
         if (appended === 'separately') {
+          this.folded.delete(stream);
           await this.runAlone(stream, batch);
           return;
         }
+        if (!appended) this.remember(stream, { decider, state: decided.state, revision: decided.revision, position: decided.lastPosition });
+        // An append answered from an earlier identical one (a retried command) names that earlier
+        // revision, not this stream's head: then nothing is remembered.
+        else if (appended.nextRevision === (decided.revision ?? -1) + toAppend.length) this.remember(stream, { decider, state: decided.state, revision: appended.nextRevision, position: appended.position });
+        else this.folded.delete(stream);
         decided.outcomes.forEach((outcome, i) => {
           const queued = batch[i];
           if (outcome.kind === 'refused') queued.reject(outcome.error);
@@ -78,6 +110,8 @@ export class CommandProcessor {
           }
         });
       } catch (error) {
+        // What this process folded may be stale (another process appended) or the outcome unknown.
+        this.folded.delete(stream);
         if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) {
           await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
           continue;
@@ -88,6 +122,12 @@ export class CommandProcessor {
       await this.runAlone(stream, alone);
       return;
     }
+  }
+
+  private remember(stream: string, folded: Folded): void {
+    this.folded.delete(stream);
+    this.folded.set(stream, folded);
+    if (this.folded.size > CACHED_STREAMS) this.folded.delete(this.folded.keys().next().value as string);
   }
 
   /**

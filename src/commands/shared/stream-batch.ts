@@ -21,6 +21,15 @@ export interface DecidedBatch<S, E extends DomainEvent> {
   readonly events: readonly { readonly event: E; readonly command: number; readonly index: number }[];
   readonly revision: number | null;
   readonly lastPosition: number;
+  /** The state after every accepted command's events. */
+  readonly state: S;
+}
+
+/** Where the fold starts when the stream's state is already known (no read): its state, revision and position. */
+export interface KnownStream<S> {
+  readonly state: S;
+  readonly revision: number | null;
+  readonly position: number;
 }
 
 /**
@@ -28,8 +37,13 @@ export interface DecidedBatch<S, E extends DomainEvent> {
  * arrival order, each seeing the state its predecessors left, exactly as if they had run one
  * after the other. A refused command keeps its own error and changes nothing for the others.
  */
-export function decideBatch<S, C, E extends DomainEvent>(decider: Decider<S, C, E>, history: readonly RecordedEvent[], commands: readonly BatchCommand<C>[]): DecidedBatch<S, E> {
-  let state = decider.initialState;
+export function decideBatch<S, C, E extends DomainEvent>(
+  decider: Decider<S, C, E>,
+  history: readonly RecordedEvent[],
+  commands: readonly BatchCommand<C>[],
+  known?: KnownStream<S>,
+): DecidedBatch<S, E> {
+  let state = known ? known.state : decider.initialState;
   for (const event of history) state = decider.evolve(state, event as unknown as E);
   const last = history[history.length - 1];
   const seen = new Set(history.map((e) => e.eventId));
@@ -59,5 +73,5 @@ export function decideBatch<S, C, E extends DomainEvent>(decider: Decider<S, C, 
     });
     outcomes.push({ kind: 'accepted', events: decided, state, endIndex: events.length - 1 });
   });
-  return { outcomes, events, revision: last ? last.revision : null, lastPosition: last?.position ?? 0 };
+  return { outcomes, events, revision: last ? last.revision : (known?.revision ?? null), lastPosition: last?.position ?? known?.position ?? 0, state };
 }
