@@ -48,6 +48,7 @@ export const OPERATION_SUMMARIES: Readonly<Record<string, string>> = {
   'GET /api/v2/ops/projections': 'Projections and sagas: checkpoints, lag and parked events',
   'POST /api/v2/ops/projections/{name}/parked/{position}/{decision}': 'Retry or skip a parked event',
   'POST /api/v2/ops/projections/{name}/rebuild': 'Rebuild a projection from the log',
+  'POST /api/v2/privacy/erasures': "Erase a plate's personal data (its key, links and photos)",
   'GET /api/v2/privacy/retention': "The tenant's retention of photos and plates: overrides, defaults, last run",
   'PUT /api/v2/privacy/retention': "Set the tenant's retention of photos and plates (days; null: the default)",
   'POST /api/v2/privacy/retention/run': "Apply the tenant's retention now (the daily schedule, on demand)",
