@@ -6,6 +6,7 @@ import { migrate } from '../../src/infrastructure/postgres/postgres-migrations';
 import { openPostgres } from '../../src/infrastructure/postgres/postgres-pool';
 import { TEST_DATABASE_URL, freshDatabase } from '../support/postgres';
 import { skipWithoutServer } from '../support/sqlite';
+import { retentionBehaviour } from './support/retention-behaviour';
 
 /** Two instances (two pools, one master key) on one database: what one seals the other opens, and one erasure reaches both. */
 if (TEST_DATABASE_URL) {
@@ -50,6 +51,10 @@ if (TEST_DATABASE_URL) {
       const left = await pools[0].query("SELECT (SELECT count(*) FROM subject_keys WHERE subject_id = $1) + (SELECT count(*) FROM subject_entries WHERE subject_id = $1) AS n", [subject]);
       expect(Number(left.rows[0].n)).toBe(0);
       expect((await a.erase('acme', subject)).existed).toBe(false);
+    });
+
+    it('given entries linked over time, then retention expires old links, erases unseen subjects, and names only photos nothing else uses (migration step 3)', async () => {
+      await retentionBehaviour(new PostgresKeyStore(pools[1]), `r${randomUUID().slice(0, 8)}-`);
     });
   });
 } else {
