@@ -27,6 +27,7 @@ interface RunAnswer {
   entries_expired: number;
   photos_deleted: number;
   photos_kept_in_use: number;
+  photos_failed: number;
   subjects_erased: number;
   position: string;
 }
@@ -161,6 +162,7 @@ describe('privacy: per-tenant retention of photos and plates', () => {
       entries_expired: 12,
       photos_deleted: 11,
       photos_kept_in_use: 1,
+      photos_failed: 0,
       subjects_erased: 1,
     });
 
@@ -202,6 +204,7 @@ describe('privacy: per-tenant retention of photos and plates', () => {
     expect(again.status).toBe(201);
     expect(again.body).toMatchObject({ entries_expired: 0, photos_deleted: 0, subjects_erased: 0 });
     expect((await streamEvents(acme.auditor, 'privacy-acme')).map((e) => e.type)).toEqual(['RetentionConfigured', 'RetentionApplied', 'RetentionApplied']);
+    expect((await settings(acme.ops)).body).toMatchObject({ last_run: { run_id: again.body.run_id, entries_expired: 0, ran_by: 'o1', ran_at: clock.now().toISOString() } });
   });
 
   it("then the other tenant's photos, plates and settings are untouched, and its own run keeps data younger than its defaults", async () => {

@@ -33,6 +33,8 @@ export interface RetentionRun {
   readonly plates_cutoff: string | null;
   readonly entries_expired: number;
   readonly photos_deleted: number;
+  /** Photos whose deletion failed (logged; not retried by a later run). */
+  readonly photos_failed: number;
   readonly photos_kept_in_use: number;
   readonly subjects_erased: number;
   readonly ran_by: string;
@@ -122,7 +124,14 @@ export class RetentionService implements OnModuleInit, OnModuleDestroy {
     const photos = photosCutoff ? await this.keys.expireEntries(tenant, photosCutoff) : { entries: 0, unusedPhotoHashes: [], photosInUse: 0 };
     const plates = platesCutoff ? await this.keys.eraseUnseenSince(tenant, platesCutoff) : { subjects: 0, entries: 0, unusedPhotoHashes: [], photosInUse: 0 };
     const unused = [...new Set([...photos.unusedPhotoHashes, ...plates.unusedPhotoHashes])];
-    for (const hash of unused) await this.blobs.delete(hash);
+    let photosFailed = 0;
+    for (const hash of unused) {
+      // A failed deletion does not stop the run: it is counted in the record (its link is gone, so no later run retries it).
+      await this.blobs.delete(hash).catch((error: unknown) => {
+        photosFailed += 1;
+        this.logger.warn(`retention could not delete a photo: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }
     const runId = newId();
     const run: RetentionApplied['data'] = {
       tenantId: tenant,
@@ -132,7 +141,8 @@ export class RetentionService implements OnModuleInit, OnModuleDestroy {
       photosCutoff: photosCutoff?.toISOString() ?? null,
       platesCutoff: platesCutoff?.toISOString() ?? null,
       entriesExpired: photos.entries + plates.entries,
-      photosDeleted: unused.length,
+      photosDeleted: unused.length - photosFailed,
+      photosFailed,
       photosKeptInUse: photos.photosInUse + plates.photosInUse,
       subjectsErased: plates.subjects,
       ranBy: actorId,
@@ -165,6 +175,7 @@ function answer(run: RetentionApplied['data']): RetentionRun {
     plates_cutoff: run.platesCutoff,
     entries_expired: run.entriesExpired,
     photos_deleted: run.photosDeleted,
+    photos_failed: run.photosFailed,
     photos_kept_in_use: run.photosKeptInUse,
     subjects_erased: run.subjectsErased,
     ran_by: run.ranBy,

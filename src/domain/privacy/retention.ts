@@ -29,6 +29,7 @@ export type RetentionApplied = DomainEvent<
     platesCutoff: string | null;
     entriesExpired: number;
     photosDeleted: number;
+    photosFailed: number;
     photosKeptInUse: number;
     subjectsErased: number;
     ranBy: string;
