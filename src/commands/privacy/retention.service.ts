@@ -13,7 +13,7 @@ import { PERSONAL_DATA_RETENTION, PersonalDataRetention } from '../../ports/pers
 import { CommandContext } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
 
-const RETENTION_JOB = 'personal-data-retention';
+export const RETENTION_JOB = 'personal-data-retention';
 
 export interface RetentionSettings {
   /** The tenant's overrides (null: the default applies). */
