@@ -1,6 +1,7 @@
 /**
  * Cost of crypto-shredding on its own: the sealing added to one vehicle-entry capture, the opening
- * added to one read, and the time to erase a subject with 1,000 entries (keys and photos).
+ * added to one read, the time to erase a subject with 1,000 entries (keys and photos), and one
+ * retention run over 10,000 entries of 1,000 plates captured over 100 days.
  * Usage: node -r ts-node/register/transpile-only scripts/privacy-figures.ts
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FileSystemBlobStore } from '../src/infrastructure/blobs/file-system-blob.store';
+import { DAY_MS, ManualClock } from '../src/domain/shared/clock';
 import { PersonalData } from '../src/infrastructure/privacy/personal-data';
 import { SqliteKeyStore } from '../src/infrastructure/privacy/sqlite-key-store';
 
@@ -49,8 +51,40 @@ async function main(): Promise<void> {
   console.log(`sealing per capture (subject lookup, link, 2 fields): median ${median(capture).toFixed(3)} ms`);
   console.log(`opening per sealed field on read: median ${median(read).toFixed(3)} ms`);
   console.log(`erasing a subject with 1,000 entries (key, links, 1,000 photos): ${eraseMs.toFixed(0)} ms`);
+  await retentionFigures(dir, blobs);
   keys.close();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** 1,000 plates, each seen on 10 days spread over 100 (plate i last seen on day 90 + i % 10 or, for half, on day 40 + i % 10), one photo each. */
+async function retentionFigures(dir: string, blobs: FileSystemBlobStore): Promise<void> {
+  const clock = new ManualClock('2026-01-01T00:00:00.000Z');
+  const keys = new SqliteKeyStore(join(dir, 'retention'));
+  const personal = new PersonalData(keys, randomBytes(32), clock);
+  const day0 = clock.now().getTime();
+  for (let i = 0; i < 1000; i++) {
+    const plate = `R${String(i).padStart(4, '0')}TN`;
+    const last = i % 2 === 0 ? 90 : 40;
+    for (let k = 0; k < 10; k++) {
+      clock.set(new Date(day0 + (last - k * 4 + (i % 10)) * DAY_MS));
+      const entryId = randomUUID();
+      const subject = await personal.subjectOf('acme', plate, entryId);
+      const photo = await blobs.put(randomBytes(20_000));
+      await personal.linkEntry('acme', subject, entryId, photo.hash);
+    }
+  }
+  const at = (d: number) => new Date(day0 + d * DAY_MS);
+  let t0 = performance.now();
+  const expired = await keys.expireEntries('acme', at(60));
+  for (const hash of expired.unusedPhotoHashes) await blobs.delete(hash);
+  const photosMs = performance.now() - t0;
+  t0 = performance.now();
+  const erased = await keys.eraseUnseenSince('acme', at(60));
+  for (const hash of erased.unusedPhotoHashes) await blobs.delete(hash);
+  const platesMs = performance.now() - t0;
+  console.log(`retention, photos older than 60 days of 10,000 entries: ${expired.entries} links and ${expired.unusedPhotoHashes.length} photo files removed in ${photosMs.toFixed(0)} ms`);
+  console.log(`retention, plates unseen for 60 days of 1,000: ${erased.subjects} subjects (${erased.entries} links, ${erased.unusedPhotoHashes.length} photo files) erased in ${platesMs.toFixed(0)} ms`);
+  keys.close();
 }
 
 void main();

@@ -29,6 +29,12 @@ export interface AppConfig {
   readonly activeLearningCron: string;
   readonly outcomeSweepCron: string;
   readonly retrainCron: string;
+  /** Daily retention run over every tenant's personal data. */
+  readonly retentionCron: string;
+  /** Days an entry's photo is kept (a tenant may override); null: kept until its plate is erased. */
+  readonly retentionDaysPhotos: number | null;
+  /** Days a plate (its key, so its text and photos) is kept after it was last seen (a tenant may override); null: forever. */
+  readonly retentionDaysPlates: number | null;
   readonly timeZone: string;
   readonly conflictDecisionThreshold: number;
   readonly riskMedium: number;
@@ -101,6 +107,11 @@ function optional(env: Env, name: string): string | null {
 const fraction = (n: number) => n >= 0 && n <= 1;
 const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
 
+/** Unset: keep forever. Same bounds as a tenant's override (1 day to 100 years). */
+function days(env: Env, name: string): number | null {
+  return optional(env, name) === null ? null : num(env, name, 0, (n) => positiveInt(n) && n <= 36_500, 'an integer number of days 1-36500 (unset: keep forever)');
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const timeZone = env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
   try {
@@ -146,6 +157,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     activeLearningCron: cron(env, 'ACTIVE_LEARNING_CRON', '0 2 * * 0'),
     outcomeSweepCron: cron(env, 'OUTCOME_SWEEP_CRON', '0 */6 * * *'),
     retrainCron: cron(env, 'RETRAIN_CRON', '0 3 * * 1'),
+    retentionCron: cron(env, 'RETENTION_CRON', '30 4 * * *'),
+    retentionDaysPhotos: days(env, 'RETENTION_DAYS_PHOTOS'),
+    retentionDaysPlates: days(env, 'RETENTION_DAYS_PLATES'),
     timeZone,
     conflictDecisionThreshold: num(env, 'CONFLICT_DECISION_THRESHOLD', 0.5, fraction, 'a number in [0, 1]'),
     riskMedium,

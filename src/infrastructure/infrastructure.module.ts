@@ -16,6 +16,8 @@ import { JwtService, resolveJwtSecret } from './auth/jwt';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { resolveMasterKey } from './privacy/master-key';
 import { PersonalData } from './privacy/personal-data';
+import { KEY_STORE, KeyStore } from './privacy/key-store.port';
+import { PERSONAL_DATA_RETENTION } from '../ports/personal-data-retention.port';
 import { PostgresKeyStore } from './privacy/postgres-key-store';
 import { SqliteKeyStore } from './privacy/sqlite-key-store';
 import { EventStoreDbEventStore } from './event-store/eventstoredb-event-store';
@@ -209,10 +211,16 @@ export class InfrastructureModule {
               ),
       },
       {
-        provide: PersonalData,
+        provide: KEY_STORE,
         inject: [POSTGRES],
-        useFactory: (pool: Pool | null) => new PersonalData(pool ? new PostgresKeyStore(pool) : new SqliteKeyStore(config.dataDir), resolveMasterKey(config.dataKey, config.dataDir)),
+        useFactory: (pool: Pool | null): KeyStore => (pool ? new PostgresKeyStore(pool) : new SqliteKeyStore(config.dataDir)),
       },
+      {
+        provide: PersonalData,
+        inject: [KEY_STORE, CLOCK],
+        useFactory: (keys: KeyStore, clock: Clock) => new PersonalData(keys, resolveMasterKey(config.dataKey, config.dataDir), clock),
+      },
+      { provide: PERSONAL_DATA_RETENTION, useExisting: KEY_STORE },
       { provide: JwtService, useFactory: () => new JwtService(resolveJwtSecret(config.jwtSecret, config.dataDir)) },
       {
         provide: SharedLog,

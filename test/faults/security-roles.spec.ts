@@ -80,8 +80,12 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v2/ops/projections': row('ops'),
   'POST /api/v2/ops/projections/{name}/rebuild': row('ops'),
   'POST /api/v2/ops/projections/{name}/parked/{position}/{decision}': row('ops'),
-  // Privacy (privacy_officer)
+  // Privacy (privacy_officer; retention: ops)
   'POST /api/v2/privacy/erasures': row('privacy_officer'),
+  // Retention of personal data: per-tenant settings and the daily run on demand (ops), beyond the contract
+  'PUT /api/v2/privacy/retention': row('ops'),
+  'GET /api/v2/privacy/retention': row('ops'),
+  'POST /api/v2/privacy/retention/run': row('ops'),
   // No token
   'GET /health': { roles: PUBLIC },
   'GET /metrics': { roles: PUBLIC },

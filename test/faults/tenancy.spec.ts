@@ -206,6 +206,12 @@ describe('tenancy: tenant B never reads or changes tenant A', () => {
     // Plate formats and counters are per tenant: B's settings land on B's streams, named by the same asset id.
     await asB('PUT /api/v2/ocr/plate-formats', '/api/v2/ocr/plate-formats', [200], { formats: ['BR'] });
     await asB('GET /api/v2/ocr/plate-formats', '/api/v2/ocr/plate-formats', [200]);
+    // Retention is per tenant: B's shortest settings and its run remove nothing of A (A's heads and image are checked below;
+    // test/privacy/retention.e2e-spec.ts ages the data with a manual clock so that a cross-tenant run would have something to remove).
+    const [retention] = await asB('PUT /api/v2/privacy/retention', '/api/v2/privacy/retention', [200], { photos_days: 1, plates_days: 1 });
+    expect(retention.json()).toMatchObject({ in_force: { photos_days: 1, plates_days: 1 } });
+    await asB('GET /api/v2/privacy/retention', '/api/v2/privacy/retention', [200]);
+    await asB('POST /api/v2/privacy/retention/run', '/api/v2/privacy/retention/run', [201]);
     await asB('PUT /api/v2/assets/{asset_id}/counter', '/api/v2/assets/shared-asset/counter', [200], { digits: 4, decimals: 0 });
     await asB('POST /api/v2/assets/{asset_id}/replaced', '/api/v2/assets/shared-asset/replaced', [201]);
     await asB('POST /api/v2/sync/events', '/api/v2/sync/events', [201], { sync_id: 'globex-sync', entity_type: 'meter', entity_id: A.entity, device_id: 'd1', fields: ['value'] });

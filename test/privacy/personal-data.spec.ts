@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { trainingExampleDecider } from '../../src/domain/training/training-example.decider';
 import { PersonalData } from '../../src/infrastructure/privacy/personal-data';
 import { SqliteKeyStore } from '../../src/infrastructure/privacy/sqlite-key-store';
+import Database from 'better-sqlite3';
+import { retentionBehaviour } from './support/retention-behaviour';
 
 describe('personal data: sealing under subject keys in keys.sqlite', () => {
   let dir: string;
@@ -59,5 +61,34 @@ describe('personal data: sealing under subject keys in keys.sqlite', () => {
       );
       expect(event.data).toMatchObject({ redactedText: sealed });
     }
+  });
+
+  it('given entries linked over time, then retention expires old links, erases unseen subjects, and names only photos nothing else uses', async () => {
+    await retentionBehaviour(keys, '');
+  });
+
+  it('given a keys.sqlite written before retention, when opened, then the time columns are added and its rows count as seen and linked at the upgrade', async () => {
+    keys.close();
+    rmSync(join(dir, 'keys.sqlite'));
+    const old = new Database(join(dir, 'keys.sqlite'));
+    old.exec(`CREATE TABLE subject_keys (tenant TEXT NOT NULL, subject_id TEXT NOT NULL, lookup TEXT NOT NULL, wrapped_key BLOB NOT NULL, PRIMARY KEY (tenant, subject_id), UNIQUE (tenant, lookup));
+      CREATE TABLE subject_entries (tenant TEXT NOT NULL, subject_id TEXT NOT NULL, entry_id TEXT NOT NULL, photo_hash TEXT NOT NULL, PRIMARY KEY (tenant, subject_id, entry_id));
+      INSERT INTO subject_keys VALUES ('acme', 's1', 'l1', x'00');
+      INSERT INTO subject_entries VALUES ('acme', 's1', 'e1', 'photo-1');`);
+    old.close();
+    const before = Date.now();
+    keys = new SqliteKeyStore(dir);
+    const db = new Database(join(dir, 'keys.sqlite'), { readonly: true });
+    const seen = db.prepare('SELECT last_seen_at FROM subject_keys').get() as { last_seen_at: number };
+    const linked = db.prepare('SELECT linked_at FROM subject_entries').get() as { linked_at: number };
+    db.close();
+    expect(seen.last_seen_at).toBeGreaterThanOrEqual(before);
+    expect(linked.linked_at).toBe(seen.last_seen_at);
+    // Nothing older than the upgrade: a cut-off before it removes nothing, one after it removes the rows.
+    expect(await keys.expireEntries('acme', new Date(before - 1))).toMatchObject({ entries: 0 });
+    expect(await keys.eraseUnseenSince('acme', new Date(Date.now() + 1))).toMatchObject({ subjects: 1, entries: 1, unusedPhotoHashes: ['photo-1'] });
+    // Opening again does not stamp the rows again.
+    keys.close();
+    keys = new SqliteKeyStore(dir);
   });
 });

@@ -37,6 +37,20 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
         PRIMARY KEY (tenant, subject_id, entry_id));
     `,
   },
+  {
+    version: 3,
+    name: 'retention times of personal-data keys (last sighting of a subject, when an entry was linked)',
+    // Rows made before this step count as seen and linked now: retention removes them one period later, never sooner.
+    sql: `
+      ALTER TABLE subject_keys ADD COLUMN last_seen_at bigint;
+      ALTER TABLE subject_entries ADD COLUMN linked_at bigint;
+      UPDATE subject_keys SET last_seen_at = (extract(epoch from now()) * 1000)::bigint;
+      UPDATE subject_entries SET linked_at = (extract(epoch from now()) * 1000)::bigint;
+      CREATE INDEX subject_keys_seen ON subject_keys (tenant, last_seen_at);
+      CREATE INDEX subject_entries_linked ON subject_entries (tenant, linked_at);
+      CREATE INDEX subject_entries_photo ON subject_entries (photo_hash);
+    `,
+  },
 ];
 
 /** Any constant both sides agree on: serialises schema changes across instances starting at once. */

@@ -1,3 +1,5 @@
+import { PersonalDataRetention } from '../../ports/personal-data-retention.port';
+
 /** Injection token for the store of personal-data keys (never the event log). */
 export const KEY_STORE = Symbol('KEY_STORE');
 
@@ -11,14 +13,17 @@ export interface SubjectKey {
  * Keys of subjects (one plate within one tenant), looked up by a keyed HMAC of the normalised
  * plate, never the plate itself. Deleting a subject's key is what erases its data everywhere.
  */
-export interface KeyStore {
+export interface KeyStore extends PersonalDataRetention {
   /** The subject of `lookup` in `tenant`, created with `created` when it has none yet. */
   subjectFor(tenant: string, lookup: string, created: SubjectKey): Promise<SubjectKey>;
   findByLookup(tenant: string, lookup: string): Promise<SubjectKey | null>;
   /** null when the subject never existed or was erased. */
   keyOf(tenant: string, subjectId: string): Promise<Buffer | null>;
-  /** Links an entry (and its photo) to a subject, so the subject's erasure reaches the photo. */
-  linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string): Promise<void>;
+  /**
+   * Links an entry (and its photo) to a subject, so the subject's erasure reaches the photo; `at`
+   * is when the link was made (photo retention counts from it) and the subject's last-seen time.
+   */
+  linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string, at: Date): Promise<void>;
   /** Deletes the subject's key and lookups; returns the photo hashes of its entries. */
   erase(tenant: string, subjectId: string): Promise<{ existed: boolean; photoHashes: string[] }>;
   close(): void;

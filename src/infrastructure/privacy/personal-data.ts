@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { SEALED, SEALED_PREFIX as PREFIX, isSealed } from '../../domain/privacy/sealed';
+import { Clock, SystemClock } from '../../domain/shared/clock';
 import { KeyStore } from './key-store.port';
 
 export { isSealed };
@@ -34,6 +35,8 @@ export class PersonalData {
   constructor(
     private readonly keys: KeyStore,
     private readonly masterKey: Buffer,
+    /** Stamps entry links and sightings, which retention counts from. */
+    private readonly clock: Clock = new SystemClock(),
   ) {}
 
   /** The subject of a plate in a tenant; a blank read is a subject of its own entry. */
@@ -64,7 +67,7 @@ export class PersonalData {
   }
 
   linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string): Promise<void> {
-    return this.keys.linkEntry(tenant, subjectId, entryId, photoHash);
+    return this.keys.linkEntry(tenant, subjectId, entryId, photoHash, this.clock.now());
   }
 
   erase(tenant: string, subjectId: string): Promise<{ existed: boolean; photoHashes: string[] }> {

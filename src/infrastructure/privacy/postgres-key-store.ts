@@ -1,4 +1,5 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { ErasedSubjects, ExpiredPhotos } from '../../ports/personal-data-retention.port';
 import { KeyStore, SubjectKey } from './key-store.port';
 
 /**
@@ -35,8 +36,60 @@ export class PostgresKeyStore implements KeyStore {
     return rows[0]?.wrapped_key ?? null;
   }
 
-  async linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string): Promise<void> {
-    await this.pool.query('INSERT INTO subject_entries (tenant, subject_id, entry_id, photo_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [tenant, subjectId, entryId, photoHash]);
+  async linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string, at: Date): Promise<void> {
+    // One statement (one commit): the link (a retried capture keeps its first time) and the subject's last sighting.
+    await this.pool.query(
+      `WITH link AS (INSERT INTO subject_entries (tenant, subject_id, entry_id, photo_hash, linked_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING)
+       UPDATE subject_keys SET last_seen_at = GREATEST(COALESCE(last_seen_at, 0), $5) WHERE tenant = $1 AND subject_id = $2`,
+      [tenant, subjectId, entryId, photoHash, at.getTime()],
+    );
+  }
+
+  async tenants(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ tenant: string }>('SELECT DISTINCT tenant FROM subject_keys ORDER BY tenant');
+    return rows.map((r) => r.tenant);
+  }
+
+  async expireEntries(tenant: string, before: Date): Promise<ExpiredPhotos> {
+    return this.inTransaction(async (client) => {
+      const deleted = await client.query<{ photo_hash: string }>('DELETE FROM subject_entries WHERE tenant = $1 AND linked_at < $2 RETURNING photo_hash', [tenant, before.getTime()]);
+      return { entries: deleted.rowCount ?? 0, ...(await this.splitByUse(client, deleted.rows.map((r) => r.photo_hash))) };
+    });
+  }
+
+  async eraseUnseenSince(tenant: string, before: Date): Promise<ErasedSubjects> {
+    const result = await this.inTransaction(async (client) => {
+      const subjects = await client.query<{ subject_id: string }>('DELETE FROM subject_keys WHERE tenant = $1 AND last_seen_at < $2 RETURNING subject_id', [tenant, before.getTime()]);
+      const ids = subjects.rows.map((r) => r.subject_id);
+      const entries = await client.query<{ photo_hash: string }>('DELETE FROM subject_entries WHERE tenant = $1 AND subject_id = ANY($2::text[]) RETURNING photo_hash', [tenant, ids]);
+      return { subjects: ids.length, entries: entries.rowCount ?? 0, ...(await this.splitByUse(client, entries.rows.map((r) => r.photo_hash))) };
+    });
+    if (result.subjects > 0) await this.pool.query('VACUUM subject_keys').catch(() => undefined);
+    return result;
+  }
+
+  /** Photos are content-addressed: one still linked by any entry (of any tenant) is kept. */
+  private async splitByUse(client: PoolClient, hashes: readonly string[]): Promise<{ unusedPhotoHashes: string[]; photosInUse: number }> {
+    const distinct = [...new Set(hashes)];
+    if (distinct.length === 0) return { unusedPhotoHashes: [], photosInUse: 0 };
+    const { rows } = await client.query<{ photo_hash: string }>('SELECT DISTINCT photo_hash FROM subject_entries WHERE photo_hash = ANY($1::text[])', [distinct]);
+    const used = new Set(rows.map((r) => r.photo_hash));
+    return { unusedPhotoHashes: distinct.filter((h) => !used.has(h)), photosInUse: used.size };
+  }
+
+  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   async erase(tenant: string, subjectId: string): Promise<{ existed: boolean; photoHashes: string[] }> {

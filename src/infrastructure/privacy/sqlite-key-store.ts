@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { ensurePrivateDir, makePrivate } from '../private-files';
+import { ErasedSubjects, ExpiredPhotos } from '../../ports/personal-data-retention.port';
 import { KeyStore, SubjectKey } from './key-store.port';
 
 /**
@@ -21,10 +22,34 @@ export class SqliteKeyStore implements KeyStore {
     this.db.pragma('secure_delete = ON');
     this.db.pragma('synchronous = FULL');
     this.db.exec(`
-      CREATE TABLE IF NOT EXISTS subject_keys (tenant TEXT NOT NULL, subject_id TEXT NOT NULL, lookup TEXT NOT NULL, wrapped_key BLOB NOT NULL,
+      CREATE TABLE IF NOT EXISTS subject_keys (tenant TEXT NOT NULL, subject_id TEXT NOT NULL, lookup TEXT NOT NULL, wrapped_key BLOB NOT NULL, last_seen_at INTEGER,
         PRIMARY KEY (tenant, subject_id), UNIQUE (tenant, lookup));
-      CREATE TABLE IF NOT EXISTS subject_entries (tenant TEXT NOT NULL, subject_id TEXT NOT NULL, entry_id TEXT NOT NULL, photo_hash TEXT NOT NULL,
+      CREATE TABLE IF NOT EXISTS subject_entries (tenant TEXT NOT NULL, subject_id TEXT NOT NULL, entry_id TEXT NOT NULL, photo_hash TEXT NOT NULL, linked_at INTEGER,
         PRIMARY KEY (tenant, subject_id, entry_id));`);
+    this.addTimes();
+    this.db.exec(`
+      CREATE INDEX IF NOT EXISTS subject_keys_seen ON subject_keys (tenant, last_seen_at);
+      CREATE INDEX IF NOT EXISTS subject_entries_linked ON subject_entries (tenant, linked_at);
+      CREATE INDEX IF NOT EXISTS subject_entries_photo ON subject_entries (photo_hash);`);
+  }
+
+  /**
+   * A file made before retention has no times: the columns are added, and its rows count as seen
+   * and linked now (retention then removes them one retention period after the upgrade, never sooner).
+   */
+  private addTimes(): void {
+    const has = (table: string, column: string) => (this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column);
+    const now = Date.now();
+    this.db.transaction(() => {
+      if (!has('subject_keys', 'last_seen_at')) {
+        this.db.exec('ALTER TABLE subject_keys ADD COLUMN last_seen_at INTEGER');
+        this.db.prepare('UPDATE subject_keys SET last_seen_at = ?').run(now);
+      }
+      if (!has('subject_entries', 'linked_at')) {
+        this.db.exec('ALTER TABLE subject_entries ADD COLUMN linked_at INTEGER');
+        this.db.prepare('UPDATE subject_entries SET linked_at = ?').run(now);
+      }
+    })();
   }
 
   async subjectFor(tenant: string, lookup: string, created: SubjectKey): Promise<SubjectKey> {
@@ -47,8 +72,48 @@ export class SqliteKeyStore implements KeyStore {
     return row?.wrapped_key ?? null;
   }
 
-  async linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string): Promise<void> {
-    this.db.prepare('INSERT OR IGNORE INTO subject_entries (tenant, subject_id, entry_id, photo_hash) VALUES (?, ?, ?, ?)').run(tenant, subjectId, entryId, photoHash);
+  async linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string, at: Date): Promise<void> {
+    const ms = at.getTime();
+    // One transaction, so one fsync: the link (a retried capture keeps its first time) and the subject's last sighting.
+    this.db.transaction(() => {
+      this.db.prepare('INSERT OR IGNORE INTO subject_entries (tenant, subject_id, entry_id, photo_hash, linked_at) VALUES (?, ?, ?, ?, ?)').run(tenant, subjectId, entryId, photoHash, ms);
+      this.db.prepare('UPDATE subject_keys SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE tenant = ? AND subject_id = ?').run(ms, tenant, subjectId);
+    })();
+  }
+
+  async tenants(): Promise<string[]> {
+    return (this.db.prepare('SELECT DISTINCT tenant FROM subject_keys ORDER BY tenant').all() as { tenant: string }[]).map((r) => r.tenant);
+  }
+
+  async expireEntries(tenant: string, before: Date): Promise<ExpiredPhotos> {
+    const run = this.db.transaction(() => {
+      const hashes = this.db.prepare('SELECT DISTINCT photo_hash FROM subject_entries WHERE tenant = ? AND linked_at < ?').all(tenant, before.getTime()) as { photo_hash: string }[];
+      const entries = this.db.prepare('DELETE FROM subject_entries WHERE tenant = ? AND linked_at < ?').run(tenant, before.getTime()).changes;
+      return { entries, ...this.splitByUse(hashes.map((h) => h.photo_hash)) };
+    });
+    const result = run();
+    if (result.entries > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return result;
+  }
+
+  async eraseUnseenSince(tenant: string, before: Date): Promise<ErasedSubjects> {
+    const run = this.db.transaction(() => {
+      const unseen = 'SELECT subject_id FROM subject_keys WHERE tenant = ? AND last_seen_at < ?';
+      const hashes = this.db.prepare(`SELECT DISTINCT photo_hash FROM subject_entries WHERE tenant = ? AND subject_id IN (${unseen})`).all(tenant, tenant, before.getTime()) as { photo_hash: string }[];
+      const entries = this.db.prepare(`DELETE FROM subject_entries WHERE tenant = ? AND subject_id IN (${unseen})`).run(tenant, tenant, before.getTime()).changes;
+      const subjects = this.db.prepare('DELETE FROM subject_keys WHERE tenant = ? AND last_seen_at < ?').run(tenant, before.getTime()).changes;
+      return { subjects, entries, ...this.splitByUse(hashes.map((h) => h.photo_hash)) };
+    });
+    const result = run();
+    if (result.subjects > 0 || result.entries > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return result;
+  }
+
+  /** Photos are content-addressed: one still linked by any entry (of any tenant) is kept. */
+  private splitByUse(hashes: readonly string[]): { unusedPhotoHashes: string[]; photosInUse: number } {
+    const used = this.db.prepare('SELECT 1 FROM subject_entries WHERE photo_hash = ? LIMIT 1');
+    const unusedPhotoHashes = hashes.filter((h) => used.get(h) === undefined);
+    return { unusedPhotoHashes, photosInUse: hashes.length - unusedPhotoHashes.length };
   }
 
   async erase(tenant: string, subjectId: string): Promise<{ existed: boolean; photoHashes: string[] }> {
