@@ -21,7 +21,8 @@ import { BenchRow, percentile, round } from './support';
 
 const SUITE = 'write path (sqlite FULL, in process)';
 const CLIENTS = 50;
-const PER_CLIENT = Number(process.env.BENCH_WRITE_PER_CLIENT ?? 40);
+// 10,000 rows each way: the 2,000 of earlier runs took the raw side about 60 ms, too short to measure.
+const PER_CLIENT = Number(process.env.BENCH_WRITE_PER_CLIENT ?? 200);
 
 type Counted = DomainEvent<'Counted', { n: number }>;
 const counter: Decider<number, { n: number }, Counted> = {

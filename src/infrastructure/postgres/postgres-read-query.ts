@@ -73,7 +73,15 @@ export function afterCursor(cursor: string, sort: readonly [string, 1 | -1][], p
     ands.push(gt);
     ors.push(`(${ands.join(' AND ')})`);
   }
-  return ors.length ? `(${ors.join(' OR ')})` : 'false';
+  if (!ors.length) return 'false';
+  // The same rows, with a plain range on the first sort field an index can seek to (an OR of
+  // keyset terms alone makes each page of an ascending walk scan from the start).
+  const [first, direction] = sort[0];
+  if (direction === 1 && values[0] !== null && values[0] !== undefined) {
+    const from = first === 'id' ? `id COLLATE "C" >= ${p.add(String(values[0]))}` : `${sortExpr(first)} >= ${p.json(values[0] as Scalar)}`;
+    return `(${ors.join(' OR ')}) AND ${from}`;
+  }
+  return `(${ors.join(' OR ')})`;
 }
 
 function equal(path: string, value: unknown, p: SqlParams): string {

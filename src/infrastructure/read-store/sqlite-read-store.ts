@@ -284,7 +284,15 @@ function afterCursor(sort: readonly (readonly [string, 1 | -1])[], values: reado
     }
     ors.push(`(${ands.join(' AND ')})`);
   }
-  return ors.length ? `(${ors.join(' OR ')})` : '0';
+  if (!ors.length) return '0';
+  // The same rows, with a plain range on the first sort field the planner can seek an index to:
+  // without it each page of an ascending walk scans from the index's start (quadratic in pages).
+  const [first, firstDirection] = sort[0];
+  if (firstDirection === 1 && values[0] !== null) {
+    params.push(values[0]);
+    return `(${ors.join(' OR ')}) AND ${field(first)} >= ?`;
+  }
+  return `(${ors.join(' OR ')})`;
 }
 
 function normalise(value: unknown): unknown {
