@@ -15,6 +15,9 @@ import { SagaRunner } from '../../runtime/saga-runner';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { ReadinessService } from './readiness.service';
 
+/** How long /health reuses the projections' status it computed. */
+const HEALTH_STATUS_TTL_MS = 1000;
+
 function parkedView(p: ParkedEvent) {
   return { position: String(p.position), event_type: p.event_type, error: p.error, attempts: p.attempts, parked_at: p.parked_at, decision: p.decision };
 }
@@ -84,6 +87,21 @@ export class OpsController {
     return { name, status: 'rebuild_requested' };
   }
 
+  /**
+   * The projections' status for /health, computed at most once a second and shared by the calls
+   * that arrive meanwhile: a balancer's checks must not cost a dozen store queries each (on
+   * PostgreSQL they did, and /health served 20 requests a second).
+   */
+  private statusCache: { at: number; value: Promise<Awaited<ReturnType<ProjectionRunner['status']>>> } | null = null;
+
+  private projectionStatus() {
+    const now = Date.now();
+    if (!this.statusCache || now - this.statusCache.at >= HEALTH_STATUS_TTL_MS) {
+      this.statusCache = { at: now, value: this.runner.status().catch(() => []) };
+    }
+    return this.statusCache.value;
+  }
+
   @Public()
   @Get('health')
   async health(@Res({ passthrough: true }) res: Response) {
@@ -102,7 +120,7 @@ export class OpsController {
       ok = false;
       checks.read_store = { kind: this.reads.kind, status: 'down', error: error instanceof Error ? error.message : String(error) };
     }
-    const projections = await this.runner.status().catch(() => []);
+    const projections = await this.projectionStatus();
     checks.projections = projections.map((p) => ({ name: p.name, status: p.status, lag: p.lag }));
     // A parked event stalls one projection, not the instance: it is listed, and ops decides.
     const ready = this.readiness.ready && ok;
