@@ -10,6 +10,7 @@ import { newId } from '../domain/shared/ids';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { READ_STORE, ReadStore } from '../ports/read-store.port';
 import { ProjectionRunner } from '../runtime/projection-runner';
+import { retrainAnswer } from '../sagas/model-lifecycle/retrain-answer';
 import { RetrainingService } from '../sagas/model-lifecycle/retraining.service';
 import { OutcomeSweepService } from '../sagas/outcomes/outcome-sweep.service';
 import { fail, jsonLine } from './output';
@@ -118,7 +119,7 @@ export class ModelsRetrainCommand extends ReadModelCommand {
 
   async run(_args: string[], options: { modelType?: string }): Promise<void> {
     const outcome = await this.current(() => this.retraining.retrain(options.modelType ?? 'conflict_predictor', this.clock.now()));
-    jsonLine(outcome);
+    jsonLine(retrainAnswer(outcome));
   }
 
   @Option({ flags: '--model-type <type>', description: 'default conflict_predictor' })

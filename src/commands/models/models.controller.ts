@@ -6,6 +6,7 @@ import { isValidId, newId } from '../../domain/shared/ids';
 import { CLOCK, Clock } from '../../domain/shared/clock';
 import { ValidationError } from '../../domain/shared/errors';
 import { CurrentPrincipal, Roles } from '../../http/access';
+import { toWire } from '../../http/conventions';
 import { Principal } from '../../domain/shared/principal';
 import { registeredDoc, trainedDoc } from '../../projections/model-registry/model-registry.projection';
 import { versionAnswer } from '../../projections/model-registry/model-answers';
@@ -72,7 +73,7 @@ export class ModelsController {
       trigger: 'manual',
       runId: `train:${commandId}`,
     });
-    return { ...versionAnswer(trainedDoc(result.event)), stream: modelStream(body.model_type), timings: result.timings, position: String(result.position) };
+    return { ...versionAnswer(trainedDoc(result.event)), stream: modelStream(body.model_type), timings: toWire(result.timings), position: String(result.position) };
   }
 
   @Post()
