@@ -15,4 +15,9 @@ describe('the wire check of the e2e helpers', () => {
     expect(camelCaseKeys('/api/v2/audit/models/c/as-of?at=x', { cause: { evaluationId: 'e' } })).toEqual(['cause.evaluationId']);
     expect(camelCaseKeys('/api/v2/ml/models/history', { items: [{ event_id: 'e1', type: 'ModelEvaluated', data: { modelType: 'c' }, metadata: {} }] })).toEqual(['items[0].data.modelType']);
   });
+
+  it('lets an error name a request header as HTTP writes it, and nothing else', () => {
+    const error = { status_code: 400, message: 'Idempotency-Key too long', details: { fields: { 'Idempotency-Key': ['too long'], modelType: ['bad'] } } };
+    expect(camelCaseKeys('/api/v2/sync/conflicts', error)).toEqual(['details.fields.modelType']);
+  });
 });

@@ -6,9 +6,11 @@
  * - events answered by the audit endpoints (`/api/v2/audit/...`): their `data` and `metadata` are
  *   shown exactly as stored (camelCase inside), as the contract says. The envelope around them
  *   (`event_id`, `recorded_at`, …) and every other audit answer (as-of, verify) are still checked.
- * - keys that are data values by nature (map keys that are ids). None exists today: the maps on the
- *   wire are keyed by metric names, feature names and model versions, all snake_case. Add one here
- *   as a `(path, key path)` rule if it ever appears, never by loosening the walk.
+ * - keys that are data values by nature. One today: an error's `details.fields` names the inputs that
+ *   failed, and a request header is named as it is written (`Idempotency-Key`). Body and query
+ *   fields are snake_case there like everywhere else. The other maps on the wire are keyed by
+ *   metric names, feature names and model versions, all snake_case. Add a rule here if another
+ *   appears, never by loosening the walk.
  */
 
 const AUDIT_PREFIX = '/api/v2/audit/';
@@ -17,6 +19,10 @@ const AUDIT_PREFIX = '/api/v2/audit/';
 function isAuditEvent(value: Record<string, unknown>): boolean {
   return typeof value.event_id === 'string' && typeof value.type === 'string' && 'data' in value && 'metadata' in value;
 }
+
+/** `Idempotency-Key`: a header name as HTTP writes it, in the `details.fields` of an error answer. */
+const HEADER_NAME = /^[A-Z][a-z]*(-[A-Z][a-z]*)+$/;
+const isHeaderField = (at: string, key: string): boolean => /(^|\.)details\.fields$/.test(at) && HEADER_NAME.test(key);
 
 /** Every key path (`items[0].holdout.trainFrom`) of `body` whose key has an upper-case letter. */
 export function camelCaseKeys(path: string, body: unknown): string[] {
@@ -32,7 +38,7 @@ export function camelCaseKeys(path: string, body: unknown): string[] {
     const asStored = audit && isAuditEvent(record);
     for (const [key, child] of Object.entries(record)) {
       const here = at ? `${at}.${key}` : key;
-      if (/[A-Z]/.test(key)) found.push(here);
+      if (/[A-Z]/.test(key) && !isHeaderField(at, key)) found.push(here);
       if (asStored && (key === 'data' || key === 'metadata')) continue;
       walk(child, here);
     }
