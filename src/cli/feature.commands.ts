@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { userInfo } from 'node:os';
 import { contextFromPrincipal } from '../commands/shared/command-context';
+import { actionAnswer } from '../commands/models/model-action-answer';
 import { ModelRegistryService } from '../commands/models/model-registry.service';
 import { DEFAULT_DAYS_BACK, ModelTrainingService } from '../commands/models/model-training.service';
 import { ActiveLearningService } from '../commands/training/active-learning.service';
@@ -97,7 +98,7 @@ export class ModelsActivateCommand extends CommandRunner {
 
   async run([version]: string[], options: { modelType?: string; reason?: string }): Promise<void> {
     const result = await this.registry.activate(options.modelType ?? 'conflict_predictor', version, cliContext(), options.reason ?? `activated from the CLI by ${actor()}`);
-    jsonLine({ model_type: options.modelType ?? 'conflict_predictor', version, ...result, position: String(result.position) });
+    jsonLine(actionAnswer(options.modelType ?? 'conflict_predictor', version, result));
   }
 
   @Option({ flags: '--model-type <type>', description: 'default conflict_predictor' })
