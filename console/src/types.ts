@@ -45,7 +45,7 @@ export interface Example {
   ground_truth_text: string | null;
 }
 
-/** Scores of one predictor on the holdout (ModelEvaluated, stored snake_case). */
+/** Scores of one predictor on the holdout (ModelEvaluated; the whole answer is snake_case). */
 export interface HoldoutMetrics {
   roc_auc: number | null;
   accuracy: number;
@@ -58,7 +58,7 @@ export interface Evaluation {
   evaluation_id: string;
   at: string;
   candidate: { version: string; metrics: HoldoutMetrics };
-  baseline: { version: string; metrics: HoldoutMetrics; activeVersion: string | null; note: string | null };
+  baseline: { version: string; metrics: HoldoutMetrics; active_version: string | null; note: string | null };
   /** DeLong's paired test on the same holdout; null when the holdout cannot support it, absent on old evaluations. */
   delong?: DeLong | null;
 }

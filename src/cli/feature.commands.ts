@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { userInfo } from 'node:os';
 import { contextFromPrincipal } from '../commands/shared/command-context';
+import { actionAnswer } from '../commands/models/model-action-answer';
 import { ModelRegistryService } from '../commands/models/model-registry.service';
 import { DEFAULT_DAYS_BACK, ModelTrainingService } from '../commands/models/model-training.service';
 import { ActiveLearningService } from '../commands/training/active-learning.service';
@@ -10,6 +11,7 @@ import { newId } from '../domain/shared/ids';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { READ_STORE, ReadStore } from '../ports/read-store.port';
 import { ProjectionRunner } from '../runtime/projection-runner';
+import { retrainAnswer } from '../sagas/model-lifecycle/retrain-answer';
 import { RetrainingService } from '../sagas/model-lifecycle/retraining.service';
 import { OutcomeSweepService } from '../sagas/outcomes/outcome-sweep.service';
 import { fail, jsonLine } from './output';
@@ -96,7 +98,7 @@ export class ModelsActivateCommand extends CommandRunner {
 
   async run([version]: string[], options: { modelType?: string; reason?: string }): Promise<void> {
     const result = await this.registry.activate(options.modelType ?? 'conflict_predictor', version, cliContext(), options.reason ?? `activated from the CLI by ${actor()}`);
-    jsonLine({ model_type: options.modelType ?? 'conflict_predictor', version, ...result, position: String(result.position) });
+    jsonLine(actionAnswer(options.modelType ?? 'conflict_predictor', version, result));
   }
 
   @Option({ flags: '--model-type <type>', description: 'default conflict_predictor' })
@@ -118,7 +120,7 @@ export class ModelsRetrainCommand extends ReadModelCommand {
 
   async run(_args: string[], options: { modelType?: string }): Promise<void> {
     const outcome = await this.current(() => this.retraining.retrain(options.modelType ?? 'conflict_predictor', this.clock.now()));
-    jsonLine(outcome);
+    jsonLine(retrainAnswer(outcome));
   }
 
   @Option({ flags: '--model-type <type>', description: 'default conflict_predictor' })

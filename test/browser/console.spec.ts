@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { startTestApp } from '../support/app';
 import { ensureConsoleBuilt } from './console-build';
 import { UNREADABLE_BLUR } from '../support/photos';
+import { assertWireKeys, camelCaseKeys } from '../support/wire';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 type Json = Record<string, unknown>;
@@ -47,6 +48,14 @@ beforeAll(async () => {
   });
 });
 
+/** camelCase keys in the JSON the console itself received (its pages read the snake_case wire). */
+const leaks: string[] = [];
+
+afterEach(() => {
+  const found = leaks.splice(0);
+  expect(found).toEqual([]);
+});
+
 afterAll(async () => {
   await browser?.close();
   await app?.close();
@@ -68,7 +77,10 @@ async function call(token: string, method: string, path: string, body?: unknown)
   let parsed: Json = {};
   try {
     parsed = text ? (JSON.parse(text) as Json) : {};
-  } catch {
+    // Every JSON answer is held to the wire contract (snake_case keys; test/support/wire.ts).
+    assertWireKeys(method, path, parsed);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
     parsed = { text };
   }
   return { status: res.status, body: parsed };
@@ -145,6 +157,15 @@ async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
   context.setDefaultTimeout(60_000);
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error('[console pageerror]', err.message));
+  page.on('response', (res) => {
+    const url = new URL(res.url());
+    if (!url.pathname.startsWith('/api/') || !(res.headers()['content-type'] ?? '').includes('application/json')) return;
+    const path = url.pathname + url.search;
+    res.json().then(
+      (body: unknown) => leaks.push(...camelCaseKeys(path, body).map((key) => `${res.request().method()} ${path}: ${key}`)),
+      () => undefined,
+    );
+  });
   return { context, page };
 }
 

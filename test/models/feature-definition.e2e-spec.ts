@@ -72,8 +72,7 @@ describe('versioned feature definitions (e2e)', () => {
 
     // The log records which definition each prediction's features follow.
     const token = app.token({ sub: 'aud', tenant: 'acme', roles: ['auditor'] });
-    const events = async (id: string) =>
-      ((await (await fetch(`${app.baseUrl}/api/v2/audit/streams/prediction-${id}/events`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: AuditEvent[] }).items;
+    const events = async (id: string) => (await client(() => app.baseUrl, token).get<{ items: AuditEvent[] }>(`/api/v2/audit/streams/prediction-${id}/events`)).body.items;
     expect((await events(p1.body.prediction_id))[0].data.featureDefinition).toBe(1);
     expect((await events(p2.body.prediction_id))[0].data.featureDefinition).toBe(2);
   });

@@ -54,7 +54,7 @@ describe('automatic rollback (e2e)', () => {
     clock.set(new Date(Date.parse(T1) + 26 * HOUR_MS));
     expect((await sweep()).closed).toBe(25);
     // The first day's outcomes are not all due yet (24 h window + 30 h to settle): nothing decided.
-    expect((await as(['ops']).post('/api/v2/ml/models/rollback-check')).body).toMatchObject({ status: 'not_due', version: risky, dueAt: new Date(Date.parse(T1) + 54 * HOUR_MS).toISOString() });
+    expect((await as(['ops']).post('/api/v2/ml/models/rollback-check')).body).toMatchObject({ status: 'not_due', version: risky, due_at: new Date(Date.parse(T1) + 54 * HOUR_MS).toISOString() });
     clock.set(new Date(Date.parse(T1) + 30 * HOUR_MS));
     await predict(1, risky);
 

@@ -1,3 +1,5 @@
+import { wireJson } from '../support/wire';
+
 /** A tiny JSON client for the e2e suites of sync and predictions. */
 export interface JsonResponse<T = Record<string, unknown>> {
   readonly status: number;
@@ -14,8 +16,8 @@ export function client(baseUrl: () => string, token: string) {
       });
     // After an app restart a pooled keep-alive socket may point at the closed server: one retry.
     const res = await send().catch(() => send());
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+    // Every answer is held to the wire contract (snake_case keys; test/support/wire.ts).
+    return { status: res.status, body: wireJson<T>(method, path, await res.text()) };
   }
   return {
     get: <T = Record<string, unknown>>(path: string) => call<T>('GET', path),

@@ -6,12 +6,14 @@ import { isValidId, newId } from '../../domain/shared/ids';
 import { CLOCK, Clock } from '../../domain/shared/clock';
 import { ValidationError } from '../../domain/shared/errors';
 import { CurrentPrincipal, Roles } from '../../http/access';
+import { toWire } from '../../http/conventions';
 import { Principal } from '../../domain/shared/principal';
 import { registeredDoc, trainedDoc } from '../../projections/model-registry/model-registry.projection';
 import { versionAnswer } from '../../projections/model-registry/model-answers';
 import { CommandContext, contextFromPrincipal } from '../shared/command-context';
 import { ModelActionDto, RegisterModelDto, TrainModelDto } from './models.dto';
-import { ModelRegistryService, RegistryResult } from './model-registry.service';
+import { ModelRegistryService } from './model-registry.service';
+import { actionAnswer } from './model-action-answer';
 import { DEFAULT_DAYS_BACK, ModelTrainingService } from './model-training.service';
 
 const DEFAULT_MODEL_TYPE = 'conflict_predictor';
@@ -30,22 +32,6 @@ function platformContext(principal: Principal, commandId: string): CommandContex
 function checkVersion(version: string): string {
   if (!isValidId(version)) throw new ValidationError('version must be a model version like v20260105_030000', { fields: { version: ['invalid version'] } });
   return version;
-}
-
-function actionAnswer(modelType: string, version: string, result: RegistryResult) {
-  const active = result.state.active;
-  return {
-    model_type: modelType,
-    version,
-    active: active?.version === version,
-    active_version: active?.version ?? null,
-    activated_at: active?.activatedAt ?? null,
-    activated_by: active?.activatedBy ?? null,
-    reason: active?.reason ?? null,
-    changed: result.events.length > 0,
-    events: result.events.map((e) => e.type),
-    position: String(result.position),
-  };
 }
 
 /** Write side of the model registry (role ml_engineer). Models are platform-wide: no tenant scoping. */
@@ -72,7 +58,7 @@ export class ModelsController {
       trigger: 'manual',
       runId: `train:${commandId}`,
     });
-    return { ...versionAnswer(trainedDoc(result.event)), stream: modelStream(body.model_type), timings: result.timings, position: String(result.position) };
+    return { ...versionAnswer(trainedDoc(result.event)), stream: modelStream(body.model_type), timings: toWire(result.timings), position: String(result.position) };
   }
 
   @Post()

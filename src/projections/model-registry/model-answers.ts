@@ -1,8 +1,16 @@
-import { ActivePointerDoc, ModelVersionDoc } from './model-registry.projection';
+import { toWire } from '../../http/conventions';
+import { ActivePointerDoc, HistoryDoc, ModelVersionDoc } from './model-registry.projection';
+
+/*
+ * Model answers on the wire. The read models keep nested values as the events carry them
+ * (camelCase: `holdout.trainFrom`, `signature.inputName`, `baseline.activeVersion`, …); every
+ * answer goes through toWire() here, so the wire is snake_case at every depth. The audit
+ * endpoints answer events as stored and do not use these.
+ */
 
 /** One version on the wire: metrics, feature names and, for trained regressions, the fitted parameters. */
 export function versionAnswer(doc: ModelVersionDoc) {
-  return {
+  return toWire({
     model_type: doc.model_type,
     version: doc.version,
     kind: doc.kind,
@@ -27,11 +35,11 @@ export function versionAnswer(doc: ModelVersionDoc) {
     last_rejection: doc.last_rejection,
     activated_at: doc.activated_at,
     deactivated_at: doc.deactivated_at,
-  };
+  });
 }
 
 export function pointerAnswer(modelType: string, doc: ActivePointerDoc | null) {
-  return {
+  return toWire({
     model_type: modelType,
     version: doc?.version ?? null,
     activated_at: doc?.activated_at ?? null,
@@ -39,5 +47,10 @@ export function pointerAnswer(modelType: string, doc: ActivePointerDoc | null) {
     reason: doc?.reason ?? null,
     cause: doc?.cause ?? null,
     previous_version: doc?.previous_version ?? null,
-  };
+  });
+}
+
+/** One lifecycle event of the history: its details (evaluation, failures, accuracy figures) in snake_case. */
+export function historyAnswer(doc: HistoryDoc) {
+  return toWire({ event_id: doc.event_id, type: doc.type, model_type: doc.model_type, version: doc.version, at: doc.at, by: doc.by, reason: doc.reason, position: String(doc.position), ...doc.details });
 }

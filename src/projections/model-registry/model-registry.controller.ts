@@ -10,7 +10,7 @@ import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
 import { ListQuery, listAnswer } from '../../http/conventions';
 import { READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { ProjectionRunner } from '../../runtime/projection-runner';
-import { pointerAnswer, versionAnswer } from './model-answers';
+import { historyAnswer, pointerAnswer, versionAnswer } from './model-answers';
 import { ActivePointerDoc, HistoryDoc, MODEL_ACTIVE, MODEL_HISTORY, MODEL_VERSIONS, ModelVersionDoc, versionKey } from './model-registry.projection';
 
 const DEFAULT_MODEL_TYPE = 'conflict_predictor';
@@ -20,10 +20,6 @@ class ModelListQuery extends ListQuery {
   @IsOptional()
   @IsIn(MODEL_TYPES as unknown as string[])
   model_type?: string;
-}
-
-function historyAnswer(doc: HistoryDoc) {
-  return { event_id: doc.event_id, type: doc.type, model_type: doc.model_type, version: doc.version, at: doc.at, by: doc.by, reason: doc.reason, position: String(doc.position), ...doc.details };
 }
 
 /** Read side of the registry (ml_engineer manages; ops and auditor read). */

@@ -7,6 +7,7 @@ import { MetricsService } from '../../infrastructure/observability/metrics.servi
 import { READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { CLOCK, Clock } from '../../domain/shared/clock';
 import { CurrentPrincipal, Public, Roles } from '../../http/access';
+import { toWire } from '../../http/conventions';
 import type { Principal } from '../../domain/shared/principal';
 import { LeaderElection } from '../../runtime/leader-election';
 import { ParkedEvent } from '../../runtime/parking-lot';
@@ -61,7 +62,8 @@ export class OpsController {
       parked: p.parked.map(parkedView),
     }));
     const sagas = (await this.sagas.status()).map((s) => ({ ...s, checkpoint: String(s.checkpoint), parked: s.parked.map(parkedView) }));
-    return { items, next_cursor: null, sagas };
+    // Runner and saga status are camelCase in memory (`lastError`, a rebuild's figures): snake_case on the wire.
+    return toWire({ items, next_cursor: null, sagas });
   }
 
   @ApiBearerAuth()

@@ -5,6 +5,8 @@ import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { MODEL_TYPES } from '../../domain/models/model.events';
 import { CLOCK, Clock } from '../../domain/shared/clock';
 import { Roles } from '../../http/access';
+import { toWire } from '../../http/conventions';
+import { retrainAnswer } from './retrain-answer';
 import { RetrainingService } from './retraining.service';
 import { RollbackMonitorService } from './rollback-monitor.service';
 
@@ -38,24 +40,12 @@ export class ModelLifecycleController {
   /** 201: trains, evaluates candidate and active model on one holdout, and activates or rejects. */
   @Post('retrain')
   async retrain(@Body() body: RetrainDto) {
-    const outcome = await this.retraining.retrain(body.model_type ?? 'conflict_predictor', this.clock.now(), { daysBack: body.days_back });
-    return {
-      model_type: outcome.modelType,
-      version: outcome.version,
-      decision: outcome.decision,
-      repeated: outcome.repeated,
-      reason: outcome.reason,
-      failures: outcome.failures,
-      previous_version: outcome.previousVersion,
-      evaluation: outcome.evaluation,
-      timings: outcome.timings,
-      position: String(outcome.position),
-    };
+    return retrainAnswer(await this.retraining.retrain(body.model_type ?? 'conflict_predictor', this.clock.now(), { daysBack: body.days_back }));
   }
 
   @Post('rollback-check')
   async rollbackCheck(@Body() body: RetrainDto) {
     const check = await this.rollback.check(body.model_type ?? 'conflict_predictor', this.clock.now());
-    return { ...check, ...('position' in check ? { position: String(check.position) } : {}) };
+    return toWire({ ...check, ...('position' in check ? { position: String(check.position) } : {}) });
   }
 }
