@@ -56,6 +56,39 @@ export const DEFAULT_PLATE_LAYOUTS: readonly string[] = [
   'LLLDDD', // ABC123
 ];
 
+/**
+ * With no format configured, an O/0 or I/1 is read the way that makes the plate fit one of these
+ * (one character at most): the glyphs are the same in many plate fonts, and the recogniser's
+ * step probability does not tell them apart ("RK857A1" is the Slovak RK857AI, "MLOC2S" Missouri's
+ * ML0C2S). The default layouts plus Missouri's AB1C2D.
+ */
+export const LOOK_ALIKE_LAYOUTS: readonly string[] = [...DEFAULT_PLATE_LAYOUTS, 'LLDLDL'];
+const O_AND_I: Readonly<Record<string, string>> = { O: '0', '0': 'O', I: '1', '1': 'I' };
+
+/** The L/D shape of a plate text: "ABC1D23" is "LLLDLDD". */
+export function plateShape(text: string): string {
+  return text.replace(/[A-Z]/g, 'L').replace(/[0-9]/g, 'D');
+}
+
+/**
+ * The reading with one O/0 or I/1 swapped so that it fits a layout it did not fit as read (the
+ * earliest layout, then the leftmost character, wins); null when it fits as read or no single
+ * swap makes it fit. A reading that fits no layout at all is kept: an unknown plate is not forced.
+ */
+export function resolveLookAlike(text: string, layouts: readonly string[] = LOOK_ALIKE_LAYOUTS): { text: string; position: number } | null {
+  if (layouts.includes(plateShape(text))) return null;
+  for (const layout of layouts) {
+    if (layout.length !== text.length) continue;
+    for (let i = 0; i < text.length; i += 1) {
+      const swapped = O_AND_I[text[i]];
+      if (swapped === undefined) continue;
+      const candidate = text.slice(0, i) + swapped + text.slice(i + 1);
+      if (plateShape(candidate) === layout) return { text: candidate, position: i };
+    }
+  }
+  return null;
+}
+
 /** Look-alike glyphs that OCR swaps between letters and digits in plate fonts. */
 export const LETTER_TO_DIGIT: Readonly<Record<string, string>> = { O: '0', Q: '0', D: '0', I: '1', Z: '2', S: '5', B: '8', G: '6' };
 export const DIGIT_TO_LETTER: Readonly<Record<string, string>> = { '0': 'O', '1': 'I', '2': 'Z', '5': 'S', '8': 'B', '6': 'G' };

@@ -19,7 +19,9 @@ describe('choosing the text line that is the reading', () => {
 
   it('given look-alikes in the wrong slots, then only a given layout swaps them, and counts the swaps', () => {
     expect(choosePlateLine([line('0KP7250', 40)], ['LLLDDDD'])).toMatchObject({ text: 'OKP7250', swaps: 1 });
-    expect(choosePlateLine([line('0KP7250', 40)])).toMatchObject({ text: '0KP7250', swaps: 0, layoutRank: null });
+    // With none, only an O/0 or I/1 is read the way a common layout has it; other look-alikes stay.
+    expect(choosePlateLine([line('0KP7250', 40)])).toMatchObject({ text: 'OKP7250', swaps: 1, layoutRank: null });
+    expect(choosePlateLine([line('J6Z3298', 40)])).toMatchObject({ text: 'J6Z3298', swaps: 0, layoutRank: null });
   });
 
   it('given a 10-character plate and no layouts, then it is read in full', () => {

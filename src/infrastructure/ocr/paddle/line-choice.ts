@@ -1,4 +1,4 @@
-import { LETTER_TO_DIGIT, fitPlateLayout, isMeterFormat, isPlateFormat, mixesLettersAndDigits, normaliseMeter } from '../reading-format';
+import { LETTER_TO_DIGIT, fitPlateLayout, isMeterFormat, isPlateFormat, mixesLettersAndDigits, normaliseMeter, resolveLookAlike } from '../reading-format';
 import type { DecodedCharacter } from './ctc-decoder';
 
 /**
@@ -128,9 +128,14 @@ function platePlausibility(candidate: LineCandidate, maxHeight: number, layouts:
       const trimmed = start + (chars.length - end);
       if (trimmed > maxTrim) continue;
       const window = chars.slice(start, end);
-      const fit = fitPlateLayout(window.map((c) => c.char).join(''), layouts);
+      const read = window.map((c) => c.char).join('');
+      let fit = fitPlateLayout(read, layouts);
+      // No format configured: an O/0 or I/1 is still read the way a common layout has it.
+      const lookAlike = layouts.length === 0 ? resolveLookAlike(read) : null;
+      if (lookAlike !== null) fit = { text: lookAlike.text, layout: null, swaps: 1 };
       const formatOk = fit.layout !== null || isPlateFormat(fit.text);
-      const resolved = fit.layout === null ? window.map((c) => ({ probability: c.probability, margin: c.margin })) : window.map((c, i) => layoutAwareCharacter(c, fit.text[i]));
+      const resolved =
+        fit.layout === null && lookAlike === null ? window.map((c) => ({ probability: c.probability, margin: c.margin })) : window.map((c, i) => layoutAwareCharacter(c, fit.text[i]));
       const probabilities = resolved.map((r) => r.probability);
       const quality = mean(probabilities);
       // Without layouts a line mixing letters and digits is preferred over a state name or slogan.
