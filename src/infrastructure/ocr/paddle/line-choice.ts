@@ -20,6 +20,8 @@ export interface LineCandidate {
   readonly top?: number;
   /** Coloured blobs (stickers) the recogniser read as characters and that were left out of `characters`. */
   readonly dropped?: number;
+  /** Room between the outermost characters and the region's ends, in character pitches (see endRoom). */
+  readonly endRoom?: number;
 }
 
 /** Rows at least this close in height may be the two rows of one plate. */
@@ -46,6 +48,7 @@ export function stackedCandidates(candidates: readonly LineCandidate[]): LineCan
         edgeGap: Math.min(upper.edgeGap, lower.edgeGap),
         aspect: Math.max(upper.aspect, lower.aspect),
         dropped: (upper.dropped ?? 0) + (lower.dropped ?? 0),
+        endRoom: Math.min(upper.endRoom ?? Number.POSITIVE_INFINITY, lower.endRoom ?? Number.POSITIVE_INFINITY),
       });
     }
   }
@@ -76,6 +79,10 @@ export interface ChosenLine {
   readonly lengthRatio: number;
   /** Coloured blobs left out of the line (see LineCandidate.dropped). */
   readonly dropped?: number;
+  /** Re-reads of the line's region from a slightly taller crop that read otherwise (plates; see PaddleOcrEngine). */
+  readonly disagreement?: number;
+  /** See LineCandidate.endRoom. */
+  readonly endRoom?: number;
 }
 
 /** Width over height of a counter digit with its spacing (monospaced rolls and LCD digits: 0.5-0.8). */
@@ -144,7 +151,7 @@ function platePlausibility(candidate: LineCandidate, maxHeight: number, layouts:
       if (best === null || plausibility > best.plausibility) {
         best = {
           plausibility,
-          line: { text: fit.text, rawText: raw, probabilities, margins: resolved.map((r) => r.margin), formatOk, swaps: fit.swaps, trimmed, rivals: 0, edgeGap: candidate.edgeGap, layoutRank: fit.layout === null ? null : layouts.indexOf(fit.layout), lengthRatio: 1, dropped: candidate.dropped ?? 0 },
+          line: { text: fit.text, rawText: raw, probabilities, margins: resolved.map((r) => r.margin), formatOk, swaps: fit.swaps, trimmed, rivals: 0, edgeGap: candidate.edgeGap, layoutRank: fit.layout === null ? null : layouts.indexOf(fit.layout), lengthRatio: 1, dropped: candidate.dropped ?? 0, endRoom: candidate.endRoom },
         };
       }
     }
