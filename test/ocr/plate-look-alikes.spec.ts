@@ -7,7 +7,7 @@ jest.setTimeout(60_000);
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'ocr-dev');
 
-describe('plate look-alikes (O/0, I/1) with no format configured', () => {
+describe('plate look-alikes (O/0, I/1, 6/G...) with no format configured', () => {
   const paddle = new PaddleOcrEngine();
   beforeAll(() => paddle.start());
   afterAll(() => paddle.stop());
@@ -19,6 +19,7 @@ describe('plate look-alikes (O/0, I/1) with no format configured', () => {
     ['eu_048.png', 'BA302OZ'],
     ['us_133.png', 'ML0C2S'],
     ['us_163.png', 'UH1N2A'],
+    ['us_184.png', 'MH6V4L'],
   ])('given the real plate %s, then the look-alike is read as its common layout has it', async (name, truth) => {
     const result = await paddle.recognize(await fs.readFile(path.join(FIXTURES, name)), 'plate');
     expect(result.text).toBe(truth);

@@ -57,13 +57,18 @@ export const DEFAULT_PLATE_LAYOUTS: readonly string[] = [
 ];
 
 /**
- * With no format configured, an O/0 or I/1 is read the way that makes the plate fit one of these
- * (one character at most): the glyphs are the same in many plate fonts, and the recogniser's
- * step probability does not tell them apart ("RK857A1" is the Slovak RK857AI, "MLOC2S" Missouri's
- * ML0C2S). The default layouts plus Missouri's AB1C2D.
+ * With no format configured, a look-alike is read the way that makes the plate fit one of these
+ * (one character at most): the glyphs are the same or nearly so in many plate fonts, and the
+ * recogniser's step probability does not tell them apart ("RK857A1" is the Slovak RK857AI,
+ * "MLOC2S" Missouri's ML0C2S, "MHGV4L" Missouri's MH6V4L). The default layouts plus Missouri's
+ * AB1C2D.
  */
 export const LOOK_ALIKE_LAYOUTS: readonly string[] = [...DEFAULT_PLATE_LAYOUTS, 'LLDLDL'];
-const O_AND_I: Readonly<Record<string, string>> = { O: '0', '0': 'O', I: '1', '1': 'I' };
+/** O/0 and I/1 first (the same glyph in most plate fonts), then the nearer misses. */
+const LOOK_ALIKE_PAIRS: ReadonlyArray<Readonly<Record<string, string>>> = [
+  { O: '0', '0': 'O', I: '1', '1': 'I' },
+  { Z: '2', '2': 'Z', S: '5', '5': 'S', B: '8', '8': 'B', G: '6', '6': 'G' },
+];
 
 /** The L/D shape of a plate text: "ABC1D23" is "LLLDLDD". */
 export function plateShape(text: string): string {
@@ -71,19 +76,22 @@ export function plateShape(text: string): string {
 }
 
 /**
- * The reading with one O/0 or I/1 swapped so that it fits a layout it did not fit as read (the
- * earliest layout, then the leftmost character, wins); null when it fits as read or no single
- * swap makes it fit. A reading that fits no layout at all is kept: an unknown plate is not forced.
+ * The reading with one look-alike swapped so that it fits a layout it did not fit as read (O/0
+ * and I/1 before the others, then the earliest layout, then the leftmost character); null when it
+ * fits as read or no single swap makes it fit. A reading that fits no layout either way is kept:
+ * an unknown plate is not forced.
  */
 export function resolveLookAlike(text: string, layouts: readonly string[] = LOOK_ALIKE_LAYOUTS): { text: string; position: number } | null {
   if (layouts.includes(plateShape(text))) return null;
-  for (const layout of layouts) {
-    if (layout.length !== text.length) continue;
-    for (let i = 0; i < text.length; i += 1) {
-      const swapped = O_AND_I[text[i]];
-      if (swapped === undefined) continue;
-      const candidate = text.slice(0, i) + swapped + text.slice(i + 1);
-      if (plateShape(candidate) === layout) return { text: candidate, position: i };
+  for (const pairs of LOOK_ALIKE_PAIRS) {
+    for (const layout of layouts) {
+      if (layout.length !== text.length) continue;
+      for (let i = 0; i < text.length; i += 1) {
+        const swapped = pairs[text[i]];
+        if (swapped === undefined) continue;
+        const candidate = text.slice(0, i) + swapped + text.slice(i + 1);
+        if (plateShape(candidate) === layout) return { text: candidate, position: i };
+      }
     }
   }
   return null;

@@ -1,4 +1,5 @@
-import { LETTER_TO_DIGIT, fitPlateLayout, isMeterFormat, isPlateFormat, mixesLettersAndDigits, normaliseMeter, resolveLookAlike } from '../reading-format';
+import { KNOWN_PLATE_LAYOUTS } from '../plate-formats';
+import { LETTER_TO_DIGIT, fitPlateLayout, isMeterFormat, isPlateFormat, mixesLettersAndDigits, normaliseMeter, plateShape, resolveLookAlike } from '../reading-format';
 import type { DecodedCharacter } from './ctc-decoder';
 
 /**
@@ -117,6 +118,11 @@ export function layoutAwareCharacter(character: DecodedCharacter, fitted: string
   return { probability, margin: probability - rival };
 }
 
+/** Without layouts, a line fitting no known layout is this much less plausible than one fitting one. */
+const UNKNOWN_SHAPE = 0.75;
+/** A trim without layouts never leaves fewer characters than this. */
+const MIN_TRIMMED_LENGTH = 5;
+
 interface Scored {
   readonly line: ChosenLine;
   readonly plausibility: number;
@@ -127,18 +133,23 @@ function platePlausibility(candidate: LineCandidate, maxHeight: number, layouts:
   const raw = chars.map((c) => c.char).join('');
   if (raw.length === 0) return null;
   let best: Scored | null = null;
-  // A border or a screw read as a character sits at an end: with layouts given (format evidence),
-  // the line's inner windows are tried too. Without, nothing is trimmed: a trim would be a guess.
-  const maxTrim = layouts.length === 0 ? 0 : 2;
+  // A border, a screw or a neighbour's character read as a character sits at an end: with layouts
+  // given (format evidence), the line's inner windows are tried too. Without, only a line that fits
+  // no known layout as read loses one character at either end, and only to fit a known layout as is.
+  const known = (text: string): boolean => KNOWN_PLATE_LAYOUTS.has(plateShape(text)) || resolveLookAlike(text) !== null;
+  const unknownAsRead = layouts.length === 0 && !known(raw);
+  const maxTrim = layouts.length > 0 ? 2 : unknownAsRead ? 2 : 0;
   for (let start = 0; start < chars.length; start += 1) {
     for (let end = chars.length; end > start; end -= 1) {
       const trimmed = start + (chars.length - end);
       if (trimmed > maxTrim) continue;
       const window = chars.slice(start, end);
       const read = window.map((c) => c.char).join('');
+      if (layouts.length === 0 && trimmed > 0 && (start > 1 || chars.length - end > 1 || read.length < MIN_TRIMMED_LENGTH || !KNOWN_PLATE_LAYOUTS.has(plateShape(read)))) continue;
       let fit = fitPlateLayout(read, layouts);
-      // No format configured: an O/0 or I/1 is still read the way a common layout has it.
-      const lookAlike = layouts.length === 0 ? resolveLookAlike(read) : null;
+      // No format configured: a look-alike in a reading that fits no known layout is still read the
+      // way a common layout has it.
+      const lookAlike = layouts.length === 0 && !KNOWN_PLATE_LAYOUTS.has(plateShape(read)) ? resolveLookAlike(read) : null;
       if (lookAlike !== null) fit = { text: lookAlike.text, layout: null, swaps: 1 };
       const formatOk = fit.layout !== null || isPlateFormat(fit.text);
       const resolved =
@@ -146,7 +157,7 @@ function platePlausibility(candidate: LineCandidate, maxHeight: number, layouts:
       const probabilities = resolved.map((r) => r.probability);
       const quality = mean(probabilities);
       // Without layouts a line mixing letters and digits is preferred over a state name or slogan.
-      const shape = fit.layout !== null ? 1 - 0.12 * fit.swaps : !formatOk ? 0.15 : layouts.length > 0 ? 0.5 : mixesLettersAndDigits(fit.text) ? 1 : 0.6;
+      const shape = fit.layout !== null ? 1 - 0.12 * fit.swaps : !formatOk ? 0.15 : layouts.length > 0 ? 0.5 : (mixesLettersAndDigits(fit.text) ? 1 : 0.6) * (known(read) ? 1 : UNKNOWN_SHAPE);
       const plausibility = quality * shape * (1 - 0.15 * trimmed) * (0.6 + 0.4 * (candidate.height / maxHeight)) * (0.8 + 0.2 * candidate.detectorScore);
       if (best === null || plausibility > best.plausibility) {
         best = {
