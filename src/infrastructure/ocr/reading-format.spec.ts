@@ -55,6 +55,11 @@ describe('reading format', () => {
     expect(resolveLookAlike(read)?.text).toBe(text);
   });
 
+  it('given a nearer miss (Z/2, S/5, B/8, G/6) the recogniser did not see, then it is not swapped', () => {
+    expect(resolveLookAlike('MHGV4L', undefined, () => false)).toBeNull();
+    expect(resolveLookAlike('RK857A1', undefined, () => false)?.text).toBe('RK857AI');
+  });
+
   it('given a reading that fits a layout as read, or fits none after one look-alike swap, then nothing is swapped', () => {
     expect(resolveLookAlike('RK099AN')).toBeNull();
     expect(resolveLookAlike('HLOKTY7')).toBeNull();

@@ -79,16 +79,21 @@ export function plateShape(text: string): string {
  * The reading with one look-alike swapped so that it fits a layout it did not fit as read (O/0
  * and I/1 before the others, then the earliest layout, then the leftmost character); null when it
  * fits as read or no single swap makes it fit. A reading that fits no layout either way is kept:
- * an unknown plate is not forced.
+ * an unknown plate is not forced. The nearer misses (Z/2, S/5, B/8, G/6) are told apart by a clear
+ * glyph, so they are swapped only where `nearMissSeen` says the recogniser saw the other glyph too.
  */
-export function resolveLookAlike(text: string, layouts: readonly string[] = LOOK_ALIKE_LAYOUTS): { text: string; position: number } | null {
+export function resolveLookAlike(
+  text: string,
+  layouts: readonly string[] = LOOK_ALIKE_LAYOUTS,
+  nearMissSeen: (position: number, char: string) => boolean = () => true,
+): { text: string; position: number } | null {
   if (layouts.includes(plateShape(text))) return null;
-  for (const pairs of LOOK_ALIKE_PAIRS) {
+  for (const [tier, pairs] of LOOK_ALIKE_PAIRS.entries()) {
     for (const layout of layouts) {
       if (layout.length !== text.length) continue;
       for (let i = 0; i < text.length; i += 1) {
         const swapped = pairs[text[i]];
-        if (swapped === undefined) continue;
+        if (swapped === undefined || (tier > 0 && !nearMissSeen(i, swapped))) continue;
         const candidate = text.slice(0, i) + swapped + text.slice(i + 1);
         if (plateShape(candidate) === layout) return { text: candidate, position: i };
       }

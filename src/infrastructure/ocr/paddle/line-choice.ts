@@ -23,6 +23,8 @@ export interface LineCandidate {
   readonly dropped?: number;
   /** Room between the outermost characters and the region's ends, in character pitches (see endRoom). */
   readonly endRoom?: number;
+  /** Two rows joined as one two-row plate (see stackedCandidates). */
+  readonly stacked?: boolean;
 }
 
 /** Rows at least this close in height may be the two rows of one plate. */
@@ -50,6 +52,7 @@ export function stackedCandidates(candidates: readonly LineCandidate[]): LineCan
         aspect: Math.max(upper.aspect, lower.aspect),
         dropped: (upper.dropped ?? 0) + (lower.dropped ?? 0),
         endRoom: Math.min(upper.endRoom ?? Number.POSITIVE_INFINITY, lower.endRoom ?? Number.POSITIVE_INFINITY),
+        stacked: true,
       });
     }
   }
@@ -120,6 +123,8 @@ export function layoutAwareCharacter(character: DecodedCharacter, fitted: string
 
 /** Without layouts, a line fitting no known layout is this much less plausible than one fitting one. */
 const UNKNOWN_SHAPE = 0.75;
+/** A Z/2, S/5, B/8 or G/6 is swapped without layouts only if the recogniser gave the other glyph this much at that step. */
+const NEAR_MISS_EVIDENCE = 0.05;
 /** A trim without layouts never leaves fewer characters than this. */
 const MIN_TRIMMED_LENGTH = 5;
 
@@ -135,9 +140,11 @@ function platePlausibility(candidate: LineCandidate, maxHeight: number, layouts:
   let best: Scored | null = null;
   // A border, a screw or a neighbour's character read as a character sits at an end: with layouts
   // given (format evidence), the line's inner windows are tried too. Without, only a line that fits
-  // no known layout as read loses one character at either end, and only to fit a known layout as is.
+  // no known layout as read loses one character at either end, and only to fit a known layout as is
+  // (a two-row plate's rows are not trimmed).
   const known = (text: string): boolean => KNOWN_PLATE_LAYOUTS.has(plateShape(text)) || resolveLookAlike(text) !== null;
-  const unknownAsRead = layouts.length === 0 && !known(raw);
+  // Two rows joined end where each row ends: their ends are no stray characters.
+  const unknownAsRead = layouts.length === 0 && candidate.stacked !== true && !known(raw);
   const maxTrim = layouts.length > 0 ? 2 : unknownAsRead ? 2 : 0;
   for (let start = 0; start < chars.length; start += 1) {
     for (let end = chars.length; end > start; end -= 1) {
@@ -149,7 +156,8 @@ function platePlausibility(candidate: LineCandidate, maxHeight: number, layouts:
       let fit = fitPlateLayout(read, layouts);
       // No format configured: a look-alike in a reading that fits no known layout is still read the
       // way a common layout has it.
-      const lookAlike = layouts.length === 0 && !KNOWN_PLATE_LAYOUTS.has(plateShape(read)) ? resolveLookAlike(read) : null;
+      const seen = (i: number, char: string): boolean => window[i].alternatives.some((a) => a.char === char && a.probability >= NEAR_MISS_EVIDENCE);
+      const lookAlike = layouts.length === 0 && !KNOWN_PLATE_LAYOUTS.has(plateShape(read)) ? resolveLookAlike(read, undefined, seen) : null;
       if (lookAlike !== null) fit = { text: lookAlike.text, layout: null, swaps: 1 };
       const formatOk = fit.layout !== null || isPlateFormat(fit.text);
       const resolved =
