@@ -104,10 +104,13 @@ describeDevSets('development-set floors (PaddleOCR, shipped calibration)', () =>
     const score = await scoreSet(engine, await loadSet('plates-euus'), 'plate');
     const xs = withFormats(score, []);
     process.stdout.write(`plates-euus ${score.exact}/${score.count}, misreads >= 0.7 ${share(xs, false, true).toFixed(3)}, right < 0.7 ${share(xs, true, false).toFixed(3)}\n`);
-    // Measured 172/254, misreads >= 0.7 18.3%, right < 0.7 19.2%. The aims (>= 75% exact, <= 5%
-    // of misreads confident) are not reached yet: these floors guard what is, against regressions.
-    expect(score.exactRate).toBeGreaterThanOrEqual(0.66);
-    expect(share(xs, false, true)).toBeLessThanOrEqual(0.21);
+    // Measured 190/254 as labeled (194 with the reviewed labels of scripts/ocr-dev-truth-fixes.tsv),
+    // misreads >= 0.7 23.4% (15 of 64: 4 of them the reviewed labels eu_005/012/025/046, which the
+    // engine reads as the photos show), right < 0.7 17.9%. The pooled aims (dev + degraded copies,
+    // misreads >= 0.7 <= 5%, right < 0.7 <= 15%) are met; this set alone is guarded against regressions.
+    expect(score.exactRate).toBeGreaterThanOrEqual(0.72);
+    expect(share(xs, false, true)).toBeLessThanOrEqual(0.25);
+    expect(share(xs, true, false)).toBeLessThanOrEqual(0.2);
   });
 
   it('given the meters, then >= 95% exact', async () => {

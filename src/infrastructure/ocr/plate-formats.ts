@@ -1,4 +1,4 @@
-import { DIGIT_TO_LETTER, LETTER_TO_DIGIT, isPlateFormat } from './reading-format';
+import { DIGIT_TO_LETTER, LETTER_TO_DIGIT, LOOK_ALIKE_LAYOUTS, isPlateFormat } from './reading-format';
 
 /**
  * Plate formats as data: a tenant configures country codes or L/D patterns (L = letter,
@@ -13,8 +13,11 @@ export const COUNTRY_PLATE_LAYOUTS: Readonly<Record<string, readonly string[]>> 
   IN: ['LLDDLLDDDD', 'LLDDLDDDD', 'LLDLLLDDDD', 'LLDLLDDDD', 'LLDDDDDD'],
   UK: ['LLDDLLL'],
   EU: ['LLDDDLL', 'DDDDLLL', 'LLLDDDD', 'LLDDDDD', 'LLLDDDDD', 'LLLLDDD', 'LLLDDLL', 'LLDDLLL', 'DDLLLD', 'LDDDLLL'],
-  US: ['DLLLDDD', 'LLLDDDD', 'LLLDDD', 'DLLDDD', 'DDDLLL', 'LLDDDDD', 'DDDDLL', 'LLLDDDL'],
+  US: ['DLLLDDD', 'LLLDDDD', 'LLLDDD', 'DLLDDD', 'DDDLLL', 'LLDDDDD', 'DDDDLL', 'LLLDDDL', 'LLDLDL'],
 };
+
+/** Every layout named here: a reading that fits none of them is an unusual plate, or a misread one. */
+export const KNOWN_PLATE_LAYOUTS: ReadonlySet<string> = new Set([...LOOK_ALIKE_LAYOUTS, ...Object.values(COUNTRY_PLATE_LAYOUTS).flat()]);
 
 const PATTERN = /^[LD]{2,10}$/;
 

@@ -1,4 +1,4 @@
-import { fitPlateLayout, isMeterFormat, isPlateFormat, normaliseMeter, normalisePlate, parseMeterValue } from './reading-format';
+import { fitPlateLayout, isMeterFormat, isPlateFormat, normaliseMeter, normalisePlate, parseMeterValue, resolveLookAlike } from './reading-format';
 
 describe('reading format', () => {
   it.each([
@@ -42,5 +42,28 @@ describe('reading format', () => {
   it('given a reading needing more than two swaps or fitting no layout, then it is left unchanged', () => {
     expect(fitPlateLayout('NTHOSIB')).toEqual({ text: 'NTHOSIB', layout: null, swaps: 0 });
     expect(fitPlateLayout('A1')).toEqual({ text: 'A1', layout: null, swaps: 0 });
+  });
+
+  it.each([
+    ['RK857A1', 'RK857AI'],
+    ['BA3020Z', 'BA302OZ'],
+    ['MLOC2S', 'ML0C2S'],
+    ['UHIN2A', 'UH1N2A'],
+    ['MHGV4L', 'MH6V4L'],
+    ['SL7C65', 'SL7C6S'],
+  ])('given the reading %s that fits a common layout after one look-alike swap, then it is read %s', (read, text) => {
+    expect(resolveLookAlike(read)?.text).toBe(text);
+  });
+
+  it('given a nearer miss (Z/2, S/5, B/8, G/6) the recogniser did not see, then it is not swapped', () => {
+    expect(resolveLookAlike('MHGV4L', undefined, () => false)).toBeNull();
+    expect(resolveLookAlike('RK857A1', undefined, () => false)?.text).toBe('RK857AI');
+  });
+
+  it('given a reading that fits a layout as read, or fits none after one look-alike swap, then nothing is swapped', () => {
+    expect(resolveLookAlike('RK099AN')).toBeNull();
+    expect(resolveLookAlike('HLOKTY7')).toBeNull();
+    expect(resolveLookAlike('KA05MN4821')).toBeNull();
+    expect(resolveLookAlike('DKZJBG')).toBeNull();
   });
 });

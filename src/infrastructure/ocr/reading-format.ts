@@ -56,6 +56,52 @@ export const DEFAULT_PLATE_LAYOUTS: readonly string[] = [
   'LLLDDD', // ABC123
 ];
 
+/**
+ * With no format configured, a look-alike is read the way that makes the plate fit one of these
+ * (one character at most): the glyphs are the same or nearly so in many plate fonts, and the
+ * recogniser's step probability does not tell them apart ("RK857A1" is the Slovak RK857AI,
+ * "MLOC2S" Missouri's ML0C2S, "MHGV4L" Missouri's MH6V4L). The default layouts plus Missouri's
+ * AB1C2D.
+ */
+export const LOOK_ALIKE_LAYOUTS: readonly string[] = [...DEFAULT_PLATE_LAYOUTS, 'LLDLDL'];
+/** O/0 and I/1 first (the same glyph in most plate fonts), then the nearer misses. */
+const LOOK_ALIKE_PAIRS: ReadonlyArray<Readonly<Record<string, string>>> = [
+  { O: '0', '0': 'O', I: '1', '1': 'I' },
+  { Z: '2', '2': 'Z', S: '5', '5': 'S', B: '8', '8': 'B', G: '6', '6': 'G' },
+];
+
+/** The L/D shape of a plate text: "ABC1D23" is "LLLDLDD". */
+export function plateShape(text: string): string {
+  return text.replace(/[A-Z]/g, 'L').replace(/[0-9]/g, 'D');
+}
+
+/**
+ * The reading with one look-alike swapped so that it fits a layout it did not fit as read (O/0
+ * and I/1 before the others, then the earliest layout, then the leftmost character); null when it
+ * fits as read or no single swap makes it fit. A reading that fits no layout either way is kept:
+ * an unknown plate is not forced. The nearer misses (Z/2, S/5, B/8, G/6) are told apart by a clear
+ * glyph, so they are swapped only where `nearMissSeen` says the recogniser saw the other glyph too.
+ */
+export function resolveLookAlike(
+  text: string,
+  layouts: readonly string[] = LOOK_ALIKE_LAYOUTS,
+  nearMissSeen: (position: number, char: string) => boolean = () => true,
+): { text: string; position: number } | null {
+  if (layouts.includes(plateShape(text))) return null;
+  for (const [tier, pairs] of LOOK_ALIKE_PAIRS.entries()) {
+    for (const layout of layouts) {
+      if (layout.length !== text.length) continue;
+      for (let i = 0; i < text.length; i += 1) {
+        const swapped = pairs[text[i]];
+        if (swapped === undefined || (tier > 0 && !nearMissSeen(i, swapped))) continue;
+        const candidate = text.slice(0, i) + swapped + text.slice(i + 1);
+        if (plateShape(candidate) === layout) return { text: candidate, position: i };
+      }
+    }
+  }
+  return null;
+}
+
 /** Look-alike glyphs that OCR swaps between letters and digits in plate fonts. */
 export const LETTER_TO_DIGIT: Readonly<Record<string, string>> = { O: '0', Q: '0', D: '0', I: '1', Z: '2', S: '5', B: '8', G: '6' };
 export const DIGIT_TO_LETTER: Readonly<Record<string, string>> = { '0': 'O', '1': 'I', '2': 'Z', '5': 'S', '8': 'B', '6': 'G' };

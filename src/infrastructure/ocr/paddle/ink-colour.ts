@@ -16,6 +16,8 @@ const CHROMA_RATIO = 2.2;
 const MIN_CHARACTERS = 5;
 /** Share of a character's column band taken as its ink (the darkest pixels; a thin "I" fills little of it). */
 const INK_SHARE = 0.1;
+/** How far into the line (in row heights) an end character's colour is looked at again. */
+const END_SHIFT = 0.2;
 /** Rows of the band looked at: the middle of the line, away from bolts and captions above and below. */
 const MIDDLE = 0.6;
 
@@ -58,5 +60,14 @@ export function offColourCharacters(image: RgbImage, region: Region, columns: re
   const halfWidth = Math.max(1, 0.15 * region.height);
   const chroma = columns.map((x) => inkChroma(image, region, x, halfWidth));
   const typical = median(chroma);
-  return chroma.map((c) => c > typical + CHROMA_EXCESS && c > CHROMA_RATIO * typical);
+  const off = (c: number): boolean => c > typical + CHROMA_EXCESS && c > CHROMA_RATIO * typical;
+  return chroma.map((c, i) => {
+    if (!off(c)) return false;
+    // The recogniser places a line's first and last characters early or late: beside an EU band the
+    // column may land on the band. A character is left out only if it is coloured a little further
+    // into the line too (a band or sticker read as a character is coloured across its width).
+    if (i !== 0 && i !== columns.length - 1) return true;
+    const inward = i === 0 ? 1 : -1;
+    return off(inkChroma(image, region, columns[i] + inward * END_SHIFT * region.height, halfWidth));
+  });
 }

@@ -12,14 +12,26 @@ describe('choosing the text line that is the reading', () => {
     expect(chosen).toMatchObject({ text: 'AYO9034', formatOk: true, swaps: 0, trimmed: 0 });
   });
 
-  it('given a border read as a character at the end of the line, then it is trimmed off only when a layout is given', () => {
+  it('given a border read as a character at the end of the line, then it is trimmed off with a layout given, or without when only the trimmed line fits a known layout', () => {
     expect(choosePlateLine([line('OKM2371I', 40)], ['LLLDDDD'])).toMatchObject({ text: 'OKM2371', trimmed: 1, rawText: 'OKM2371I' });
-    expect(choosePlateLine([line('OKM2371I', 40)])).toMatchObject({ text: 'OKM2371I', trimmed: 0 });
+    expect(choosePlateLine([line('OKM2371I', 40)])).toMatchObject({ text: 'OKM2371', trimmed: 1 });
+    // A line that fits a known layout as read keeps its ends.
+    expect(choosePlateLine([line('AB12CDE', 40)])).toMatchObject({ text: 'AB12CDE', trimmed: 0 });
+    // Never two characters from one end, nor below five characters.
+    expect(choosePlateLine([line('XXABC1234', 40)])).toMatchObject({ text: 'XXABC1234', trimmed: 0 });
+    expect(choosePlateLine([line('A1B2C3', 40)])).toMatchObject({ trimmed: 0 });
   });
 
   it('given look-alikes in the wrong slots, then only a given layout swaps them, and counts the swaps', () => {
     expect(choosePlateLine([line('0KP7250', 40)], ['LLLDDDD'])).toMatchObject({ text: 'OKP7250', swaps: 1 });
-    expect(choosePlateLine([line('0KP7250', 40)])).toMatchObject({ text: '0KP7250', swaps: 0, layoutRank: null });
+    // With none, one O/0 or I/1 is read the way a common layout has it; a nearer miss (6/G) only
+    // where the recogniser saw the other glyph too; two look-alikes are left as read.
+    expect(choosePlateLine([line('0KP7250', 40)])).toMatchObject({ text: 'OKP7250', swaps: 1, layoutRank: null });
+    expect(choosePlateLine([line('J6Z3298', 40)])).toMatchObject({ text: 'J6Z3298', swaps: 0, layoutRank: null });
+    const seenG = line('J6Z3298', 40);
+    const characters = seenG.characters.map((c, i) => (i === 1 ? { ...c, alternatives: [...c.alternatives, { char: 'G', probability: 0.2 }] } : c));
+    expect(choosePlateLine([{ ...seenG, characters }])).toMatchObject({ text: 'JGZ3298', swaps: 1, layoutRank: null });
+    expect(choosePlateLine([line('J6Z32B8', 40)])).toMatchObject({ text: 'J6Z32B8', swaps: 0, layoutRank: null });
   });
 
   it('given a 10-character plate and no layouts, then it is read in full', () => {

@@ -1,4 +1,5 @@
-import { LETTER_TO_DIGIT, fitPlateLayout, isMeterFormat, isPlateFormat, mixesLettersAndDigits, normaliseMeter } from '../reading-format';
+import { KNOWN_PLATE_LAYOUTS } from '../plate-formats';
+import { LETTER_TO_DIGIT, fitPlateLayout, isMeterFormat, isPlateFormat, mixesLettersAndDigits, normaliseMeter, plateShape, resolveLookAlike } from '../reading-format';
 import type { DecodedCharacter } from './ctc-decoder';
 
 /**
@@ -20,6 +21,10 @@ export interface LineCandidate {
   readonly top?: number;
   /** Coloured blobs (stickers) the recogniser read as characters and that were left out of `characters`. */
   readonly dropped?: number;
+  /** Room between the outermost characters and the region's ends, in character pitches (see endRoom). */
+  readonly endRoom?: number;
+  /** Two rows joined as one two-row plate (see stackedCandidates). */
+  readonly stacked?: boolean;
 }
 
 /** Rows at least this close in height may be the two rows of one plate. */
@@ -46,6 +51,8 @@ export function stackedCandidates(candidates: readonly LineCandidate[]): LineCan
         edgeGap: Math.min(upper.edgeGap, lower.edgeGap),
         aspect: Math.max(upper.aspect, lower.aspect),
         dropped: (upper.dropped ?? 0) + (lower.dropped ?? 0),
+        endRoom: Math.min(upper.endRoom ?? Number.POSITIVE_INFINITY, lower.endRoom ?? Number.POSITIVE_INFINITY),
+        stacked: true,
       });
     }
   }
@@ -76,6 +83,10 @@ export interface ChosenLine {
   readonly lengthRatio: number;
   /** Coloured blobs left out of the line (see LineCandidate.dropped). */
   readonly dropped?: number;
+  /** Re-reads of the line's region from a slightly taller crop that read otherwise (plates; see PaddleOcrEngine). */
+  readonly disagreement?: number;
+  /** See LineCandidate.endRoom. */
+  readonly endRoom?: number;
 }
 
 /** Width over height of a counter digit with its spacing (monospaced rolls and LCD digits: 0.5-0.8). */
@@ -110,6 +121,13 @@ export function layoutAwareCharacter(character: DecodedCharacter, fitted: string
   return { probability, margin: probability - rival };
 }
 
+/** Without layouts, a line fitting no known layout is this much less plausible than one fitting one. */
+const UNKNOWN_SHAPE = 0.75;
+/** A Z/2, S/5, B/8 or G/6 is swapped without layouts only if the recogniser gave the other glyph this much at that step. */
+const NEAR_MISS_EVIDENCE = 0.05;
+/** A trim without layouts never leaves fewer characters than this. */
+const MIN_TRIMMED_LENGTH = 5;
+
 interface Scored {
   readonly line: ChosenLine;
   readonly plausibility: number;
@@ -120,26 +138,39 @@ function platePlausibility(candidate: LineCandidate, maxHeight: number, layouts:
   const raw = chars.map((c) => c.char).join('');
   if (raw.length === 0) return null;
   let best: Scored | null = null;
-  // A border or a screw read as a character sits at an end: with layouts given (format evidence),
-  // the line's inner windows are tried too. Without, nothing is trimmed: a trim would be a guess.
-  const maxTrim = layouts.length === 0 ? 0 : 2;
+  // A border, a screw or a neighbour's character read as a character sits at an end: with layouts
+  // given (format evidence), the line's inner windows are tried too. Without, only a line that fits
+  // no known layout as read loses one character at either end, and only to fit a known layout as is
+  // (a two-row plate's rows are not trimmed).
+  const known = (text: string): boolean => KNOWN_PLATE_LAYOUTS.has(plateShape(text)) || resolveLookAlike(text) !== null;
+  // Two rows joined end where each row ends: their ends are no stray characters.
+  const unknownAsRead = layouts.length === 0 && candidate.stacked !== true && !known(raw);
+  const maxTrim = layouts.length > 0 ? 2 : unknownAsRead ? 2 : 0;
   for (let start = 0; start < chars.length; start += 1) {
     for (let end = chars.length; end > start; end -= 1) {
       const trimmed = start + (chars.length - end);
       if (trimmed > maxTrim) continue;
       const window = chars.slice(start, end);
-      const fit = fitPlateLayout(window.map((c) => c.char).join(''), layouts);
+      const read = window.map((c) => c.char).join('');
+      if (layouts.length === 0 && trimmed > 0 && (start > 1 || chars.length - end > 1 || read.length < MIN_TRIMMED_LENGTH || !KNOWN_PLATE_LAYOUTS.has(plateShape(read)))) continue;
+      let fit = fitPlateLayout(read, layouts);
+      // No format configured: a look-alike in a reading that fits no known layout is still read the
+      // way a common layout has it.
+      const seen = (i: number, char: string): boolean => window[i].alternatives.some((a) => a.char === char && a.probability >= NEAR_MISS_EVIDENCE);
+      const lookAlike = layouts.length === 0 && !KNOWN_PLATE_LAYOUTS.has(plateShape(read)) ? resolveLookAlike(read, undefined, seen) : null;
+      if (lookAlike !== null) fit = { text: lookAlike.text, layout: null, swaps: 1 };
       const formatOk = fit.layout !== null || isPlateFormat(fit.text);
-      const resolved = fit.layout === null ? window.map((c) => ({ probability: c.probability, margin: c.margin })) : window.map((c, i) => layoutAwareCharacter(c, fit.text[i]));
+      const resolved =
+        fit.layout === null && lookAlike === null ? window.map((c) => ({ probability: c.probability, margin: c.margin })) : window.map((c, i) => layoutAwareCharacter(c, fit.text[i]));
       const probabilities = resolved.map((r) => r.probability);
       const quality = mean(probabilities);
       // Without layouts a line mixing letters and digits is preferred over a state name or slogan.
-      const shape = fit.layout !== null ? 1 - 0.12 * fit.swaps : !formatOk ? 0.15 : layouts.length > 0 ? 0.5 : mixesLettersAndDigits(fit.text) ? 1 : 0.6;
+      const shape = fit.layout !== null ? 1 - 0.12 * fit.swaps : !formatOk ? 0.15 : layouts.length > 0 ? 0.5 : (mixesLettersAndDigits(fit.text) ? 1 : 0.6) * (known(read) ? 1 : UNKNOWN_SHAPE);
       const plausibility = quality * shape * (1 - 0.15 * trimmed) * (0.6 + 0.4 * (candidate.height / maxHeight)) * (0.8 + 0.2 * candidate.detectorScore);
       if (best === null || plausibility > best.plausibility) {
         best = {
           plausibility,
-          line: { text: fit.text, rawText: raw, probabilities, margins: resolved.map((r) => r.margin), formatOk, swaps: fit.swaps, trimmed, rivals: 0, edgeGap: candidate.edgeGap, layoutRank: fit.layout === null ? null : layouts.indexOf(fit.layout), lengthRatio: 1, dropped: candidate.dropped ?? 0 },
+          line: { text: fit.text, rawText: raw, probabilities, margins: resolved.map((r) => r.margin), formatOk, swaps: fit.swaps, trimmed, rivals: 0, edgeGap: candidate.edgeGap, layoutRank: fit.layout === null ? null : layouts.indexOf(fit.layout), lengthRatio: 1, dropped: candidate.dropped ?? 0, endRoom: candidate.endRoom },
         };
       }
     }

@@ -57,6 +57,8 @@ const REC_MIN_WIDTH = 64;
 const MAX_UPSCALE = 2;
 /** ... except on a second look at a small photo whose first reading fits no plate or counter. */
 const SMALL_PHOTO_UPSCALE = 4;
+/** A plate's row is read again with this share of its height added above and below (see rereadDisagreement). */
+const REREAD_GROWTH = 0.15;
 export const PADDLE_ENGINE_ID = `paddleocr/${PADDLE_MODEL_VERSION}/onnxruntime/constrained-ctc-v1`;
 
 interface Sessions {
@@ -68,6 +70,20 @@ interface Sessions {
 export interface TextRow extends Region {
   /** Smallest gap of the row's text to the photo's left/right edge, in unclip distances. */
   readonly edgeGap: number;
+}
+
+/**
+ * Room between a line's outermost characters and the ends of the region it was read from, in
+ * character pitches (the mean step distance between neighbouring characters): under about half a
+ * pitch, a character touches the photo's edge and the next one was probably cut off.
+ */
+export function endRoom(characters: ReadonlyArray<{ readonly step: number }>, usedSteps: number): number {
+  if (characters.length < 2) return Number.POSITIVE_INFINITY;
+  const first = characters[0].step;
+  const last = characters[characters.length - 1].step;
+  const pitch = (last - first) / (characters.length - 1);
+  if (pitch <= 0) return Number.POSITIVE_INFINITY;
+  return Math.max(0, Math.min(first + 0.5, usedSteps - last - 0.5)) / pitch;
 }
 
 /** Boxes whose vertical extents overlap by half the smaller height are one text row. */
@@ -166,10 +182,27 @@ export class PaddleOcrEngine implements OcrEngine {
       const enlarged = await this.read(sessions, rgb, mode, 2 * profile.detectionSide, SMALL_PHOTO_UPSCALE);
       if (enlarged.chosen?.formatOk) read = enlarged;
     }
-    return this.result(read.chosen, mode, read.boxCount);
+    let chosen = read.chosen;
+    if (mode === 'plate' && chosen !== null && read.region !== null) chosen = { ...chosen, disagreement: await this.rereadDisagreement(sessions, rgb, read.region, chosen.rawText) };
+    return this.result(chosen, mode, read.boxCount);
   }
 
-  private async read(sessions: Sessions, rgb: RgbImage, mode: OcrMode, detectionSide: number, maxUpscale = MAX_UPSCALE): Promise<{ chosen: ChosenLine | null; boxCount: number }> {
+  /**
+   * A plate read right reads the same from a slightly different crop; a misread (a blurred or
+   * tiny plate, a glyph decided by a few pixels) often does not. The chosen row is read again with
+   * 15% more of the photo above and below it: 1 when that re-read differs (O/0 and I/1 aside,
+   * which the layout decides), else 0.
+   */
+  private async rereadDisagreement(sessions: Sessions, rgb: RgbImage, region: Region, rawText: string): Promise<number> {
+    const grow = Math.round(REREAD_GROWTH * region.height);
+    const y = Math.max(0, region.y - grow);
+    const taller: Region = { ...region, y, height: Math.min(rgb.height, region.y + region.height + grow) - y };
+    const { characters } = await this.recognizeRegion(sessions, rgb, taller, 'plate');
+    const fold = (t: string): string => t.replace(/O/g, '0').replace(/I/g, '1');
+    return fold(characters.map((c) => c.char).join('')) === fold(rawText) ? 0 : 1;
+  }
+
+  private async read(sessions: Sessions, rgb: RgbImage, mode: OcrMode, detectionSide: number, maxUpscale = MAX_UPSCALE): Promise<{ chosen: ChosenLine | null; boxCount: number; region: Region | null }> {
     const profile = this.profiles[mode];
     const boxes = await this.detect(sessions, rgb, detectionSide, maxUpscale);
     // Tallest rows first: a plate's characters are its largest text, so most photos need one read.
@@ -177,22 +210,27 @@ export class PaddleOcrEngine implements OcrEngine {
     // Two rows of about the same height may be the two halves of a two-row plate: read both.
     const stacked = rows.length > 1 && rows[1].height >= STACKED_HEIGHT_RATIO * rows[0].height;
     const candidates: LineCandidate[] = [];
+    const regions: Region[] = [];
     for (const row of rows) {
       // The detector drops characters cut by the crop's edge or touching a bolt; reading the row
       // across the whole photo keeps them, and the line choice trims borders read as characters.
       const region = profile.fullWidthRows ? { ...row, x: 0, width: rgb.width } : row;
-      const { characters, dropped } = await this.recognizeRegion(sessions, rgb, region, mode);
-      candidates.push({ characters, height: row.height, detectorScore: 1, edgeGap: row.edgeGap, aspect: region.width / region.height, top: row.y, dropped });
+      const { characters, dropped, endRoom } = await this.recognizeRegion(sessions, rgb, region, mode);
+      candidates.push({ characters, height: row.height, detectorScore: 1, edgeGap: row.edgeGap, aspect: region.width / region.height, top: row.y, dropped, endRoom });
+      regions.push(region);
       if (mode === 'plate' && !stacked && this.isClearPlate(candidates)) break;
     }
     // Digit rolls and tight crops defeat the detector: then the whole crop is the line.
     if (candidates.length === 0 || profile.alwaysWholeCrop) {
       const whole: Region = { x: 0, y: 0, width: rgb.width, height: rgb.height };
-      const { characters, dropped } = await this.recognizeRegion(sessions, rgb, whole, mode);
-      candidates.push({ characters, height: 0.5 * whole.height, detectorScore: 0.5, edgeGap: Number.POSITIVE_INFINITY, aspect: whole.width / whole.height, dropped });
+      const { characters, dropped, endRoom } = await this.recognizeRegion(sessions, rgb, whole, mode);
+      candidates.push({ characters, height: 0.5 * whole.height, detectorScore: 0.5, edgeGap: Number.POSITIVE_INFINITY, aspect: whole.width / whole.height, dropped, endRoom });
+      regions.push(whole);
     }
     const chosen = mode === 'plate' ? choosePlateLine(candidates, this.plateLayouts) : chooseMeterLine(candidates);
-    return { chosen, boxCount: boxes.length };
+    // The region the chosen line was read from (none for a two-row plate joined from two rows).
+    const index = chosen === null ? -1 : candidates.findIndex((c) => c.characters.map((ch) => ch.char).join('') === chosen.rawText);
+    return { chosen, boxCount: boxes.length, region: index < 0 ? null : regions[index] };
   }
 
   /** The newest candidate is a plate in a known layout, read without doubt: no need to read the other rows. */
@@ -249,10 +287,11 @@ export class PaddleOcrEngine implements OcrEngine {
     const tensor = output[sessions.recognition.outputNames[0]];
     const steps = Number(tensor.dims[1]);
     const characters = decodeConstrained(tensor.data as Float32Array, steps, sessions.alphabets[mode]).characters;
-    if (mode !== 'plate') return { characters, dropped: 0 };
+    if (mode !== 'plate') return { characters, dropped: 0, endRoom: Number.POSITIVE_INFINITY };
     // Each step covers an equal slice of the tensor; the region was resized to `width` of it.
     const toSource = (region.width / width) * (tensorWidth / steps);
     const offColour = offColourCharacters(rgb, region, characters.map((c) => region.x + (c.step + 0.5) * toSource));
-    return { characters: characters.filter((_, i) => !offColour[i]), dropped: offColour.filter(Boolean).length };
+    const kept = characters.filter((_, i) => !offColour[i]);
+    return { characters: kept, dropped: offColour.filter(Boolean).length, endRoom: endRoom(kept, (width / tensorWidth) * steps) };
   }
 }

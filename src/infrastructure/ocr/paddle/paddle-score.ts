@@ -1,9 +1,41 @@
 import type { OcrMode } from '../../../ports/ocr-engine.port';
+import { KNOWN_PLATE_LAYOUTS } from '../plate-formats';
+import { plateShape } from '../reading-format';
 import type { ChosenLine } from './line-choice';
 
 /** One character's quality: its step probability, and how far it is ahead of the runner-up. */
 export function characterQuality(probability: number, margin: number): number {
   return 0.7 * probability + 0.3 * Math.max(0, margin);
+}
+
+/**
+ * Plates hold 6 or 7 characters almost everywhere, 5 or 8 less often; a reading of 4 or fewer
+ * lost characters (to blur, to the crop's edge), one of 9 or more gained a border or a caption
+ * (India's 9-10 character plates are the exception, read whole but doubted).
+ */
+export function plateLengthPrior(length: number): number {
+  if (length <= 3) return 0.1;
+  if (length === 4) return 0.2;
+  if (length === 5) return 0.5;
+  if (length >= 8) return 0.4;
+  return 1;
+}
+
+/** Score kept for a plate reading that fits none of the known layouts (KNOWN_PLATE_LAYOUTS). */
+const UNKNOWN_LAYOUT = 0.6;
+/** Score kept when a re-read of the row from a taller crop reads otherwise. */
+const REREAD_DISAGREES = 0.6;
+
+/**
+ * Score kept for where the line's outermost character sits (endRoom, in character pitches): a
+ * whole character under a pitch from the region's end leaves no room for its neighbour, which the
+ * photo's edge probably cut off entirely. A character right at the end (the first or last
+ * recogniser step) is itself the one cut through, and is often read all the same: measured on the
+ * development sets' cut copies, those readings are right about half the time, the others rarely.
+ */
+export function endRoomFactor(endRoom: number | undefined): number {
+  if (endRoom === undefined || endRoom >= 1 || endRoom < 0.3) return 1;
+  return 0.1;
 }
 
 /** Score kept per isolated look-alike (see isolatedLookAlikes). */
@@ -48,6 +80,13 @@ export function paddleScore(line: ChosenLine, mode: OcrMode, boxCount: number): 
   // A sticker left out of a plate is a judgement about the photo like a trim: it lowers the score.
   score *= 1 - 0.1 * (line.dropped ?? 0);
   score *= 1 / (1 + 0.5 * line.rivals);
+  if (mode === 'plate') {
+    score *= REREAD_DISAGREES ** (line.disagreement ?? 0);
+    score *= plateLengthPrior(line.text.length);
+    // A configured layout that fitted (layoutRank) is known by configuration.
+    if (line.layoutRank === null && !KNOWN_PLATE_LAYOUTS.has(plateShape(line.text))) score *= UNKNOWN_LAYOUT;
+    score *= endRoomFactor(line.endRoom);
+  }
   if (mode === 'plate' && boxCount === 0) score *= 0.8;
   if (mode === 'plate' && line.layoutRank === null) score *= ISOLATED_LOOK_ALIKE ** isolatedLookAlikes(line.text);
   // Text running into the photo's edge has probably lost characters to the crop.
