@@ -17,7 +17,7 @@ import { SagaRunner } from '../runtime/saga-runner';
 import { ReadingsModule } from './readings.module';
 import { ActiveLearningController } from '../commands/training/active-learning.controller';
 import { ActiveLearningService } from '../commands/training/active-learning.service';
-import { BatchFanoutService } from '../commands/training/batch-fanout.service';
+import { LABELING_TASK_FANOUT } from '../ports/labeling-task-fanout.port';
 import { CaptureMonitorService } from '../commands/training/capture-monitor.service';
 import { DatasetService } from '../commands/training/dataset.service';
 import { DatasetsController } from '../commands/training/datasets.controller';
@@ -42,7 +42,7 @@ import { LabelingTasksController } from '../commands/training/labeling-tasks.con
   ],
   providers: [
     ExamplePoolService,
-    BatchFanoutService,
+    { provide: LABELING_TASK_FANOUT, useExisting: BatchTasksSaga },
     ActiveLearningService,
     LabelingTaskService,
     CaptureMonitorService,

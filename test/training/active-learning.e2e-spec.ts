@@ -75,6 +75,10 @@ describe('active learning through the API', () => {
     expect(recorded.stream).toBe('active_learning_batch-acme.2026-W02');
     expect(recorded.data).toMatchObject({ strategy: 'uncertainty_kcenter_v1', seed: 'acme.2026-W02', poolSize: 18, parameters: expect.objectContaining({ batchSize: 3 }) });
     expect((recorded.data.chosen as unknown[]).length).toBe(3);
+    // The fan-out has one definition, the batch's saga: the run's tasks carry its provenance.
+    const tasks = await eventsOfType(app, auditor, 'LabelingTaskCreated');
+    expect(tasks).toHaveLength(3);
+    for (const task of tasks) expect(task.metadata).toMatchObject({ actorId: 'saga:active-learning-batch-tasks', causationId: (recorded as { event_id?: string }).event_id });
   });
 
   it('puts the correction first, then spreads the batch across the three meters', async () => {

@@ -3,15 +3,15 @@ import { CommandBus } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { CLOCK, Clock } from '../../domain/shared/clock';
 import { ValidationError } from '../../domain/shared/errors';
-import { streamName } from '../../domain/shared/events';
+import { RecordedEvent, streamName } from '../../domain/shared/events';
 import { activeLearningBatchDecider, taskIdFor } from '../../domain/training/active-learning-batch.decider';
 import { ACTIVE_LEARNING_BATCH_CATEGORY, ActiveLearningBatchSelected, ChosenExample, batchIdFor } from '../../domain/training/active-learning-batch.events';
 import { isoWeekKey } from '../../domain/training/iso-week';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
+import { LABELING_TASK_FANOUT, LabelingTaskFanout } from '../../ports/labeling-task-fanout.port';
 import { ML_COMPUTE, MlComputePort } from '../../ports/ml-compute.port';
 import { CommandContext } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
-import { BatchFanoutService } from './batch-fanout.service';
 import { ExamplePoolService } from './example-pool.service';
 
 export const DEFAULT_BATCH_SIZE = 50;
@@ -41,7 +41,7 @@ export class ActiveLearningService {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly pool: ExamplePoolService,
-    private readonly fanout: BatchFanoutService,
+    @Inject(LABELING_TASK_FANOUT) private readonly fanout: LabelingTaskFanout,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -62,10 +62,10 @@ export class ActiveLearningService {
     const stream = streamName(ACTIVE_LEARNING_BATCH_CATEGORY, batchId);
     const base: Omit<CommandContext, 'commandId'> = { tenantId, actorId, correlationId: `active-learning:${batchId}`, causationId: null };
 
-    let batch = await this.existing(stream);
+    let recorded = await this.existing(stream);
     let created = false;
     let position = 0;
-    if (!batch) {
+    if (!recorded) {
       const { examples, sourceSystems } = await this.pool.load(tenantId);
       if (examples.length === 0) return { batchId, week, created: false, topUp: topUp !== null, stream, poolSize: 0, strategy: null, selected: [], position: 0 };
       const selection = await this.compute.selectActiveLearningBatch(examples, { batchSize, seed: batchId });
@@ -99,19 +99,21 @@ export class ActiveLearningService {
           { ...base, commandId: `active-learning:${batchId}` },
         ),
       );
-      if (result.state.status !== 'selected') throw new Error(`batch ${batchId} was not recorded`);
-      batch = result.state.batch;
       created = result.events.length > 0;
       position = result.position;
+      recorded = await this.existing(stream);
+      if (!recorded) throw new Error(`batch ${batchId} was not recorded`);
     }
-    position = Math.max(position, await this.fanout.ensureTasks(batch, base));
+    const batch = recorded.data as ActiveLearningBatchSelected['data'];
+    // Read-your-writes: the tasks exist when this answers (the batch's saga would create them too).
+    position = Math.max(position, await this.fanout.createTasks(recorded));
     // A repeated run wrote nothing: the head covers the batch and the tasks written before.
     if (position === 0) position = await this.events.headPosition();
     return { batchId, week, created, topUp: topUp !== null, stream, poolSize: batch.poolSize, strategy: batch.strategy, selected: batch.chosen, position };
   }
 
-  private async existing(stream: string): Promise<ActiveLearningBatchSelected['data'] | null> {
+  private async existing(stream: string): Promise<RecordedEvent | null> {
     const [first] = await this.events.readStream(stream, { limit: 1 });
-    return first && first.type === 'ActiveLearningBatchSelected' ? (first.data as ActiveLearningBatchSelected['data']) : null;
+    return first && first.type === 'ActiveLearningBatchSelected' ? first : null;
   }
 }

@@ -11,6 +11,7 @@ import { TrainingExampleCommand, TrainingExampleState, trainingExampleDecider } 
 import { TrainingExampleEvent } from '../../domain/training/training-example.events';
 import { LABELING_TASK_CATEGORY, LabelingTaskCompleted, LabelingTaskEvent } from '../../domain/training/labeling-task.events';
 import { LabelingTaskCommand, LabelingTaskState, labelingTaskDecider } from '../../domain/training/labeling-task.decider';
+import { LabelingTaskFanout } from '../../ports/labeling-task-fanout.port';
 import { Saga } from '../saga-runner';
 
 /** The commands of one chosen example: queue it, then create its task (in that order). */
@@ -48,9 +49,14 @@ export function batchTaskCommands(event: RecordedEvent): ChosenCommands[] {
 const BATCH_TASKS_SAGA = 'active-learning-batch-tasks';
 const PARALLEL = 8;
 
-/** Turns a selected batch into its labeling tasks: the one place this fan-out happens. */
+/**
+ * Turns a selected batch into its labeling tasks: the one place this fan-out happens. The
+ * active-learning run calls `createTasks` through the `LABELING_TASK_FANOUT` port for
+ * read-your-writes; the saga does the same for every batch, so a crash between the batch and its
+ * tasks loses nothing, and the deterministic command ids make the second run append nothing.
+ */
 @Injectable()
-export class BatchTasksSaga implements Saga {
+export class BatchTasksSaga implements Saga, LabelingTaskFanout {
   private readonly logger = new Logger('active-learning');
   readonly name = BATCH_TASKS_SAGA;
   readonly eventTypes = ['ActiveLearningBatchSelected'];
@@ -58,18 +64,29 @@ export class BatchTasksSaga implements Saga {
   constructor(private readonly commandBus: CommandBus) {}
 
   async handle(event: RecordedEvent): Promise<void> {
-    const planned = batchTaskCommands(event);
-    for (let i = 0; i < planned.length; i += PARALLEL) await Promise.all(planned.slice(i, i + PARALLEL).map((c) => this.send(c)));
+    await this.createTasks(event);
   }
 
-  private async send(c: ChosenCommands): Promise<void> {
+  async createTasks(batch: RecordedEvent): Promise<number> {
+    const planned = batchTaskCommands(batch);
+    let position = 0;
+    for (let i = 0; i < planned.length; i += PARALLEL) {
+      const written = await Promise.all(planned.slice(i, i + PARALLEL).map((c) => this.send(c)));
+      position = Math.max(position, ...written);
+    }
+    return position;
+  }
+
+  private async send(c: ChosenCommands): Promise<number> {
     try {
-      await this.commandBus.execute(c.queue);
-      await this.commandBus.execute(c.task);
+      const queued = await this.commandBus.execute(c.queue);
+      const created = await this.commandBus.execute(c.task);
+      return Math.max(queued.position, created.position);
     } catch (error) {
       // The example was labeled (or vanished) between selection and queueing: no task for it.
       if (!(error instanceof ConflictError || error instanceof NotFoundError)) throw error;
       this.logger.warn(`no labeling task for ${c.exampleId}: ${error.message}`);
+      return 0;
     }
   }
 }
