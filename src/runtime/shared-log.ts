@@ -17,6 +17,8 @@ export class SharedLog {
   private floor = 0;
   private position = 0;
   private started = false;
+  /** Stopped by its owner (shutdown, demotion): only an explicit start() opens it again. */
+  private stopped = false;
   private abort = new AbortController();
   private waiters = new Set<() => void>();
   private loop: Promise<void> | null = null;
@@ -31,7 +33,11 @@ export class SharedLog {
 
   /** Up to `limit` events after `after`; empty when the consumer is at the head. */
   async read(after: number, limit: number): Promise<RecordedEvent[]> {
-    if (!this.started) await this.start();
+    if (!this.started) {
+      // A consumer that missed the shutdown must not resurrect the subscription on a closing store.
+      if (this.stopped) return [];
+      await this.start();
+    }
     if (after >= this.floor && after < this.position) return this.slice(after, limit);
     if (after >= this.position) return [];
     const events = await this.events.readAll({ after, limit });
@@ -74,6 +80,7 @@ export class SharedLog {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    this.stopped = false;
     this.abort = new AbortController();
     this.window.length = 0;
     this.position = await this.events.headPosition();
@@ -84,6 +91,7 @@ export class SharedLog {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    this.stopped = true;
     this.abort.abort();
     this.notify();
     await this.loop?.catch(() => undefined);

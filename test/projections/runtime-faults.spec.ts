@@ -141,6 +141,35 @@ describe('runtime under faults', () => {
     await log.stop();
   });
 
+  it('a stopped log stays stopped: a late reader gets nothing and opens no subscription on a closing store', async () => {
+    await deposit(0, 10);
+    let subscriptions = 0;
+    const counting = new DroppingEventStore(sqlite, 1_000_000);
+    const subscribeAll = counting.subscribeAll.bind(counting);
+    counting.subscribeAll = (options?: SubscribeOptions) => {
+      subscriptions += 1;
+      return subscribeAll(options);
+    };
+    const log = new SharedLog(counting);
+    await log.start();
+    await deposit(10, 12);
+    await until(() => log.head >= 12);
+    await log.stop();
+    // A consumer that missed the shutdown reads once more: no new subscription, nothing to read,
+    // and its wait ends with its own signal rather than spinning.
+    expect(await log.read(5, 10)).toEqual([]);
+    const abort = new AbortController();
+    const waited = log.waitBeyond(12, abort.signal);
+    abort.abort();
+    await waited;
+    expect(subscriptions).toBe(1);
+    // An explicit start (a standby elected again) subscribes anew.
+    await log.start();
+    expect(subscriptions).toBe(2);
+    expect((await log.read(5, 10)).length).toBeGreaterThan(0);
+    await log.stop();
+  });
+
   it('fences a leader that lost its lease: it cannot write a checkpoint or document afterwards', async () => {
     await deposit(0, 20);
     const runner = new ProjectionRunner(sqlite, reads, { owner: 'paused-leader', batchSize: 8, supervision: FAST, leaseTtlMs: 60_000 });
