@@ -25,6 +25,14 @@ export interface ReadAllOptions {
   readonly after?: number;
   readonly limit?: number;
   readonly raw?: boolean;
+  /**
+   * Only events of these types (a consumer catching up reads through its types' index entries,
+   * and decodes nothing else). A store that cannot filter may return other events too: consumers
+   * check each event's type.
+   */
+  readonly types?: readonly string[];
+  /** Inclusive upper bound of the positions read; with `types`, required to know how far a short page reached. */
+  readonly until?: number;
 }
 
 export interface SubscribeOptions {

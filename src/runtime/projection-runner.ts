@@ -184,9 +184,12 @@ export class ProjectionRunner {
     const signal = track.abort.signal;
     for (let failures = 0; !signal.aborted; ) {
       try {
-        const batch = await this.log.read(track.checkpoint, batchSize);
-        if (batch.length === 0) await this.log.waitBeyond(track.checkpoint, signal);
-        else await this.applyBatch(track, batch);
+        const { events, through } = await this.log.readFor(track.checkpoint, batchSize, track.typeList);
+        if (events.length > 0) await this.applyBatch(track, events);
+        if (signal.aborted) return;
+        // Behind the shared window only this projection's types were read: it is done up to `through`.
+        if (through > track.checkpoint) track.checkpoint = through;
+        else if (events.length === 0) await this.log.waitBeyond(track.checkpoint, signal);
         failures = 0;
       } catch (error) {
         failures += 1;

@@ -11,6 +11,7 @@ export class Track {
   readonly abort = new AbortController();
   readonly physical: Map<string, string>;
   readonly types: Set<string>;
+  readonly typeList: readonly string[];
   loop: Promise<void> | null = null;
   eventsApplied = 0;
 
@@ -20,6 +21,7 @@ export class Track {
   ) {
     this.physical = new Map(projection.collections.map((c) => [c, physicalName(c, generation)]));
     this.types = new Set(projection.eventTypes);
+    this.typeList = [...this.types];
   }
 
   get checkpointKey(): string {

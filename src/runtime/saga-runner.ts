@@ -21,6 +21,7 @@ export interface Saga {
 interface SagaTrack {
   readonly saga: Saga;
   readonly types: Set<string>;
+  readonly typeList: readonly string[];
   checkpoint: number;
   stored: number;
   failures: number;
@@ -72,7 +73,7 @@ export class SagaRunner {
 
   register(saga: Saga): void {
     if (this.tracks.has(saga.name)) throw new Error(`saga ${saga.name} registered twice`);
-    this.tracks.set(saga.name, { saga, types: new Set(saga.eventTypes), checkpoint: 0, stored: 0, failures: 0, lastError: null, parked: null, loop: null });
+    this.tracks.set(saga.name, { saga, types: new Set(saga.eventTypes), typeList: [...new Set(saga.eventTypes)], checkpoint: 0, stored: 0, failures: 0, lastError: null, parked: null, loop: null });
   }
 
   get isRunning(): boolean {
@@ -135,8 +136,8 @@ export class SagaRunner {
     const signal = this.abort.signal;
     for (let failures = 0; !signal.aborted; ) {
       try {
-        const batch = await this.log.read(track.checkpoint, 200);
-        if (batch.length === 0) {
+        const { events: batch, through } = await this.log.readFor(track.checkpoint, 200, track.typeList);
+        if (batch.length === 0 && through <= track.checkpoint) {
           if (track.checkpoint > track.stored) await this.save(track, track.checkpoint);
           await this.log.waitBeyond(track.checkpoint, signal);
           continue;
@@ -150,6 +151,11 @@ export class SagaRunner {
             await this.save(track, event.position);
           }
           track.checkpoint = event.position;
+          if (track.checkpoint - track.stored >= CHECKPOINT_EVERY) await this.save(track, track.checkpoint);
+        }
+        // Behind the shared window only this saga's types were read: it is done up to `through`.
+        if (through > track.checkpoint) {
+          track.checkpoint = through;
           if (track.checkpoint - track.stored >= CHECKPOINT_EVERY) await this.save(track, track.checkpoint);
         }
         failures = 0;

@@ -45,6 +45,29 @@ export class SharedLog {
     return events;
   }
 
+  /**
+   * For a consumer of some event types: up to `limit` events after `after`, and the position it
+   * may move its checkpoint to once it handled them (`through`). In the window, every event (it
+   * is decoded already); behind it, only events of `types`, read through the store's type index,
+   * so a saga catching up decodes its own events and skips the rest.
+   */
+  async readFor(after: number, limit: number, types: readonly string[]): Promise<{ events: RecordedEvent[]; through: number }> {
+    if (!this.started) {
+      if (this.stopped) return { events: [], through: after };
+      await this.start();
+    }
+    if (after >= this.position || (after >= this.floor && after < this.position)) {
+      const events = await this.read(after, limit);
+      return { events, through: events.length > 0 ? events[events.length - 1].position : after };
+    }
+    // Behind the window: read the store up to where the window starts, by type.
+    const until = this.floor;
+    const events = await this.events.readAll({ after, limit, types, until });
+    this.decodedByCatchUp += events.length;
+    const last = events.length > 0 ? events[events.length - 1].position : after;
+    return { events, through: events.length >= limit ? last : Math.max(until, last) };
+  }
+
   /** Every event after `after`, live, from the shared window: for watchers of a few event types. */
   async *follow(after: number, signal: AbortSignal): AsyncIterable<RecordedEvent> {
     let position = after;

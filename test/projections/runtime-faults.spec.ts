@@ -170,6 +170,29 @@ describe('runtime under faults', () => {
     await log.stop();
   });
 
+  it('a saga catching up from behind the window reads and decodes only its own event types', async () => {
+    await deposit(0, 400);
+    for (let n = 0; n < 4; n++) await sqlite.append(`alarm-${n}`, [newEvent('Alarmed', { n })], 'any');
+    await deposit(400, 800);
+    const head = await sqlite.headPosition();
+    const seen: number[] = [];
+    const saga: Saga = { name: 'alarms', eventTypes: ['Alarmed'], handle: async (e) => void seen.push(Number(e.data.n)) };
+    const log = new SharedLog(sqlite);
+    const sagas = new SagaRunner(sqlite, reads, { log, supervision: FAST });
+    sagas.register(saga);
+    // The log starts at the head: the saga's 804 events are all behind its window.
+    await sagas.start();
+    await until(async () => (await sagas.status()).every((s) => s.checkpoint === head));
+    expect(seen).toEqual([0, 1, 2, 3]);
+    expect(log.decodedByCatchUp).toBe(4);
+    // Then live: one new event of its type, from the shared window.
+    await sqlite.append('alarm-4', [newEvent('Alarmed', { n: 4 })], 'no_stream');
+    await until(() => seen.length === 5);
+    expect(await sagas.waitFor(head + 1)).toBe(true);
+    await sagas.stop();
+    await log.stop();
+  });
+
   it('fences a leader that lost its lease: it cannot write a checkpoint or document afterwards', async () => {
     await deposit(0, 20);
     const runner = new ProjectionRunner(sqlite, reads, { owner: 'paused-leader', batchSize: 8, supervision: FAST, leaseTtlMs: 60_000 });

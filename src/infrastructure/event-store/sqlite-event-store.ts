@@ -60,6 +60,9 @@ export class SqliteEventStore implements EventStore {
       backwards: db.prepare<[string, number, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).raw(true),
       all: db.prepare<[number, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(true),
       headPosition: db.prepare<[], { p: number | null }>('SELECT MAX(position) AS p FROM events'),
+      // Index-only: the next positions of one type, in the events_type index's own order.
+      ofType: db.prepare<[string, number, number, number], [number]>('SELECT position FROM events INDEXED BY events_type WHERE type = ? AND position > ? AND position <= ? ORDER BY position ASC LIMIT ?').raw(true),
+      atPositions: db.prepare<[string], EventRow>(`SELECT ${COLUMNS} FROM events WHERE position IN (SELECT value FROM json_each(?)) ORDER BY position ASC`).raw(true),
     };
   }
 
@@ -99,8 +102,22 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const rows = this.statements.all.all(options.after ?? 0, options.limit ?? 1000);
+    const after = options.after ?? 0;
+    const limit = options.limit ?? 1000;
+    const rows = options.types ? this.rowsOfTypes(options.types, after, options.until ?? Number.MAX_SAFE_INTEGER, limit) : this.statements.all.all(after, limit);
     return rows.map((row) => this.toEvent(row, options.raw ?? false));
+  }
+
+  /**
+   * The first `limit` events of the given types: each type's next positions from the events_type
+   * index (no row is read, nothing is sorted but those positions), merged, then only those rows.
+   */
+  private rowsOfTypes(types: readonly string[], after: number, until: number, limit: number): EventRow[] {
+    const positions: number[] = [];
+    for (const type of new Set(types)) for (const [position] of this.statements.ofType.all(type, after, until, limit)) positions.push(position);
+    if (positions.length === 0) return [];
+    positions.sort((a, b) => a - b);
+    return this.statements.atPositions.all(JSON.stringify(positions.slice(0, limit)));
   }
 
   async *subscribeAll(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {

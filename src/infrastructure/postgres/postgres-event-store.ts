@@ -28,6 +28,17 @@ export interface PostgresEventStoreOptions {
   readonly onAppended?: (count: number) => void;
 }
 
+/**
+ * The first `limit` events of the given types: each type's next positions through the events_type
+ * index (a LATERAL index scan per type, in index order), merged, then only those rows.
+ */
+const OF_TYPES = `
+  SELECT ${COLUMNS} FROM events WHERE position IN (
+    SELECT p.position FROM unnest($1::text[]) AS t(type)
+    CROSS JOIN LATERAL (SELECT e.position FROM events e WHERE e.type = t.type AND e.position > $2 AND e.position <= $3 ORDER BY e.position LIMIT $4) p
+    ORDER BY p.position LIMIT $4
+  ) ORDER BY position ASC`;
+
 /** The event store on PostgreSQL: one table, appends group-committed, reads up to the high-water mark. */
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres';
@@ -155,6 +166,7 @@ export class PostgresEventStore implements EventStore {
     const after = options.after ?? 0;
     const limit = options.limit ?? 1000;
     const raw = options.raw ?? false;
+    if (options.types) return this.rows(OF_TYPES, [[...new Set(options.types)], after, options.until ?? Number.MAX_SAFE_INTEGER, limit], raw);
     const key = `${after}:${limit}:${raw}`;
     const ahead = this.readAhead.get(key);
     this.readAhead.delete(key);
