@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { userInfo } from 'node:os';
-import { contextFromPrincipal } from '../commands/shared/command-context';
+import { contextFromPrincipal } from '../runtime/decide';
 import { actionAnswer } from '../commands/models/model-action-answer';
 import { ModelRegistryService } from '../commands/models/model-registry.service';
 import { DEFAULT_DAYS_BACK, ModelTrainingService } from '../commands/models/model-training.service';

@@ -9,9 +9,7 @@ import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
 import { INFERENCE_RUNTIME, InferenceRuntime } from '../../ports/inference-runtime.port';
 import { CONFLICT_FEATURE_NAMES, CURRENT_FEATURE_DEFINITION, FeatureDefinition } from '../../ml/conflict-features';
 import { ACTIVE_MODELS, ActiveModels } from '../../ports/active-models.query';
-import { CommandContext } from '../shared/command-context';
-import { CommandResult } from '../shared/command-processor';
-import { Decide } from '../shared/decide.command';
+import { CommandContext, CommandResult, Decide } from '../../runtime/decide';
 import { assertTrainableType } from './model-types';
 
 export type RegistryResult = CommandResult<RegistryState, ModelEvent>;

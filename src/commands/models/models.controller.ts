@@ -10,7 +10,7 @@ import { toWire } from '../../http/conventions';
 import { Principal } from '../../domain/shared/principal';
 import { registeredDoc, trainedDoc } from '../../projections/model-registry/model-registry.projection';
 import { versionAnswer } from '../../projections/model-registry/model-answers';
-import { CommandContext, contextFromPrincipal } from '../shared/command-context';
+import { CommandContext, contextFromPrincipal } from '../../runtime/decide';
 import { ModelActionDto, RegisterModelDto, TrainModelDto } from './models.dto';
 import { ModelRegistryService } from './model-registry.service';
 import { actionAnswer } from './model-action-answer';

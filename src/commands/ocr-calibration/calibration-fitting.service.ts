@@ -13,7 +13,7 @@ import { defaultCalibrations } from '../../infrastructure/ocr/calibration/defaul
 import { LabeledScore } from '../../ml/calibration';
 import { FlywheelLabels, OcrGroundTruthQuery } from '../../projections/ocr-ground-truth/ocr-ground-truth.query';
 import { ProjectionRunner } from '../../runtime/projection-runner';
-import { Decide } from '../shared/decide.command';
+import { Decide } from '../../runtime/decide';
 import { CalibrationPointerService } from './calibration-pointer.service';
 
 export const CALIBRATION_FOLDS = 5;

@@ -6,7 +6,7 @@ import { CLOCK, Clock } from '../../domain/shared/clock';
 import { deterministicUuid } from '../../domain/shared/ids';
 import { DefaultCalibration, defaultCalibrations } from '../../infrastructure/ocr/calibration/default-calibrations';
 import { crossValidatedProbabilities, logLoss } from '../../ml/calibration';
-import { Decide } from '../shared/decide.command';
+import { Decide } from '../../runtime/decide';
 
 export const SHIPPED_CALIBRATIONS_ACTOR = 'system:shipped-calibrations';
 

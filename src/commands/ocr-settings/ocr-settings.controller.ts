@@ -9,8 +9,7 @@ import { deterministicUuid, newId } from '../../domain/shared/ids';
 import { CurrentPrincipal, Roles } from '../../http/access';
 import { Principal } from '../../domain/shared/principal';
 import { isPlateFormatName } from '../../infrastructure/ocr/plate-formats';
-import { contextFromPrincipal } from '../shared/command-context';
-import { Decide } from '../shared/decide.command';
+import { contextFromPrincipal, Decide } from '../../runtime/decide';
 import { CounterDto, PlateFormatsDto } from './ocr-settings.dto';
 import { ReadingChecks } from './reading-checks.service';
 

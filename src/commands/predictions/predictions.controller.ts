@@ -20,8 +20,7 @@ import { ACTIVE_MODELS, ActiveModels } from '../../ports/active-models.query';
 import { PREDICTION_LOG, PredictionLogDoc } from '../../projections/predictions/prediction-log.projection';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { OutcomeSweepService } from '../../sagas/outcomes/outcome-sweep.service';
-import { contextFromPrincipal } from '../shared/command-context';
-import { Decide } from '../shared/decide.command';
+import { contextFromPrincipal, Decide } from '../../runtime/decide';
 import { PredictConflictDto, PredictQuery, PredictionsQuery } from './predictions.dto';
 
 function predictionAnswer(p: ConflictPredicted['data']) {

@@ -10,8 +10,7 @@ import { newId } from '../../domain/shared/ids';
 import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { PERSONAL_DATA_RETENTION, PersonalDataRetention } from '../../ports/personal-data-retention.port';
-import { CommandContext } from '../shared/command-context';
-import { Decide } from '../shared/decide.command';
+import { CommandContext, Decide } from '../../runtime/decide';
 
 export const RETENTION_JOB = 'personal-data-retention';
 

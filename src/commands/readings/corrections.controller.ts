@@ -9,8 +9,7 @@ import { Principal } from '../../domain/shared/principal';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { positionString } from '../../http/conventions';
 import { PersonalData } from '../../infrastructure/privacy/personal-data';
-import { contextFromPrincipal } from '../shared/command-context';
-import { Decide } from '../shared/decide.command';
+import { contextFromPrincipal, Decide } from '../../runtime/decide';
 import { idempotencyKey } from './idempotency';
 import { SubmitCorrectionDto } from './submit-correction.dto';
 

@@ -5,7 +5,7 @@ import { ConflictError } from '../../domain/shared/errors';
 import { DomainEvent } from '../../domain/shared/events';
 import { UpcasterRegistry } from '../../domain/shared/upcasting';
 import { SqliteEventStore } from '../../infrastructure/event-store/sqlite-event-store';
-import { CommandContext } from './command-context';
+import { CommandContext } from '../../runtime/decide';
 import { CommandProcessor } from './command-processor';
 
 type Claimed = DomainEvent<'Claimed', { by: string }>;

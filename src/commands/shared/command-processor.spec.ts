@@ -5,7 +5,7 @@ import { verifyChain } from '../../domain/shared/hash-chain';
 import { UpcasterRegistry } from '../../domain/shared/upcasting';
 import { SqliteEventStore } from '../../infrastructure/event-store/sqlite-event-store';
 import { tempSqlite } from '../../../test/support/sqlite';
-import { CommandContext } from './command-context';
+import { CommandContext } from '../../runtime/decide';
 import { CommandProcessor } from './command-processor';
 
 type Command = { type: 'note'; id: string } | { type: 'claim'; by: string };

@@ -7,17 +7,9 @@ import { deterministicUuid } from '../../domain/shared/ids';
 import { UpcasterRegistry } from '../../domain/shared/upcasting';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { UPCASTERS } from '../../infrastructure/tokens';
-import { CommandContext } from './command-context';
+import { CommandContext, CommandResult } from '../../runtime/decide';
 import { decideBatch } from './stream-batch';
 import { Queued, StreamBatcher } from './stream-batcher';
-
-export interface CommandResult<S, E extends DomainEvent> {
-  readonly events: readonly E[];
-  readonly state: S;
-  /** Log position after the command: at or after its stream's last event (a string of digits on the wire). */
-  readonly position: number;
-  readonly revision: number | null;
-}
 
 const MAX_ATTEMPTS = 8;
 /** Streams whose folded state this process keeps (least recently used dropped first). */

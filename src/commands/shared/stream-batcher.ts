@@ -1,7 +1,6 @@
 import { Decider } from '../../domain/shared/decider';
 import { DomainEvent } from '../../domain/shared/events';
-import { CommandContext } from './command-context';
-import type { CommandResult } from './command-processor';
+import type { CommandContext, CommandResult } from '../../runtime/decide';
 
 /** A command waiting for its stream, with the promise its sender awaits. */
 export interface Queued<S, C, E extends DomainEvent> {

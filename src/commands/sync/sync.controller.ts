@@ -14,8 +14,7 @@ import { Principal } from '../../domain/shared/principal';
 import { positionString } from '../../http/conventions';
 import { CURRENT_FEATURE_DEFINITION } from '../../ml/conflict-features';
 import { CONFLICT_FEATURES_QUERY, ConflictFeaturesQuery } from '../../ports/conflict-features.query';
-import { contextFromPrincipal } from '../shared/command-context';
-import { Decide } from '../shared/decide.command';
+import { contextFromPrincipal, Decide } from '../../runtime/decide';
 import { FeaturesQuery, RecordSyncDto, ResolveConflictDto } from './sync.dto';
 
 /** How far ahead of the server clock a client's timestamp may be (device clock skew). */

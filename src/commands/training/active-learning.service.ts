@@ -10,8 +10,7 @@ import { isoWeekKey } from '../../domain/training/iso-week';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { LABELING_TASK_FANOUT, LabelingTaskFanout } from '../../ports/labeling-task-fanout.port';
 import { ML_COMPUTE, MlComputePort } from '../../ports/ml-compute.port';
-import { CommandContext } from '../shared/command-context';
-import { Decide } from '../shared/decide.command';
+import { CommandContext, Decide } from '../../runtime/decide';
 import { ExamplePoolService } from './example-pool.service';
 
 export const DEFAULT_BATCH_SIZE = 50;

@@ -6,7 +6,7 @@ import { CaptureFlow, CaptureMonitorState, captureMonitorDecider } from '../../d
 import { CAPTURE_MONITOR_CATEGORY } from '../../domain/training/capture-monitor.events';
 import { Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { ProjectionRunner } from '../../runtime/projection-runner';
-import { Decide } from '../shared/decide.command';
+import { Decide } from '../../runtime/decide';
 import { MONITORING_TENANTS_COLLECTION, MonitoringTenantDoc } from '../../projections/training-monitoring/training-monitoring.projection';
 
 export interface Evaluation {

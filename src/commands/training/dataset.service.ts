@@ -8,8 +8,7 @@ import { DATASET_CATEGORY } from '../../domain/training/dataset.events';
 import { SourceSystem } from '../../domain/training/training-example.events';
 import { Principal } from '../../domain/shared/principal';
 import { TrainingExamplesQuery } from '../../projections/training-examples/training-examples.query';
-import { contextFromPrincipal } from '../shared/command-context';
-import { Decide } from '../shared/decide.command';
+import { contextFromPrincipal, Decide } from '../../runtime/decide';
 
 /** Freezes the tenant's examples that have ground truth (a labeler's label, else a correction). */
 @Injectable()

@@ -10,8 +10,7 @@ import { LABELING_TASK_CATEGORY } from '../../domain/training/labeling-task.even
 import { redactPii } from '../../domain/training/redaction';
 import { trainingExampleDecider } from '../../domain/training/training-example.decider';
 import { Principal } from '../../domain/shared/principal';
-import { contextFromPrincipal } from '../shared/command-context';
-import { Decide } from '../shared/decide.command';
+import { contextFromPrincipal, Decide } from '../../runtime/decide';
 
 export interface TaskAnswer {
   task_id: string;

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { contextFromEvent } from '../../commands/shared/command-context';
-import { Decide } from '../../commands/shared/decide.command';
+import { contextFromEvent, Decide } from '../../runtime/decide';
 import { RecordedEvent, isEventOf, streamName } from '../../domain/shared/events';
 import { ActiveLearningBatchSelected } from '../../domain/training/active-learning-batch.events';
 import { ConflictError, NotFoundError } from '../../domain/shared/errors';

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { contextFromEvent } from '../../commands/shared/command-context';
-import { Decide } from '../../commands/shared/decide.command';
+import { contextFromEvent, Decide } from '../../runtime/decide';
 import { CorrectionSubmitted, MeterReadingRecorded, VehicleEntryRecorded } from '../../domain/readings/reading.events';
 import { RecordedEvent, streamName } from '../../domain/shared/events';
 import { deterministicUuid } from '../../domain/shared/ids';

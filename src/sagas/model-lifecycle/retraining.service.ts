@@ -5,7 +5,7 @@ import { ModelRegistryService } from '../../commands/models/model-registry.servi
 import { ModelStreamReader } from '../../commands/models/model-stream.reader';
 import { DEFAULT_DAYS_BACK, ModelTrainingService } from '../../commands/models/model-training.service';
 import { parseTrainingCsv } from '../../commands/models/training-data-csv';
-import { CommandContext } from '../../commands/shared/command-context';
+import { CommandContext } from '../../runtime/decide';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { ActivationPolicyConfig } from '../../domain/models/activation-policy';
 import { ModelEvaluated, ModelEvent, RuleFailure } from '../../domain/models/model.events';

@@ -1,4 +1,4 @@
-import { CommandContext } from '../../commands/shared/command-context';
+import { CommandContext } from '../../runtime/decide';
 import { ModelCommand, RegistryState, reviewKey } from '../../domain/models/model-registry.decider';
 import { AccuracyFigure } from '../../domain/models/model.events';
 import { DAY_MS, HOUR_MS } from '../../domain/shared/clock';

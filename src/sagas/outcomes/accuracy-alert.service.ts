@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { CLOCK, Clock } from '../../domain/shared/clock';
 import { AccuracyAlertEvent } from '../../domain/predictions/accuracy-alert.decider';
-import { CommandContext } from '../../commands/shared/command-context';
+import { CommandContext } from '../../runtime/decide';
 import { AccuracyService } from '../../projections/accuracy/accuracy.service';
 import { alertWindow, evaluateAccuracyCommand } from './outcomes.commands';
 

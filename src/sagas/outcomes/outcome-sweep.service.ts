@@ -4,7 +4,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { CLOCK, Clock } from '../../domain/shared/clock';
-import { CommandContext } from '../../commands/shared/command-context';
+import { CommandContext } from '../../runtime/decide';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { MATCH_WINDOW_MS, PREDICTION_LOG, PredictionLogDoc } from '../../projections/predictions/prediction-log.projection';

@@ -5,8 +5,7 @@ import { PredictionEvent } from '../../domain/predictions/prediction.events';
 import { DAY_MS } from '../../domain/shared/clock';
 import { RecordedEvent, isEventOf, streamName } from '../../domain/shared/events';
 import { ConflictResolved } from '../../domain/sync/sync.events';
-import { CommandContext, contextFromEvent } from '../../commands/shared/command-context';
-import { Decide } from '../../commands/shared/decide.command';
+import { CommandContext, contextFromEvent, Decide } from '../../runtime/decide';
 
 export const OUTCOMES_SAGA = 'prediction-outcomes';
 const ACTOR = `saga:${OUTCOMES_SAGA}`;

@@ -1,0 +1,54 @@
+import { Command } from '@nestjs/cqrs';
+import { Decider } from '../domain/shared/decider';
+import { DomainEvent } from '../domain/shared/events';
+import { Principal } from '../domain/shared/principal';
+
+/*
+ * The one write message and its context: controllers, sagas and schedules build a `Decide`; the
+ * command processor (commands/shared) handles it. It lives below every role so each may send it.
+ */
+/** Who sends a command and why: becomes the metadata of every event it causes. */
+export interface CommandContext {
+  readonly tenantId: string | null;
+  readonly actorId: string;
+  /** Deterministic per logical command: retried sends produce the same event ids. */
+  readonly commandId: string;
+  readonly correlationId: string;
+  readonly causationId: string | null;
+}
+
+export function contextFromPrincipal(principal: Principal, commandId: string, correlationId?: string): CommandContext {
+  return { tenantId: principal.tenant, actorId: principal.sub, commandId, correlationId: correlationId ?? commandId, causationId: null };
+}
+
+/** A command caused by an event (a saga or a scheduled job): the event is its cause. */
+export function contextFromEvent(
+  event: { eventId: string; metadata: { tenantId: string | null; correlationId: string } },
+  actorId: string,
+  commandId: string,
+): CommandContext {
+  return { tenantId: event.metadata.tenantId, actorId, commandId, correlationId: event.metadata.correlationId, causationId: event.eventId };
+}
+
+export interface CommandResult<S, E extends DomainEvent> {
+  readonly events: readonly E[];
+  readonly state: S;
+  /** Log position after the command: at or after its stream's last event (a string of digits on the wire). */
+  readonly position: number;
+  readonly revision: number | null;
+}
+
+/**
+ * Every write goes through this one command on the CommandBus: a stream, its decider and the
+ * domain command. Controllers, sagas and schedules only build it.
+ */
+export class Decide<S, C, E extends DomainEvent> extends Command<CommandResult<S, E>> {
+  constructor(
+    readonly stream: string,
+    readonly decider: Decider<S, C, E>,
+    readonly command: C,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
