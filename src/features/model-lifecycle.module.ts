@@ -3,10 +3,10 @@ import { ModelsModule } from './models.module';
 import { PredictionsModule } from './predictions.module';
 import { SyncModule } from './sync.module';
 import { SagaRunner } from '../runtime/saga-runner';
-import { ModelEvaluator } from '../sagas/model-lifecycle/model-evaluator';
-import { ModelLifecycleController } from '../sagas/model-lifecycle/model-lifecycle.controller';
-import { RetrainingService } from '../sagas/model-lifecycle/retraining.service';
-import { RollbackMonitorService } from '../sagas/model-lifecycle/rollback-monitor.service';
+import { ModelEvaluator } from '../commands/models/model-evaluator';
+import { ModelLifecycleController } from '../commands/models/model-lifecycle.controller';
+import { RetrainingService } from '../commands/models/retraining.service';
+import { RollbackMonitorService } from '../commands/models/rollback-monitor.service';
 import { RollbackSaga } from '../sagas/model-lifecycle/rollback.saga';
 
 /** Feature module: weekly retraining, auto-activation, rollback (issue 6). */

@@ -12,7 +12,7 @@ import { TrainingMetricsExporter } from '../projections/training-monitoring/trai
 import { TrainingMetricsQuery } from '../projections/training-monitoring/training-metrics.query';
 import { trainingMonitoringProjection } from '../projections/training-monitoring/training-monitoring.projection';
 import { BatchTasksSaga, CaptureResumedSaga, TaskLabelSaga } from '../sagas/active-learning/active-learning.sagas';
-import { TrainingSchedule } from '../sagas/active-learning/training.schedule';
+import { TrainingSchedule } from '../commands/training/training.schedule';
 import { SagaRunner } from '../runtime/saga-runner';
 import { ReadingsModule } from './readings.module';
 import { ActiveLearningController } from '../commands/training/active-learning.controller';

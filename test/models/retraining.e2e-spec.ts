@@ -3,7 +3,7 @@ import { exportConflictModelToOnnx } from '../../src/ml/onnx-export';
 import { rocAuc } from '../../src/ml/metrics';
 import { conflictModelPredictor } from '../../src/ml/train-conflict-model';
 import { parseTrainingCsv } from '../../src/commands/models/training-data-csv';
-import { RetrainingService } from '../../src/sagas/model-lifecycle/retraining.service';
+import { RetrainingService } from '../../src/commands/models/retraining.service';
 import { TestApp, startTestApp } from '../support/app';
 import { client } from '../sync/http-client';
 import { ModelActivated, ModelActivationRejected, ModelEvaluated, ModelTrained } from '../../src/domain/models/model.events';

@@ -1,7 +1,7 @@
 import { ManualClock } from '../../src/domain/shared/clock';
 import { ExamplePoolService } from '../../src/commands/training/example-pool.service';
 import { selectActiveLearningBatch } from '../../src/ml/active-learning';
-import { TrainingSchedule } from '../../src/sagas/active-learning/training.schedule';
+import { TrainingSchedule } from '../../src/commands/training/training.schedule';
 import { TestApp, startTestApp } from '../support/app';
 import { renderMeterPhoto } from '../support/photos';
 import { ScriptedOcrEngine, backlog, call, eventsOfType, eventually, runActiveLearning, uploadMeter, waitForExamples } from './training-helpers';

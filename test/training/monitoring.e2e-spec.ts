@@ -1,5 +1,5 @@
 import { HOUR_MS, ManualClock } from '../../src/domain/shared/clock';
-import { TrainingSchedule } from '../../src/sagas/active-learning/training.schedule';
+import { TrainingSchedule } from '../../src/commands/training/training.schedule';
 import { TestApp, startTestApp } from '../support/app';
 import { renderMeterPhoto } from '../support/photos';
 import { ScriptedOcrEngine, call, eventsOfType, eventually, runActiveLearning, uploadMeterAt, waitForExamples } from './training-helpers';

@@ -1,5 +1,5 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { ACTIVE_LEARNING_JOB, CAPTURE_MONITOR_JOB } from '../../src/sagas/active-learning/training.schedule';
+import { ACTIVE_LEARNING_JOB, CAPTURE_MONITOR_JOB } from '../../src/commands/training/training.schedule';
 import { TestApp, startTestApp } from '../support/app';
 
 describe('training schedules', () => {

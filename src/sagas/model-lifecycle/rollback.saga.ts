@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { RecordedEvent } from '../../domain/shared/events';
 import { modelTypeOfStream } from '../../domain/models/model.events';
 import { Saga } from '../saga-runner';
-import { RollbackMonitorService } from './rollback-monitor.service';
+import { RollbackMonitorService } from '../../commands/models/rollback-monitor.service';
 
 export type RollbackTrigger = { readonly kind: 'check' | 'forget'; readonly modelType: string } | null;
 

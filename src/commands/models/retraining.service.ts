@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
-import { ModelRegistryService } from '../../commands/models/model-registry.service';
-import { ModelStreamReader } from '../../commands/models/model-stream.reader';
-import { DEFAULT_DAYS_BACK, ModelTrainingService } from '../../commands/models/model-training.service';
-import { parseTrainingCsv } from '../../commands/models/training-data-csv';
+import { ModelRegistryService } from './model-registry.service';
+import { ModelStreamReader } from './model-stream.reader';
+import { DEFAULT_DAYS_BACK, ModelTrainingService } from './model-training.service';
+import { parseTrainingCsv } from './training-data-csv';
 import { CommandContext } from '../../runtime/decide';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { ActivationPolicyConfig } from '../../domain/models/activation-policy';

@@ -1,15 +1,15 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { ModelRegistryService } from '../../commands/models/model-registry.service';
-import { ModelStreamReader } from '../../commands/models/model-stream.reader';
+import { ModelRegistryService } from './model-registry.service';
+import { ModelStreamReader } from './model-stream.reader';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { AccuracyFigure, MODEL_TYPES } from '../../domain/models/model.events';
 import { accuracyOf } from '../../domain/models/rollback-policy';
 import { CLOCK, Clock, MINUTE_MS } from '../../domain/shared/clock';
 import { AccuracyService } from '../../projections/accuracy/accuracy.service';
-import { FigureWindow, planRollbackCheck, rollbackReviewCommands } from './rollback.commands';
+import { FigureWindow, planRollbackCheck, rollbackReviewCommands } from '../../sagas/model-lifecycle/rollback.commands';
 
-export { FIRST_DAY_MS, ROLLBACK_ACTOR } from './rollback.commands';
+export { FIRST_DAY_MS, ROLLBACK_ACTOR } from '../../sagas/model-lifecycle/rollback.commands';
 export const ROLLBACK_TICK = 'model-rollback-check';
 const TICK_MS = 10 * MINUTE_MS;
 

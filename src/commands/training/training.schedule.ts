@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
-import { ActiveLearningRun, ActiveLearningService, DEFAULT_BATCH_SIZE } from '../../commands/training/active-learning.service';
-import { CaptureMonitorService } from '../../commands/training/capture-monitor.service';
+import { ActiveLearningRun, ActiveLearningService, DEFAULT_BATCH_SIZE } from './active-learning.service';
+import { CaptureMonitorService } from './capture-monitor.service';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { CLOCK, Clock } from '../../domain/shared/clock';
 
