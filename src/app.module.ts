@@ -10,9 +10,9 @@ import { AuthGuard } from './infrastructure/auth/auth.guard';
 import { AllExceptionsFilter } from './infrastructure/http/exception.filter';
 import { HttpMetricsInterceptor } from './infrastructure/http/http-metrics.interceptor';
 import { IdempotencyInterceptor } from './infrastructure/http/idempotency.interceptor';
-import { MinPositionInterceptor } from './infrastructure/http/min-position.interceptor';
+import { MinPositionInterceptor } from './runtime/min-position.interceptor';
 import { UserThrottlerGuard } from './infrastructure/http/user-throttler.guard';
-import { InfrastructureModule, InfrastructureOverrides } from './infrastructure/infrastructure.module';
+import { InfrastructureModule, InfrastructureOverrides } from './infrastructure.module';
 import { CoreModule } from './features/ops.module';
 import { FEATURE_MODULES } from './features/feature-modules';
 

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { AppConfig } from './config';
-import { InfrastructureOverrides } from './infrastructure/infrastructure.module';
+import { InfrastructureOverrides } from './infrastructure.module';
 import { bodySizeCap, jsonDepthGuard, multipartByteCap, requestDeadline } from './infrastructure/http/request-limits';
 import { validationPipe } from './infrastructure/http/validation';
 import { ensurePrivateDir } from './infrastructure/private-files';

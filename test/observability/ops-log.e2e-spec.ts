@@ -1,6 +1,6 @@
 import { RecordedEvent } from '../../src/domain/shared/events';
 import { JsonLogger } from '../../src/infrastructure/observability/json-logger';
-import { OpsLog } from '../../src/infrastructure/observability/ops-log';
+import { OpsLog } from '../../src/runtime/ops-log';
 import { SagaRunner } from '../../src/runtime/saga-runner';
 import { startTestApp } from '../support/app';
 

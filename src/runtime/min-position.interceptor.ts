@@ -1,9 +1,9 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { Request } from 'express';
 import { Observable, from, switchMap } from 'rxjs';
-import { UnavailableError } from '../../domain/shared/errors';
-import { ProjectionRunner } from '../../runtime/projection-runner';
-import { parseMinPosition } from '../../http/conventions';
+import { UnavailableError } from '../domain/shared/errors';
+import { ProjectionRunner } from './projection-runner';
+import { parseMinPosition } from '../http/conventions';
 
 const MAX_WAIT_MS = 2000;
 

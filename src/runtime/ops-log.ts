@@ -1,6 +1,6 @@
-import { RecordedEvent } from '../../domain/shared/events';
-import type { Saga } from '../../runtime/saga-runner';
-import { JsonLogger } from './json-logger';
+import { RecordedEvent } from '../domain/shared/events';
+import type { Saga } from './saga-runner';
+import { JsonLogger } from '../infrastructure/observability/json-logger';
 
 /** The events an operator wants a log line for, and what each line says. */
 const LINES: Readonly<Record<string, { level: 'info' | 'warn'; msg: string; fields: readonly [string, string][] }>> = {
