@@ -7,6 +7,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { MetricsService } from '../infrastructure/observability/metrics.service';
 import { accuracyProjection } from '../projections/accuracy/accuracy.projection';
 import { AccuracyService } from '../projections/accuracy/accuracy.service';
+import { ACCURACY_QUERY } from '../ports/accuracy.query';
 import { predictionLogProjection } from '../projections/predictions/prediction-log.projection';
 import { ProjectionRunner } from '../runtime/projection-runner';
 import { AccuracyAlertService } from '../sagas/outcomes/accuracy-alert.service';
@@ -15,15 +16,15 @@ import { OutcomesSaga } from '../sagas/outcomes/outcomes.saga';
 import { SagaRunner } from '../runtime/saga-runner';
 import { ModelsModule } from './models.module';
 import { SyncModule } from './sync.module';
-import { AccuracyController } from '../commands/predictions/accuracy.controller';
+import { AccuracyController } from '../projections/accuracy/accuracy.controller';
 import { PredictionsController } from '../commands/predictions/predictions.controller';
 
 /** Feature module: conflict predictions, outcomes, accuracy (issues 5, 6). */
 @Module({
   imports: [CqrsModule, SyncModule, ModelsModule],
   controllers: [PredictionsController, AccuracyController],
-  providers: [AccuracyService, AccuracyAlertService, OutcomesSaga, OutcomeSweepService],
-  exports: [AccuracyService, OutcomeSweepService],
+  providers: [AccuracyService, { provide: ACCURACY_QUERY, useExisting: AccuracyService }, AccuracyAlertService, OutcomesSaga, OutcomeSweepService],
+  exports: [AccuracyService, ACCURACY_QUERY, OutcomeSweepService],
 })
 export class PredictionsModule implements OnModuleInit {
   constructor(

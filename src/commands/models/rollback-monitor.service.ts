@@ -6,7 +6,7 @@ import { APP_CONFIG, AppConfig } from '../../config';
 import { AccuracyFigure, MODEL_TYPES } from '../../domain/models/model.events';
 import { accuracyOf } from '../../domain/models/rollback-policy';
 import { CLOCK, Clock, MINUTE_MS } from '../../domain/shared/clock';
-import { AccuracyService } from '../../projections/accuracy/accuracy.service';
+import { ACCURACY_QUERY, AccuracyQuery } from '../../ports/accuracy.query';
 import { FigureWindow, planRollbackCheck, rollbackReviewCommands } from '../../sagas/model-lifecycle/rollback.commands';
 
 export { FIRST_DAY_MS, ROLLBACK_ACTOR } from '../../sagas/model-lifecycle/rollback.commands';
@@ -35,7 +35,7 @@ export class RollbackMonitorService implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly reader: ModelStreamReader,
     private readonly registry: ModelRegistryService,
-    private readonly accuracy: AccuracyService,
+    @Inject(ACCURACY_QUERY) private readonly accuracy: AccuracyQuery,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() private readonly scheduler?: SchedulerRegistry,

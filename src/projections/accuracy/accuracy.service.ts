@@ -1,13 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DAY_MS, HOUR_MS } from '../../domain/shared/clock';
+import { AccuracyCount, AccuracyQuery } from '../../ports/accuracy.query';
 import { Filter, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { ACCURACY_ALERTS, ACCURACY_DAILY, AccuracyAlertDoc, AccuracyDayDoc } from './accuracy.projection';
 
-export interface AccuracyCount {
-  readonly correct: number;
-  readonly total: number;
-}
+export type { AccuracyCount } from '../../ports/accuracy.query';
 
 export interface DailyAccuracy {
   readonly day: string;
@@ -18,7 +16,7 @@ export interface DailyAccuracy {
 
 /** Accuracy of recorded outcomes, bucketed by the prediction's time (platform-wide: models are). */
 @Injectable()
-export class AccuracyService {
+export class AccuracyService implements AccuracyQuery {
   constructor(
     private readonly runner: ProjectionRunner,
     @Inject(READ_STORE) private readonly store: ReadStore,

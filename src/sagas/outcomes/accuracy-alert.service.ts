@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '../../config';
 import { CLOCK, Clock } from '../../domain/shared/clock';
 import { AccuracyAlertEvent } from '../../domain/predictions/accuracy-alert.decider';
 import { CommandContext } from '../../runtime/decide';
-import { AccuracyService } from '../../projections/accuracy/accuracy.service';
+import { ACCURACY_QUERY, AccuracyQuery } from '../../ports/accuracy.query';
 import { alertWindow, evaluateAccuracyCommand } from './outcomes.commands';
 
 export { ALERT_WINDOW_DAYS } from './outcomes.commands';
@@ -14,7 +14,7 @@ export { ALERT_WINDOW_DAYS } from './outcomes.commands';
 export class AccuracyAlertService {
   constructor(
     private readonly commandBus: CommandBus,
-    private readonly accuracy: AccuracyService,
+    @Inject(ACCURACY_QUERY) private readonly accuracy: AccuracyQuery,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}

@@ -4,8 +4,8 @@ import { APP_CONFIG, AppConfig } from '../../config';
 import { CLOCK, Clock, DAY_MS } from '../../domain/shared/clock';
 import { CONFLICT_PREDICTOR } from '../../domain/predictions/prediction.events';
 import { Roles } from '../../http/access';
-import { AccuracyService } from '../../projections/accuracy/accuracy.service';
-import { AccuracyQuery, DailyAccuracyQuery } from './predictions.dto';
+import { AccuracyService } from './accuracy.service';
+import { AccuracyQuery, DailyAccuracyQuery } from '../../commands/predictions/predictions.dto';
 
 /** Accuracy is platform-wide, like the models it judges: every tenant's outcomes count. */
 @ApiTags('predictions')
