@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from './config';
 import { CLOCK, Clock, SystemClock } from './domain/shared/clock';
-import { UpcasterRegistry } from './domain/shared/upcasting';
+import { UPCASTER_REGISTRY, UpcasterRegistry } from './domain/shared/upcasting';
 import { UPCASTERS as ALL_UPCASTERS } from './domain/upcasters';
 import { LeaderElection } from './runtime/leader-election';
 import { ProjectionRunner } from './runtime/projection-runner';
@@ -33,7 +33,7 @@ import { SqliteHandle, openSqlite } from './infrastructure/sqlite/sqlite-databas
 import { SqliteWriter } from './infrastructure/sqlite/sqlite-writer';
 import { MlCompute } from './infrastructure/compute/ml-compute';
 import { ML_COMPUTE } from './ports/ml-compute.port';
-import { SQLITE, SQLITE_WRITER, UPCASTERS } from './infrastructure/tokens';
+import { SQLITE, SQLITE_WRITER } from './infrastructure/tokens';
 import type { Pool } from 'pg';
 import { openPostgres } from './infrastructure/postgres/postgres-pool';
 import { PostgresEventStore } from './infrastructure/postgres/postgres-event-store';
@@ -148,7 +148,7 @@ export class InfrastructureModule {
       { provide: APP_CONFIG, useValue: config },
       { provide: APP_ROLE, useValue: overrides.role ?? 'server' },
       { provide: CLOCK, useValue: overrides.clock ?? new SystemClock() },
-      { provide: UPCASTERS, useFactory: () => new UpcasterRegistry(ALL_UPCASTERS) },
+      { provide: UPCASTER_REGISTRY, useFactory: () => new UpcasterRegistry(ALL_UPCASTERS) },
       { provide: JsonLogger, useValue: new JsonLogger(config.logLevel) },
       MetricsService,
       { provide: DOMAIN_METRICS, useExisting: MetricsService },
@@ -166,7 +166,7 @@ export class InfrastructureModule {
       },
       {
         provide: EVENT_STORE,
-        inject: [SQLITE, UPCASTERS, MetricsService, SQLITE_WRITER, POSTGRES],
+        inject: [SQLITE, UPCASTER_REGISTRY, MetricsService, SQLITE_WRITER, POSTGRES],
         useFactory: (db: SqliteHandle | null, upcasters: UpcasterRegistry, metrics: MetricsService, writer: SqliteWriter | null, pool: Pool | null): EventStore => {
           const onAppended = (n: number) => metrics.eventsAppended.inc(n);
           if (pool) return timedAppends(new PostgresEventStore(pool, upcasters, { url: config.databaseUrl ?? undefined, onAppended }), metrics);

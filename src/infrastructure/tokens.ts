@@ -1,5 +1,4 @@
 /** Injection tokens of infrastructure that is not itself a port. */
-export const UPCASTERS = Symbol('UPCASTERS');
 export const SQLITE = Symbol('SQLITE');
 /** The process's one SQLite writer thread (null when no SQLite store is in use). */
 export const SQLITE_WRITER = Symbol('SQLITE_WRITER');

@@ -4,9 +4,8 @@ import { Decider } from '../../domain/shared/decider';
 import { ConcurrencyError } from '../../domain/shared/errors';
 import { DomainEvent, NewEvent } from '../../domain/shared/events';
 import { deterministicUuid } from '../../domain/shared/ids';
-import { UpcasterRegistry } from '../../domain/shared/upcasting';
+import { UPCASTER_REGISTRY, UpcasterRegistry } from '../../domain/shared/upcasting';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
-import { UPCASTERS } from '../../infrastructure/tokens';
 import { CommandContext, CommandResult } from '../../runtime/decide';
 import { decideBatch } from './stream-batch';
 import { Queued, StreamBatcher } from './stream-batcher';
@@ -45,7 +44,7 @@ export class CommandProcessor {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(UPCASTERS) private readonly upcasters: UpcasterRegistry,
+    @Inject(UPCASTER_REGISTRY) private readonly upcasters: UpcasterRegistry,
   ) {}
 
   handle<S, C, E extends DomainEvent>(stream: string, decider: Decider<S, C, E>, command: C, context: CommandContext): Promise<CommandResult<S, E>> {

@@ -46,3 +46,6 @@ export class UpcasterRegistry {
     return { ...event, data, metadata: { ...event.metadata, schemaVersion: version } };
   }
 }
+
+/** Injection token of the process's `UpcasterRegistry` (as `CLOCK` is of its clock). */
+export const UPCASTER_REGISTRY = Symbol('UPCASTER_REGISTRY');
