@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_ROLE, AppRole } from '../../ports/app-role';
-import { LeaderElection } from '../../runtime/leader-election';
-import { SagaRunner } from '../../runtime/saga-runner';
-import { ProjectionRunner } from '../../runtime/projection-runner';
+import { LeaderElection } from '../leader-election';
+import { SagaRunner } from '../saga-runner';
+import { ProjectionRunner } from '../projection-runner';
 
 /**
  * Starts the runners once every module has registered its projections and sagas, when this

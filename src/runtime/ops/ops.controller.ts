@@ -9,11 +9,11 @@ import { CLOCK, Clock } from '../../domain/shared/clock';
 import { CurrentPrincipal, Public, Roles } from '../../http/access';
 import { toWire } from '../../http/conventions';
 import type { Principal } from '../../domain/shared/principal';
-import { LeaderElection } from '../../runtime/leader-election';
-import { ParkedEvent } from '../../runtime/parking-lot';
-import { decideParked } from '../../runtime/parked-decisions';
-import { SagaRunner } from '../../runtime/saga-runner';
-import { ProjectionRunner } from '../../runtime/projection-runner';
+import { LeaderElection } from '../leader-election';
+import { ParkedEvent } from '../parking-lot';
+import { decideParked } from '../parked-decisions';
+import { SagaRunner } from '../saga-runner';
+import { ProjectionRunner } from '../projection-runner';
 import { ReadinessService } from './readiness.service';
 
 /** How long /health reuses the projections' status it computed. */
