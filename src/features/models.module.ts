@@ -6,7 +6,7 @@ import { APP_CONFIG, AppConfig } from '../config';
 import { multipartLimits } from '../infrastructure/http/request-limits';
 import { ACTIVE_MODELS } from '../ports/active-models.query';
 import { ActiveModelService } from '../projections/model-registry/active-model.service';
-import { ModelAuditController } from '../projections/model-registry/model-audit.controller';
+import { ModelAuditController } from '../commands/models/model-audit.controller';
 import { ModelRegistryController } from '../projections/model-registry/model-registry.controller';
 import { modelRegistryProjection } from '../projections/model-registry/model-registry.projection';
 import { ProjectionRunner } from '../runtime/projection-runner';

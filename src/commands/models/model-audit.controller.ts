@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsISO8601 } from 'class-validator';
-import { ModelStreamReader, RecordedModelEvent } from '../../commands/models/model-stream.reader';
+import { ModelStreamReader, RecordedModelEvent } from './model-stream.reader';
 import { foldRegistry } from '../../domain/models/model-registry.decider';
 import { MODEL_TYPES } from '../../domain/models/model.events';
 import { NotFoundError, ValidationError } from '../../domain/shared/errors';
