@@ -60,6 +60,8 @@ const MAX_UPSCALE = 2;
 const SMALL_PHOTO_UPSCALE = 4;
 /** A plate's row is read again with this share of its height added above and below (see rereadDisagreement). */
 const REREAD_GROWTH = 0.15;
+/** ... and again this many times wider, the recogniser's width cap raised as much (see rereadDisagreement). */
+const REREAD_WIDENING = 1.4;
 /** The tallest plate row is also read as detected, with this share of its height added left and right (see read). */
 const TIGHT_MARGIN = 0.2;
 /** ... unless that is nearly the whole photo's width anyway. */
@@ -210,17 +212,18 @@ export class PaddleOcrEngine implements OcrEngine {
   }
 
   /**
-   * A plate read right reads the same from a slightly different crop; a misread (a blurred or
-   * tiny plate, a glyph decided by a few pixels) often does not. The chosen row is read again with
-   * 15% more of the photo above and below it: 1 when that re-read differs (O/0 and I/1 aside,
-   * which the layout decides), else 0.
+   * A plate read right reads the same from a slightly different crop or scale; a misread (a
+   * blurred or tiny plate, a glyph decided by a few pixels) often does not. The chosen row is read
+   * again with 15% more of the photo above and below it, and again as it was but 1.4 times wider
+   * (its characters less squeezed): the number of those re-reads that differ (O/0 and I/1 aside,
+   * which the layout decides), 0 to 2.
    */
   private async rereadDisagreement(sessions: Sessions, rgb: RgbImage, region: Region, rawText: string): Promise<number> {
     const grow = Math.round(REREAD_GROWTH * region.height);
     const y = Math.max(0, region.y - grow);
     const taller: Region = { ...region, y, height: Math.min(rgb.height, region.y + region.height + grow) - y };
-    const { characters } = await this.recognizeRegion(sessions, rgb, taller, 'plate');
-    return foldLookAlikes(characters.map((c) => c.char).join('')) === foldLookAlikes(rawText) ? 0 : 1;
+    const reads = [await this.recognizeRegion(sessions, rgb, taller, 'plate'), await this.recognizeRegion(sessions, rgb, region, 'plate', REREAD_WIDENING)];
+    return reads.filter(({ characters }) => foldLookAlikes(characters.map((c) => c.char).join('')) !== foldLookAlikes(rawText)).length;
   }
 
   private async read(sessions: Sessions, rgb: RgbImage, mode: OcrMode, detectionSide: number, maxUpscale = MAX_UPSCALE): Promise<{ chosen: ChosenLine | null; boxCount: number; region: Region | null }> {
@@ -335,8 +338,10 @@ export class PaddleOcrEngine implements OcrEngine {
     });
   }
 
-  private async recognizeRegion(sessions: Sessions, rgb: RgbImage, region: Region, mode: OcrMode) {
-    const width = Math.min(this.profiles[mode].recognitionMaxWidth, Math.max(8, Math.ceil((REC_HEIGHT * region.width) / region.height)));
+  /** `widthScale` stretches the region's width (and the width cap) before recognition. */
+  private async recognizeRegion(sessions: Sessions, rgb: RgbImage, region: Region, mode: OcrMode, widthScale = 1) {
+    const maxWidth = Math.round(this.profiles[mode].recognitionMaxWidth * widthScale);
+    const width = Math.min(maxWidth, Math.max(8, Math.ceil((widthScale * REC_HEIGHT * region.width) / region.height)));
     const tensorWidth = Math.max(REC_MIN_WIDTH, width);
     // Padding is 0 after normalisation (mid grey), as in PaddleOCR's resize_norm_img.
     const input = new Float32Array(3 * REC_HEIGHT * tensorWidth);
