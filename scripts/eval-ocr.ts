@@ -267,7 +267,16 @@ async function main(): Promise<void> {
     evaluations.push({ name: 'ensemble', engine: combineReadings(paddle.results[0], tesseract.results[0], mode).engine, trials, evaluation: evaluateOcr(trials, args.folds), loadMs: null });
   }
   if (args.json) {
-    console.log(JSON.stringify({ dirs: args.dirs, mode, photos: rows.length, engines: evaluations.map(({ trials, ...e }) => ({ ...e, wrong: trials.filter((t) => t.text !== t.truth) })) }, null, 2));
+    // Misreads, and right reads below 0.7, with their out-of-fold calibrated confidence (what the capture rule would have seen).
+    const withConfidence = (trials: readonly OcrTrial[]) => {
+      const outOfFold = chooseCalibration(labeledScores(trials), args.folds, trials.map((t) => t.group ?? t.name)).outOfFold;
+      return trials.map((t, i) => ({ ...t, confidence: Number(outOfFold[i].toFixed(4)) }));
+    };
+    const lists = (trials: readonly OcrTrial[]) => {
+      const all = withConfidence(trials);
+      return { wrong: all.filter((t) => t.text !== t.truth), rightUnconfident: all.filter((t) => t.text === t.truth && t.confidence < 0.7), trials: all };
+    };
+    console.log(JSON.stringify({ dirs: args.dirs, mode, photos: rows.length, engines: evaluations.map(({ trials, ...e }) => ({ ...e, ...lists(trials) })) }, null, 2));
   } else {
     console.log(`${label}: ${rows.length} photos, mode ${mode}, ${args.folds}-fold calibration, one photo at a time, 1 thread per engine`);
     if (mode === 'plate') console.log(`plate formats: ${args.plateFormats.length === 0 ? 'none (default)' : args.plateFormats.join(', ')}`);

@@ -104,13 +104,14 @@ describeDevSets('development-set floors (PaddleOCR, shipped calibration)', () =>
     const score = await scoreSet(engine, await loadSet('plates-euus'), 'plate');
     const xs = withFormats(score, []);
     process.stdout.write(`plates-euus ${score.exact}/${score.count}, misreads >= 0.7 ${share(xs, false, true).toFixed(3)}, right < 0.7 ${share(xs, true, false).toFixed(3)}\n`);
-    // Measured 190/254 as labeled (194 with the reviewed labels of scripts/ocr-dev-truth-fixes.tsv),
-    // misreads >= 0.7 23.4% (15 of 64: 4 of them the reviewed labels eu_005/012/025/046, which the
-    // engine reads as the photos show), right < 0.7 17.9%. The pooled aims (dev + degraded copies,
-    // misreads >= 0.7 <= 5%, right < 0.7 <= 15%) are met; this set alone is guarded against regressions.
-    expect(score.exactRate).toBeGreaterThanOrEqual(0.72);
-    expect(share(xs, false, true)).toBeLessThanOrEqual(0.25);
-    expect(share(xs, true, false)).toBeLessThanOrEqual(0.2);
+    // Measured 197/254 as labeled (201 with the reviewed labels of scripts/ocr-dev-truth-fixes.tsv),
+    // misreads >= 0.7 21.1% (12 of 57: 4 of them the reviewed labels eu_005/012/025/046, which the
+    // engine reads as the photos show), right < 0.7 13.7%. The pooled aims (dev + degraded copies,
+    // misreads >= 0.7 <= 5%, right < 0.7 <= 15%) are measured with npm run eval:ocr (see README);
+    // this set alone is guarded against regressions.
+    expect(score.exactRate).toBeGreaterThanOrEqual(0.77);
+    expect(share(xs, false, true)).toBeLessThanOrEqual(0.22);
+    expect(share(xs, true, false)).toBeLessThanOrEqual(0.14);
   });
 
   it('given the meters, then >= 95% exact', async () => {

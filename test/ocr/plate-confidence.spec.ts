@@ -44,6 +44,8 @@ describe('plate confidence', () => {
 
   it('given a re-read from a taller crop that disagrees, or a character touching the end of the row, then the score is lower', () => {
     expect(paddleScore(line('ABC1234', { disagreement: 1 }), 'plate', 1)).toBeLessThan(0.7 * paddleScore(line('ABC1234'), 'plate', 1));
+    // Both re-reads (taller, wider) disagreeing doubt it more than one.
+    expect(paddleScore(line('ABC1234', { disagreement: 2 }), 'plate', 1)).toBeLessThan(0.7 * paddleScore(line('ABC1234', { disagreement: 1 }), 'plate', 1));
     expect(endRoomFactor(undefined)).toBe(1);
     expect(endRoomFactor(1.5)).toBe(1);
     expect(endRoomFactor(0.6)).toBeLessThan(endRoomFactor(0.2));

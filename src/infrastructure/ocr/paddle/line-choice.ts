@@ -25,6 +25,12 @@ export interface LineCandidate {
   readonly endRoom?: number;
   /** Two rows joined as one two-row plate (see stackedCandidates). */
   readonly stacked?: boolean;
+  /**
+   * Read from the row as detected (with a small margin), not across the whole photo: what sits
+   * beside the plate (a neighbour's characters, a frame's mark) was not read, so without layouts
+   * its ends are not trimmed.
+   */
+  readonly asDetected?: boolean;
 }
 
 /** Rows at least this close in height may be the two rows of one plate. */
@@ -83,7 +89,7 @@ export interface ChosenLine {
   readonly lengthRatio: number;
   /** Coloured blobs left out of the line (see LineCandidate.dropped). */
   readonly dropped?: number;
-  /** Re-reads of the line's region from a slightly taller crop that read otherwise (plates; see PaddleOcrEngine). */
+  /** Re-reads of the line's region (a slightly taller crop, the same crop wider) that read otherwise (plates, 0-2; see PaddleOcrEngine). */
   readonly disagreement?: number;
   /** See LineCandidate.endRoom. */
   readonly endRoom?: number;
@@ -144,7 +150,7 @@ function platePlausibility(candidate: LineCandidate, maxHeight: number, layouts:
   // (a two-row plate's rows are not trimmed).
   const known = (text: string): boolean => KNOWN_PLATE_LAYOUTS.has(plateShape(text)) || resolveLookAlike(text) !== null;
   // Two rows joined end where each row ends: their ends are no stray characters.
-  const unknownAsRead = layouts.length === 0 && candidate.stacked !== true && !known(raw);
+  const unknownAsRead = layouts.length === 0 && candidate.stacked !== true && candidate.asDetected !== true && !known(raw);
   const maxTrim = layouts.length > 0 ? 2 : unknownAsRead ? 2 : 0;
   for (let start = 0; start < chars.length; start += 1) {
     for (let end = chars.length; end > start; end -= 1) {

@@ -2,7 +2,8 @@ import * as ort from 'onnxruntime-node';
 import { UnavailableError } from '../../../domain/shared/errors';
 import { withTimeout } from '../with-timeout';
 import type { OcrEngine, OcrMode, OcrResult } from '../../../ports/ocr-engine.port';
-import { mixesLettersAndDigits, parseMeterValue } from '../reading-format';
+import { KNOWN_PLATE_LAYOUTS } from '../plate-formats';
+import { mixesLettersAndDigits, parseMeterValue, plateShape } from '../reading-format';
 import { type CtcAlphabet, buildCtcAlphabet, decodeConstrained } from './ctc-decoder';
 import { DEFAULT_DB_OPTIONS, type DbOptions, type TextBox, detectTextBoxes } from './db-postprocess';
 import { offColourCharacters } from './ink-colour';
@@ -59,12 +60,25 @@ const MAX_UPSCALE = 2;
 const SMALL_PHOTO_UPSCALE = 4;
 /** A plate's row is read again with this share of its height added above and below (see rereadDisagreement). */
 const REREAD_GROWTH = 0.15;
+/** ... and again this many times wider, the recogniser's width cap raised as much (see rereadDisagreement). */
+const REREAD_WIDENING = 1.4;
+/** The tallest plate row is also read as detected, with this share of its height added left and right (see read). */
+const TIGHT_MARGIN = 0.2;
+/** ... unless that is nearly the whole photo's width anyway. */
+const TIGHT_MAX_SHARE = 0.9;
+/** The other reading of the row is taken when it reads one more end character at least this clearly (see read). */
+const LONGER_READ_EVIDENCE = 0.5;
 export const PADDLE_ENGINE_ID = `paddleocr/${PADDLE_MODEL_VERSION}/onnxruntime/constrained-ctc-v1`;
 
 interface Sessions {
   readonly detection: ort.InferenceSession;
   readonly recognition: ort.InferenceSession;
   readonly alphabets: Readonly<Record<OcrMode, CtcAlphabet>>;
+}
+
+/** O/0 and I/1 are one glyph in most plate fonts: readings that differ only there agree. */
+function foldLookAlikes(text: string): string {
+  return text.replace(/O/g, '0').replace(/I/g, '1');
 }
 
 export interface TextRow extends Region {
@@ -84,6 +98,16 @@ export function endRoom(characters: ReadonlyArray<{ readonly step: number }>, us
   const pitch = (last - first) / (characters.length - 1);
   if (pitch <= 0) return Number.POSITIVE_INFINITY;
   return Math.max(0, Math.min(first + 0.5, usedSteps - last - 0.5)) / pitch;
+}
+
+/** endRoom measured to the photo's left and right edges, from the characters' centres in source pixels. */
+export function photoEndRoom(centres: readonly number[], photoWidth: number): number {
+  if (centres.length < 2) return Number.POSITIVE_INFINITY;
+  const first = centres[0];
+  const last = centres[centres.length - 1];
+  const pitch = (last - first) / (centres.length - 1);
+  if (pitch <= 0) return Number.POSITIVE_INFINITY;
+  return Math.max(0, Math.min(first, photoWidth - last)) / pitch;
 }
 
 /** Boxes whose vertical extents overlap by half the smaller height are one text row. */
@@ -188,18 +212,18 @@ export class PaddleOcrEngine implements OcrEngine {
   }
 
   /**
-   * A plate read right reads the same from a slightly different crop; a misread (a blurred or
-   * tiny plate, a glyph decided by a few pixels) often does not. The chosen row is read again with
-   * 15% more of the photo above and below it: 1 when that re-read differs (O/0 and I/1 aside,
-   * which the layout decides), else 0.
+   * A plate read right reads the same from a slightly different crop or scale; a misread (a
+   * blurred or tiny plate, a glyph decided by a few pixels) often does not. The chosen row is read
+   * again with 15% more of the photo above and below it, and again as it was but 1.4 times wider
+   * (its characters less squeezed): the number of those re-reads that differ (O/0 and I/1 aside,
+   * which the layout decides), 0 to 2.
    */
   private async rereadDisagreement(sessions: Sessions, rgb: RgbImage, region: Region, rawText: string): Promise<number> {
     const grow = Math.round(REREAD_GROWTH * region.height);
     const y = Math.max(0, region.y - grow);
     const taller: Region = { ...region, y, height: Math.min(rgb.height, region.y + region.height + grow) - y };
-    const { characters } = await this.recognizeRegion(sessions, rgb, taller, 'plate');
-    const fold = (t: string): string => t.replace(/O/g, '0').replace(/I/g, '1');
-    return fold(characters.map((c) => c.char).join('')) === fold(rawText) ? 0 : 1;
+    const reads = [await this.recognizeRegion(sessions, rgb, taller, 'plate'), await this.recognizeRegion(sessions, rgb, region, 'plate', REREAD_WIDENING)];
+    return reads.filter(({ characters }) => foldLookAlikes(characters.map((c) => c.char).join('')) !== foldLookAlikes(rawText)).length;
   }
 
   private async read(sessions: Sessions, rgb: RgbImage, mode: OcrMode, detectionSide: number, maxUpscale = MAX_UPSCALE): Promise<{ chosen: ChosenLine | null; boxCount: number; region: Region | null }> {
@@ -211,6 +235,8 @@ export class PaddleOcrEngine implements OcrEngine {
     const stacked = rows.length > 1 && rows[1].height >= STACKED_HEIGHT_RATIO * rows[0].height;
     const candidates: LineCandidate[] = [];
     const regions: Region[] = [];
+    // Index of the other reading of the same row (whole width and as detected), if any.
+    const siblings: number[] = [];
     for (const row of rows) {
       // The detector drops characters cut by the crop's edge or touching a bolt; reading the row
       // across the whole photo keeps them, and the line choice trims borders read as characters.
@@ -218,6 +244,26 @@ export class PaddleOcrEngine implements OcrEngine {
       const { characters, dropped, endRoom } = await this.recognizeRegion(sessions, rgb, region, mode);
       candidates.push({ characters, height: row.height, detectorScore: 1, edgeGap: row.edgeGap, aspect: region.width / region.height, top: row.y, dropped, endRoom });
       regions.push(region);
+      siblings.push(-1);
+      // Read across the whole width, the tallest row is squeezed into the recogniser's width with
+      // whatever sits beside the plate (a country band, a frame, a neighbour's characters), and the
+      // character next to those is often lost or read as another (a wide "W" as "H" or "N"). The row
+      // as detected, with a little margin, is read too; the line choice takes the more plausible.
+      if (mode === 'plate' && profile.fullWidthRows && candidates.length === 1) {
+        const margin = Math.round(TIGHT_MARGIN * row.height);
+        const x = Math.max(0, row.x - margin);
+        const tight: Region = { ...row, x, width: Math.min(rgb.width, row.x + row.width + margin) - x };
+        if (tight.width < TIGHT_MAX_SHARE * rgb.width) {
+          const read = await this.recognizeRegion(sessions, rgb, tight, mode);
+          // Its ends are the margin's, not the photo's: the room that matters is to the photo's edges.
+          const room = photoEndRoom(read.centres, rgb.width);
+          const whole = candidates.length - 1;
+          siblings[whole] = candidates.length;
+          siblings.push(whole);
+          candidates.push({ characters: read.characters, height: row.height, detectorScore: 1, edgeGap: row.edgeGap, aspect: tight.width / tight.height, top: row.y, dropped: read.dropped, endRoom: room, asDetected: true });
+          regions.push(tight);
+        }
+      }
       if (mode === 'plate' && !stacked && this.isClearPlate(candidates)) break;
     }
     // Digit rolls and tight crops defeat the detector: then the whole crop is the line.
@@ -227,9 +273,24 @@ export class PaddleOcrEngine implements OcrEngine {
       candidates.push({ characters, height: 0.5 * whole.height, detectorScore: 0.5, edgeGap: Number.POSITIVE_INFINITY, aspect: whole.width / whole.height, dropped, endRoom });
       regions.push(whole);
     }
-    const chosen = mode === 'plate' ? choosePlateLine(candidates, this.plateLayouts) : chooseMeterLine(candidates);
+    let chosen = mode === 'plate' ? choosePlateLine(candidates, this.plateLayouts) : chooseMeterLine(candidates);
     // The region the chosen line was read from (none for a two-row plate joined from two rows).
-    const index = chosen === null ? -1 : candidates.findIndex((c) => c.characters.map((ch) => ch.char).join('') === chosen.rawText);
+    let index = chosen === null ? -1 : candidates.findIndex((c) => c.characters.map((ch) => ch.char).join('') === chosen?.rawText);
+    // The row's other reading (whole width or as detected) that reads the same plate and one more
+    // character at an end, clearly, read that character where the chosen one lost it (beside a band or a frame).
+    const sibling = index < 0 || index >= siblings.length ? -1 : siblings[index];
+    if (chosen !== null && sibling >= 0) {
+      const other = choosePlateLine([candidates[sibling]], this.plateLayouts);
+      if (other !== null && other.formatOk && other.text.length === chosen.text.length + 1 && KNOWN_PLATE_LAYOUTS.has(plateShape(other.text))) {
+        const inner = foldLookAlikes(chosen.text);
+        const p = other.probabilities;
+        const extra = foldLookAlikes(other.text.slice(0, -1)) === inner ? p[p.length - 1] : foldLookAlikes(other.text.slice(1)) === inner ? p[0] : 0;
+        if (extra >= LONGER_READ_EVIDENCE) {
+          chosen = { ...other, rivals: chosen.rivals };
+          index = sibling;
+        }
+      }
+    }
     return { chosen, boxCount: boxes.length, region: index < 0 ? null : regions[index] };
   }
 
@@ -277,8 +338,10 @@ export class PaddleOcrEngine implements OcrEngine {
     });
   }
 
-  private async recognizeRegion(sessions: Sessions, rgb: RgbImage, region: Region, mode: OcrMode) {
-    const width = Math.min(this.profiles[mode].recognitionMaxWidth, Math.max(8, Math.ceil((REC_HEIGHT * region.width) / region.height)));
+  /** `widthScale` stretches the region's width (and the width cap) before recognition. */
+  private async recognizeRegion(sessions: Sessions, rgb: RgbImage, region: Region, mode: OcrMode, widthScale = 1) {
+    const maxWidth = Math.round(this.profiles[mode].recognitionMaxWidth * widthScale);
+    const width = Math.min(maxWidth, Math.max(8, Math.ceil((widthScale * REC_HEIGHT * region.width) / region.height)));
     const tensorWidth = Math.max(REC_MIN_WIDTH, width);
     // Padding is 0 after normalisation (mid grey), as in PaddleOCR's resize_norm_img.
     const input = new Float32Array(3 * REC_HEIGHT * tensorWidth);
@@ -287,11 +350,12 @@ export class PaddleOcrEngine implements OcrEngine {
     const tensor = output[sessions.recognition.outputNames[0]];
     const steps = Number(tensor.dims[1]);
     const characters = decodeConstrained(tensor.data as Float32Array, steps, sessions.alphabets[mode]).characters;
-    if (mode !== 'plate') return { characters, dropped: 0, endRoom: Number.POSITIVE_INFINITY };
+    if (mode !== 'plate') return { characters, dropped: 0, endRoom: Number.POSITIVE_INFINITY, centres: [] as number[] };
     // Each step covers an equal slice of the tensor; the region was resized to `width` of it.
     const toSource = (region.width / width) * (tensorWidth / steps);
-    const offColour = offColourCharacters(rgb, region, characters.map((c) => region.x + (c.step + 0.5) * toSource));
+    const centres = characters.map((c) => region.x + (c.step + 0.5) * toSource);
+    const offColour = offColourCharacters(rgb, region, centres);
     const kept = characters.filter((_, i) => !offColour[i]);
-    return { characters: kept, dropped: offColour.filter(Boolean).length, endRoom: endRoom(kept, (width / tensorWidth) * steps) };
+    return { characters: kept, dropped: offColour.filter(Boolean).length, endRoom: endRoom(kept, (width / tensorWidth) * steps), centres: centres.filter((_, i) => !offColour[i]) };
   }
 }

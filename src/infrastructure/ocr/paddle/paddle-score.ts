@@ -23,7 +23,7 @@ export function plateLengthPrior(length: number): number {
 
 /** Score kept for a plate reading that fits none of the known layouts (KNOWN_PLATE_LAYOUTS). */
 const UNKNOWN_LAYOUT = 0.6;
-/** Score kept when a re-read of the row from a taller crop reads otherwise. */
+/** Score kept per re-read of the row (a taller crop, the same crop wider) that reads otherwise. */
 const REREAD_DISAGREES = 0.6;
 
 /**
