@@ -420,7 +420,7 @@ const storeCheck = (kind: string, extra: Record<string, Schema> = {}) => obj({ k
 
 const health = obj({
   status: oneOfValues(['ok', 'standby', 'degraded']),
-  role: oneOfValues(['leader', 'standby', 'single'], 'leader'),
+  role: oneOfValues(['leader', 'standby', 'stopped'], 'leader'),
   ready: bool(true),
   event_store: storeCheck('sqlite', { head_position: position() }),
   read_store: storeCheck('sqlite'),
