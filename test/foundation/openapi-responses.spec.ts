@@ -128,6 +128,14 @@ describe('the OpenAPI document declares every answer', () => {
       expect(answerErrors(wrong((s) => ((s.properties as Record<string, SchemaNode>).model_type = { type: 'string', enum: ['other'] })), received)).toEqual(['$.model_type: "conflict_predictor" is not one of ["other"]']);
     });
 
+    it('fails on a file answered with a media type the operation does not declare', async () => {
+      const res = await fetch(`${app.baseUrl}/metrics`);
+      const metrics = { method: 'GET', path: '/metrics', status: res.status, body: await res.text(), contentType: res.headers.get('content-type') };
+      expect(answerErrors(doc, metrics)).toEqual([]);
+      expect(answerErrors(doc, { ...metrics, contentType: 'application/octet-stream' })).toEqual(['status 200 answered application/octet-stream; declared: text/plain']);
+      expect(answerErrors(doc, { ...metrics, contentType: 'application/json; charset=utf-8', body: {} })).toEqual(['status 200 declares no JSON body, but one was answered']);
+    });
+
     it('fails on a status the operation does not declare', () => {
       expect(answerErrors(doc, { ...received, status: 409 })).toEqual([expect.stringMatching(/^status 409 is not declared/)]);
       expect(answerErrors(doc, { ...received, path: '/api/v2/nowhere' })).toEqual(['no operation GET matches /api/v2/nowhere (answered 200)']);

@@ -139,7 +139,10 @@ export function answerErrors(doc: OpenApiDocument, received: Received): string[]
   if (!response) return [`status ${received.status} is not declared (declared: ${Object.keys(declared).join(', ')})`];
   const json = response.content?.['application/json'];
   if (!json) {
-    if (received.contentType?.includes('application/json')) return [`status ${received.status} declares no JSON body, but one was answered`];
+    const media = Object.keys(response.content ?? {});
+    const type = (received.contentType ?? '').split(';')[0].trim();
+    if (type === 'application/json') return [`status ${received.status} declares no JSON body, but one was answered`];
+    if (media.length > 0 && received.contentType !== undefined && !media.includes(type)) return [`status ${received.status} answered ${type || 'no content type'}; declared: ${media.join(', ')}`];
     return [];
   }
   if (!json.schema) return [`status ${received.status} declares a JSON body without a schema`];

@@ -94,3 +94,17 @@ export async function wireAnswer<T>(baseUrl: string, method: string, path: strin
   assertAnswer(await servedDocument(baseUrl), { method, path, status: res.status, body, contentType: res.headers.get('content-type') });
   return { status: res.status, body };
 }
+
+/**
+ * `fetch` for an answer that is not read as JSON by the test (a photo, CSV, an archive, metrics) or
+ * that it reads itself: held to the contract like wireAnswer (status and media type declared, a JSON
+ * body's keys and schema), and returned unread.
+ */
+export async function checkedFetch(baseUrl: string, path: string, init: RequestInit = {}): Promise<Response> {
+  const res = await fetch(`${baseUrl}${path}`, init);
+  const method = init.method ?? 'GET';
+  const contentType = res.headers.get('content-type');
+  const body = (contentType ?? '').startsWith('application/json') ? wireJson(method, path, await res.clone().text()) : null;
+  assertAnswer(await servedDocument(baseUrl), { method, path, status: res.status, body, contentType });
+  return res;
+}
