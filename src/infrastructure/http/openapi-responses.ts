@@ -416,7 +416,11 @@ const projectionStatus = obj({
 
 const sagaStatus = obj({ name: str('capture'), checkpoint: position(), failures: int(0), last_error: nullable(str()), parked: arr(ref('ParkedEvent')) });
 
-const storeCheck = (kind: string, extra: Record<string, Schema> = {}) => obj({ kind: str(kind), status: oneOfValues(['up', 'down']), ...extra, error: str('connection refused') }, ['error', ...Object.keys(extra)]);
+/** A store's check: `error` only when it is down. */
+const storeCheck = (kind: string, extra: Record<string, Schema> = {}): Schema => ({
+  ...obj({ kind: str(kind), status: oneOfValues(['up', 'down']), ...extra, error: str('connection refused') }, ['error', ...Object.keys(extra)]),
+  example: { kind, status: 'up', ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, v.example])) },
+});
 
 const health = obj({
   status: oneOfValues(['ok', 'standby', 'degraded']),
