@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { startTestApp } from '../support/app';
 import { ensureConsoleBuilt } from './console-build';
 import { UNREADABLE_BLUR } from '../support/photos';
-import { assertWireKeys, camelCaseKeys } from '../support/wire';
+import { assertAnswer, assertWireKeys, camelCaseKeys, servedDocument } from '../support/wire';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 type Json = Record<string, unknown>;
@@ -83,6 +83,9 @@ async function call(token: string, method: string, path: string, body?: unknown)
     if (!(error instanceof SyntaxError)) throw error;
     parsed = { text };
   }
+  // And to what the OpenAPI document declares for the operation: its status, and a JSON body's schema.
+  const json = (res.headers.get('content-type') ?? '').includes('application/json');
+  assertAnswer(await servedDocument(app.baseUrl), { method, path, status: res.status, body: json ? (text ? JSON.parse(text) : null) : text, contentType: res.headers.get('content-type') });
   return { status: res.status, body: parsed };
 }
 

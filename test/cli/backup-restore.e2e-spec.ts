@@ -7,6 +7,7 @@ import { EVENT_STORE, EventStore } from '../../src/ports/event-store.port';
 import { newEvent } from '../contracts/event-store.contract';
 import { TEST_JWT_SECRET, TestApp, startTestApp } from '../support/app';
 import { cliError, runCli } from '../support/cli';
+import { checkedFetch } from '../support/wire';
 
 jest.setTimeout(240_000);
 
@@ -72,7 +73,7 @@ describe('backup and restore of the embedded store', () => {
       const restored = await startTestApp({ dataDir: target });
       try {
         const auditor = restored.token({ sub: 'aud', tenant: 't1', roles: ['auditor'] });
-        const res = await fetch(`${restored.baseUrl}/api/v2/audit/streams/ledger-3/verify`, { headers: { authorization: `Bearer ${auditor}` } });
+        const res = await checkedFetch(restored.baseUrl, '/api/v2/audit/streams/ledger-3/verify', { headers: { authorization: `Bearer ${auditor}` } });
         expect(await res.json()).toMatchObject({ valid: true, events_checked: 3 });
         expect((await restored.app.get<BlobStore>(BLOB_STORE).get(photoHash))?.toString()).toBe('a photo, as bytes');
       } finally {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_JWT_SECRET, TestApp, startTestApp } from '../support/app';
 import { cliError, runCli } from '../support/cli';
+import { checkedFetch } from '../support/wire';
 
 /** What a script or cron job checks: the exit code, and one JSON error line on stderr. */
 describe('CLI exit codes and errors', () => {
@@ -44,7 +45,7 @@ describe('CLI exit codes and errors', () => {
     expect(r.code).toBe(1);
     expect(cliError(r).error.code).toBe('not_found');
     const auditor = app.token({ sub: 'aud', tenant: 'acme', roles: ['auditor'] });
-    const res = await fetch(`${app.baseUrl}/api/v2/audit/streams/reading-does-not-exist/verify`, { headers: { authorization: `Bearer ${auditor}` } });
+    const res = await checkedFetch(app.baseUrl, '/api/v2/audit/streams/reading-does-not-exist/verify', { headers: { authorization: `Bearer ${auditor}` } });
     expect(res.status).toBe(404);
   }, 120_000);
 
@@ -89,7 +90,7 @@ describe('npm run token resolves configuration like the server', () => {
       writeFileSync(join(work, '.env'), `# local settings\nDATA_DIR=${server.dataDir}\n`);
       const r = await runCli(['token', '--tenant', 'acme', '--sub', 'ops1', '--roles', 'ops'], {}, 120_000, { cwd: work, bareEnv: true });
       expect(r.code).toBe(0);
-      const res = await fetch(`${server.baseUrl}/api/v2/ops/projections`, { headers: { authorization: `Bearer ${r.stdout.trim()}` } });
+      const res = await checkedFetch(server.baseUrl, '/api/v2/ops/projections', { headers: { authorization: `Bearer ${r.stdout.trim()}` } });
       expect(res.status).toBe(200);
       expect(readdirSync(work)).toEqual(['.env']);
     } finally {

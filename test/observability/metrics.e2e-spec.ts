@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { TestApp, startTestApp } from '../support/app';
 import { renderMeterPhoto } from '../support/photos';
 import { call, photoForm } from '../readings/readings-helpers';
+import { checkedFetch } from '../support/wire';
 
 jest.setTimeout(120_000);
 
@@ -19,7 +20,7 @@ describe('/metrics for OCR and captures', () => {
     const guard = app.token({ sub: 'g1', tenant: 'acme', roles: ['guard'] });
     const res = await call<{ confidence: number; captured_for_training: boolean }>(app, 'POST', '/api/v2/meter-readings', { token: guard, form: photoForm({ asset_id: 'm1' }, await renderMeterPhoto('0871.25')) });
     expect(res.status).toBe(201);
-    const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+    const text = await (await checkedFetch(app.baseUrl, '/metrics')).text();
     expect(text).toMatch(/^ocr_latency_seconds_count\{engine="[a-z]+",mode="meter"\} 1$/m);
     expect(text).toMatch(/^ocr_confidence_count\{engine="[a-z]+",mode="meter"\} 1$/m);
     expect(text).toMatch(/^ocr_confidence_bucket\{le="1",engine="[a-z]+",mode="meter"\} 1$/m);
@@ -31,12 +32,12 @@ describe('/metrics for OCR and captures', () => {
     const guard = app.token({ sub: 'g1', tenant: 'acme', roles: ['guard'] });
     const res = await call<{ model_version: string; risk_level: string }>(app, 'POST', '/api/v2/ml/conflict-predictions', { token: guard, json: { entity_type: 'meter', entity_id: 'm1', device_id: 'p' } });
     expect(res.status).toBe(201);
-    const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+    const text = await (await checkedFetch(app.baseUrl, '/metrics')).text();
     expect(text).toContain(`predictions_total{model_version="${res.body.model_version}",risk_level="${res.body.risk_level}"} 1`);
   });
 
   it('given a quiet server, then parked events per handler and the 7-day outcomes per model type are exposed', async () => {
-    const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+    const text = await (await checkedFetch(app.baseUrl, '/metrics')).text();
     expect(text).toMatch(/^parked_events\{handler="training-examples"\} 0$/m);
     expect(text).toMatch(/^parked_events\{handler="saga:capture"\} 0$/m);
     expect(text).toMatch(/^prediction_outcomes_7d\{model_type="conflict_predictor",result="correct"\} 0$/m);
@@ -45,7 +46,7 @@ describe('/metrics for OCR and captures', () => {
 
   it('given docs/grafana-dashboard.json, then every metric its panels query is one the server exposes', async () => {
     const dashboard = JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'grafana-dashboard.json'), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
-    const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+    const text = await (await checkedFetch(app.baseUrl, '/metrics')).text();
     const exposed = new Set([...text.matchAll(/^# HELP (\S+)/gm)].map((m) => m[1]));
     const queried = new Set<string>();
     for (const panel of dashboard.panels) {
@@ -62,7 +63,7 @@ describe('/metrics for OCR and captures', () => {
   });
 
   it('given appends, then their latency per store and the writer thread\'s group sizes are exposed', async () => {
-    const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+    const text = await (await checkedFetch(app.baseUrl, '/metrics')).text();
     const count = Number(/^event_store_append_seconds_count\{store="[a-z]+"\} (\d+)$/m.exec(text)?.[1]);
     expect(count).toBeGreaterThan(0);
     if (Object.keys(app.storeEnv).length === 0) {

@@ -3,6 +3,7 @@ import { AccuracyService } from '../../src/projections/accuracy/accuracy.service
 import { TestApp, startTestApp } from '../support/app';
 import { client } from '../sync/http-client';
 import { eventually } from '../support/eventually';
+import { checkedFetch } from '../support/wire';
 
 const T0 = '2026-04-06T08:00:00.000Z';
 const HOUR = 3600_000;
@@ -24,7 +25,7 @@ describe('7-day accuracy and the accuracy alert (e2e)', () => {
 
   const alertEvents = async () => (await ops().get<AuditList>('/api/v2/audit/streams/accuracy_alert-conflict_predictor/events')).body.items ?? [];
   const alertMetric = async () => {
-    const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+    const text = await (await checkedFetch(app.baseUrl, '/metrics')).text();
     const line = text.split('\n').find((l) => l.startsWith('flywheel_alert_active{') && l.includes('alert="prediction_accuracy_low"') && l.includes('scope="conflict_predictor"'));
     return line ? Number(line.split(' ').pop()) : null;
   };

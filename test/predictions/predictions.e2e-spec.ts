@@ -5,6 +5,7 @@ import { OutcomesSaga } from '../../src/sagas/outcomes/outcomes.saga';
 import { TestApp, startTestApp } from '../support/app';
 import { client } from '../sync/http-client';
 import { eventually } from '../support/eventually';
+import { checkedFetch } from '../support/wire';
 
 const T0 = '2026-03-01T12:00:00.000Z';
 const MIN = 60_000;
@@ -88,7 +89,7 @@ describe('conflict predictions, prediction log and outcomes (e2e)', () => {
     expect((await guard('alice').get('/api/v2/ml/predictions')).status).toBe(403);
 
     const key = { authorization: `Bearer ${app.token({ sub: 'alice', tenant: 'acme', roles: ['guard'] })}`, 'content-type': 'application/json', 'idempotency-key': 'retry-1' };
-    const post = () => fetch(`${app.baseUrl}/api/v2/ml/conflict-predictions`, { method: 'POST', headers: key, body: JSON.stringify({ entity_type: 'meter', entity_id: 'r1', device_id: 'p' }) });
+    const post = () => checkedFetch(app.baseUrl, '/api/v2/ml/conflict-predictions', { method: 'POST', headers: key, body: JSON.stringify({ entity_type: 'meter', entity_id: 'r1', device_id: 'p' }) });
     const first = (await (await post()).json()) as Prediction;
     const second = (await (await post()).json()) as Prediction;
     expect(second).toEqual(first);

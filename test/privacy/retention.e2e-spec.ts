@@ -7,6 +7,7 @@ import { BLOB_STORE, BlobStore } from '../../src/ports/blob-store.port';
 import { TestApp, startTestApp } from '../support/app';
 import { renderPlatePhoto } from '../support/photos';
 import { ScriptedOcrEngine, call, eventsOfType, photoForm, waitForExamples } from '../training/training-helpers';
+import { checkedFetch } from '../support/wire';
 
 jest.setTimeout(240_000);
 
@@ -115,7 +116,7 @@ describe('privacy: per-tenant retention of photos and plates', () => {
   };
   const entry = (token: string, id: string, position?: string) => call<EntryAnswer>(app, 'GET', `/api/v2/vehicle-entries/${id}${position ? `?min_position=${position}` : ''}`, { token });
   const image = async (token: string, entryId: string) => {
-    const res = await fetch(`${app.baseUrl}/api/v2/ml-training/examples/ve_${entryId}/image`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await checkedFetch(app.baseUrl, `/api/v2/ml-training/examples/ve_${entryId}/image`, { headers: { authorization: `Bearer ${token}` } });
     await res.arrayBuffer();
     return { status: res.status };
   };

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TestApp } from '../support/app';
-import { wireJson } from '../support/wire';
+import { wireAnswer } from '../support/wire';
 
 export interface Answer<T = Record<string, unknown>> {
   readonly status: number;
@@ -18,8 +18,8 @@ export async function call<T = Record<string, unknown>>(app: TestApp, method: st
   const send = () => fetch(`${app.baseUrl}${path}`, { method, headers, body });
   // After app.restart() a pooled keep-alive socket may point at the closed server: retry once.
   const res = await send().catch(() => send());
-  // Every answer is held to the wire contract (snake_case keys; test/support/wire.ts).
-  return { status: res.status, body: wireJson<T>(method, path, await res.text()) };
+  // Every answer is held to the wire contract: snake_case keys and the schema the OpenAPI document declares (test/support/wire.ts).
+  return wireAnswer<T>(app.baseUrl, method, path, res);
 }
 
 export function photoForm(fields: Record<string, string>, photo?: Buffer, filename = 'photo.png'): FormData {

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import { wireAnswer } from './wire';
 
 export interface ProjectionInfo {
   name: string;
@@ -11,13 +12,14 @@ export interface ProjectionInfo {
   building: unknown;
 }
 
-async function json<T>(res: Response): Promise<T> {
+/** A 200 answer, held to the wire contract and the declared schema (test/support/wire.ts). */
+async function json<T>(baseUrl: string, path: string, res: Response): Promise<T> {
   if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
+  return (await wireAnswer<T>(baseUrl, 'GET', path, res)).body;
 }
 
 export async function projections(baseUrl: string, opsToken: string): Promise<ProjectionInfo[]> {
-  return (await json<{ items: ProjectionInfo[] }>(await fetch(`${baseUrl}/api/v2/ops/projections`, { headers: { authorization: `Bearer ${opsToken}` } }))).items;
+  return (await json<{ items: ProjectionInfo[] }>(baseUrl, '/api/v2/ops/projections', await fetch(`${baseUrl}/api/v2/ops/projections`, { headers: { authorization: `Bearer ${opsToken}` } }))).items;
 }
 
 /** Wait until the log stops growing and every projection is live with no lag. */
@@ -26,7 +28,7 @@ export async function waitQuiet(baseUrl: string, opsToken: string, timeoutMs = 6
   let lastHead = '';
   let stableSince = Date.now();
   while (Date.now() < deadline) {
-    const head = (await json<{ event_store: { head_position: string } }>(await fetch(`${baseUrl}/health`))).event_store.head_position;
+    const head = (await json<{ event_store: { head_position: string } }>(baseUrl, '/health', await fetch(`${baseUrl}/health`))).event_store.head_position;
     const ps = await projections(baseUrl, opsToken);
     if (head !== lastHead) {
       lastHead = head;

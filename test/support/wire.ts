@@ -1,6 +1,10 @@
+import { OpenApiDocument, Received, answerErrors } from './openapi-check';
+
 /**
  * The wire contract, checked on every JSON answer the e2e helpers receive: every object key is
- * snake_case (no upper-case letter), at any depth.
+ * snake_case (no upper-case letter), at any depth; and (wireAnswer) the answer is one its
+ * operation declares in the served OpenAPI document, fitting the declared schema
+ * (openapi-check.ts).
  *
  * The exceptions, all of them here:
  * - events answered by the audit endpoints (`/api/v2/audit/...`): their `data` and `metadata` are
@@ -58,4 +62,49 @@ export function wireJson<T>(method: string, path: string, text: string): T {
   const body = (text ? JSON.parse(text) : null) as T;
   assertWireKeys(method, path, body);
   return body;
+}
+
+let served: Promise<OpenApiDocument> | null = null;
+
+/** The OpenAPI document the app under test serves (`/api/docs-json`), fetched once per test file. */
+export function servedDocument(baseUrl: string): Promise<OpenApiDocument> {
+  served ??= fetch(`${baseUrl}/api/docs-json`).then(async (res) => {
+    if (!res.ok) throw new Error(`/api/docs-json answered ${res.status}`);
+    return (await res.json()) as OpenApiDocument;
+  });
+  // A failed fetch (the app was restarting) is tried again next time.
+  served.catch(() => (served = null));
+  return served;
+}
+
+/** Throws, naming the endpoint and every difference, when an answer is not what the document declares. */
+export function assertAnswer(doc: OpenApiDocument, received: Received): void {
+  const errors = answerErrors(doc, received);
+  if (errors.length > 0) {
+    throw new Error(`${received.method} ${received.path} answered ${received.status} unlike its declared schema: ${errors.slice(0, 10).join('; ')}${errors.length > 10 ? `; … (${errors.length})` : ''}`);
+  }
+}
+
+/**
+ * Reads a response of the app under test and holds it to the contract: snake_case keys, a declared
+ * status and the declared schema. The body is parsed as JSON (null when empty).
+ */
+export async function wireAnswer<T>(baseUrl: string, method: string, path: string, res: Response): Promise<{ status: number; body: T }> {
+  const body = wireJson<T>(method, path, await res.text());
+  assertAnswer(await servedDocument(baseUrl), { method, path, status: res.status, body, contentType: res.headers.get('content-type') });
+  return { status: res.status, body };
+}
+
+/**
+ * `fetch` for an answer that is not read as JSON by the test (a photo, CSV, an archive, metrics) or
+ * that it reads itself: held to the contract like wireAnswer (status and media type declared, a JSON
+ * body's keys and schema), and returned unread.
+ */
+export async function checkedFetch(baseUrl: string, path: string, init: RequestInit = {}): Promise<Response> {
+  const res = await fetch(`${baseUrl}${path}`, init);
+  const method = init.method ?? 'GET';
+  const contentType = res.headers.get('content-type');
+  const body = (contentType ?? '').startsWith('application/json') ? wireJson(method, path, await res.clone().text()) : null;
+  assertAnswer(await servedDocument(baseUrl), { method, path, status: res.status, body, contentType });
+  return res;
 }

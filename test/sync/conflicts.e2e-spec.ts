@@ -1,6 +1,7 @@
 import { ManualClock } from '../../src/domain/shared/clock';
 import { TestApp, startTestApp } from '../support/app';
 import { client } from './http-client';
+import { checkedFetch } from '../support/wire';
 
 const T0 = '2026-03-01T12:00:00.000Z';
 
@@ -19,7 +20,7 @@ describe('POST /api/v2/sync/conflicts: resolution types and repeats (e2e)', () =
   const guard = () => client(() => app.baseUrl, app.token({ sub: 'g', tenant: 'acme', roles: ['guard'] }));
   const conflictEvents = async (syncId: string) => {
     const token = app.token({ sub: 'a', tenant: 'acme', roles: ['auditor'] });
-    const res = await fetch(`${app.baseUrl}/api/v2/audit/streams/sync-acme_${syncId}/events`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await checkedFetch(app.baseUrl, `/api/v2/audit/streams/sync-acme_${syncId}/events`, { headers: { authorization: `Bearer ${token}` } });
     return ((await res.json()) as { items: { type: string }[] }).items.filter((e) => e.type === 'ConflictResolved').length;
   };
 
@@ -62,7 +63,7 @@ describe('POST /api/v2/sync/conflicts: resolution types and repeats (e2e)', () =
 
     const token = app.token({ sub: 'g', tenant: 'acme', roles: ['guard'] });
     const post = () =>
-      fetch(`${app.baseUrl}/api/v2/sync/conflicts`, {
+      checkedFetch(app.baseUrl, '/api/v2/sync/conflicts', {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': 'k-77' },
         body: JSON.stringify({ sync_id: 's2', resolution_type: 'client_wins', fields: ['unit'] }),

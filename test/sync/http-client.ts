@@ -1,4 +1,4 @@
-import { wireJson } from '../support/wire';
+import { wireAnswer } from '../support/wire';
 
 /** A tiny JSON client for the e2e suites of sync and predictions. */
 export interface JsonResponse<T = Record<string, unknown>> {
@@ -16,8 +16,8 @@ export function client(baseUrl: () => string, token: string) {
       });
     // After an app restart a pooled keep-alive socket may point at the closed server: one retry.
     const res = await send().catch(() => send());
-    // Every answer is held to the wire contract (snake_case keys; test/support/wire.ts).
-    return { status: res.status, body: wireJson<T>(method, path, await res.text()) };
+    // Every answer is held to the wire contract: snake_case keys and the schema the OpenAPI document declares (test/support/wire.ts).
+    return wireAnswer<T>(baseUrl(), method, path, res);
   }
   return {
     get: <T = Record<string, unknown>>(path: string) => call<T>('GET', path),

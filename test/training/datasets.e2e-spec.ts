@@ -4,6 +4,7 @@ import { readTar } from '../../src/projections/datasets/tar-writer';
 import { TestApp, startTestApp } from '../support/app';
 import { renderMeterPhoto, renderPlatePhoto } from '../support/photos';
 import { ScriptedOcrEngine, backlog, call, eventsOfType, runActiveLearning, uploadEntry, uploadMeter, waitForExamples } from './training-helpers';
+import { checkedFetch } from '../support/wire';
 
 jest.setTimeout(120_000);
 
@@ -75,7 +76,7 @@ describe('dataset versions and their export', () => {
   });
 
   it('exports tesstrain ground truth: a tar of name.png + name.gt.txt pairs', async () => {
-    const res = await fetch(`${app.baseUrl}/api/v2/ml-training/datasets/${datasetId}/export?format=tesstrain`, { headers: { authorization: `Bearer ${engineer}` } });
+    const res = await checkedFetch(app.baseUrl, `/api/v2/ml-training/datasets/${datasetId}/export?format=tesstrain`, { headers: { authorization: `Bearer ${engineer}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/x-tar');
     const files = readTar(Buffer.from(await res.arrayBuffer()));
@@ -88,7 +89,7 @@ describe('dataset versions and their export', () => {
   });
 
   it('exports a JSONL manifest with the images in base64', async () => {
-    const res = await fetch(`${app.baseUrl}/api/v2/ml-training/datasets/${datasetId}/export?format=jsonl`, { headers: { authorization: `Bearer ${engineer}` } });
+    const res = await checkedFetch(app.baseUrl, `/api/v2/ml-training/datasets/${datasetId}/export?format=jsonl`, { headers: { authorization: `Bearer ${engineer}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
     const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);

@@ -5,6 +5,7 @@ import { SagaRunner } from '../../src/runtime/saga-runner';
 import { TestApp, startTestApp } from '../support/app';
 import { UNREADABLE_BLUR, renderMeterPhoto, renderPlatePhoto } from '../support/photos';
 import { BacklogAnswer, backlog, call, eventsOfType, runActiveLearning, uploadEntry, uploadMeter, waitForExamples } from './training-helpers';
+import { checkedFetch } from '../support/wire';
 
 jest.setTimeout(180_000);
 
@@ -67,7 +68,7 @@ describe('labeling tasks', () => {
 
   it('serves the photo to labelers, with its sniffed content type', async () => {
     const example = (await waitForExamples(app, ann, 4)).find((e) => e.example_id === tasks[0].example_id);
-    const res = await fetch(`${app.baseUrl}/api/v2/ml-training/examples/${tasks[0].example_id}/image`, { headers: { authorization: `Bearer ${ann}` } });
+    const res = await checkedFetch(app.baseUrl, `/api/v2/ml-training/examples/${tasks[0].example_id}/image`, { headers: { authorization: `Bearer ${ann}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/png');
     const bytes = Buffer.from(await res.arrayBuffer());

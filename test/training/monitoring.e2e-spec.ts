@@ -3,6 +3,7 @@ import { TrainingSchedule } from '../../src/commands/training/training.schedule'
 import { TestApp, startTestApp } from '../support/app';
 import { renderMeterPhoto } from '../support/photos';
 import { ScriptedOcrEngine, call, eventsOfType, eventually, runActiveLearning, uploadMeterAt, waitForExamples } from './training-helpers';
+import { checkedFetch } from '../support/wire';
 
 jest.setTimeout(120_000);
 
@@ -41,7 +42,7 @@ describe('training metrics and the stalled-capture alert', () => {
 
   async function prometheus(): Promise<string> {
     // Per-tenant detail needs the scrape token; the open view names no tenant.
-    return (await fetch(`${app.baseUrl}/metrics`, { headers: { authorization: 'Bearer scrape-token-0123456789' } })).text();
+    return (await checkedFetch(app.baseUrl, '/metrics', { headers: { authorization: 'Bearer scrape-token-0123456789' } })).text();
   }
 
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { EventMetadata } from '../../../src/domain/shared/events';
 import { TestApp } from '../../support/app';
-import { wireJson } from '../../support/wire';
+import { wireAnswer } from '../../support/wire';
 
 /** An event as the audit endpoints answer it: data and metadata exactly as stored. */
 export interface AuditEvent<D = Record<string, unknown>> {
@@ -17,7 +17,7 @@ export async function modelStream(app: TestApp, modelType = 'conflict_predictor'
   const res = await fetch(`${app.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
   // A stream nobody has written yet does not exist: the audit answers 404, as for any unknown stream.
   if (res.status === 404) return [];
-  return wireJson<{ items: AuditEvent[] }>('GET', path, await res.text()).items;
+  return (await wireAnswer<{ items: AuditEvent[] }>(app.baseUrl, 'GET', path, res)).body.items;
 }
 
 export async function uploadModel(app: TestApp, bytes: Buffer | Uint8Array, fields: Record<string, string> = { model_type: 'conflict_predictor' }, sub = 'eng-1') {
@@ -25,7 +25,7 @@ export async function uploadModel(app: TestApp, bytes: Buffer | Uint8Array, fiel
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   form.append('model', new Blob([bytes]), 'model.onnx');
   const res = await fetch(`${app.baseUrl}/api/v2/ml/models`, { method: 'POST', headers: { authorization: `Bearer ${app.token({ sub, tenant: 'acme', roles: ['ml_engineer'] })}` }, body: form });
-  return { status: res.status, body: wireJson<Record<string, unknown> & { version: string; message?: string }>('POST', '/api/v2/ml/models', await res.text()) };
+  return wireAnswer<Record<string, unknown> & { version: string; message?: string }>(app.baseUrl, 'POST', '/api/v2/ml/models', res);
 }
 
 export async function trainingCsv(app: TestApp, version: string): Promise<{ status: number; type: string | null; text: string }> {
