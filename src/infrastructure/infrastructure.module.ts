@@ -18,6 +18,7 @@ import { resolveMasterKey } from './privacy/master-key';
 import { PersonalData } from './privacy/personal-data';
 import { KEY_STORE, KeyStore } from './privacy/key-store.port';
 import { PERSONAL_DATA_RETENTION } from '../ports/personal-data-retention.port';
+import { PERSONAL_DATA } from '../ports/personal-data.port';
 import { PostgresKeyStore } from './privacy/postgres-key-store';
 import { SqliteKeyStore } from './privacy/sqlite-key-store';
 import { EventStoreDbEventStore } from './event-store/eventstoredb-event-store';
@@ -220,6 +221,7 @@ export class InfrastructureModule {
         inject: [KEY_STORE, CLOCK],
         useFactory: (keys: KeyStore, clock: Clock) => new PersonalData(keys, resolveMasterKey(config.dataKey, config.dataDir), clock),
       },
+      { provide: PERSONAL_DATA, useExisting: PersonalData },
       { provide: PERSONAL_DATA_RETENTION, useExisting: KEY_STORE },
       { provide: JwtService, useFactory: () => new JwtService(resolveJwtSecret(config.jwtSecret, config.dataDir)) },
       {

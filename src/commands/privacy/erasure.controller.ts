@@ -9,7 +9,7 @@ import { Principal } from '../../domain/shared/principal';
 import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { positionString } from '../../http/conventions';
-import { PersonalData } from '../../infrastructure/privacy/personal-data';
+import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
 import { RequestErasureDto } from './erasure.dto';
 
 /**
@@ -22,7 +22,7 @@ import { RequestErasureDto } from './erasure.dto';
 @Roles('privacy_officer')
 export class ErasureController {
   constructor(
-    private readonly personal: PersonalData,
+    @Inject(PERSONAL_DATA) private readonly personal: PersonalDataPort,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,

@@ -1,7 +1,8 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { Observable, from, mergeMap } from 'rxjs';
 import { AuthenticatedRequest } from '../../http/access';
-import { PersonalData, isSealed } from '../../infrastructure/privacy/personal-data';
+import { isSealed } from '../../domain/privacy/sealed';
+import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
 
 /** Audit answers return events exactly as stored (their hashes are over the ciphertext). */
 const STORED_AS_IS = /^\/api\/v2\/audit\//;
@@ -13,7 +14,7 @@ const STORED_AS_IS = /^\/api\/v2\/audit\//;
  */
 @Injectable()
 export class OpenPersonalFieldsInterceptor implements NestInterceptor {
-  constructor(private readonly personal: PersonalData) {}
+  constructor(@Inject(PERSONAL_DATA) private readonly personal: PersonalDataPort) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();

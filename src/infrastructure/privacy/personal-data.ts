@@ -1,9 +1,11 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { SEALED, SEALED_PREFIX as PREFIX, isSealed } from '../../domain/privacy/sealed';
 import { Clock, SystemClock } from '../../domain/shared/clock';
+import { Opened, PersonalDataPort } from '../../ports/personal-data.port';
 import { KeyStore } from './key-store.port';
 
 export { isSealed };
+export type { Opened };
 
 /** Plates compare as their letters and digits, so "ab-12 cd" and "AB12CD" are one subject. */
 export function normalisePlateForSubject(plate: string): string {
@@ -23,15 +25,12 @@ function unseal(key: Buffer, sealed: Buffer): Buffer {
   return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
 }
 
-/** What a read shows of a sealed field: its text, or null once its subject was erased. */
-export type Opened = { readonly text: string } | { readonly erased: true };
-
 /**
  * Crypto-shredding of personal fields: each subject (one plate within one tenant) has a data key,
  * wrapped by the master key, in the key store; fields are stored sealed under it. Deleting the key
  * makes every stored copy (log, read models, exports) unreadable while the events and their hashes stay.
  */
-export class PersonalData {
+export class PersonalData implements PersonalDataPort {
   constructor(
     private readonly keys: KeyStore,
     private readonly masterKey: Buffer,
@@ -64,6 +63,11 @@ export class PersonalData {
     const key = await this.dataKey(tenant, match[1]);
     if (!key) return { erased: true };
     return { text: unseal(key, Buffer.from(match[2], 'base64url')).toString('utf8') };
+  }
+
+  async keyedHash(tenant: string, subjectId: string, text: string): Promise<string | null> {
+    const key = await this.dataKey(tenant, subjectId);
+    return key ? createHmac('sha256', key).update(`label-hash\u0000${text}`, 'utf8').digest('hex') : null;
   }
 
   linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string): Promise<void> {

@@ -1,0 +1,31 @@
+/** Injection token for the sealing and opening of personal fields (crypto-shredding). */
+export const PERSONAL_DATA = Symbol('PERSONAL_DATA');
+
+/** What a read shows of a sealed field: its text, or that its subject (or photo key) was erased. */
+export type Opened = { readonly text: string } | { readonly erased: true };
+
+/**
+ * Personal fields (plates, OCR text of entries, labels of entries) are stored sealed under the key
+ * of their subject (one plate within one tenant); deleting the key erases every stored copy while
+ * the events and their hashes stay. Keys live in their own store, never in the event log.
+ */
+export interface PersonalDataPort {
+  /** The subject of a plate in a tenant (created on first sight); a blank read is a subject of its own entry. */
+  subjectOf(tenant: string, plate: string, entryId: string): Promise<string>;
+  /** The tenant's subject of a plate, or null when it has none (never had, or erased). */
+  findSubject(tenant: string, plate: string): Promise<string | null>;
+  /** `text` sealed under the subject's key: `pd1.<subject_id>.<ciphertext>`. */
+  seal(tenant: string, subjectId: string, text: string): Promise<string>;
+  /** Only the tenant's own keys open its fields: another tenant's sealed value reads as erased. */
+  open(tenant: string, value: string): Promise<Opened>;
+  /**
+   * A keyed hash of `text` under the subject's key (hex): equal texts of one subject hash alike,
+   * nobody without the key can find the text by hashing every plate, and it is unlinkable once the
+   * subject is erased. null when the subject has no key.
+   */
+  keyedHash(tenant: string, subjectId: string, text: string): Promise<string | null>;
+  /** Links an entry (and its photo) to a subject, so the subject's erasure reaches the photo. */
+  linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string): Promise<void>;
+  /** Deletes the subject's key and links; returns the photo hashes of its entries. */
+  erase(tenant: string, subjectId: string): Promise<{ existed: boolean; photoHashes: string[] }>;
+}
