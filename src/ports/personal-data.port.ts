@@ -4,6 +4,14 @@ export const PERSONAL_DATA = Symbol('PERSONAL_DATA');
 /** What a read shows of a sealed field: its text, or that its subject (or photo key) was erased. */
 export type Opened = { readonly text: string } | { readonly erased: true };
 
+export interface ErasedSubject {
+  /** Whether the subject had a key (false: never existed, or already erased). */
+  readonly existed: boolean;
+  readonly photoHashes: string[];
+  /** Other subjects erased with it: they shared an entry with it. */
+  readonly linkedSubjects: string[];
+}
+
 /**
  * Personal fields (plates, OCR text of entries, labels of entries) are stored sealed under the key
  * of their subject (one plate within one tenant); deleting the key erases every stored copy while
@@ -16,6 +24,8 @@ export interface PersonalDataPort {
   findSubject(tenant: string, plate: string): Promise<string | null>;
   /** `text` sealed under the subject's key: `pd1.<subject_id>.<ciphertext>`. */
   seal(tenant: string, subjectId: string, text: string): Promise<string>;
+  /** Several texts sealed under one subject's key (one key lookup). */
+  sealMany(tenant: string, subjectId: string, texts: readonly string[]): Promise<string[]>;
   /** Only the tenant's own keys open its fields: another tenant's sealed value reads as erased. */
   open(tenant: string, value: string): Promise<Opened>;
   /**
@@ -24,8 +34,14 @@ export interface PersonalDataPort {
    * subject is erased. null when the subject has no key.
    */
   keyedHash(tenant: string, subjectId: string, text: string): Promise<string | null>;
+  /** The subject a sealed value was sealed under; null for a value that is not sealed. */
+  subjectOfSealed(value: string): string | null;
   /** Links an entry (and its photo) to a subject, so the subject's erasure reaches the photo. */
   linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string): Promise<void>;
-  /** Deletes the subject's key and links; returns the photo hashes of its entries. */
-  erase(tenant: string, subjectId: string): Promise<{ existed: boolean; photoHashes: string[] }>;
+  /**
+   * Deletes the subject's key and links, and those of the subjects its entries were also linked to
+   * (an entry read as one plate and corrected or labeled to another is in both: either erasure
+   * erases both); returns the photo hashes of their entries.
+   */
+  erase(tenant: string, subjectId: string): Promise<ErasedSubject>;
 }

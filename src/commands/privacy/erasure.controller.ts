@@ -13,7 +13,8 @@ import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port'
 import { RequestErasureDto } from './erasure.dto';
 
 /**
- * Erasure by crypto-shredding: the subject's key and its entries' photos are deleted, and
+ * Erasure by crypto-shredding: the subject's key and its entries' photos are deleted (with the keys
+ * of the subjects its entries were also linked to by a correction or label to another plate), and
  * `SubjectErased` records who, when and why (no plate, no text). Events and hashes stay.
  */
 @ApiTags('privacy')
@@ -48,12 +49,12 @@ export class ErasureController {
         {
           eventId: erasureId,
           type: 'SubjectErased',
-          data: { erasureId, subjectId, reason: body.reason, photos: erased.photoHashes.length, erasedBy: principal.sub, erasedAt },
+          data: { erasureId, subjectId, linkedSubjects: erased.linkedSubjects, reason: body.reason, photos: erased.photoHashes.length, erasedBy: principal.sub, erasedAt },
           metadata: { tenantId: principal.tenant, actorId: principal.sub, correlationId: erasureId, causationId: null, occurredAt: erasedAt, schemaVersion: 1 },
         },
       ],
       'no_stream',
     );
-    return { erasure_id: erasureId, subject_id: subjectId, erased_at: erasedAt, position: positionString(result.position) };
+    return { erasure_id: erasureId, subject_id: subjectId, linked_subject_ids: erased.linkedSubjects, erased_at: erasedAt, position: positionString(result.position) };
   }
 }

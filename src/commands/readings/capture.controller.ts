@@ -80,12 +80,11 @@ export class CaptureController {
     const entryId = this.sourceId(principal, 'vehicle-entry', idempotencyKey(key));
     const intake = await this.photos.read(photo, 'plate');
     const checked = await this.checks.plate(principal.tenant, intake.ocr);
-    // Plate and OCR text are personal: stored sealed under the plate's subject key (the hash chain covers the ciphertext).
+    // Plate, OCR text and the photo's perceptual hash are personal: stored sealed under the plate's subject key (the hash chain covers the ciphertext).
     const subjectId = await this.personal.subjectOf(principal.tenant, checked.ocr.text, entryId);
     await this.personal.linkEntry(principal.tenant, subjectId, entryId, intake.imageHash);
-    const ocr = { ...checked.ocr, rawText: await this.personal.seal(principal.tenant, subjectId, checked.ocr.rawText) };
-    const read = { ...intake, ocr };
-    const plate = await this.personal.seal(principal.tenant, subjectId, checked.ocr.text);
+    const [plate, rawText, phash] = await this.personal.sealMany(principal.tenant, subjectId, [checked.ocr.text, checked.ocr.rawText, intake.phash]);
+    const read = { ...intake, phash, ocr: { ...checked.ocr, rawText } };
     const command: RecordVehicleEntry = { type: 'RecordVehicleEntry', entryId, gateId: body.gate_id, plate, plateFormat: checked.plateFormat, ...this.facts(principal, read) };
     const { record, position } = await this.record(sourceStream('vehicle_entry', entryId), command, principal, entryId);
     if (record.type !== 'VehicleEntryRecorded') throw new Error(`stream of entry ${entryId} holds a ${record.type}`);

@@ -9,6 +9,7 @@ import { Principal } from '../../domain/shared/principal';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { positionString } from '../../http/conventions';
 import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
+import { sealOnEntry } from '../privacy/seal-on-entry';
 import { contextFromPrincipal } from '../shared/command-context';
 import { Decide } from '../shared/decide.command';
 import { idempotencyKey } from './idempotency';
@@ -45,7 +46,7 @@ export class CorrectionsController {
       sourceId: body.source_id,
       tenantId: principal.tenant,
       actorId: principal.sub,
-      correctedText: await this.sealedCorrection(principal, stream, body),
+      correctedText: await this.sealedCorrection(principal, body),
       correctionType: body.correction_type,
     };
     const result = await this.commandBus.execute(new Decide<ReadingState, ReadingCommand, ReadingEvent>(stream, readingDecider, command, contextFromPrincipal(principal, commandId)));
@@ -59,14 +60,10 @@ export class CorrectionsController {
    * (and its photo) joins, so erasing either plate reaches the entry. Only for an entry of the
    * caller's tenant: anything else is refused by the decider and must leave no key behind.
    */
-  private async sealedCorrection(principal: Principal, stream: string, body: SubmitCorrectionDto): Promise<string> {
+  private async sealedCorrection(principal: Principal, body: SubmitCorrectionDto): Promise<string> {
     const text = body.corrected_text.trim();
     if (body.source_type !== 'vehicle_entry' || text === '') return body.corrected_text;
-    const [first] = await this.events.readStream(stream, { limit: 1 });
-    if (!first || first.metadata.tenantId !== principal.tenant || typeof first.data.imageHash !== 'string') return body.corrected_text;
-    const subjectId = await this.personal.subjectOf(principal.tenant, text, body.source_id);
-    await this.personal.linkEntry(principal.tenant, subjectId, body.source_id, first.data.imageHash);
-    return this.personal.seal(principal.tenant, subjectId, text);
+    return (await sealOnEntry(this.personal, this.events, principal.tenant, body.source_id, text)) ?? body.corrected_text;
   }
 
   private async submittedPosition(stream: string, commandId: string): Promise<number | null> {

@@ -1,4 +1,7 @@
 import { PersonalDataRetention } from '../../ports/personal-data-retention.port';
+import { ErasedSubject } from '../../ports/personal-data.port';
+
+export type { ErasedSubject };
 
 /** Injection token for the store of personal-data keys (never the event log). */
 export const KEY_STORE = Symbol('KEY_STORE');
@@ -24,7 +27,10 @@ export interface KeyStore extends PersonalDataRetention {
    * is when the link was made (photo retention counts from it) and the subject's last-seen time.
    */
   linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string, at: Date): Promise<void>;
-  /** Deletes the subject's key and lookups; returns the photo hashes of its entries. */
-  erase(tenant: string, subjectId: string): Promise<{ existed: boolean; photoHashes: string[] }>;
+  /**
+   * Deletes the subject's key, lookups and links, and those of every subject one of its entries is
+   * also linked to (a correction or label to another plate); returns the photo hashes of their entries.
+   */
+  erase(tenant: string, subjectId: string): Promise<ErasedSubject>;
   close(): void;
 }

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { SEALED, SEALED_PREFIX as PREFIX, isSealed } from '../../domain/privacy/sealed';
 import { Clock, SystemClock } from '../../domain/shared/clock';
-import { Opened, PersonalDataPort } from '../../ports/personal-data.port';
+import { ErasedSubject, Opened, PersonalDataPort } from '../../ports/personal-data.port';
 import { KeyStore } from './key-store.port';
 
 export { isSealed };
@@ -51,9 +51,17 @@ export class PersonalData implements PersonalDataPort {
   }
 
   async seal(tenant: string, subjectId: string, text: string): Promise<string> {
+    return (await this.sealMany(tenant, subjectId, [text]))[0];
+  }
+
+  async sealMany(tenant: string, subjectId: string, texts: readonly string[]): Promise<string[]> {
     const key = await this.dataKey(tenant, subjectId);
     if (!key) throw new Error(`subject ${subjectId} has no key`);
-    return `${PREFIX}${subjectId}.${seal(key, Buffer.from(text, 'utf8')).toString('base64url')}`;
+    return texts.map((text) => `${PREFIX}${subjectId}.${seal(key, Buffer.from(text, 'utf8')).toString('base64url')}`);
+  }
+
+  subjectOfSealed(value: string): string | null {
+    return SEALED.exec(value)?.[1] ?? null;
   }
 
   /** Only the tenant's own keys open its fields: another tenant's sealed value reads as erased. */
@@ -74,7 +82,7 @@ export class PersonalData implements PersonalDataPort {
     return this.keys.linkEntry(tenant, subjectId, entryId, photoHash, this.clock.now());
   }
 
-  erase(tenant: string, subjectId: string): Promise<{ existed: boolean; photoHashes: string[] }> {
+  erase(tenant: string, subjectId: string): Promise<ErasedSubject> {
     return this.keys.erase(tenant, subjectId);
   }
 

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { ErasedSubjects, ExpiredPhotos } from '../../ports/personal-data-retention.port';
-import { KeyStore, SubjectKey } from './key-store.port';
+import { ErasedSubject, KeyStore, SubjectKey } from './key-store.port';
 
 /**
  * Keys in the shared PostgreSQL database (tables `subject_keys` and `subject_entries`, never the
@@ -92,16 +92,22 @@ export class PostgresKeyStore implements KeyStore {
     }
   }
 
-  async erase(tenant: string, subjectId: string): Promise<{ existed: boolean; photoHashes: string[] }> {
+  async erase(tenant: string, subjectId: string): Promise<ErasedSubject> {
     const client = await this.pool.connect();
-    let result: { existed: boolean; photoHashes: string[] };
+    let result: ErasedSubject;
     try {
       await client.query('BEGIN');
-      const photos = await client.query<{ photo_hash: string }>('SELECT photo_hash FROM subject_entries WHERE tenant = $1 AND subject_id = $2', [tenant, subjectId]);
-      const deleted = await client.query('DELETE FROM subject_keys WHERE tenant = $1 AND subject_id = $2', [tenant, subjectId]);
-      await client.query('DELETE FROM subject_entries WHERE tenant = $1 AND subject_id = $2', [tenant, subjectId]);
+      // An entry corrected or labeled to another plate is in both subjects: erasing either erases both.
+      const linked = await client.query<{ subject_id: string }>(
+        'SELECT DISTINCT subject_id FROM subject_entries WHERE tenant = $1 AND subject_id <> $2 AND entry_id IN (SELECT entry_id FROM subject_entries WHERE tenant = $1 AND subject_id = $2)',
+        [tenant, subjectId],
+      );
+      const ids = [subjectId, ...linked.rows.map((l) => l.subject_id)];
+      const photos = await client.query<{ photo_hash: string }>('SELECT photo_hash FROM subject_entries WHERE tenant = $1 AND subject_id = ANY($2::text[])', [tenant, ids]);
+      const deleted = await client.query<{ subject_id: string }>('DELETE FROM subject_keys WHERE tenant = $1 AND subject_id = ANY($2::text[]) RETURNING subject_id', [tenant, ids]);
+      await client.query('DELETE FROM subject_entries WHERE tenant = $1 AND subject_id = ANY($2::text[])', [tenant, ids]);
       await client.query('COMMIT');
-      result = { existed: (deleted.rowCount ?? 0) > 0, photoHashes: [...new Set(photos.rows.map((p) => p.photo_hash))] };
+      result = { existed: deleted.rows.some((r) => r.subject_id === subjectId), photoHashes: [...new Set(photos.rows.map((p) => p.photo_hash))], linkedSubjects: ids.slice(1) };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { ensurePrivateDir, makePrivate } from '../private-files';
 import { ErasedSubjects, ExpiredPhotos } from '../../ports/personal-data-retention.port';
-import { KeyStore, SubjectKey } from './key-store.port';
+import { ErasedSubject, KeyStore, SubjectKey } from './key-store.port';
 
 /**
  * Keys in a file of their own (`keys.sqlite` in the data directory), apart from the event log so
@@ -116,12 +116,22 @@ export class SqliteKeyStore implements KeyStore {
     return { unusedPhotoHashes, photosInUse: hashes.length - unusedPhotoHashes.length };
   }
 
-  async erase(tenant: string, subjectId: string): Promise<{ existed: boolean; photoHashes: string[] }> {
+  async erase(tenant: string, subjectId: string): Promise<ErasedSubject> {
     const run = this.db.transaction(() => {
-      const photos = this.db.prepare('SELECT photo_hash FROM subject_entries WHERE tenant = ? AND subject_id = ?').all(tenant, subjectId) as { photo_hash: string }[];
-      const deleted = this.db.prepare('DELETE FROM subject_keys WHERE tenant = ? AND subject_id = ?').run(tenant, subjectId).changes;
-      this.db.prepare('DELETE FROM subject_entries WHERE tenant = ? AND subject_id = ?').run(tenant, subjectId);
-      return { existed: deleted > 0, photoHashes: [...new Set(photos.map((p) => p.photo_hash))] };
+      // An entry corrected or labeled to another plate is in both subjects: erasing either erases both.
+      const linked = this.db
+        .prepare('SELECT DISTINCT subject_id FROM subject_entries WHERE tenant = ? AND subject_id <> ? AND entry_id IN (SELECT entry_id FROM subject_entries WHERE tenant = ? AND subject_id = ?)')
+        .all(tenant, subjectId, tenant, subjectId) as { subject_id: string }[];
+      const ids = [subjectId, ...linked.map((l) => l.subject_id)];
+      const photos: string[] = [];
+      let existed = false;
+      for (const id of ids) {
+        photos.push(...(this.db.prepare('SELECT photo_hash FROM subject_entries WHERE tenant = ? AND subject_id = ?').all(tenant, id) as { photo_hash: string }[]).map((p) => p.photo_hash));
+        const deleted = this.db.prepare('DELETE FROM subject_keys WHERE tenant = ? AND subject_id = ?').run(tenant, id).changes;
+        if (id === subjectId) existed = deleted > 0;
+        this.db.prepare('DELETE FROM subject_entries WHERE tenant = ? AND subject_id = ?').run(tenant, id);
+      }
+      return { existed, photoHashes: [...new Set(photos)], linkedSubjects: ids.slice(1) };
     });
     const result = run();
     this.db.pragma('wal_checkpoint(TRUNCATE)');

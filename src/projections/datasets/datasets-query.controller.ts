@@ -10,6 +10,7 @@ import { Principal } from '../../domain/shared/principal';
 import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
 import { ListQuery, listAnswer } from '../../http/conventions';
 import { READ_STORE, ReadStore } from '../../ports/read-store.port';
+import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
 import { pageOrBadCursor } from '../labeling-backlog/labeling-backlog.query';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { DATASETS_COLLECTION, DatasetDoc } from './datasets.projection';
@@ -45,6 +46,7 @@ export class DatasetsQueryController {
     private readonly runner: ProjectionRunner,
     @Inject(READ_STORE) private readonly reads: ReadStore,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(PERSONAL_DATA) private readonly personal: PersonalDataPort,
   ) {}
 
   @Get()
@@ -69,13 +71,20 @@ export class DatasetsQueryController {
    * ground truth each), ready for tesstrain's ground-truth directory.
    * `jsonl`: newline-delimited JSON, one example per line with its label, label hash, image
    * sha256, content type and the image bytes in base64.
+   * Sealed labels (plates of entries) are opened with the tenant's keys; an example whose plate was
+   * erased since the version was frozen is left out (training skips erased data).
    */
   @Get(':id/export')
   @ApiProduces('application/x-tar', 'application/x-ndjson')
   async export(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Query() q: ExportQuery, @Res() res: Response): Promise<void> {
     const d = await this.dataset(p, id);
+    const examples: (DatasetDoc['examples'][number] & { label: string })[] = [];
+    for (const e of d.examples) {
+      const opened = await this.personal.open(p.tenant, e.label);
+      if ('text' in opened) examples.push({ ...e, label: opened.text });
+    }
     const missing: string[] = [];
-    for (const e of d.examples) if (!(await this.blobs.has(e.imageHash))) missing.push(e.exampleId);
+    for (const e of examples) if (!(await this.blobs.has(e.imageHash))) missing.push(e.exampleId);
     if (missing.length > 0) throw new UnprocessableError(`photos of ${missing.length} examples are missing from the blob store`, { example_ids: missing.slice(0, 20) });
     const mtime = Math.floor(Date.parse(d.created_at) / 1000);
     const tesstrain = q.format === 'tesstrain';
@@ -86,7 +95,7 @@ export class DatasetsQueryController {
     const write = async (chunk: Buffer | string): Promise<void> => {
       if (!res.write(chunk)) await once(res, 'drain');
     };
-    for (const e of d.examples) {
+    for (const e of examples) {
       const bytes = (await this.blobs.get(e.imageHash)) as Buffer;
       if (tesstrain) {
         await write(tarEntry(`${e.exampleId}.png`, await asPng(bytes), mtime));
