@@ -4,6 +4,18 @@ export const PERSONAL_DATA = Symbol('PERSONAL_DATA');
 /** What a read shows of a sealed field: its text, or that its subject (or photo key) was erased. */
 export type Opened = { readonly text: string } | { readonly erased: true };
 
+/** The key of one entry's photo (wrapped by the master key) and the address of the sealed photo in the blob store. */
+export interface PhotoKey {
+  readonly blobHash: string;
+  readonly wrappedKey: Buffer;
+}
+
+/** An entry's photo as stored: where its sealed bytes are, and how to open them. */
+export interface SealedPhoto {
+  readonly blobHash: string;
+  open(sealed: Buffer): Buffer;
+}
+
 export interface ErasedSubject {
   /** Whether the subject had a key (false: never existed, or already erased). */
   readonly existed: boolean;
@@ -36,8 +48,18 @@ export interface PersonalDataPort {
   keyedHash(tenant: string, subjectId: string, text: string): Promise<string | null>;
   /** The subject a sealed value was sealed under; null for a value that is not sealed. */
   subjectOfSealed(value: string): string | null;
-  /** Links an entry (and its photo) to a subject, so the subject's erasure reaches the photo. */
-  linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string): Promise<void>;
+  /**
+   * Links an entry (and its photo) to a subject, so the subject's erasure reaches the photo. At
+   * capture `photoKey` (from `sealPhoto`, once its bytes are in the blob store) is stored with it.
+   */
+  linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string, photoKey?: PhotoKey): Promise<void>;
+  /** A photo sealed under a fresh key of its own (AES-256-GCM); the key comes back wrapped by the master key. */
+  sealPhoto(photo: Buffer): { sealed: Buffer; wrappedKey: Buffer };
+  /**
+   * The entry's sealed photo; null when the entry has no photo key: captured before photos were
+   * sealed (its photo is in the blob store as it is) or its key was deleted (erased or expired).
+   */
+  entryPhoto(tenant: string, entryId: string): Promise<SealedPhoto | null>;
   /**
    * Deletes the subject's key and links, and those of the subjects its entries were also linked to
    * (an entry read as one plate and corrected or labeled to another is in both: either erasure

@@ -140,8 +140,9 @@ describe('privacy: erasure reaches labels, training examples and datasets', () =
     expect(hashes.get(`ve_${k1}`)).toBe(hashes.get(`ve_${k2}`));
     expect(hashes.get(`ve_${brt()[0]}`)).not.toBe(hashes.get(`ve_${k1}`));
 
-    // Sealed from the start: none of the plate's texts or perceptual hashes is in any file.
+    // Sealed from the start: none of the plates' texts, perceptual hashes or photos is in any file.
     for (const needle of ['KXM4721', 'KXM472I', 'BRT9058', 'BRT9O58', ...phashOf.values()]) expect({ needle, files: holding(app.dataDir, needle) }).toEqual({ needle, files: [] });
+    for (const photo of photos.values()) expect(holding(app.dataDir, photo)).toEqual([]);
   });
 
   it('given the plate erased, then its labels, texts, perceptual hashes and photos are gone everywhere, exports skip it, the other plate is intact and chains verify', async () => {
@@ -158,7 +159,13 @@ describe('privacy: erasure reaches labels, training examples and datasets', () =
     }
     const [other] = brt();
     expect((await example(other)).body).toMatchObject({ label: 'BRT9058', phash: phashOf.get(other) });
-    expect(holding(app.dataDir, photos.get(other) as Buffer).length).toBeGreaterThan(0);
+    const image = await fetch(`${app.baseUrl}/api/v2/ml-training/examples/ve_${other}/image`, { headers: { authorization: `Bearer ${labeler}` } });
+    expect(image.status).toBe(200);
+    expect(Buffer.from(await image.arrayBuffer())).toEqual(photos.get(other));
+    for (const id of kxm()) {
+      const gone = await fetch(`${app.baseUrl}/api/v2/ml-training/examples/ve_${id}/image`, { headers: { authorization: `Bearer ${labeler}` } });
+      expect(gone.status).toBe(404);
+    }
 
     // The frozen version keeps its examples (the log is immutable), its exports skip the erased ones.
     const lines = await exportJsonl();

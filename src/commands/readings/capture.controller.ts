@@ -8,6 +8,7 @@ import { ReadingEvent, sourceStream } from '../../domain/readings/reading.events
 import { derivedId, deterministicUuid, newId } from '../../domain/shared/ids';
 import { CurrentPrincipal, Roles } from '../../http/access';
 import { Principal } from '../../domain/shared/principal';
+import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { positionString } from '../../http/conventions';
 import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
@@ -31,6 +32,7 @@ export class CaptureController {
     private readonly photos: PhotoIntake,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     private readonly checks: ReadingChecks,
     @Inject(PERSONAL_DATA) private readonly personal: PersonalDataPort,
     @Optional() @Inject(DOMAIN_METRICS) private readonly metrics?: DomainMetrics,
@@ -78,11 +80,12 @@ export class CaptureController {
     @Headers('idempotency-key') key?: string,
   ) {
     const entryId = this.sourceId(principal, 'vehicle-entry', idempotencyKey(key));
-    const intake = await this.photos.read(photo, 'plate');
+    const intake = await this.photos.read(photo, 'plate', { store: false });
     const checked = await this.checks.plate(principal.tenant, intake.ocr);
     // Plate, OCR text and the photo's perceptual hash are personal: stored sealed under the plate's subject key (the hash chain covers the ciphertext).
     const subjectId = await this.personal.subjectOf(principal.tenant, checked.ocr.text, entryId);
-    await this.personal.linkEntry(principal.tenant, subjectId, entryId, intake.imageHash);
+    // The photo is sealed under a key of its own entry, so retention can drop one old photo of a plate seen often.
+    await this.storeSealedPhoto(principal.tenant, subjectId, entryId, (photo as UploadedPhoto).buffer);
     const [plate, rawText, phash] = await this.personal.sealMany(principal.tenant, subjectId, [checked.ocr.text, checked.ocr.rawText, intake.phash]);
     const read = { ...intake, phash, ocr: { ...checked.ocr, rawText } };
     const command: RecordVehicleEntry = { type: 'RecordVehicleEntry', entryId, gateId: body.gate_id, plate, plateFormat: checked.plateFormat, ...this.facts(principal, read) };
@@ -90,6 +93,16 @@ export class CaptureController {
     if (record.type !== 'VehicleEntryRecorded') throw new Error(`stream of entry ${entryId} holds a ${record.type}`);
     const d = record.data;
     return { entry_id: entryId, stream: sourceStream('vehicle_entry', entryId), gate_id: d.gateId, plate: d.plate, raw_text: d.rawText, plate_format: d.plateFormat ?? null, confidence: d.confidence, captured_for_training: d.capturedForTraining, position };
+  }
+
+  /** Seals and stores the photo, then links the entry (with its photo key) to the subject in one key-store write. */
+  private async storeSealedPhoto(tenant: string, subjectId: string, entryId: string, bytes: Buffer): Promise<void> {
+    const { sealed, wrappedKey } = this.personal.sealPhoto(bytes);
+    const blob = await this.blobs.put(sealed, 'application/octet-stream');
+    await this.personal.linkEntry(tenant, subjectId, entryId, blob.hash, { blobHash: blob.hash, wrappedKey });
+    // A retried capture (same Idempotency-Key, same entry) keeps its first photo key: this copy opens with no key.
+    const kept = await this.personal.entryPhoto(tenant, entryId);
+    if (kept && kept.blobHash !== blob.hash) await this.blobs.delete(blob.hash);
   }
 
   /** Server-side uuid; with an Idempotency-Key, derived from it so a retry lands on the same stream. */

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { SEALED, SEALED_PREFIX as PREFIX, isSealed } from '../../domain/privacy/sealed';
 import { Clock, SystemClock } from '../../domain/shared/clock';
-import { ErasedSubject, Opened, PersonalDataPort } from '../../ports/personal-data.port';
+import { ErasedSubject, Opened, PersonalDataPort, PhotoKey, SealedPhoto } from '../../ports/personal-data.port';
 import { KeyStore } from './key-store.port';
 
 export { isSealed };
@@ -78,8 +78,20 @@ export class PersonalData implements PersonalDataPort {
     return key ? createHmac('sha256', key).update(`label-hash\u0000${text}`, 'utf8').digest('hex') : null;
   }
 
-  linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string): Promise<void> {
-    return this.keys.linkEntry(tenant, subjectId, entryId, photoHash, this.clock.now());
+  linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string, photoKey?: PhotoKey): Promise<void> {
+    return this.keys.linkEntry(tenant, subjectId, entryId, photoHash, this.clock.now(), photoKey);
+  }
+
+  sealPhoto(photo: Buffer): { sealed: Buffer; wrappedKey: Buffer } {
+    const key = randomBytes(32);
+    return { sealed: seal(key, photo), wrappedKey: seal(this.masterKey, key) };
+  }
+
+  async entryPhoto(tenant: string, entryId: string): Promise<SealedPhoto | null> {
+    const found = await this.keys.photoKeyOf(tenant, entryId);
+    if (!found) return null;
+    const key = unseal(this.masterKey, found.wrappedKey);
+    return { blobHash: found.blobHash, open: (sealed: Buffer) => unseal(key, sealed) };
   }
 
   erase(tenant: string, subjectId: string): Promise<ErasedSubject> {

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { ensurePrivateDir, makePrivate } from '../private-files';
 import { ErasedSubjects, ExpiredPhotos } from '../../ports/personal-data-retention.port';
-import { ErasedSubject, KeyStore, SubjectKey } from './key-store.port';
+import { ErasedSubject, KeyStore, PhotoKey, SubjectKey, withShredded } from './key-store.port';
 
 /**
  * Keys in a file of their own (`keys.sqlite` in the data directory), apart from the event log so
@@ -25,7 +25,10 @@ export class SqliteKeyStore implements KeyStore {
       CREATE TABLE IF NOT EXISTS subject_keys (tenant TEXT NOT NULL, subject_id TEXT NOT NULL, lookup TEXT NOT NULL, wrapped_key BLOB NOT NULL, last_seen_at INTEGER,
         PRIMARY KEY (tenant, subject_id), UNIQUE (tenant, lookup));
       CREATE TABLE IF NOT EXISTS subject_entries (tenant TEXT NOT NULL, subject_id TEXT NOT NULL, entry_id TEXT NOT NULL, photo_hash TEXT NOT NULL, linked_at INTEGER,
-        PRIMARY KEY (tenant, subject_id, entry_id));`);
+        PRIMARY KEY (tenant, subject_id, entry_id));
+      CREATE TABLE IF NOT EXISTS entry_photos (tenant TEXT NOT NULL, entry_id TEXT NOT NULL, blob_hash TEXT NOT NULL, wrapped_key BLOB NOT NULL, created_at INTEGER NOT NULL,
+        PRIMARY KEY (tenant, entry_id));
+      CREATE INDEX IF NOT EXISTS entry_photos_created ON entry_photos (tenant, created_at);`);
     this.addTimes();
     this.db.exec(`
       CREATE INDEX IF NOT EXISTS subject_keys_seen ON subject_keys (tenant, last_seen_at);
@@ -72,13 +75,22 @@ export class SqliteKeyStore implements KeyStore {
     return row?.wrapped_key ?? null;
   }
 
-  async linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string, at: Date): Promise<void> {
+  async linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string, at: Date, photoKey?: PhotoKey): Promise<void> {
     const ms = at.getTime();
-    // One transaction, so one fsync: the link (a retried capture keeps its first time) and the subject's last sighting.
+    // One transaction, so one fsync: the entry's photo key (a retried capture keeps its first), the link
+    // (with its first time; naming the entry's sealed photo when it has one) and the subject's last sighting.
     this.db.transaction(() => {
-      this.db.prepare('INSERT OR IGNORE INTO subject_entries (tenant, subject_id, entry_id, photo_hash, linked_at) VALUES (?, ?, ?, ?, ?)').run(tenant, subjectId, entryId, photoHash, ms);
+      if (photoKey) this.db.prepare('INSERT OR IGNORE INTO entry_photos (tenant, entry_id, blob_hash, wrapped_key, created_at) VALUES (?, ?, ?, ?, ?)').run(tenant, entryId, photoKey.blobHash, photoKey.wrappedKey, ms);
+      this.db
+        .prepare('INSERT OR IGNORE INTO subject_entries (tenant, subject_id, entry_id, photo_hash, linked_at) VALUES (?, ?, ?, coalesce((SELECT blob_hash FROM entry_photos WHERE tenant = ? AND entry_id = ?), ?), ?)')
+        .run(tenant, subjectId, entryId, tenant, entryId, photoHash, ms);
       this.db.prepare('UPDATE subject_keys SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE tenant = ? AND subject_id = ?').run(ms, tenant, subjectId);
     })();
+  }
+
+  async photoKeyOf(tenant: string, entryId: string): Promise<PhotoKey | null> {
+    const row = this.db.prepare('SELECT blob_hash, wrapped_key FROM entry_photos WHERE tenant = ? AND entry_id = ?').get(tenant, entryId) as { blob_hash: string; wrapped_key: Buffer } | undefined;
+    return row ? { blobHash: row.blob_hash, wrappedKey: row.wrapped_key } : null;
   }
 
   async tenants(): Promise<string[]> {
@@ -89,10 +101,13 @@ export class SqliteKeyStore implements KeyStore {
     const run = this.db.transaction(() => {
       const hashes = this.db.prepare('SELECT DISTINCT photo_hash FROM subject_entries WHERE tenant = ? AND linked_at < ?').all(tenant, before.getTime()) as { photo_hash: string }[];
       const entries = this.db.prepare('DELETE FROM subject_entries WHERE tenant = ? AND linked_at < ?').run(tenant, before.getTime()).changes;
-      return { entries, ...this.splitByUse(hashes.map((h) => h.photo_hash)) };
+      // Photos sealed under keys of their own entries: the keys of entries captured before the cut-off go (the photos are shredded).
+      const sealed = this.db.prepare('SELECT blob_hash FROM entry_photos WHERE tenant = ? AND created_at < ?').all(tenant, before.getTime()) as { blob_hash: string }[];
+      this.db.prepare('DELETE FROM entry_photos WHERE tenant = ? AND created_at < ?').run(tenant, before.getTime());
+      return { entries, ...withShredded(this.splitByUse(hashes.map((h) => h.photo_hash)), sealed.map((r) => r.blob_hash)) };
     });
     const result = run();
-    if (result.entries > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    if (result.entries > 0 || result.unusedPhotoHashes.length > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
     return result;
   }
 
@@ -100,6 +115,7 @@ export class SqliteKeyStore implements KeyStore {
     const run = this.db.transaction(() => {
       const unseen = 'SELECT subject_id FROM subject_keys WHERE tenant = ? AND last_seen_at < ?';
       const hashes = this.db.prepare(`SELECT DISTINCT photo_hash FROM subject_entries WHERE tenant = ? AND subject_id IN (${unseen})`).all(tenant, tenant, before.getTime()) as { photo_hash: string }[];
+      this.db.prepare(`DELETE FROM entry_photos WHERE tenant = ? AND entry_id IN (SELECT entry_id FROM subject_entries WHERE tenant = ? AND subject_id IN (${unseen}))`).run(tenant, tenant, tenant, before.getTime());
       const entries = this.db.prepare(`DELETE FROM subject_entries WHERE tenant = ? AND subject_id IN (${unseen})`).run(tenant, tenant, before.getTime()).changes;
       const subjects = this.db.prepare('DELETE FROM subject_keys WHERE tenant = ? AND last_seen_at < ?').run(tenant, before.getTime()).changes;
       return { subjects, entries, ...this.splitByUse(hashes.map((h) => h.photo_hash)) };
@@ -126,6 +142,7 @@ export class SqliteKeyStore implements KeyStore {
       const photos: string[] = [];
       let existed = false;
       for (const id of ids) {
+        this.db.prepare('DELETE FROM entry_photos WHERE tenant = ? AND entry_id IN (SELECT entry_id FROM subject_entries WHERE tenant = ? AND subject_id = ?)').run(tenant, tenant, id);
         photos.push(...(this.db.prepare('SELECT photo_hash FROM subject_entries WHERE tenant = ? AND subject_id = ?').all(tenant, id) as { photo_hash: string }[]).map((p) => p.photo_hash));
         const deleted = this.db.prepare('DELETE FROM subject_keys WHERE tenant = ? AND subject_id = ?').run(tenant, id).changes;
         if (id === subjectId) existed = deleted > 0;

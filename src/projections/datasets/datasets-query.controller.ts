@@ -14,6 +14,7 @@ import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port'
 import { pageOrBadCursor } from '../labeling-backlog/labeling-backlog.query';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { DATASETS_COLLECTION, DatasetDoc } from './datasets.projection';
+import { locatePhoto, sourceIdOfExample } from './example-photo';
 import { asPng, sniffImageType } from './image-bytes';
 import { tarEnd, tarEntry } from './tar-writer';
 
@@ -78,13 +79,17 @@ export class DatasetsQueryController {
   @ApiProduces('application/x-tar', 'application/x-ndjson')
   async export(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Query() q: ExportQuery, @Res() res: Response): Promise<void> {
     const d = await this.dataset(p, id);
-    const examples: (DatasetDoc['examples'][number] & { label: string })[] = [];
+    const examples: (DatasetDoc['examples'][number] & { label: string; photo: { blobHash: string; open(stored: Buffer): Buffer } })[] = [];
+    const missing: string[] = [];
     for (const e of d.examples) {
       const opened = await this.personal.open(p.tenant, e.label);
-      if ('text' in opened) examples.push({ ...e, label: opened.text });
+      if (!('text' in opened)) continue;
+      const photo = await locatePhoto(this.personal, p.tenant, { sourceSystem: e.sourceSystem, sourceId: sourceIdOfExample(e.exampleId), imageHash: e.imageHash });
+      const stored = photo !== null && (await this.blobs.has(photo.blobHash));
+      // An entry's photo that is gone (its key or its bytes deleted by erasure or retention) is erased data: left out. A meter's is an error.
+      if (photo && stored) examples.push({ ...e, label: opened.text, photo });
+      else if (e.sourceSystem !== 'vehicle_entry') missing.push(e.exampleId);
     }
-    const missing: string[] = [];
-    for (const e of examples) if (!(await this.blobs.has(e.imageHash))) missing.push(e.exampleId);
     if (missing.length > 0) throw new UnprocessableError(`photos of ${missing.length} examples are missing from the blob store`, { example_ids: missing.slice(0, 20) });
     const mtime = Math.floor(Date.parse(d.created_at) / 1000);
     const tesstrain = q.format === 'tesstrain';
@@ -96,7 +101,7 @@ export class DatasetsQueryController {
       if (!res.write(chunk)) await once(res, 'drain');
     };
     for (const e of examples) {
-      const bytes = (await this.blobs.get(e.imageHash)) as Buffer;
+      const bytes = e.photo.open((await this.blobs.get(e.photo.blobHash)) as Buffer);
       if (tesstrain) {
         await write(tarEntry(`${e.exampleId}.png`, await asPng(bytes), mtime));
         await write(tarEntry(`${e.exampleId}.gt.txt`, Buffer.from(`${e.label}\n`, 'utf8'), mtime));
