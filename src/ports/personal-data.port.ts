@@ -41,6 +41,11 @@ export interface PersonalDataPort {
   /** Only the tenant's own keys open its fields: another tenant's sealed value reads as erased. */
   open(tenant: string, value: string): Promise<Opened>;
   /**
+   * `open` for many values of one answer: each subject's key is looked up once. Keep it no longer
+   * than the answer it opens (a key erased meanwhile would still open what it is given).
+   */
+  opener(tenant: string): (value: string) => Promise<Opened>;
+  /**
    * A keyed hash of `text` under the subject's key (hex): equal texts of one subject hash alike,
    * nobody without the key can find the text by hashing every plate, and it is unlinkable once the
    * subject is erased. null when the subject has no key.

@@ -84,25 +84,35 @@ export class CaptureController {
     const checked = await this.checks.plate(principal.tenant, intake.ocr);
     // Plate, OCR text and the photo's perceptual hash are personal: stored sealed under the plate's subject key (the hash chain covers the ciphertext).
     const subjectId = await this.personal.subjectOf(principal.tenant, checked.ocr.text, entryId);
-    // The photo is sealed under a key of its own entry, so retention can drop one old photo of a plate seen often.
-    await this.storeSealedPhoto(principal.tenant, subjectId, entryId, (photo as UploadedPhoto).buffer);
     const [plate, rawText, phash] = await this.personal.sealMany(principal.tenant, subjectId, [checked.ocr.text, checked.ocr.rawText, intake.phash]);
+    // The photo is sealed under a key of its own entry, so retention can drop one old photo of a plate seen often.
+    const photoKey = await this.putSealedPhoto((photo as UploadedPhoto).buffer);
     const read = { ...intake, phash, ocr: { ...checked.ocr, rawText } };
     const command: RecordVehicleEntry = { type: 'RecordVehicleEntry', entryId, gateId: body.gate_id, plate, plateFormat: checked.plateFormat, ...this.facts(principal, read) };
-    const { record, position } = await this.record(sourceStream('vehicle_entry', entryId), command, principal, entryId);
+    // The link with the photo key and the append are written side by side (two files, two syncs, one wait): the
+    // fields are sealed under the subject key, durable already. A crash between them leaves the entry's photo
+    // without a key (unreadable, as if erased; a retry with the Idempotency-Key stores it again), never a
+    // readable photo that erasure cannot reach. The answer waits for both.
+    const [, { record, position }] = await Promise.all([
+      this.personal.linkEntry(principal.tenant, subjectId, entryId, photoKey.blobHash, photoKey),
+      this.record(sourceStream('vehicle_entry', entryId), command, principal, entryId),
+    ]);
+    if (key) await this.dropRetriedPhoto(principal.tenant, entryId, photoKey.blobHash);
     if (record.type !== 'VehicleEntryRecorded') throw new Error(`stream of entry ${entryId} holds a ${record.type}`);
     const d = record.data;
     return { entry_id: entryId, stream: sourceStream('vehicle_entry', entryId), gate_id: d.gateId, plate: d.plate, raw_text: d.rawText, plate_format: d.plateFormat ?? null, confidence: d.confidence, captured_for_training: d.capturedForTraining, position };
   }
 
-  /** Seals and stores the photo, then links the entry (with its photo key) to the subject in one key-store write. */
-  private async storeSealedPhoto(tenant: string, subjectId: string, entryId: string, bytes: Buffer): Promise<void> {
+  /** The photo sealed under a fresh key of its own and stored; its key is kept with the entry's link. */
+  private async putSealedPhoto(bytes: Buffer): Promise<{ blobHash: string; wrappedKey: Buffer }> {
     const { sealed, wrappedKey } = this.personal.sealPhoto(bytes);
-    const blob = await this.blobs.put(sealed, 'application/octet-stream');
-    await this.personal.linkEntry(tenant, subjectId, entryId, blob.hash, { blobHash: blob.hash, wrappedKey });
-    // A retried capture (same Idempotency-Key, same entry) keeps its first photo key: this copy opens with no key.
+    return { blobHash: (await this.blobs.put(sealed, 'application/octet-stream')).hash, wrappedKey };
+  }
+
+  /** A retried capture (same Idempotency-Key, same entry) keeps its first photo key: the retry's copy opens with no key. */
+  private async dropRetriedPhoto(tenant: string, entryId: string, blobHash: string): Promise<void> {
     const kept = await this.personal.entryPhoto(tenant, entryId);
-    if (kept && kept.blobHash !== blob.hash) await this.blobs.delete(blob.hash);
+    if (kept && kept.blobHash !== blobHash) await this.blobs.delete(blobHash);
   }
 
   /** Server-side uuid; with an Idempotency-Key, derived from it so a retry lands on the same stream. */

@@ -73,6 +73,18 @@ export class PersonalData implements PersonalDataPort {
     return { text: unseal(key, Buffer.from(match[2], 'base64url')).toString('utf8') };
   }
 
+  opener(tenant: string): (value: string) => Promise<Opened> {
+    const keys = new Map<string, Promise<Buffer | null>>();
+    return async (value: string) => {
+      const match = SEALED.exec(value);
+      if (!match) return { text: value };
+      let key = keys.get(match[1]);
+      if (!key) keys.set(match[1], (key = this.dataKey(tenant, match[1])));
+      const found = await key;
+      return found ? { text: unseal(found, Buffer.from(match[2], 'base64url')).toString('utf8') } : { erased: true };
+    };
+  }
+
   async keyedHash(tenant: string, subjectId: string, text: string): Promise<string | null> {
     const key = await this.dataKey(tenant, subjectId);
     return key ? createHmac('sha256', key).update(`label-hash\u0000${text}`, 'utf8').digest('hex') : null;
