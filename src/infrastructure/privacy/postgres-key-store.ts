@@ -37,25 +37,17 @@ export class PostgresKeyStore implements KeyStore {
   }
 
   async linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string, at: Date, photoKey?: PhotoKey): Promise<void> {
-    // One transaction: the entry's photo key (a retried capture keeps its first), the link (with its first time;
-    // naming the entry's sealed photo when it has one) and the subject's last sighting.
-    await this.inTransaction(async (client) => {
-      if (photoKey) {
-        await client.query('INSERT INTO entry_photos (tenant, entry_id, blob_hash, wrapped_key, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [
-          tenant,
-          entryId,
-          photoKey.blobHash,
-          photoKey.wrappedKey,
-          at.getTime(),
-        ]);
-      }
-      await client.query(
-        `WITH link AS (INSERT INTO subject_entries (tenant, subject_id, entry_id, photo_hash, linked_at)
+    // One statement (one commit): the entry's photo key (a retried capture keeps its first), the link (with its
+    // first time; naming the entry's sealed photo when it has one: the statement sees the key rows as they were
+    // before it, so a first capture names the photo it brings) and the subject's last sighting.
+    await this.pool.query(
+      `WITH photo AS (INSERT INTO entry_photos (tenant, entry_id, blob_hash, wrapped_key, created_at)
+           SELECT $1, $3, $6::text, $7::bytea, $5 WHERE $6::text IS NOT NULL ON CONFLICT DO NOTHING),
+         link AS (INSERT INTO subject_entries (tenant, subject_id, entry_id, photo_hash, linked_at)
            VALUES ($1, $2, $3, COALESCE((SELECT blob_hash FROM entry_photos WHERE tenant = $1 AND entry_id = $3), $4), $5) ON CONFLICT DO NOTHING)
-         UPDATE subject_keys SET last_seen_at = GREATEST(COALESCE(last_seen_at, 0), $5) WHERE tenant = $1 AND subject_id = $2`,
-        [tenant, subjectId, entryId, photoHash, at.getTime()],
-      );
-    });
+       UPDATE subject_keys SET last_seen_at = GREATEST(COALESCE(last_seen_at, 0), $5) WHERE tenant = $1 AND subject_id = $2`,
+      [tenant, subjectId, entryId, photoKey ? photoKey.blobHash : photoHash, at.getTime(), photoKey?.blobHash ?? null, photoKey?.wrappedKey ?? null],
+    );
   }
 
   async photoKeyOf(tenant: string, entryId: string): Promise<PhotoKey | null> {
