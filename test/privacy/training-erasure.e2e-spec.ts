@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isSealed } from '../../src/domain/privacy/sealed';
+import { EVENT_STORE, EventStore } from '../../src/ports/event-store.port';
 import { readTar } from '../../src/projections/datasets/tar-writer';
 import { TestApp, startTestApp } from '../support/app';
 import { renderPlatePhoto } from '../support/photos';
@@ -201,5 +202,21 @@ describe('privacy: erasure reaches labels, training examples and datasets', () =
 
     // No byte of the erased plate's text, label or perceptual hash in any file under DATA_DIR.
     for (const needle of ['KXM4721', 'KXM472I', ...kxm().map((id) => phashOf.get(id) as string)]) expect({ needle, files: holding(app.dataDir, needle) }).toEqual({ needle, files: [] });
+  });
+
+  it('given a dataset version written before labels were sealed (a plain label, its unkeyed sha256), then it still reads and exports as written', async () => {
+    const events = app.app.get<EventStore>(EVENT_STORE);
+    const [other] = brt();
+    const [version] = await eventsOfType(app, auditor, 'DatasetVersionCreated');
+    const { hash: _hash, ...metadata } = version.metadata as Record<string, unknown> & { hash?: string };
+    const legacyId = `ds_${randomUUID()}`;
+    const example = { exampleId: `ve_${other}`, sourceSystem: 'vehicle_entry', imageHash: sha256(photos.get(other) as Buffer), label: 'BRT9058', labelHash: sha256('BRT9058'), labelSource: 'labeler' };
+    const data = { datasetId: legacyId, tenantId: 'acme', name: 'legacy', createdAt: new Date().toISOString(), sourceSystem: null, exampleCount: 1, contentHash: sha256('legacy'), examples: [example] };
+    const appended = await events.append(`dataset-${legacyId}`, [{ eventId: randomUUID(), type: 'DatasetVersionCreated', data, metadata: metadata as never }], 'no_stream');
+    const res = await fetch(`${app.baseUrl}/api/v2/ml-training/datasets/${legacyId}/export?format=jsonl&min_position=${appended.position}`, { headers: { authorization: `Bearer ${engineer}` } });
+    expect(res.status).toBe(200);
+    const [line] = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    expect(line).toMatchObject({ example_id: `ve_${other}`, label: 'BRT9058', label_hash: sha256('BRT9058'), image_sha256: sha256(photos.get(other) as Buffer) });
+    expect(Buffer.from(line.image_base64, 'base64')).toEqual(photos.get(other));
   });
 });
