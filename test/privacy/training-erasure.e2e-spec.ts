@@ -97,7 +97,8 @@ describe('privacy: erasure reaches labels, training examples and datasets', () =
     expect(corrected.status).toBe(201);
     const run = await runActiveLearning(app, engineer);
     let position = run.position;
-    for (const task of (await backlog(app, labeler, run.position)).items) {
+    const tasks = (await backlog(app, labeler, run.position)).items;
+    for (const task of tasks) {
       const entryId = task.example_id.replace(/^ve_/, '');
       expect((await call(app, 'POST', `/api/v2/ml-training/labeling-tasks/${task.task_id}/claim`, { token: labeler })).status).toBe(200);
       const done = await call<{ position: string; label: string }>(app, 'POST', `/api/v2/ml-training/labeling-tasks/${task.task_id}/submit`, { token: labeler, json: { label: entryPlate.get(entryId) } });
@@ -113,6 +114,12 @@ describe('privacy: erasure reaches labels, training examples and datasets', () =
       phashOf.set(id, shown.body.phash as string);
     }
 
+    // A repeated submit of the same label (sealed anew, another ciphertext) is recognised: 200, nothing appended.
+    const again = await call<{ label: string }>(app, 'POST', `/api/v2/ml-training/labeling-tasks/${tasks[0].task_id}/submit`, {
+      token: labeler,
+      json: { label: entryPlate.get(tasks[0].example_id.replace(/^ve_/, '')) },
+    });
+    expect(again.status).toBe(200);
     const completed = await eventsOfType(app, auditor, 'LabelingTaskCompleted');
     expect(completed).toHaveLength(3);
     for (const e of completed) expect(isSealed(e.data.label)).toBe(true);
