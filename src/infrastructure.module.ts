@@ -18,6 +18,7 @@ import { resolveMasterKey } from './infrastructure/privacy/master-key';
 import { PersonalData } from './infrastructure/privacy/personal-data';
 import { KEY_STORE, KeyStore } from './infrastructure/privacy/key-store.port';
 import { PERSONAL_DATA_RETENTION } from './ports/personal-data-retention.port';
+import { PERSONAL_DATA, PersonalDataPort } from './ports/personal-data.port';
 import { PostgresKeyStore } from './infrastructure/privacy/postgres-key-store';
 import { SqliteKeyStore } from './infrastructure/privacy/sqlite-key-store';
 import { EventStoreDbEventStore } from './infrastructure/event-store/eventstoredb-event-store';
@@ -63,6 +64,8 @@ export interface InfrastructureOverrides {
   readonly role?: AppRole;
   /** Tests may swap the OCR engine for a failing one to prove capture is non-intrusive. */
   readonly ocrEngine?: OcrEngine;
+  /** The benchmark swaps sealing for a pass-through to measure its cost in the same run (bench/privacy.bench.ts). */
+  readonly personalData?: PersonalDataPort;
 }
 
 /** Starts the OCR pool with the server; closes what the module opened, after the runners stopped. */
@@ -220,6 +223,7 @@ export class InfrastructureModule {
         inject: [KEY_STORE, CLOCK],
         useFactory: (keys: KeyStore, clock: Clock) => new PersonalData(keys, resolveMasterKey(config.dataKey, config.dataDir), clock),
       },
+      overrides.personalData ? { provide: PERSONAL_DATA, useValue: overrides.personalData } : { provide: PERSONAL_DATA, useExisting: PersonalData },
       { provide: PERSONAL_DATA_RETENTION, useExisting: KEY_STORE },
       { provide: JwtService, useFactory: () => new JwtService(resolveJwtSecret(config.jwtSecret, config.dataDir)) },
       {

@@ -1,7 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { verifyChain } from '../domain/shared/hash-chain';
+import { RecordedEvent } from '../domain/shared/events';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
+import { PERSONAL_DATA, PersonalDataPort } from '../ports/personal-data.port';
+import { openSealedFields } from '../commands/privacy/open-sealed-fields';
 import { auditEvent } from '../projections/audit/audit.controller';
 import { AuditScope } from '../projections/audit/audit-scope';
 import { EXIT, fail, jsonLine } from './output';
@@ -9,6 +12,20 @@ import { EXIT, fail, jsonLine } from './output';
 interface TenantOptions {
   tenant?: string;
   allTenants?: boolean;
+  /** Print sealed personal fields as stored (ciphertext), e.g. to recompute hashes with own tools. */
+  asStored?: boolean;
+}
+
+/**
+ * An event as the audit endpoints answer it; its sealed personal fields opened with its tenant's
+ * keys (from the key store) unless `--as-stored`: erased ones are null and their object says
+ * `erased: true`. The hash chain is over the stored form: verify with `streams:verify` or `--as-stored`.
+ */
+async function printed(personal: PersonalDataPort, e: RecordedEvent, asStored: boolean | undefined): Promise<unknown> {
+  const stored = auditEvent(e);
+  const tenant = e.metadata.tenantId;
+  if (asStored || !tenant) return stored;
+  return { ...stored, data: await openSealedFields(personal, tenant, e.data) };
 }
 
 /** The CLI has no token: the operator names the tenant, or says `--all-tenants` explicitly. */
@@ -21,17 +38,26 @@ function scopeOf(events: EventStore, options: TenantOptions): AuditScope | null 
 
 const tenantFlag = { flags: '--tenant <tenant>', description: "only this tenant's streams (and the platform streams)" };
 const allTenantsFlag = { flags: '--all-tenants', description: 'every tenant (an explicit choice: the CLI has no token)' };
+const asStoredFlag = { flags: '--as-stored', description: 'personal fields as stored (sealed), not opened with the key store' };
 
-@Command({ name: 'streams:read', arguments: '<stream>', description: 'the stream, oldest first, as stored (JSON lines)' })
+@Command({ name: 'streams:read', arguments: '<stream>', description: 'the stream, oldest first, personal fields opened (JSON lines)' })
 export class StreamsReadCommand extends CommandRunner {
-  constructor(@Inject(EVENT_STORE) private readonly events: EventStore) {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(PERSONAL_DATA) private readonly personal: PersonalDataPort,
+  ) {
     super();
   }
 
   async run([stream]: string[], options: TenantOptions): Promise<void> {
     const scope = scopeOf(this.events, options);
     if (scope && !(await scope.canRead(stream))) fail(`stream ${stream} not found`, 1);
-    for (const e of await this.events.readStream(stream, { raw: true })) jsonLine(auditEvent(e));
+    for (const e of await this.events.readStream(stream, { raw: true })) jsonLine(await printed(this.personal, e, options.asStored));
+  }
+
+  @Option(asStoredFlag)
+  parseAsStored(): boolean {
+    return true;
   }
 
   @Option(tenantFlag)
@@ -60,9 +86,12 @@ export class StreamsVerifyCommand extends CommandRunner {
   }
 }
 
-@Command({ name: 'events:export', description: 'all events in commit order from a position, as stored (JSON lines)' })
+@Command({ name: 'events:export', description: 'all events in commit order from a position, personal fields opened (JSON lines)' })
 export class EventsExportCommand extends CommandRunner {
-  constructor(@Inject(EVENT_STORE) private readonly events: EventStore) {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(PERSONAL_DATA) private readonly personal: PersonalDataPort,
+  ) {
     super();
   }
 
@@ -72,9 +101,14 @@ export class EventsExportCommand extends CommandRunner {
     for (;;) {
       const batch = await this.events.readAll({ after, limit: 5000, raw: true });
       if (batch.length === 0) break;
-      for (const e of batch) if (!scope || (await scope.canRead(e.stream, e))) jsonLine(auditEvent(e));
+      for (const e of batch) if (!scope || (await scope.canRead(e.stream, e))) jsonLine(await printed(this.personal, e, options.asStored));
       after = batch[batch.length - 1].position;
     }
+  }
+
+  @Option(asStoredFlag)
+  parseAsStored(): boolean {
+    return true;
   }
 
   @Option({ flags: '--from-position <position>', description: 'inclusive log position (default: the beginning)' })

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { BLOB_STORE, BlobStore } from '../../src/ports/blob-store.port';
 import { EVENT_STORE, EventStore } from '../../src/ports/event-store.port';
+import { PERSONAL_DATA, PersonalDataPort } from '../../src/ports/personal-data.port';
 import { SagaRunner } from '../../src/sagas/saga-runner';
 import { TestApp, startTestApp } from '../support/app';
 import { renderPlatePhoto } from '../support/photos';
@@ -49,6 +51,13 @@ describe('privacy: erasure of a plate by crypto-shredding', () => {
     return res.body;
   };
   const entry = (id: string, position?: string) => call<EntryAnswer>(app, 'GET', `/api/v2/vehicle-entries/${id}${position ? `?min_position=${position}` : ''}`, { token: guard });
+  const personal = () => app.app.get<PersonalDataPort>(PERSONAL_DATA);
+  /** The entry's photo as the service opens it (its own key), or null. */
+  const photoOf = async (entryId: string) => {
+    const sealed = await personal().entryPhoto('acme', entryId);
+    const bytes = sealed ? await app.app.get<BlobStore>(BLOB_STORE).get(sealed.blobHash) : null;
+    return sealed && bytes ? sealed.open(bytes) : null;
+  };
   const erase = (token: string, body: Record<string, string>) => call<{ subject_id: string; position: string }>(app, 'POST', '/api/v2/privacy/erasures', { token, json: body });
 
   it('given two plates, when one is erased, then none of its text or photo is left under DATA_DIR, the other is intact and chains verify', async () => {
@@ -67,10 +76,15 @@ describe('privacy: erasure of a plate by crypto-shredding', () => {
     expect((await entry(a1.entry_id, corrected.body.position)).body.plate).toBe('KXM4721');
     expect((await entry(a2.entry_id)).body).toMatchObject({ corrections: [expect.objectContaining({ corrected_text: 'KXM 4721' })] });
 
-    // Stored sealed from the start: the plate's text is in no file even before the erasure.
+    // Stored sealed from the start: the plate's text and photo are in no file even before the erasure;
+    // each photo is sealed under a key of its own entry, so the same bytes captured twice are two blobs.
     expect(holding(app.dataDir, Buffer.from('KXM4721'))).toEqual([]);
     expect(holding(app.dataDir, Buffer.from('KXM 4721'))).toEqual([]);
-    expect(holding(app.dataDir, photoA).length).toBeGreaterThan(0);
+    expect(holding(app.dataDir, photoA)).toEqual([]);
+    expect(holding(app.dataDir, photoB)).toEqual([]);
+    const sealedA = await Promise.all([a1, a2].map(async (a) => (await personal().entryPhoto('acme', a.entry_id))?.blobHash));
+    expect(new Set(sealedA).size).toBe(2);
+    for (const [a, photo] of [[a1, photoA], [a2, photoA], [b, photoB]] as const) expect(await photoOf(a.entry_id)).toEqual(photo);
 
     // Another tenant's officer finds nothing of this tenant's plate.
     expect((await erase(globexOfficer, { plate: 'KXM4721', reason: 'request' })).status).toBe(404);
@@ -91,7 +105,10 @@ describe('privacy: erasure of a plate by crypto-shredding', () => {
     expect((await entry(b.entry_id)).body).toMatchObject({ plate: 'BRT9058' });
     expect(holding(app.dataDir, photoA)).toEqual([]);
     expect(holding(app.dataDir, Buffer.from('KXM4721'))).toEqual([]);
-    expect(holding(app.dataDir, photoB).length).toBeGreaterThan(0);
+    // The photo keys went with the subject, and the sealed bytes too; the other plate's photo still opens.
+    for (const a of [a1, a2]) expect(await personal().entryPhoto('acme', a.entry_id)).toBeNull();
+    for (const hash of sealedA) expect(await app.app.get<BlobStore>(BLOB_STORE).has(hash as string)).toBe(false);
+    expect(await photoOf(b.entry_id)).toEqual(photoB);
 
     for (const id of [a1.entry_id, b.entry_id]) {
       const verify = await call<{ valid: boolean }>(app, 'GET', `/api/v2/audit/streams/entry-${id}/verify`, { token: auditor });

@@ -6,7 +6,7 @@ import { trainingExampleDecider } from '../../src/domain/training/training-examp
 import { PersonalData } from '../../src/infrastructure/privacy/personal-data';
 import { SqliteKeyStore } from '../../src/infrastructure/privacy/sqlite-key-store';
 import Database from 'better-sqlite3';
-import { retentionBehaviour } from './support/retention-behaviour';
+import { photoKeyBehaviour, retentionBehaviour } from './support/retention-behaviour';
 
 describe('personal data: sealing under subject keys in keys.sqlite', () => {
   let dir: string;
@@ -65,6 +65,10 @@ describe('personal data: sealing under subject keys in keys.sqlite', () => {
 
   it('given entries linked over time, then retention expires old links, erases unseen subjects, and names only photos nothing else uses', async () => {
     await retentionBehaviour(keys, '');
+  });
+
+  it('given photos sealed under keys of their own entries, then retention drops old photo keys, and erasing either plate of an entry erases both', async () => {
+    await photoKeyBehaviour(keys, 'photos-');
   });
 
   it('given a keys.sqlite written before retention, when opened, then the time columns are added and its rows count as seen and linked at the upgrade', async () => {

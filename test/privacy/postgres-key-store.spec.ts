@@ -6,7 +6,7 @@ import { MIGRATIONS, migrate } from '../../src/infrastructure/postgres/postgres-
 import { openPostgres } from '../../src/infrastructure/postgres/postgres-pool';
 import { TEST_DATABASE_URL, freshDatabase } from '../support/postgres';
 import { skipWithoutServer } from '../support/sqlite';
-import { retentionBehaviour } from './support/retention-behaviour';
+import { photoKeyBehaviour, retentionBehaviour } from './support/retention-behaviour';
 
 /** Two instances (two pools, one master key) on one database: what one seals the other opens, and one erasure reaches both. */
 if (TEST_DATABASE_URL) {
@@ -44,7 +44,7 @@ if (TEST_DATABASE_URL) {
       await a.linkEntry('acme', subject, 'e1', 'photo-1');
       await b.linkEntry('acme', subject, 'e2', 'photo-1');
       const erased = await b.erase('acme', subject);
-      expect(erased).toEqual({ existed: true, photoHashes: ['photo-1'] });
+      expect(erased).toEqual({ existed: true, photoHashes: ['photo-1'], linkedSubjects: [] });
       expect(await a.open('acme', sealed)).toEqual({ erased: true });
       expect(await b.open('acme', sealed)).toEqual({ erased: true });
       expect(await a.findSubject('acme', 'BRT9058')).toBeNull();
@@ -55,6 +55,10 @@ if (TEST_DATABASE_URL) {
 
     it('given entries linked over time, then retention expires old links, erases unseen subjects, and names only photos nothing else uses (migration step 3)', async () => {
       await retentionBehaviour(new PostgresKeyStore(pools[1]), `r${randomUUID().slice(0, 8)}-`);
+    });
+
+    it('given photos sealed under keys of their own entries, then retention drops old photo keys, and erasing either plate of an entry erases both (migration step 4)', async () => {
+      await photoKeyBehaviour(new PostgresKeyStore(pools[1]), `p${randomUUID().slice(0, 8)}-`);
     });
 
     it('given a database at step 2 with keys and links, when migrated, then step 3 adds the times and counts every row as seen and linked at the upgrade', async () => {

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DAY_MS, ManualClock } from '../../src/domain/shared/clock';
 import { RetentionService } from '../../src/commands/privacy/retention.service';
 import { BLOB_STORE, BlobStore } from '../../src/ports/blob-store.port';
+import { PERSONAL_DATA, PersonalDataPort } from '../../src/ports/personal-data.port';
 import { TestApp, startTestApp } from '../support/app';
 import { renderPlatePhoto } from '../support/photos';
 import { ScriptedOcrEngine, call, eventsOfType, photoForm, waitForExamples } from '../training/training-helpers';
@@ -34,6 +35,13 @@ interface RunAnswer {
 }
 
 const START = '2026-01-05T09:00:00.000Z';
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
 const WEEKS = 20;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -50,17 +58,24 @@ describe('privacy: per-tenant retention of photos and plates', () => {
   const acme = { guard: '', labeler: '', ops: '', auditor: '', officer: '' };
   const globex = { guard: '', labeler: '', ops: '', auditor: '' };
   const blobFile = (hash: string) => join(app.dataDir, 'blobs', hash.slice(0, 2), hash);
-  /** Whether the blob store holds the photo; on the embedded store also that the file under DATA_DIR/blobs says the same. */
-  const stored = async (hash: string) => {
+  /** Each entry's sealed photo blob, noted right after capture (once its key is gone, nothing names it). */
+  const sealedBlob = new Map<string, string>();
+  /**
+   * Whether the entry's photo is kept: its key (of its own entry) in the key store and its sealed
+   * bytes in the blob store, both or neither; on the embedded store also the file under DATA_DIR/blobs.
+   */
+  const stored = async (tenant: string, entryId: string) => {
+    const hash = sealedBlob.get(entryId) as string;
+    const key = (await app.app.get<PersonalDataPort>(PERSONAL_DATA).entryPhoto(tenant, entryId)) !== null;
     const has = await app.app.get<BlobStore>(BLOB_STORE).has(hash);
     if (!app.storeEnv.DATABASE_URL) expect({ hash, file: existsSync(blobFile(hash)) }).toEqual({ hash, file: has });
+    expect({ entryId, key }).toEqual({ entryId, key: has });
     return has;
   };
 
   // acme: KXM4721 every week (a new photo each time), BRT9058 once in week 0, NEW1234 once in the last week.
-  const weekly: { entry: EntryAnswer; hash: string; day: number }[] = [];
+  const weekly: { entry: EntryAnswer; hash: string; day: number; photo: Buffer }[] = [];
   let oldPlate: EntryAnswer;
-  let oldPlateHash: string;
   let newPlate: EntryAnswer;
   // globex: the same plate text in weeks 0 and 1; its week-0 photo has the same bytes as acme's.
   const globexEntries: { entry: EntryAnswer; hash: string }[] = [];
@@ -87,11 +102,10 @@ describe('privacy: per-tenant retention of photos and plates', () => {
     for (let week = 0; week < WEEKS; week += 1) {
       clock.set(new Date(Date.parse(START) + week * 7 * DAY_MS));
       const photo = await renderPlatePhoto('KXM4721', { noise: 6, seed: week + 1 });
-      weekly.push({ entry: await capture(acme.guard, photo, 'KXM4721'), hash: sha256(photo), day: week * 7 });
+      weekly.push({ entry: await capture(acme.guard, photo, 'KXM4721'), hash: sha256(photo), day: week * 7, photo });
       if (week === 0) {
         const other = await renderPlatePhoto('BRT9058', { noise: 6, seed: 101 });
         oldPlate = await capture(acme.guard, other, 'BRT9058');
-        oldPlateHash = sha256(other);
         globexEntries.push({ entry: await capture(globex.guard, photo, 'KXM4721'), hash: sha256(photo) });
       }
       if (week === 1) {
@@ -99,6 +113,9 @@ describe('privacy: per-tenant retention of photos and plates', () => {
         globexEntries.push({ entry: await capture(globex.guard, own, 'KXM4721'), hash: sha256(own) });
       }
       if (week === WEEKS - 1) newPlate = await capture(acme.guard, await renderPlatePhoto('NEW1234', { noise: 6, seed: 301 }), 'NEW1234');
+    }
+    for (const [tenant, entryId] of [...weekly.map((w) => ['acme', w.entry.entry_id]), ['acme', oldPlate.entry_id], ['acme', newPlate.entry_id], ...globexEntries.map((g) => ['globex', g.entry.entry_id])]) {
+      sealedBlob.set(entryId, (await app.app.get<PersonalDataPort>(PERSONAL_DATA).entryPhoto(tenant, entryId))?.blobHash as string);
     }
     await waitForExamples(app, acme.labeler, WEEKS + 2);
     await waitForExamples(app, globex.labeler, 2);
@@ -143,8 +160,9 @@ describe('privacy: per-tenant retention of photos and plates', () => {
     // The same settings again append nothing.
     expect((await put(acme.ops, { photos_days: 60, plates_days: 90 })).status).toBe(200);
     expect((await streamEvents(acme.auditor, 'privacy-acme')).map((e) => e.type)).toEqual(['RetentionConfigured']);
-    // Before the run every photo is on disk.
-    for (const w of weekly) expect(await stored(w.hash)).toBe(true);
+    // Before the run every photo is on disk, sealed: the plain bytes are in no file.
+    for (const w of weekly) expect(await stored('acme', w.entry.entry_id)).toBe(true);
+    for (const w of weekly) expect(filesUnder(app.dataDir).filter((f) => readFileSync(f).includes(w.photo))).toEqual([]);
 
     const now = clock.now().getTime();
     const photoCutoff = now - 60 * DAY_MS;
@@ -159,24 +177,25 @@ describe('privacy: per-tenant retention of photos and plates', () => {
       plates_days: 90,
       photos_cutoff: new Date(photoCutoff).toISOString(),
       plates_cutoff: new Date(now - 90 * DAY_MS).toISOString(),
-      // 11 weekly entries and BRT9058's; acme's week-0 photo is also globex's, so its file stays.
+      // 11 weekly entries and BRT9058's, each photo sealed under its own entry's key (acme's week-0
+      // photo has the same bytes as a globex entry's, but each tenant's copy is its own sealed blob).
       entries_expired: 12,
-      photos_deleted: 11,
-      photos_kept_in_use: 1,
+      photos_deleted: 12,
+      photos_kept_in_use: 0,
       photos_failed: 0,
       subjects_erased: 1,
     });
 
-    // Old photo files are gone from DATA_DIR/blobs, the recent ones are there and served.
-    for (const w of old.slice(1)) expect(await stored(w.hash)).toBe(false);
-    expect(await stored(oldPlateHash)).toBe(false);
-    // acme's week-0 photo has the same bytes as a globex entry's: kept for globex (acme's link to it is gone).
-    expect(await stored(old[0].hash)).toBe(true);
+    // Old photos' keys and sealed files are gone from DATA_DIR, the recent ones are there and served.
+    for (const w of old) expect(await stored('acme', w.entry.entry_id)).toBe(false);
+    expect(await stored('acme', oldPlate.entry_id)).toBe(false);
+    // acme's week-0 photo has the same bytes as a globex entry's: globex's own sealed copy is kept.
+    expect(await stored('globex', globexEntries[0].entry.entry_id)).toBe(true);
     for (const w of recent) {
-      expect(await stored(w.hash)).toBe(true);
+      expect(await stored('acme', w.entry.entry_id)).toBe(true);
       expect((await image(acme.labeler, w.entry.entry_id)).status).toBe(200);
     }
-    for (const w of old.slice(1)) expect((await image(acme.labeler, w.entry.entry_id)).status).toBe(404);
+    for (const w of old) expect((await image(acme.labeler, w.entry.entry_id)).status).toBe(404);
 
     // Photo retention removes photos, not the plate: KXM4721 was seen yesterday and still reads.
     expect((await entry(acme.guard, old[1].entry.entry_id, ran.body.position)).body).toMatchObject({ plate: 'KXM4721' });
@@ -189,7 +208,7 @@ describe('privacy: per-tenant retention of photos and plates', () => {
     // The run is one event on the tenant's privacy stream, with counts and cut-offs and no personal data.
     const events = await streamEvents(acme.auditor, 'privacy-acme');
     expect(events.map((e) => e.type)).toEqual(['RetentionConfigured', 'RetentionApplied']);
-    expect(events[1].data).toMatchObject({ tenantId: 'acme', entriesExpired: 12, photosDeleted: 11, subjectsErased: 1, ranBy: 'o1' });
+    expect(events[1].data).toMatchObject({ tenantId: 'acme', entriesExpired: 12, photosDeleted: 12, subjectsErased: 1, ranBy: 'o1' });
     expect(JSON.stringify(events)).not.toMatch(/KXM|BRT|NEW1234/);
     for (const w of old) expect(JSON.stringify(events)).not.toContain(w.hash);
 
@@ -210,7 +229,7 @@ describe('privacy: per-tenant retention of photos and plates', () => {
 
   it("then the other tenant's photos, plates and settings are untouched, and its own run keeps data younger than its defaults", async () => {
     for (const g of globexEntries) {
-      expect(await stored(g.hash)).toBe(true);
+      expect(await stored('globex', g.entry.entry_id)).toBe(true);
       expect((await image(globex.labeler, g.entry.entry_id)).status).toBe(200);
       expect((await entry(globex.guard, g.entry.entry_id)).body).toMatchObject({ plate: 'KXM4721' });
     }
@@ -222,7 +241,7 @@ describe('privacy: per-tenant retention of photos and plates', () => {
     const ran = await run(globex.ops);
     expect(ran.status).toBe(201);
     expect(ran.body).toMatchObject({ photos_days: null, plates_days: 365, photos_cutoff: null, entries_expired: 0, photos_deleted: 0, subjects_erased: 0 });
-    for (const g of globexEntries) expect(await stored(g.hash)).toBe(true);
+    for (const g of globexEntries) expect(await stored('globex', g.entry.entry_id)).toBe(true);
     expect((await streamEvents(globex.auditor, 'privacy-globex')).map((e) => e.type)).toEqual(['RetentionApplied']);
   });
 
@@ -235,8 +254,8 @@ describe('privacy: per-tenant retention of photos and plates', () => {
     for (const g of globexEntries) expect((await entry(globex.guard, g.entry.entry_id)).body).toMatchObject({ plate: null, erased: true });
     // acme: everything older than 90 days is gone now.
     expect((await entry(acme.guard, newPlate.entry_id)).body).toMatchObject({ plate: null, erased: true });
-    for (const w of weekly) expect(await stored(w.hash)).toBe(false);
-    for (const g of globexEntries) expect(await stored(g.hash)).toBe(false);
+    for (const w of weekly) expect(await stored('acme', w.entry.entry_id)).toBe(false);
+    for (const g of globexEntries) expect(await stored('globex', g.entry.entry_id)).toBe(false);
     const applied = await eventsOfType(app, acme.auditor, 'RetentionApplied');
     expect(applied.filter((e) => e.stream === 'privacy-acme').length).toBe(3);
     expect(applied.filter((e) => e.metadata.tenantId !== 'acme')).toEqual([]);

@@ -9,7 +9,7 @@ import type { OcrResult } from '../../ports/ocr-engine.port';
 import { type FormatInForce, configuredFormats, learnFormats, resolvePlate } from '../../infrastructure/ocr/plate-formats';
 import { normaliseMeter, normalisePlate, parseMeterValue } from '../../infrastructure/ocr/reading-format';
 import { READ_STORE, ReadStore } from '../../ports/read-store.port';
-import { PersonalData } from '../../infrastructure/privacy/personal-data';
+import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
 import { GroundTruthDoc, OCR_GROUND_TRUTH_COLLECTION } from '../../projections/ocr-ground-truth/ocr-ground-truth.projection';
 import { READINGS_COLLECTION, ReadingDoc } from '../../projections/readings/readings.projection';
 import { ProjectionRunner } from '../../runtime/projection-runner';
@@ -34,7 +34,7 @@ export class ReadingChecks {
     @Inject(READ_STORE) private readonly reads: ReadStore,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly personal: PersonalData,
+    @Inject(PERSONAL_DATA) private readonly personal: PersonalDataPort,
   ) {}
 
   async formatsInForce(tenantId: string): Promise<FormatsInForce> {

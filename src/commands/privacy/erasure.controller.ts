@@ -9,11 +9,12 @@ import { Principal } from '../../domain/shared/principal';
 import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { positionString } from '../../http/conventions';
-import { PersonalData } from '../../infrastructure/privacy/personal-data';
+import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
 import { RequestErasureDto } from './erasure.dto';
 
 /**
- * Erasure by crypto-shredding: the subject's key and its entries' photos are deleted, and
+ * Erasure by crypto-shredding: the subject's key and its entries' photos are deleted (with the keys
+ * of the subjects its entries were also linked to by a correction or label to another plate), and
  * `SubjectErased` records who, when and why (no plate, no text). Events and hashes stay.
  */
 @ApiTags('privacy')
@@ -22,7 +23,7 @@ import { RequestErasureDto } from './erasure.dto';
 @Roles('privacy_officer')
 export class ErasureController {
   constructor(
-    private readonly personal: PersonalData,
+    @Inject(PERSONAL_DATA) private readonly personal: PersonalDataPort,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -48,12 +49,12 @@ export class ErasureController {
         {
           eventId: erasureId,
           type: 'SubjectErased',
-          data: { erasureId, subjectId, reason: body.reason, photos: erased.photoHashes.length, erasedBy: principal.sub, erasedAt },
+          data: { erasureId, subjectId, linkedSubjects: erased.linkedSubjects, reason: body.reason, photos: erased.photoHashes.length, erasedBy: principal.sub, erasedAt },
           metadata: { tenantId: principal.tenant, actorId: principal.sub, correlationId: erasureId, causationId: null, occurredAt: erasedAt, schemaVersion: 1 },
         },
       ],
       'no_stream',
     );
-    return { erasure_id: erasureId, subject_id: subjectId, erased_at: erasedAt, position: positionString(result.position) };
+    return { erasure_id: erasureId, subject_id: subjectId, linked_subject_ids: erased.linkedSubjects, erased_at: erasedAt, position: positionString(result.position) };
   }
 }

@@ -8,9 +8,10 @@ import { ReadingEvent, sourceStream } from '../../domain/readings/reading.events
 import { derivedId, deterministicUuid, newId } from '../../domain/shared/ids';
 import { CurrentPrincipal, Roles } from '../../http/access';
 import { Principal } from '../../domain/shared/principal';
+import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { positionString } from '../../http/conventions';
-import { PersonalData } from '../../infrastructure/privacy/personal-data';
+import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
 import { ReadingChecks } from '../ocr-settings/reading-checks.service';
 import { contextFromPrincipal, Decide } from '../../runtime/decide';
 import { RecordMeterReadingDto, RecordVehicleEntryDto, photoBody } from './capture.dto';
@@ -30,8 +31,9 @@ export class CaptureController {
     private readonly photos: PhotoIntake,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     private readonly checks: ReadingChecks,
-    private readonly personal: PersonalData,
+    @Inject(PERSONAL_DATA) private readonly personal: PersonalDataPort,
     @Optional() @Inject(DOMAIN_METRICS) private readonly metrics?: DomainMetrics,
   ) {}
 
@@ -77,19 +79,39 @@ export class CaptureController {
     @Headers('idempotency-key') key?: string,
   ) {
     const entryId = this.sourceId(principal, 'vehicle-entry', idempotencyKey(key));
-    const intake = await this.photos.read(photo, 'plate');
+    const intake = await this.photos.read(photo, 'plate', { store: false });
     const checked = await this.checks.plate(principal.tenant, intake.ocr);
-    // Plate and OCR text are personal: stored sealed under the plate's subject key (the hash chain covers the ciphertext).
+    // Plate, OCR text and the photo's perceptual hash are personal: stored sealed under the plate's subject key (the hash chain covers the ciphertext).
     const subjectId = await this.personal.subjectOf(principal.tenant, checked.ocr.text, entryId);
-    await this.personal.linkEntry(principal.tenant, subjectId, entryId, intake.imageHash);
-    const ocr = { ...checked.ocr, rawText: await this.personal.seal(principal.tenant, subjectId, checked.ocr.rawText) };
-    const read = { ...intake, ocr };
-    const plate = await this.personal.seal(principal.tenant, subjectId, checked.ocr.text);
+    const [plate, rawText, phash] = await this.personal.sealMany(principal.tenant, subjectId, [checked.ocr.text, checked.ocr.rawText, intake.phash]);
+    // The photo is sealed under a key of its own entry, so retention can drop one old photo of a plate seen often.
+    const photoKey = await this.putSealedPhoto((photo as UploadedPhoto).buffer);
+    const read = { ...intake, phash, ocr: { ...checked.ocr, rawText } };
     const command: RecordVehicleEntry = { type: 'RecordVehicleEntry', entryId, gateId: body.gate_id, plate, plateFormat: checked.plateFormat, ...this.facts(principal, read) };
-    const { record, position } = await this.record(sourceStream('vehicle_entry', entryId), command, principal, entryId);
+    // The link with the photo key and the append are written side by side (two files, two syncs, one wait): the
+    // fields are sealed under the subject key, durable already. A crash between them leaves the entry's photo
+    // without a key (unreadable, as if erased; a retry with the Idempotency-Key stores it again), never a
+    // readable photo that erasure cannot reach. The answer waits for both.
+    const [, { record, position }] = await Promise.all([
+      this.personal.linkEntry(principal.tenant, subjectId, entryId, photoKey.blobHash, photoKey),
+      this.record(sourceStream('vehicle_entry', entryId), command, principal, entryId),
+    ]);
+    if (key) await this.dropRetriedPhoto(principal.tenant, entryId, photoKey.blobHash);
     if (record.type !== 'VehicleEntryRecorded') throw new Error(`stream of entry ${entryId} holds a ${record.type}`);
     const d = record.data;
     return { entry_id: entryId, stream: sourceStream('vehicle_entry', entryId), gate_id: d.gateId, plate: d.plate, raw_text: d.rawText, plate_format: d.plateFormat ?? null, confidence: d.confidence, captured_for_training: d.capturedForTraining, position };
+  }
+
+  /** The photo sealed under a fresh key of its own and stored; its key is kept with the entry's link. */
+  private async putSealedPhoto(bytes: Buffer): Promise<{ blobHash: string; wrappedKey: Buffer }> {
+    const { sealed, wrappedKey } = this.personal.sealPhoto(bytes);
+    return { blobHash: (await this.blobs.put(sealed, 'application/octet-stream')).hash, wrappedKey };
+  }
+
+  /** A retried capture (same Idempotency-Key, same entry) keeps its first photo key: the retry's copy opens with no key. */
+  private async dropRetriedPhoto(tenant: string, entryId: string, blobHash: string): Promise<void> {
+    const kept = await this.personal.entryPhoto(tenant, entryId);
+    if (kept && kept.blobHash !== blobHash) await this.blobs.delete(blobHash);
   }
 
   /** Server-side uuid; with an Idempotency-Key, derived from it so a retry lands on the same stream. */

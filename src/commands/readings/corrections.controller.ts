@@ -8,7 +8,8 @@ import { CurrentPrincipal, Roles } from '../../http/access';
 import { Principal } from '../../domain/shared/principal';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { positionString } from '../../http/conventions';
-import { PersonalData } from '../../infrastructure/privacy/personal-data';
+import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
+import { sealOnEntry } from '../privacy/seal-on-entry';
 import { contextFromPrincipal, Decide } from '../../runtime/decide';
 import { idempotencyKey } from './idempotency';
 import { SubmitCorrectionDto } from './submit-correction.dto';
@@ -21,7 +22,7 @@ export class CorrectionsController {
   constructor(
     private readonly commandBus: CommandBus,
     @Inject(EVENT_STORE) private readonly events: EventStore,
-    private readonly personal: PersonalData,
+    @Inject(PERSONAL_DATA) private readonly personal: PersonalDataPort,
   ) {}
 
   /**
@@ -44,7 +45,7 @@ export class CorrectionsController {
       sourceId: body.source_id,
       tenantId: principal.tenant,
       actorId: principal.sub,
-      correctedText: await this.sealedCorrection(principal, stream, body),
+      correctedText: await this.sealedCorrection(principal, body),
       correctionType: body.correction_type,
     };
     const result = await this.commandBus.execute(new Decide<ReadingState, ReadingCommand, ReadingEvent>(stream, readingDecider, command, contextFromPrincipal(principal, commandId)));
@@ -58,14 +59,10 @@ export class CorrectionsController {
    * (and its photo) joins, so erasing either plate reaches the entry. Only for an entry of the
    * caller's tenant: anything else is refused by the decider and must leave no key behind.
    */
-  private async sealedCorrection(principal: Principal, stream: string, body: SubmitCorrectionDto): Promise<string> {
+  private async sealedCorrection(principal: Principal, body: SubmitCorrectionDto): Promise<string> {
     const text = body.corrected_text.trim();
     if (body.source_type !== 'vehicle_entry' || text === '') return body.corrected_text;
-    const [first] = await this.events.readStream(stream, { limit: 1 });
-    if (!first || first.metadata.tenantId !== principal.tenant || typeof first.data.imageHash !== 'string') return body.corrected_text;
-    const subjectId = await this.personal.subjectOf(principal.tenant, text, body.source_id);
-    await this.personal.linkEntry(principal.tenant, subjectId, body.source_id, first.data.imageHash);
-    return this.personal.seal(principal.tenant, subjectId, text);
+    return (await sealOnEntry(this.personal, this.events, principal.tenant, body.source_id, text)) ?? body.corrected_text;
   }
 
   private async submittedPosition(stream: string, commandId: string): Promise<number | null> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ValidationError } from '../../domain/shared/errors';
 import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
@@ -38,7 +39,11 @@ export class PhotoIntake {
     @Optional() @Inject(DOMAIN_METRICS) private readonly metrics?: DomainMetrics,
   ) {}
 
-  async read(photo: UploadedPhoto | undefined, mode: OcrMode): Promise<PhotoReading> {
+  /**
+   * With `store: false` (an entry's photo, which the caller seals under a key of its own entry) the
+   * bytes are not put in the blob store; `imageHash` is their sha256 either way.
+   */
+  async read(photo: UploadedPhoto | undefined, mode: OcrMode, options: { store?: boolean } = {}): Promise<PhotoReading> {
     if (!photo || !Buffer.isBuffer(photo.buffer) || photo.buffer.length === 0) {
       throw new ValidationError('photo: a PNG or JPEG file is required (multipart field "photo")', { fields: { photo: ['is required'] } });
     }
@@ -48,7 +53,7 @@ export class PhotoIntake {
     const ocr = await this.ocr.recognize(photo.buffer, mode);
     const labels = { engine: ocr.engineName, mode };
     this.metrics?.ocrRead(labels, Number(process.hrtime.bigint() - started) / 1e9, ocr.confidence);
-    const stored = await this.blobs.put(photo.buffer, photo.buffer[0] === 0x89 ? 'image/png' : 'image/jpeg');
-    return { ocr, imageHash: stored.hash, phash: image.phash, features: captureFeatures(image.vector, ocr.text) };
+    const imageHash = options.store === false ? createHash('sha256').update(photo.buffer).digest('hex') : (await this.blobs.put(photo.buffer, photo.buffer[0] === 0x89 ? 'image/png' : 'image/jpeg')).hash;
+    return { ocr, imageHash, phash: image.phash, features: captureFeatures(image.vector, ocr.text) };
   }
 }

@@ -7,6 +7,7 @@ import { LabeledExample, datasetDecider } from '../../domain/training/dataset.de
 import { DATASET_CATEGORY } from '../../domain/training/dataset.events';
 import { SourceSystem } from '../../domain/training/training-example.events';
 import { Principal } from '../../domain/shared/principal';
+import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
 import { TrainingExamplesQuery } from '../../projections/training-examples/training-examples.query';
 import { contextFromPrincipal, Decide } from '../../runtime/decide';
 
@@ -17,6 +18,7 @@ export class DatasetService {
     private readonly commandBus: CommandBus,
     private readonly examples: TrainingExamplesQuery,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(PERSONAL_DATA) private readonly personal: PersonalDataPort,
   ) {}
 
   async create(p: Principal, options: { name?: string; sourceSystem?: SourceSystem }, key: string | null) {
@@ -43,8 +45,22 @@ export class DatasetService {
       const byLabeler = doc.status === 'labeled' && !!doc.label;
       const label = byLabeler ? doc.label : doc.ground_truth_text;
       if (!label || !doc.image_hash) continue;
-      out.push({ exampleId: doc.example_id, sourceSystem: doc.source_system, imageHash: doc.image_hash, label, labelSource: byLabeler ? 'labeler' : 'correction' });
+      const labelHash = await this.keyedLabelHash(tenantId, label);
+      // An erased plate's example is no training data: left out.
+      if (labelHash === null) continue;
+      out.push({ exampleId: doc.example_id, sourceSystem: doc.source_system, imageHash: doc.image_hash, label, ...(labelHash ? { labelHash } : {}), labelSource: byLabeler ? 'labeler' : 'correction' });
     }
     return out;
+  }
+
+  /**
+   * A sealed label (a plate) is hashed with its subject's key, never an unkeyed sha256 of the plate;
+   * '' for a plain label (the decider takes its sha256); null when the label's subject was erased.
+   */
+  private async keyedLabelHash(tenantId: string, label: string): Promise<string | null> {
+    const subjectId = this.personal.subjectOfSealed(label);
+    if (subjectId === null) return '';
+    const opened = await this.personal.open(tenantId, label);
+    return 'text' in opened ? this.personal.keyedHash(tenantId, subjectId, opened.text) : null;
   }
 }

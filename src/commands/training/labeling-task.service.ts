@@ -5,11 +5,15 @@ import { CLOCK, Clock } from '../../domain/shared/clock';
 import { NotFoundError } from '../../domain/shared/errors';
 import { streamName } from '../../domain/shared/events';
 import { isValidId, newId } from '../../domain/shared/ids';
-import { LabelingTaskCommand, LabelingTaskState, labelingTaskDecider } from '../../domain/training/labeling-task.decider';
+import { LabelingTaskCommand, LabelingTaskState, MAX_LABEL_LENGTH, labelingTaskDecider } from '../../domain/training/labeling-task.decider';
+import { LabelingTaskEvent } from '../../domain/training/labeling-task.events';
 import { LABELING_TASK_CATEGORY } from '../../domain/training/labeling-task.events';
 import { redactPii } from '../../domain/training/redaction';
 import { trainingExampleDecider } from '../../domain/training/training-example.decider';
 import { Principal } from '../../domain/shared/principal';
+import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
+import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
+import { sealOnEntry } from '../privacy/seal-on-entry';
 import { contextFromPrincipal, Decide } from '../../runtime/decide';
 
 export interface TaskAnswer {
@@ -22,6 +26,9 @@ export interface TaskAnswer {
   position: string;
 }
 
+/** `exampleIdFor('vehicle_entry', entryId)`. */
+const ENTRY_EXAMPLE = 've_';
+
 type Action = 'claim' | 'submit' | 'skip' | 'release';
 
 /** The labeling task lifecycle for the API; tenant, labeler and time come from the token and the clock. */
@@ -31,6 +38,8 @@ export class LabelingTaskService {
     private readonly commandBus: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(PERSONAL_DATA) private readonly personal: PersonalDataPort,
   ) {}
 
   claim(p: Principal, taskId: string, key: string | null): Promise<TaskAnswer> {
@@ -41,10 +50,31 @@ export class LabelingTaskService {
    * Completes the task. The example's label event comes from the label saga alone; the answer's
    * position (the task's own event) already covers the example in the training-examples read model.
    */
-  submit(p: Principal, taskId: string, label: string, key: string | null): Promise<TaskAnswer> {
+  async submit(p: Principal, taskId: string, label: string, key: string | null): Promise<TaskAnswer> {
     // Labels are training data: the same PII rules as OCR text apply (readings and plates stay).
-    const clean = redactPii(label).text;
-    return this.act(p, taskId, 'submit', key, (acting) => ({ kind: 'submit', ...acting, label: clean }));
+    const clean = redactPii(label).text.trim();
+    const stored = isValidId(taskId) ? await this.sealedLabel(p, taskId, clean) : clean;
+    return this.act(p, taskId, 'submit', key, (acting) => ({ kind: 'submit', ...acting, label: stored }));
+  }
+
+  /**
+   * The label of an entry's example is a plate: sealed under that plate's subject (the entry joins
+   * it, as with a correction). A repeated submit of the same label reuses the stored ciphertext, so
+   * the decider sees the same label and appends nothing. Anything the decider will refuse (another
+   * tenant's task, an empty or too long label) stays plain and seals nothing.
+   */
+  private async sealedLabel(p: Principal, taskId: string, clean: string): Promise<string> {
+    if (clean.length === 0 || clean.length > MAX_LABEL_LENGTH) return clean;
+    const task = (await this.events.readStream(streamName(LABELING_TASK_CATEGORY, taskId))).reduce(
+      (s, e) => labelingTaskDecider.evolve(s, e as unknown as LabelingTaskEvent),
+      labelingTaskDecider.initialState,
+    );
+    if (task.status === 'none' || task.tenantId !== p.tenant || !task.exampleId.startsWith(ENTRY_EXAMPLE)) return clean;
+    if (task.status === 'completed' && task.labelerId === p.sub) {
+      const opened = await this.personal.open(p.tenant, task.label);
+      if ('text' in opened && opened.text === clean) return task.label;
+    }
+    return (await sealOnEntry(this.personal, this.events, p.tenant, task.exampleId.slice(ENTRY_EXAMPLE.length), clean)) ?? clean;
   }
 
   /** The task closes and its example goes back to the pool, the skip recorded on the example. */

@@ -12,6 +12,8 @@ export interface LabeledExample {
   readonly sourceSystem: SourceSystem;
   readonly imageHash: string;
   readonly label: string;
+  /** A keyed hash of the label, given for a sealed (personal) label; else the sha256 of the label. */
+  readonly labelHash?: string;
   readonly labelSource: 'labeler' | 'correction';
 }
 
@@ -49,7 +51,7 @@ export const datasetDecider: Decider<DatasetState, DatasetCommand, DatasetEvent>
         // Sorted by id, so the same content always gives the same version hash and export order.
         const examples: DatasetExample[] = [...command.examples]
           .sort((a, b) => (a.exampleId < b.exampleId ? -1 : a.exampleId > b.exampleId ? 1 : 0))
-          .map((e) => ({ exampleId: e.exampleId, sourceSystem: e.sourceSystem, imageHash: e.imageHash, label: e.label, labelHash: labelHash(e.label), labelSource: e.labelSource }));
+          .map((e) => ({ exampleId: e.exampleId, sourceSystem: e.sourceSystem, imageHash: e.imageHash, label: e.label, labelHash: e.labelHash ?? labelHash(e.label), labelSource: e.labelSource }));
         const contentHash = createHash('sha256').update(canonicalJson(examples)).digest('hex');
         return [
           {

@@ -5,9 +5,13 @@ export interface DatasetExample {
   readonly exampleId: string;
   readonly sourceSystem: SourceSystem;
   readonly imageHash: string;
-  /** The ground truth as frozen: a later relabel does not change this version. */
+  /** The ground truth as frozen: a later relabel does not change this version. Sealed for an entry's example (a plate). */
   readonly label: string;
-  /** sha256 of the label's UTF-8 bytes. */
+  /**
+   * sha256 of the label's UTF-8 bytes; for a sealed label (written since labels of entries are
+   * sealed), an HMAC-SHA256 under the plate's subject key, so it cannot be found by hashing every
+   * plate and is unlinkable once the plate is erased.
+   */
   readonly labelHash: string;
   readonly labelSource: 'labeler' | 'correction';
 }

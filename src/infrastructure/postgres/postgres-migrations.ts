@@ -51,6 +51,15 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
       CREATE INDEX subject_entries_photo ON subject_entries (photo_hash);
     `,
   },
+  {
+    version: 4,
+    name: 'per-entry photo keys (an entry photo is sealed under a key of its own entry)',
+    sql: `
+      CREATE TABLE entry_photos (tenant text NOT NULL, entry_id text NOT NULL, blob_hash text NOT NULL, wrapped_key bytea NOT NULL, created_at bigint NOT NULL,
+        PRIMARY KEY (tenant, entry_id));
+      CREATE INDEX entry_photos_created ON entry_photos (tenant, created_at);
+    `,
+  },
 ];
 
 /** Any constant both sides agree on: serialises schema changes across instances starting at once. */

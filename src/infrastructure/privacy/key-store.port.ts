@@ -1,4 +1,7 @@
 import { PersonalDataRetention } from '../../ports/personal-data-retention.port';
+import { ErasedSubject, PhotoKey } from '../../ports/personal-data.port';
+
+export type { ErasedSubject, PhotoKey };
 
 /** Injection token for the store of personal-data keys (never the event log). */
 export const KEY_STORE = Symbol('KEY_STORE');
@@ -7,6 +10,14 @@ export interface SubjectKey {
   readonly subjectId: string;
   /** The subject's data key, wrapped (encrypted) by the master key. */
   readonly wrappedKey: Buffer;
+}
+
+/** Photos whose keys went are shredded: their blobs are named for deletion whatever else links them. */
+export function withShredded(split: { unusedPhotoHashes: string[]; photosInUse: number }, shredded: readonly string[]): { unusedPhotoHashes: string[]; photosInUse: number } {
+  const unused = new Set(split.unusedPhotoHashes);
+  const added = shredded.filter((h) => !unused.has(h));
+  for (const h of added) unused.add(h);
+  return { unusedPhotoHashes: [...unused], photosInUse: Math.max(0, split.photosInUse - added.length) };
 }
 
 /**
@@ -22,9 +33,16 @@ export interface KeyStore extends PersonalDataRetention {
   /**
    * Links an entry (and its photo) to a subject, so the subject's erasure reaches the photo; `at`
    * is when the link was made (photo retention counts from it) and the subject's last-seen time.
+   * With `photoKey` (at capture) the entry's photo key is stored in the same transaction; a link to
+   * an entry with a sealed photo names that photo's blob whatever `photoHash` says.
    */
-  linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string, at: Date): Promise<void>;
-  /** Deletes the subject's key and lookups; returns the photo hashes of its entries. */
-  erase(tenant: string, subjectId: string): Promise<{ existed: boolean; photoHashes: string[] }>;
+  linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string, at: Date, photoKey?: PhotoKey): Promise<void>;
+  /** The key of an entry's sealed photo; null for an entry captured before photos were sealed, or whose photo key went. */
+  photoKeyOf(tenant: string, entryId: string): Promise<PhotoKey | null>;
+  /**
+   * Deletes the subject's key, lookups and links, and those of every subject one of its entries is
+   * also linked to (a correction or label to another plate); returns the photo hashes of their entries.
+   */
+  erase(tenant: string, subjectId: string): Promise<ErasedSubject>;
   close(): void;
 }

@@ -1,9 +1,11 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { SEALED, SEALED_PREFIX as PREFIX, isSealed } from '../../domain/privacy/sealed';
 import { Clock, SystemClock } from '../../domain/shared/clock';
+import { ErasedSubject, Opened, PersonalDataPort, PhotoKey, SealedPhoto } from '../../ports/personal-data.port';
 import { KeyStore } from './key-store.port';
 
 export { isSealed };
+export type { Opened };
 
 /** Plates compare as their letters and digits, so "ab-12 cd" and "AB12CD" are one subject. */
 export function normalisePlateForSubject(plate: string): string {
@@ -23,15 +25,12 @@ function unseal(key: Buffer, sealed: Buffer): Buffer {
   return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
 }
 
-/** What a read shows of a sealed field: its text, or null once its subject was erased. */
-export type Opened = { readonly text: string } | { readonly erased: true };
-
 /**
  * Crypto-shredding of personal fields: each subject (one plate within one tenant) has a data key,
  * wrapped by the master key, in the key store; fields are stored sealed under it. Deleting the key
  * makes every stored copy (log, read models, exports) unreadable while the events and their hashes stay.
  */
-export class PersonalData {
+export class PersonalData implements PersonalDataPort {
   constructor(
     private readonly keys: KeyStore,
     private readonly masterKey: Buffer,
@@ -52,9 +51,17 @@ export class PersonalData {
   }
 
   async seal(tenant: string, subjectId: string, text: string): Promise<string> {
+    return (await this.sealMany(tenant, subjectId, [text]))[0];
+  }
+
+  async sealMany(tenant: string, subjectId: string, texts: readonly string[]): Promise<string[]> {
     const key = await this.dataKey(tenant, subjectId);
     if (!key) throw new Error(`subject ${subjectId} has no key`);
-    return `${PREFIX}${subjectId}.${seal(key, Buffer.from(text, 'utf8')).toString('base64url')}`;
+    return texts.map((text) => `${PREFIX}${subjectId}.${seal(key, Buffer.from(text, 'utf8')).toString('base64url')}`);
+  }
+
+  subjectOfSealed(value: string): string | null {
+    return SEALED.exec(value)?.[1] ?? null;
   }
 
   /** Only the tenant's own keys open its fields: another tenant's sealed value reads as erased. */
@@ -66,11 +73,40 @@ export class PersonalData {
     return { text: unseal(key, Buffer.from(match[2], 'base64url')).toString('utf8') };
   }
 
-  linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string): Promise<void> {
-    return this.keys.linkEntry(tenant, subjectId, entryId, photoHash, this.clock.now());
+  opener(tenant: string): (value: string) => Promise<Opened> {
+    const keys = new Map<string, Promise<Buffer | null>>();
+    return async (value: string) => {
+      const match = SEALED.exec(value);
+      if (!match) return { text: value };
+      let key = keys.get(match[1]);
+      if (!key) keys.set(match[1], (key = this.dataKey(tenant, match[1])));
+      const found = await key;
+      return found ? { text: unseal(found, Buffer.from(match[2], 'base64url')).toString('utf8') } : { erased: true };
+    };
   }
 
-  erase(tenant: string, subjectId: string): Promise<{ existed: boolean; photoHashes: string[] }> {
+  async keyedHash(tenant: string, subjectId: string, text: string): Promise<string | null> {
+    const key = await this.dataKey(tenant, subjectId);
+    return key ? createHmac('sha256', key).update(`label-hash\u0000${text}`, 'utf8').digest('hex') : null;
+  }
+
+  linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string, photoKey?: PhotoKey): Promise<void> {
+    return this.keys.linkEntry(tenant, subjectId, entryId, photoHash, this.clock.now(), photoKey);
+  }
+
+  sealPhoto(photo: Buffer): { sealed: Buffer; wrappedKey: Buffer } {
+    const key = randomBytes(32);
+    return { sealed: seal(key, photo), wrappedKey: seal(this.masterKey, key) };
+  }
+
+  async entryPhoto(tenant: string, entryId: string): Promise<SealedPhoto | null> {
+    const found = await this.keys.photoKeyOf(tenant, entryId);
+    if (!found) return null;
+    const key = unseal(this.masterKey, found.wrappedKey);
+    return { blobHash: found.blobHash, open: (sealed: Buffer) => unseal(key, sealed) };
+  }
+
+  erase(tenant: string, subjectId: string): Promise<ErasedSubject> {
     return this.keys.erase(tenant, subjectId);
   }
 

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { ErasedSubjects, ExpiredPhotos } from '../../ports/personal-data-retention.port';
-import { KeyStore, SubjectKey } from './key-store.port';
+import { ErasedSubject, KeyStore, PhotoKey, SubjectKey, withShredded } from './key-store.port';
 
 /**
  * Keys in the shared PostgreSQL database (tables `subject_keys` and `subject_entries`, never the
@@ -36,13 +36,23 @@ export class PostgresKeyStore implements KeyStore {
     return rows[0]?.wrapped_key ?? null;
   }
 
-  async linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string, at: Date): Promise<void> {
-    // One statement (one commit): the link (a retried capture keeps its first time) and the subject's last sighting.
+  async linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string, at: Date, photoKey?: PhotoKey): Promise<void> {
+    // One statement (one commit): the entry's photo key (a retried capture keeps its first), the link (with its
+    // first time; naming the entry's sealed photo when it has one: the statement sees the key rows as they were
+    // before it, so a first capture names the photo it brings) and the subject's last sighting.
     await this.pool.query(
-      `WITH link AS (INSERT INTO subject_entries (tenant, subject_id, entry_id, photo_hash, linked_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING)
+      `WITH photo AS (INSERT INTO entry_photos (tenant, entry_id, blob_hash, wrapped_key, created_at)
+           SELECT $1, $3, $6::text, $7::bytea, $5 WHERE $6::text IS NOT NULL ON CONFLICT DO NOTHING),
+         link AS (INSERT INTO subject_entries (tenant, subject_id, entry_id, photo_hash, linked_at)
+           VALUES ($1, $2, $3, COALESCE((SELECT blob_hash FROM entry_photos WHERE tenant = $1 AND entry_id = $3), $4), $5) ON CONFLICT DO NOTHING)
        UPDATE subject_keys SET last_seen_at = GREATEST(COALESCE(last_seen_at, 0), $5) WHERE tenant = $1 AND subject_id = $2`,
-      [tenant, subjectId, entryId, photoHash, at.getTime()],
+      [tenant, subjectId, entryId, photoKey ? photoKey.blobHash : photoHash, at.getTime(), photoKey?.blobHash ?? null, photoKey?.wrappedKey ?? null],
     );
+  }
+
+  async photoKeyOf(tenant: string, entryId: string): Promise<PhotoKey | null> {
+    const { rows } = await this.pool.query<{ blob_hash: string; wrapped_key: Buffer }>('SELECT blob_hash, wrapped_key FROM entry_photos WHERE tenant = $1 AND entry_id = $2', [tenant, entryId]);
+    return rows[0] ? { blobHash: rows[0].blob_hash, wrappedKey: rows[0].wrapped_key } : null;
   }
 
   async tenants(): Promise<string[]> {
@@ -53,7 +63,10 @@ export class PostgresKeyStore implements KeyStore {
   async expireEntries(tenant: string, before: Date): Promise<ExpiredPhotos> {
     return this.inTransaction(async (client) => {
       const deleted = await client.query<{ photo_hash: string }>('DELETE FROM subject_entries WHERE tenant = $1 AND linked_at < $2 RETURNING photo_hash', [tenant, before.getTime()]);
-      return { entries: deleted.rowCount ?? 0, ...(await this.splitByUse(client, deleted.rows.map((r) => r.photo_hash))) };
+      // Photos sealed under keys of their own entries: the keys of entries captured before the cut-off go (the photos are shredded).
+      const sealed = await client.query<{ blob_hash: string }>('DELETE FROM entry_photos WHERE tenant = $1 AND created_at < $2 RETURNING blob_hash', [tenant, before.getTime()]);
+      const split = await this.splitByUse(client, deleted.rows.map((r) => r.photo_hash));
+      return { entries: deleted.rowCount ?? 0, ...withShredded(split, sealed.rows.map((r) => r.blob_hash)) };
     });
   }
 
@@ -61,10 +74,11 @@ export class PostgresKeyStore implements KeyStore {
     const result = await this.inTransaction(async (client) => {
       const subjects = await client.query<{ subject_id: string }>('DELETE FROM subject_keys WHERE tenant = $1 AND last_seen_at < $2 RETURNING subject_id', [tenant, before.getTime()]);
       const ids = subjects.rows.map((r) => r.subject_id);
+      await client.query('DELETE FROM entry_photos WHERE tenant = $1 AND entry_id IN (SELECT entry_id FROM subject_entries WHERE tenant = $1 AND subject_id = ANY($2::text[]))', [tenant, ids]);
       const entries = await client.query<{ photo_hash: string }>('DELETE FROM subject_entries WHERE tenant = $1 AND subject_id = ANY($2::text[]) RETURNING photo_hash', [tenant, ids]);
       return { subjects: ids.length, entries: entries.rowCount ?? 0, ...(await this.splitByUse(client, entries.rows.map((r) => r.photo_hash))) };
     });
-    if (result.subjects > 0) await this.pool.query('VACUUM subject_keys').catch(() => undefined);
+    if (result.subjects > 0) await this.pool.query('VACUUM subject_keys, entry_photos').catch(() => undefined);
     return result;
   }
 
@@ -92,16 +106,23 @@ export class PostgresKeyStore implements KeyStore {
     }
   }
 
-  async erase(tenant: string, subjectId: string): Promise<{ existed: boolean; photoHashes: string[] }> {
+  async erase(tenant: string, subjectId: string): Promise<ErasedSubject> {
     const client = await this.pool.connect();
-    let result: { existed: boolean; photoHashes: string[] };
+    let result: ErasedSubject;
     try {
       await client.query('BEGIN');
-      const photos = await client.query<{ photo_hash: string }>('SELECT photo_hash FROM subject_entries WHERE tenant = $1 AND subject_id = $2', [tenant, subjectId]);
-      const deleted = await client.query('DELETE FROM subject_keys WHERE tenant = $1 AND subject_id = $2', [tenant, subjectId]);
-      await client.query('DELETE FROM subject_entries WHERE tenant = $1 AND subject_id = $2', [tenant, subjectId]);
+      // An entry corrected or labeled to another plate is in both subjects: erasing either erases both.
+      const linked = await client.query<{ subject_id: string }>(
+        'SELECT DISTINCT subject_id FROM subject_entries WHERE tenant = $1 AND subject_id <> $2 AND entry_id IN (SELECT entry_id FROM subject_entries WHERE tenant = $1 AND subject_id = $2)',
+        [tenant, subjectId],
+      );
+      const ids = [subjectId, ...linked.rows.map((l) => l.subject_id)];
+      const photos = await client.query<{ photo_hash: string }>('SELECT photo_hash FROM subject_entries WHERE tenant = $1 AND subject_id = ANY($2::text[])', [tenant, ids]);
+      await client.query('DELETE FROM entry_photos WHERE tenant = $1 AND entry_id IN (SELECT entry_id FROM subject_entries WHERE tenant = $1 AND subject_id = ANY($2::text[]))', [tenant, ids]);
+      const deleted = await client.query<{ subject_id: string }>('DELETE FROM subject_keys WHERE tenant = $1 AND subject_id = ANY($2::text[]) RETURNING subject_id', [tenant, ids]);
+      await client.query('DELETE FROM subject_entries WHERE tenant = $1 AND subject_id = ANY($2::text[])', [tenant, ids]);
       await client.query('COMMIT');
-      result = { existed: (deleted.rowCount ?? 0) > 0, photoHashes: [...new Set(photos.rows.map((p) => p.photo_hash))] };
+      result = { existed: deleted.rows.some((r) => r.subject_id === subjectId), photoHashes: [...new Set(photos.rows.map((p) => p.photo_hash))], linkedSubjects: ids.slice(1) };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;

@@ -2,16 +2,28 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { ensurePrivateDir, makePrivate } from '../private-files';
 import { ErasedSubjects, ExpiredPhotos } from '../../ports/personal-data-retention.port';
-import { KeyStore, SubjectKey } from './key-store.port';
+import { ErasedSubject, KeyStore, PhotoKey, SubjectKey, withShredded } from './key-store.port';
 
 /**
  * Keys in a file of their own (`keys.sqlite` in the data directory), apart from the event log so
  * it can be backed up and restored apart from it. `secure_delete` overwrites deleted rows with
  * zeros; the WAL, which still holds the old pages, is checkpointed and truncated after an erasure.
- * synchronous FULL: a key must be on disk before the event sealed under it is appended.
+ * synchronous FULL: a subject key must be on disk before the event sealed under it is appended.
+ * An entry's link and photo key are written with synchronous NORMAL (no fsync of their own; the
+ * next FULL commit or checkpoint syncs them): lost in a power cut, the entry's photo has no key
+ * (unreadable, as if erased), which never leaves a readable photo erasure cannot reach.
  */
 export class SqliteKeyStore implements KeyStore {
   private readonly db: Database.Database;
+  /** Statements of the request path, compiled once. */
+  private readonly hot: {
+    findByLookup: Database.Statement;
+    keyOf: Database.Statement;
+    photoKeyOf: Database.Statement;
+    insertPhoto: Database.Statement;
+    insertLink: Database.Statement;
+    seen: Database.Statement;
+  };
 
   constructor(dataDir: string) {
     ensurePrivateDir(dataDir);
@@ -25,12 +37,25 @@ export class SqliteKeyStore implements KeyStore {
       CREATE TABLE IF NOT EXISTS subject_keys (tenant TEXT NOT NULL, subject_id TEXT NOT NULL, lookup TEXT NOT NULL, wrapped_key BLOB NOT NULL, last_seen_at INTEGER,
         PRIMARY KEY (tenant, subject_id), UNIQUE (tenant, lookup));
       CREATE TABLE IF NOT EXISTS subject_entries (tenant TEXT NOT NULL, subject_id TEXT NOT NULL, entry_id TEXT NOT NULL, photo_hash TEXT NOT NULL, linked_at INTEGER,
-        PRIMARY KEY (tenant, subject_id, entry_id));`);
+        PRIMARY KEY (tenant, subject_id, entry_id));
+      CREATE TABLE IF NOT EXISTS entry_photos (tenant TEXT NOT NULL, entry_id TEXT NOT NULL, blob_hash TEXT NOT NULL, wrapped_key BLOB NOT NULL, created_at INTEGER NOT NULL,
+        PRIMARY KEY (tenant, entry_id));
+      CREATE INDEX IF NOT EXISTS entry_photos_created ON entry_photos (tenant, created_at);`);
     this.addTimes();
     this.db.exec(`
       CREATE INDEX IF NOT EXISTS subject_keys_seen ON subject_keys (tenant, last_seen_at);
       CREATE INDEX IF NOT EXISTS subject_entries_linked ON subject_entries (tenant, linked_at);
       CREATE INDEX IF NOT EXISTS subject_entries_photo ON subject_entries (photo_hash);`);
+    this.hot = {
+      findByLookup: this.db.prepare('SELECT subject_id, wrapped_key FROM subject_keys WHERE tenant = ? AND lookup = ?'),
+      keyOf: this.db.prepare('SELECT wrapped_key FROM subject_keys WHERE tenant = ? AND subject_id = ?'),
+      photoKeyOf: this.db.prepare('SELECT blob_hash, wrapped_key FROM entry_photos WHERE tenant = ? AND entry_id = ?'),
+      insertPhoto: this.db.prepare('INSERT OR IGNORE INTO entry_photos (tenant, entry_id, blob_hash, wrapped_key, created_at) VALUES (?, ?, ?, ?, ?)'),
+      insertLink: this.db.prepare(
+        'INSERT OR IGNORE INTO subject_entries (tenant, subject_id, entry_id, photo_hash, linked_at) VALUES (?, ?, ?, coalesce((SELECT blob_hash FROM entry_photos WHERE tenant = ? AND entry_id = ?), ?), ?)',
+      ),
+      seen: this.db.prepare('UPDATE subject_keys SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE tenant = ? AND subject_id = ?'),
+    };
   }
 
   /**
@@ -63,22 +88,35 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   async findByLookup(tenant: string, lookup: string): Promise<SubjectKey | null> {
-    const row = this.db.prepare('SELECT subject_id, wrapped_key FROM subject_keys WHERE tenant = ? AND lookup = ?').get(tenant, lookup) as { subject_id: string; wrapped_key: Buffer } | undefined;
+    const row = this.hot.findByLookup.get(tenant, lookup) as { subject_id: string; wrapped_key: Buffer } | undefined;
     return row ? { subjectId: row.subject_id, wrappedKey: row.wrapped_key } : null;
   }
 
   async keyOf(tenant: string, subjectId: string): Promise<Buffer | null> {
-    const row = this.db.prepare('SELECT wrapped_key FROM subject_keys WHERE tenant = ? AND subject_id = ?').get(tenant, subjectId) as { wrapped_key: Buffer } | undefined;
+    const row = this.hot.keyOf.get(tenant, subjectId) as { wrapped_key: Buffer } | undefined;
     return row?.wrapped_key ?? null;
   }
 
-  async linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string, at: Date): Promise<void> {
+  async linkEntry(tenant: string, subjectId: string, entryId: string, photoHash: string, at: Date, photoKey?: PhotoKey): Promise<void> {
     const ms = at.getTime();
-    // One transaction, so one fsync: the link (a retried capture keeps its first time) and the subject's last sighting.
-    this.db.transaction(() => {
-      this.db.prepare('INSERT OR IGNORE INTO subject_entries (tenant, subject_id, entry_id, photo_hash, linked_at) VALUES (?, ?, ?, ?, ?)').run(tenant, subjectId, entryId, photoHash, ms);
-      this.db.prepare('UPDATE subject_keys SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE tenant = ? AND subject_id = ?').run(ms, tenant, subjectId);
-    })();
+    // One transaction: the entry's photo key (a retried capture keeps its first), the link (with its first
+    // time; naming the entry's sealed photo when it has one) and the subject's last sighting. Not synced on
+    // its own (see the class comment): a capture would otherwise wait for a second fsync beside the log's.
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.db.transaction(() => {
+        if (photoKey) this.hot.insertPhoto.run(tenant, entryId, photoKey.blobHash, photoKey.wrappedKey, ms);
+        this.hot.insertLink.run(tenant, subjectId, entryId, tenant, entryId, photoHash, ms);
+        this.hot.seen.run(ms, tenant, subjectId);
+      })();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
+  async photoKeyOf(tenant: string, entryId: string): Promise<PhotoKey | null> {
+    const row = this.hot.photoKeyOf.get(tenant, entryId) as { blob_hash: string; wrapped_key: Buffer } | undefined;
+    return row ? { blobHash: row.blob_hash, wrappedKey: row.wrapped_key } : null;
   }
 
   async tenants(): Promise<string[]> {
@@ -89,10 +127,13 @@ export class SqliteKeyStore implements KeyStore {
     const run = this.db.transaction(() => {
       const hashes = this.db.prepare('SELECT DISTINCT photo_hash FROM subject_entries WHERE tenant = ? AND linked_at < ?').all(tenant, before.getTime()) as { photo_hash: string }[];
       const entries = this.db.prepare('DELETE FROM subject_entries WHERE tenant = ? AND linked_at < ?').run(tenant, before.getTime()).changes;
-      return { entries, ...this.splitByUse(hashes.map((h) => h.photo_hash)) };
+      // Photos sealed under keys of their own entries: the keys of entries captured before the cut-off go (the photos are shredded).
+      const sealed = this.db.prepare('SELECT blob_hash FROM entry_photos WHERE tenant = ? AND created_at < ?').all(tenant, before.getTime()) as { blob_hash: string }[];
+      this.db.prepare('DELETE FROM entry_photos WHERE tenant = ? AND created_at < ?').run(tenant, before.getTime());
+      return { entries, ...withShredded(this.splitByUse(hashes.map((h) => h.photo_hash)), sealed.map((r) => r.blob_hash)) };
     });
     const result = run();
-    if (result.entries > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    if (result.entries > 0 || result.unusedPhotoHashes.length > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
     return result;
   }
 
@@ -100,6 +141,7 @@ export class SqliteKeyStore implements KeyStore {
     const run = this.db.transaction(() => {
       const unseen = 'SELECT subject_id FROM subject_keys WHERE tenant = ? AND last_seen_at < ?';
       const hashes = this.db.prepare(`SELECT DISTINCT photo_hash FROM subject_entries WHERE tenant = ? AND subject_id IN (${unseen})`).all(tenant, tenant, before.getTime()) as { photo_hash: string }[];
+      this.db.prepare(`DELETE FROM entry_photos WHERE tenant = ? AND entry_id IN (SELECT entry_id FROM subject_entries WHERE tenant = ? AND subject_id IN (${unseen}))`).run(tenant, tenant, tenant, before.getTime());
       const entries = this.db.prepare(`DELETE FROM subject_entries WHERE tenant = ? AND subject_id IN (${unseen})`).run(tenant, tenant, before.getTime()).changes;
       const subjects = this.db.prepare('DELETE FROM subject_keys WHERE tenant = ? AND last_seen_at < ?').run(tenant, before.getTime()).changes;
       return { subjects, entries, ...this.splitByUse(hashes.map((h) => h.photo_hash)) };
@@ -116,12 +158,23 @@ export class SqliteKeyStore implements KeyStore {
     return { unusedPhotoHashes, photosInUse: hashes.length - unusedPhotoHashes.length };
   }
 
-  async erase(tenant: string, subjectId: string): Promise<{ existed: boolean; photoHashes: string[] }> {
+  async erase(tenant: string, subjectId: string): Promise<ErasedSubject> {
     const run = this.db.transaction(() => {
-      const photos = this.db.prepare('SELECT photo_hash FROM subject_entries WHERE tenant = ? AND subject_id = ?').all(tenant, subjectId) as { photo_hash: string }[];
-      const deleted = this.db.prepare('DELETE FROM subject_keys WHERE tenant = ? AND subject_id = ?').run(tenant, subjectId).changes;
-      this.db.prepare('DELETE FROM subject_entries WHERE tenant = ? AND subject_id = ?').run(tenant, subjectId);
-      return { existed: deleted > 0, photoHashes: [...new Set(photos.map((p) => p.photo_hash))] };
+      // An entry corrected or labeled to another plate is in both subjects: erasing either erases both.
+      const linked = this.db
+        .prepare('SELECT DISTINCT subject_id FROM subject_entries WHERE tenant = ? AND subject_id <> ? AND entry_id IN (SELECT entry_id FROM subject_entries WHERE tenant = ? AND subject_id = ?)')
+        .all(tenant, subjectId, tenant, subjectId) as { subject_id: string }[];
+      const ids = [subjectId, ...linked.map((l) => l.subject_id)];
+      const photos: string[] = [];
+      let existed = false;
+      for (const id of ids) {
+        this.db.prepare('DELETE FROM entry_photos WHERE tenant = ? AND entry_id IN (SELECT entry_id FROM subject_entries WHERE tenant = ? AND subject_id = ?)').run(tenant, tenant, id);
+        photos.push(...(this.db.prepare('SELECT photo_hash FROM subject_entries WHERE tenant = ? AND subject_id = ?').all(tenant, id) as { photo_hash: string }[]).map((p) => p.photo_hash));
+        const deleted = this.db.prepare('DELETE FROM subject_keys WHERE tenant = ? AND subject_id = ?').run(tenant, id).changes;
+        if (id === subjectId) existed = deleted > 0;
+        this.db.prepare('DELETE FROM subject_entries WHERE tenant = ? AND subject_id = ?').run(tenant, id);
+      }
+      return { existed, photoHashes: [...new Set(photos)], linkedSubjects: ids.slice(1) };
     });
     const result = run();
     this.db.pragma('wal_checkpoint(TRUNCATE)');

@@ -10,9 +10,11 @@ import { Principal } from '../../domain/shared/principal';
 import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
 import { ListQuery, listAnswer } from '../../http/conventions';
 import { READ_STORE, ReadStore } from '../../ports/read-store.port';
+import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
 import { pageOrBadCursor } from '../labeling-backlog/labeling-backlog.query';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { DATASETS_COLLECTION, DatasetDoc } from './datasets.projection';
+import { locatePhoto, sourceIdOfExample } from './example-photo';
 import { asPng, sniffImageType } from './image-bytes';
 import { tarEnd, tarEntry } from './tar-writer';
 
@@ -45,6 +47,7 @@ export class DatasetsQueryController {
     private readonly runner: ProjectionRunner,
     @Inject(READ_STORE) private readonly reads: ReadStore,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(PERSONAL_DATA) private readonly personal: PersonalDataPort,
   ) {}
 
   @Get()
@@ -69,13 +72,24 @@ export class DatasetsQueryController {
    * ground truth each), ready for tesstrain's ground-truth directory.
    * `jsonl`: newline-delimited JSON, one example per line with its label, label hash, image
    * sha256, content type and the image bytes in base64.
+   * Sealed labels (plates of entries) are opened with the tenant's keys; an example whose plate was
+   * erased since the version was frozen is left out (training skips erased data).
    */
   @Get(':id/export')
   @ApiProduces('application/x-tar', 'application/x-ndjson')
   async export(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Query() q: ExportQuery, @Res() res: Response): Promise<void> {
     const d = await this.dataset(p, id);
+    const examples: (DatasetDoc['examples'][number] & { label: string; photo: { blobHash: string; open(stored: Buffer): Buffer } })[] = [];
     const missing: string[] = [];
-    for (const e of d.examples) if (!(await this.blobs.has(e.imageHash))) missing.push(e.exampleId);
+    for (const e of d.examples) {
+      const opened = await this.personal.open(p.tenant, e.label);
+      if (!('text' in opened)) continue;
+      const photo = await locatePhoto(this.personal, p.tenant, { sourceSystem: e.sourceSystem, sourceId: sourceIdOfExample(e.exampleId), imageHash: e.imageHash });
+      const stored = photo !== null && (await this.blobs.has(photo.blobHash));
+      // An entry's photo that is gone (its key or its bytes deleted by erasure or retention) is erased data: left out. A meter's is an error.
+      if (photo && stored) examples.push({ ...e, label: opened.text, photo });
+      else if (e.sourceSystem !== 'vehicle_entry') missing.push(e.exampleId);
+    }
     if (missing.length > 0) throw new UnprocessableError(`photos of ${missing.length} examples are missing from the blob store`, { example_ids: missing.slice(0, 20) });
     const mtime = Math.floor(Date.parse(d.created_at) / 1000);
     const tesstrain = q.format === 'tesstrain';
@@ -86,8 +100,8 @@ export class DatasetsQueryController {
     const write = async (chunk: Buffer | string): Promise<void> => {
       if (!res.write(chunk)) await once(res, 'drain');
     };
-    for (const e of d.examples) {
-      const bytes = (await this.blobs.get(e.imageHash)) as Buffer;
+    for (const e of examples) {
+      const bytes = e.photo.open((await this.blobs.get(e.photo.blobHash)) as Buffer);
       if (tesstrain) {
         await write(tarEntry(`${e.exampleId}.png`, await asPng(bytes), mtime));
         await write(tarEntry(`${e.exampleId}.gt.txt`, Buffer.from(`${e.label}\n`, 'utf8'), mtime));

@@ -5,8 +5,10 @@ import { NotFoundError } from '../../domain/shared/errors';
 import { isValidId } from '../../domain/shared/ids';
 import { CurrentPrincipal, Roles } from '../../http/access';
 import { Principal } from '../../domain/shared/principal';
-import { BLOB_STORE, BlobStore, isBlobHash } from '../../ports/blob-store.port';
+import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
+import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
 import { TrainingExamplesQuery } from '../training-examples/training-examples.query';
+import { sourcePhoto } from './example-photo';
 import { sniffImageType } from './image-bytes';
 
 @ApiTags('ml-training')
@@ -16,6 +18,7 @@ export class ExampleImageController {
   constructor(
     private readonly examples: TrainingExamplesQuery,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(PERSONAL_DATA) private readonly personal: PersonalDataPort,
   ) {}
 
   /** The example's photo for labelers; 404 for an unknown example or another tenant's. */
@@ -27,8 +30,9 @@ export class ExampleImageController {
     if (!isValidId(id)) throw missing;
     const doc = await this.examples.get(p.tenant, id);
     if (!doc) throw missing;
-    if (!doc.image_hash || !isBlobHash(doc.image_hash)) throw new NotFoundError(`training example ${id} has no photo`, { example_id: id });
-    const bytes = await this.blobs.get(doc.image_hash);
+    if (!doc.image_hash) throw new NotFoundError(`training example ${id} has no photo`, { example_id: id });
+    // An entry's photo is opened with its entry's key; erased or expired, it is gone (404).
+    const bytes = await sourcePhoto(this.personal, this.blobs, p.tenant, { sourceSystem: doc.source_system, sourceId: doc.source_id, imageHash: doc.image_hash });
     if (!bytes) throw new NotFoundError(`the photo of training example ${id} is not in the blob store`, { example_id: id });
     res.setHeader('Content-Type', sniffImageType(bytes));
     // Content-addressed: the bytes behind this hash never change; private, because it is tenant data.

@@ -4,7 +4,7 @@ import { Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import type { LabeledScore } from '../../ml/calibration';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { isSealed } from '../../domain/privacy/sealed';
-import { PersonalData } from '../../infrastructure/privacy/personal-data';
+import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
 import { GroundTruthDoc, OCR_GROUND_TRUTH_COLLECTION, normalise } from './ocr-ground-truth.projection';
 
 export interface FlywheelLabels {
@@ -23,7 +23,7 @@ export class OcrGroundTruthQuery {
   constructor(
     private readonly runner: ProjectionRunner,
     @Inject(READ_STORE) private readonly reads: ReadStore,
-    private readonly personal: PersonalData,
+    @Inject(PERSONAL_DATA) private readonly personal: PersonalDataPort,
   ) {}
 
   async labeled(engine: CalibrationEngine, mode: CalibrationMode): Promise<FlywheelLabels> {

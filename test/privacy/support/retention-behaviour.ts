@@ -47,3 +47,49 @@ export async function retentionBehaviour(keys: KeyStore, prefix: string): Promis
   const erasedTheirs = await keys.eraseUnseenSince(globex, cutoff);
   expect({ ...erasedTheirs, unusedPhotoHashes: [...erasedTheirs.unusedPhotoHashes].sort() }).toEqual({ subjects: 1, entries: 2, unusedPhotoHashes: ['photo-cross-tenant', 'photo-old-too'], photosInUse: 0 });
 }
+
+/**
+ * Per-entry photo keys and linked subjects, the same for SQLite and PostgreSQL: a photo key is kept
+ * with its entry's first link (a retry keeps the first), a later link to another plate names the
+ * sealed photo, retention drops the keys of photos captured before the cut-off (a plate seen often
+ * keeps its recent ones), and erasing either plate of an entry erases both subjects and its photo key.
+ */
+export async function photoKeyBehaviour(keys: KeyStore, prefix: string): Promise<void> {
+  const clock = new ManualClock('2026-03-01T00:00:00.000Z');
+  const personal = new PersonalData(keys, randomBytes(32), clock);
+  const acme = `${prefix}acme`;
+  const at = (day: number) => clock.set(new Date(Date.parse('2026-03-01T00:00:00.000Z') + day * DAY_MS));
+  const capture = async (plate: string, entryId: string, bytes: Buffer) => {
+    const subject = await personal.subjectOf(acme, plate, entryId);
+    const { sealed, wrappedKey } = personal.sealPhoto(bytes);
+    const blobHash = `sealed-${entryId}`;
+    await personal.linkEntry(acme, subject, entryId, blobHash, { blobHash, wrappedKey });
+    return { subject, sealed, blobHash };
+  };
+
+  at(0);
+  const old = await capture('KXM4721', 'p0', Buffer.from('old photo'));
+  expect(old.sealed.includes(Buffer.from('old photo'))).toBe(false);
+  // A retried capture keeps its first key.
+  await personal.linkEntry(acme, old.subject, 'p0', 'sealed-p0-retry', { blobHash: 'sealed-p0-retry', wrappedKey: personal.sealPhoto(Buffer.from('x')).wrappedKey });
+  const kept = await personal.entryPhoto(acme, 'p0');
+  expect(kept?.blobHash).toBe('sealed-p0');
+  expect(kept?.open(old.sealed).toString()).toBe('old photo');
+  at(50);
+  const recent = await capture('KXM4721', 'p1', Buffer.from('recent photo'));
+  // Read as another plate, corrected to KXM4721: the link names the entry's sealed photo.
+  const misread = await capture('KXM472I', 'p2', Buffer.from('misread photo'));
+  await personal.linkEntry(acme, recent.subject, 'p2', 'plain-hash-of-p2');
+
+  const expired = await keys.expireEntries(acme, new Date(Date.parse('2026-03-01T00:00:00.000Z') + 10 * DAY_MS));
+  expect(expired).toEqual({ entries: 1, unusedPhotoHashes: ['sealed-p0'], photosInUse: 0 });
+  expect(await personal.entryPhoto(acme, 'p0')).toBeNull();
+  expect((await personal.entryPhoto(acme, 'p1'))?.open(recent.sealed).toString()).toBe('recent photo');
+
+  // Erasing KXM4721 erases KXM472I too (entry p2 is in both), with every photo key of their entries.
+  const erased = await personal.erase(acme, recent.subject);
+  expect({ ...erased, photoHashes: [...erased.photoHashes].sort() }).toEqual({ existed: true, photoHashes: ['sealed-p1', 'sealed-p2'], linkedSubjects: [misread.subject] });
+  expect(await personal.entryPhoto(acme, 'p1')).toBeNull();
+  expect(await personal.entryPhoto(acme, 'p2')).toBeNull();
+  expect(await keys.keyOf(acme, misread.subject)).toBeNull();
+}
