@@ -696,9 +696,9 @@ export const OPERATION_RESPONSES: Readonly<Record<string, OperationResponse>> = 
   'POST /api/v2/ops/projections/{name}/rebuild': { status: 202, description: 'the rebuild requested; it runs beside the live generation', errors: [404], schema: obj({ name: str('readings'), status: oneOfValues(['rebuild_requested']) }) },
   'POST /api/v2/privacy/erasures': {
     status: 201,
-    description: "the subject's key and photos erased",
+    description: "the subject's keys and photos erased, with the subjects linked to it by a correction or label (erased with it)",
     errors: [404],
-    schema: obj({ erasure_id: uuid(), subject_id: str('5f0c…'), erased_at: time(), position: position() }),
+    schema: obj({ erasure_id: uuid(), subject_id: str('5f0c…'), linked_subject_ids: arr(str(), ['9a41…']), erased_at: time(), position: position() }),
   },
   'GET /api/v2/privacy/retention': { status: 200, description: 'overrides, defaults, what is in force and the last run', schema: ref('RetentionSettings') },
   'PUT /api/v2/privacy/retention': { status: 200, description: 'the settings now (as GET answers them)', schema: ref('RetentionSettings') },
