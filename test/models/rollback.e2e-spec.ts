@@ -81,7 +81,8 @@ describe('automatic rollback (e2e)', () => {
     expect(rolledBack.data.reason).toContain('100.0 points worse, more than 10.0');
     expect((tail[2] as AuditEvent<ModelActivated['data']>).data).toMatchObject({ version: steady, previousVersion: risky, cause: 'rollback', activatedBy: 'saga:rollback' });
 
-    const pointer = await as(['ops']).get(`/api/v2/ml/models/active?min_position=${rolledBack.position}`);
+    // The pointer moves with ModelActivated, the last of the three: wait for its position, not the rollback's.
+    const pointer = await as(['ops']).get(`/api/v2/ml/models/active?min_position=${(tail[2] as AuditEvent).position}`);
     expect(pointer.body).toMatchObject({ version: steady, activated_by: 'saga:rollback', cause: 'rollback' });
     const history = await as(['ops']).get<{ items: { type: string; from_version?: string; to_version?: string }[] }>('/api/v2/ml/models/history');
     expect(history.body.items.find((h) => h.type === 'ModelRolledBack')).toMatchObject({ from_version: risky, to_version: steady });
