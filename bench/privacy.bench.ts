@@ -7,17 +7,10 @@
  * beside a real OCR read. Every capture has a photo of its own. Requests go one at a time, in rounds alternating which app goes first;
  * figures are medians and the ratio on/off (target <= 1.10).
  */
-import { INestApplication } from '@nestjs/common';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createApp } from '../src/bootstrap';
-import { loadConfig } from '../src/config';
 import { JwtService } from '../src/infrastructure/auth/jwt';
 import { ErasedSubject, Opened, PersonalDataPort, PhotoKey, SealedPhoto } from '../src/ports/personal-data.port';
-import { TEST_JWT_SECRET } from '../test/support/app';
+import { TEST_JWT_SECRET, TestApp, startTestApp } from '../test/support/app';
 import { renderPlatePhoto } from '../test/support/photos';
 import { ScriptedOcrEngine } from '../test/training/training-helpers';
 import { BenchRow, median, round } from './support';
@@ -68,9 +61,8 @@ class PassThroughPersonalData implements PersonalDataPort {
 
 interface Running {
   readonly name: 'on' | 'off';
-  readonly app: INestApplication;
+  readonly app: TestApp;
   readonly base: string;
-  readonly dataDir: string;
   readonly entries: string[];
   readonly capture: number[];
   readonly read: number[];
@@ -78,21 +70,13 @@ interface Running {
 }
 
 async function start(name: 'on' | 'off', ocr: ScriptedOcrEngine): Promise<Running> {
-  const dataDir = mkdtempSync(join(tmpdir(), `bench-privacy-${name}-`));
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    JWT_SECRET: TEST_JWT_SECRET,
-    LOG_LEVEL: 'error',
-    OCR_WORKERS: '1',
-    OCR_EAGER_START: 'false',
-    RATE_LIMIT_PER_MINUTE: '100000000',
-    SCHEDULES_ENABLED: 'false',
-    SQLITE_SYNCHRONOUS: 'FULL',
+  const app = await startTestApp({
+    ocrEngine: ocr,
+    store: 'default',
+    env: { RATE_LIMIT_PER_MINUTE: '100000000', SQLITE_SYNCHRONOUS: 'FULL' },
+    ...(name === 'off' ? { personalData: new PassThroughPersonalData() } : {}),
   });
-  const app = await createApp(config, { ocrEngine: ocr, ...(name === 'off' ? { personalData: new PassThroughPersonalData() } : {}) });
-  await app.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-  return { name, app, base, dataDir, entries: [], capture: [], read: [], image: [] };
+  return { name, app, base: app.baseUrl, entries: [], capture: [], read: [], image: [] };
 }
 
 async function timed(samples: number[], request: () => Promise<Response>, expected: number): Promise<Response> {
@@ -188,9 +172,6 @@ export default async function run(): Promise<BenchRow[]> {
       ...rows('GET /api/v2/ml-training/examples/:id/image', (a) => a.image),
     ];
   } finally {
-    for (const a of apps) {
-      await a.app.close();
-      rmSync(a.dataDir, { recursive: true, force: true });
-    }
+    for (const a of apps) await a.app.close();
   }
 }

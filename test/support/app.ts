@@ -9,6 +9,7 @@ import { Clock } from '../../src/domain/shared/clock';
 import { Role } from '../../src/domain/shared/principal';
 import { JwtService } from '../../src/infrastructure/auth/jwt';
 import { OcrEngine } from '../../src/ports/ocr-engine.port';
+import { PersonalDataPort } from '../../src/ports/personal-data.port';
 import { TestStore, storeFromEnvironment } from './test-stores';
 
 export interface TestApp {
@@ -31,6 +32,8 @@ export interface TestAppOptions {
   readonly keepData?: boolean;
   /** Where events and read models live; default: from the environment (see test-stores.ts). */
   readonly store?: TestStore;
+  /** In place of the sealing of personal fields (the privacy bench measures the path without it). */
+  readonly personalData?: PersonalDataPort;
 }
 
 export const TEST_JWT_SECRET = 'test-secret-0123456789abcdef';
@@ -52,7 +55,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const jwt = new JwtService(config.jwtSecret as string);
-  let app = await createApp(config, { clock: options.clock, ocrEngine: options.ocrEngine });
+  const overrides = { clock: options.clock, ocrEngine: options.ocrEngine, personalData: options.personalData };
+  let app = await createApp(config, overrides);
   await app.listen(0, '127.0.0.1');
   const handle: TestApp = {
     get baseUrl() {
@@ -67,7 +71,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     async restart() {
       const port = (app.getHttpServer().address() as AddressInfo).port;
       await app.close();
-      app = await createApp(config, { clock: options.clock, ocrEngine: options.ocrEngine });
+      app = await createApp(config, overrides);
       await app.listen(port, '127.0.0.1');
     },
     async close() {
