@@ -56,7 +56,7 @@ export class SharedLog {
       if (this.stopped) return { events: [], through: after };
       await this.start();
     }
-    if (after >= this.position || (after >= this.floor && after < this.position)) {
+    if (after >= this.floor) {
       const events = await this.read(after, limit);
       return { events, through: events.length > 0 ? events[events.length - 1].position : after };
     }
