@@ -1,3 +1,4 @@
+import { isSealed } from '../privacy/sealed';
 /**
  * Masks personal data in free text (labeler notes, OCR raw text) before it becomes training
  * data. Rules are deliberately shaped so that the readings the product exists for survive:
@@ -107,4 +108,9 @@ export function redactPii(text: string): RedactionResult {
     });
   }
   return { text: out, redactions };
+}
+
+/** Redacts free text; a sealed personal field is opaque and passes unchanged (redacting inside it would make it unopenable). */
+export function redactUnlessSealed(text: string): string {
+  return isSealed(text) ? text : redactPii(text).text;
 }

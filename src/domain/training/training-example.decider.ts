@@ -1,7 +1,6 @@
-import { isSealed } from '../privacy/sealed';
 import { Decider } from '../shared/decider';
 import { ConflictError, NotFoundError, assertNever } from '../shared/errors';
-import { redactPii } from './redaction';
+import { redactUnlessSealed } from './redaction';
 import { SourceSystem, TrainingExampleCorrected, TrainingExampleEvent } from './training-example.events';
 
 export interface CaptureTrainingExample {
@@ -82,8 +81,7 @@ export type TrainingExampleState =
       readonly returnedTasks?: readonly string[];
     };
 
-// A sealed vehicle-entry text is opaque: redacting inside it would make it unopenable.
-const redact = (text: string): string => (isSealed(text) ? text : redactPii(text).text);
+const redact = redactUnlessSealed;
 
 /** Only the engine fields the command has: older callers send none. */
 function engineOf(command: { engine?: string; engineName?: string }): { engine?: string; engineName?: string } {

@@ -33,6 +33,13 @@ describe('training-examples projection', () => {
     expect(fold([captured, corrected])).toMatchObject({ status: 'corrected', ground_truth_text: '0045', uncertainty_score: 1, corrected: true, created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-02T00:00:00.000Z' });
   });
 
+  it('given a correction whose text is sealed and looks like a phone number inside, then it is kept as sealed, never redacted', () => {
+    // A sealed value's subject id and ciphertext may hold a run of digits that redaction would rewrite.
+    const sealed = 'pd1.35538a25-93f9-4412-8763-6b39aa65232b.NjnZoEu5MoXRlsY8RjKfgU4gNueNw2N8USzgBybSP6B98I8';
+    const sealedCorrection = event('CorrectionSubmitted', { correctionId: 'c9', sourceType: 'meter_reading', sourceId: 'r1', correctedText: sealed, correctionType: 'OCR_ERROR', correctedBy: 'u1', previousText: sealed, imageHash: 'h', rawText: sealed, confidence: 0.9, features: [1, 0], phash: 'p' });
+    expect(fold([sealedCorrection])).toMatchObject({ ground_truth_text: sealed, raw_text: sealed });
+  });
+
   it('given only a correction (a confident reading), then the document is created from its snapshot', () => {
     expect(fold([corrected])).toMatchObject({ status: 'corrected', image_hash: 'h', raw_text: '45', confidence: null, features: [1, 0] });
   });

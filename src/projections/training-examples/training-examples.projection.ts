@@ -1,7 +1,7 @@
 import { CorrectionSubmitted } from '../../domain/readings/reading.events';
 import { LabelingTaskCompleted } from '../../domain/training/labeling-task.events';
 import { RecordedEvent, isEventOf } from '../../domain/shared/events';
-import { redactPii } from '../../domain/training/redaction';
+import { redactUnlessSealed } from '../../domain/training/redaction';
 import { TrainingExampleStatus } from '../../domain/training/training-example.decider';
 import {
   SourceSystem,
@@ -78,7 +78,7 @@ function blank(event: RecordedEvent, data: { exampleId: string; sourceSystem: So
   };
 }
 
-const redact = (text: string): string => redactPii(text).text;
+const redact = redactUnlessSealed;
 
 function corrected(
   base: TrainingExampleDoc,
