@@ -3,10 +3,12 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { CommandFactory } from 'nest-commander';
 import { AppModule } from './app.module';
 import { runBackupCommand } from './cli/backup';
-import { FEATURE_CLI_COMMANDS } from './cli/feature-commands';
+import { ActiveLearningRunCommand, ModelsActivateCommand, ModelsRetrainCommand, ModelsTrainCommand, OutcomesSweepCommand } from './cli/ml.commands';
+import { OcrCalibrateCommand } from './cli/ocr-calibration.commands';
 import { EXIT, errorLine, failWith } from './cli/output';
 import { ProjectionsListCommand, ProjectionsRebuildCommand } from './cli/projections.command';
 import { ProjectionsRetryCommand, ProjectionsSkipCommand } from './cli/parked.command';
+import { RetentionRunCommand, RetentionShowCommand } from './cli/privacy.commands';
 import { EventsExportCommand, StreamsReadCommand, StreamsVerifyCommand } from './cli/streams.command';
 import { runToken } from './cli/token';
 import { UsageErrorsOnEveryCommand, usageError } from './cli/usage-errors';
@@ -15,7 +17,9 @@ import { resolveEnvironment } from './env-file';
 import { FEATURE_MODULES } from './features/feature-modules';
 import { JsonLogger } from './infrastructure/observability/json-logger';
 
-const COMMANDS: Provider[] = [ProjectionsListCommand, ProjectionsRebuildCommand, ProjectionsRetryCommand, ProjectionsSkipCommand, StreamsReadCommand, StreamsVerifyCommand, EventsExportCommand, ...FEATURE_CLI_COMMANDS];
+const COMMANDS: Provider[] = [
+  ProjectionsListCommand, ProjectionsRebuildCommand, ProjectionsRetryCommand, ProjectionsSkipCommand, StreamsReadCommand, StreamsVerifyCommand, EventsExportCommand,
+  ActiveLearningRunCommand, ModelsTrainCommand, ModelsActivateCommand, ModelsRetrainCommand, OutcomesSweepCommand, OcrCalibrateCommand, RetentionRunCommand, RetentionShowCommand];
 
 /** The CLI reports a failed start itself (one JSON error line); Nest's own report would be a second line. */
 class CliLogger extends JsonLogger {

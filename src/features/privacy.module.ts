@@ -11,5 +11,6 @@ import { RetentionService } from '../commands/privacy/retention.service';
   imports: [CqrsModule],
   controllers: [ErasureController, RetentionController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: OpenPersonalFieldsInterceptor }, RetentionService],
+  exports: [RetentionService],
 })
 export class PrivacyModule {}
