@@ -42,6 +42,9 @@ export class PersonalData implements PersonalDataPort {
   async subjectOf(tenant: string, plate: string, entryId: string): Promise<string> {
     const normalised = normalisePlateForSubject(plate);
     const lookup = this.lookup(tenant, normalised === '' ? `entry:${entryId}` : `plate:${normalised}`);
+    // Most captures are of a plate seen before: a read, and no new key made for nothing.
+    const known = await this.keys.findByLookup(tenant, lookup);
+    if (known) return known.subjectId;
     const created = { subjectId: randomUUID(), wrappedKey: seal(this.masterKey, randomBytes(32)) };
     return (await this.keys.subjectFor(tenant, lookup, created)).subjectId;
   }

@@ -9,12 +9,14 @@ import { ErasedSubject, KeyStore, PhotoKey, SubjectKey, withShredded } from './k
  * it can be backed up and restored apart from it. `secure_delete` overwrites deleted rows with
  * zeros; the WAL, which still holds the old pages, is checkpointed and truncated after an erasure.
  * synchronous FULL: a subject key must be on disk before the event sealed under it is appended.
- * An entry's link and photo key are written with synchronous NORMAL (no fsync of their own; the
- * next FULL commit or checkpoint syncs them): lost in a power cut, the entry's photo has no key
+ * An entry's link and photo key are written with synchronous NORMAL, on a second connection that
+ * keeps that setting (no fsync of their own; the next FULL commit or checkpoint syncs them): lost in a power cut, the entry's photo has no key
  * (unreadable, as if erased), which never leaves a readable photo erasure cannot reach.
  */
 export class SqliteKeyStore implements KeyStore {
   private readonly db: Database.Database;
+  /** The same file, synchronous NORMAL: an entry's link and photo key (see the class comment). */
+  private readonly links: Database.Database;
   /** Statements of the request path, compiled once. */
   private readonly hot: {
     findByLookup: Database.Statement;
@@ -46,15 +48,18 @@ export class SqliteKeyStore implements KeyStore {
       CREATE INDEX IF NOT EXISTS subject_keys_seen ON subject_keys (tenant, last_seen_at);
       CREATE INDEX IF NOT EXISTS subject_entries_linked ON subject_entries (tenant, linked_at);
       CREATE INDEX IF NOT EXISTS subject_entries_photo ON subject_entries (photo_hash);`);
+    this.links = new Database(file);
+    this.links.pragma('secure_delete = ON');
+    this.links.pragma('synchronous = NORMAL');
     this.hot = {
       findByLookup: this.db.prepare('SELECT subject_id, wrapped_key FROM subject_keys WHERE tenant = ? AND lookup = ?'),
       keyOf: this.db.prepare('SELECT wrapped_key FROM subject_keys WHERE tenant = ? AND subject_id = ?'),
       photoKeyOf: this.db.prepare('SELECT blob_hash, wrapped_key FROM entry_photos WHERE tenant = ? AND entry_id = ?'),
-      insertPhoto: this.db.prepare('INSERT OR IGNORE INTO entry_photos (tenant, entry_id, blob_hash, wrapped_key, created_at) VALUES (?, ?, ?, ?, ?)'),
-      insertLink: this.db.prepare(
+      insertPhoto: this.links.prepare('INSERT OR IGNORE INTO entry_photos (tenant, entry_id, blob_hash, wrapped_key, created_at) VALUES (?, ?, ?, ?, ?)'),
+      insertLink: this.links.prepare(
         'INSERT OR IGNORE INTO subject_entries (tenant, subject_id, entry_id, photo_hash, linked_at) VALUES (?, ?, ?, coalesce((SELECT blob_hash FROM entry_photos WHERE tenant = ? AND entry_id = ?), ?), ?)',
       ),
-      seen: this.db.prepare('UPDATE subject_keys SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE tenant = ? AND subject_id = ?'),
+      seen: this.links.prepare('UPDATE subject_keys SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE tenant = ? AND subject_id = ?'),
     };
   }
 
@@ -102,16 +107,11 @@ export class SqliteKeyStore implements KeyStore {
     // One transaction: the entry's photo key (a retried capture keeps its first), the link (with its first
     // time; naming the entry's sealed photo when it has one) and the subject's last sighting. Not synced on
     // its own (see the class comment): a capture would otherwise wait for a second fsync beside the log's.
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      this.db.transaction(() => {
-        if (photoKey) this.hot.insertPhoto.run(tenant, entryId, photoKey.blobHash, photoKey.wrappedKey, ms);
-        this.hot.insertLink.run(tenant, subjectId, entryId, tenant, entryId, photoHash, ms);
-        this.hot.seen.run(ms, tenant, subjectId);
-      })();
-    } finally {
-      this.db.pragma('synchronous = FULL');
-    }
+    this.links.transaction(() => {
+      if (photoKey) this.hot.insertPhoto.run(tenant, entryId, photoKey.blobHash, photoKey.wrappedKey, ms);
+      this.hot.insertLink.run(tenant, subjectId, entryId, tenant, entryId, photoHash, ms);
+      this.hot.seen.run(ms, tenant, subjectId);
+    })();
   }
 
   async photoKeyOf(tenant: string, entryId: string): Promise<PhotoKey | null> {
@@ -182,6 +182,7 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   close(): void {
+    this.links.close();
     this.db.close();
   }
 }
