@@ -1,3 +1,4 @@
+import { StoredVector } from '../../domain/privacy/sealed';
 import { Body, Controller, Headers, HttpCode, Inject, Post, UploadedFile, UseInterceptors, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { FileInterceptor } from '@nestjs/platform-express';
@@ -81,12 +82,13 @@ export class CaptureController {
     const entryId = this.sourceId(principal, 'vehicle-entry', idempotencyKey(key));
     const intake = await this.photos.read(photo, 'plate', { store: false });
     const checked = await this.checks.plate(principal.tenant, intake.ocr);
-    // Plate, OCR text and the photo's perceptual hash are personal: stored sealed under the plate's subject key (the hash chain covers the ciphertext).
+    // Plate, OCR text, the photo's perceptual hash and the diversity vector (it holds the hash's bits) are personal:
+    // stored sealed under the plate's subject key (the hash chain covers the ciphertext).
     const subjectId = await this.personal.subjectOf(principal.tenant, checked.ocr.text, entryId);
-    const [plate, rawText, phash] = await this.personal.sealMany(principal.tenant, subjectId, [checked.ocr.text, checked.ocr.rawText, intake.phash]);
+    const [plate, rawText, phash, features] = await this.personal.sealMany(principal.tenant, subjectId, [checked.ocr.text, checked.ocr.rawText, intake.phash, JSON.stringify(intake.features)]);
     // The photo is sealed under a key of its own entry, so retention can drop one old photo of a plate seen often.
     const photoKey = await this.putSealedPhoto((photo as UploadedPhoto).buffer);
-    const read = { ...intake, phash, ocr: { ...checked.ocr, rawText } };
+    const read = { ...intake, phash, features, ocr: { ...checked.ocr, rawText } };
     const command: RecordVehicleEntry = { type: 'RecordVehicleEntry', entryId, gateId: body.gate_id, plate, plateFormat: checked.plateFormat, ...this.facts(principal, read) };
     // The link with the photo key and the append are written side by side (two files, two syncs, one wait): the
     // fields are sealed under the subject key, durable already. A crash between them leaves the entry's photo
@@ -119,7 +121,8 @@ export class CaptureController {
     return key ? derivedId(kind, principal.tenant, principal.sub, key) : newId();
   }
 
-  private facts(principal: Principal, read: PhotoReading) {
+  /** `read.features` sealed for an entry (see `StoredVector`). */
+  private facts(principal: Principal, read: Omit<PhotoReading, 'features'> & { readonly features: StoredVector }) {
     return {
       tenantId: principal.tenant,
       actorId: principal.sub,

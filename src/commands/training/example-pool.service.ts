@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { openVector } from '../../domain/privacy/sealed';
+import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
 import { SourceSystem } from '../../domain/training/training-example.events';
 import { Filter, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { PoolExample } from '../../ml/active-learning';
@@ -23,6 +25,7 @@ export class ExamplePoolService {
     private readonly runner: ProjectionRunner,
     private readonly examples: TrainingExamplesQuery,
     @Inject(READ_STORE) private readonly reads: ReadStore,
+    @Inject(PERSONAL_DATA) private readonly personal: PersonalDataPort,
   ) {}
 
   async load(tenantId: string): Promise<ExamplePool> {
@@ -30,12 +33,19 @@ export class ExamplePoolService {
     const examples: PoolExample[] = [];
     const sourceSystems = new Map<string, SourceSystem>();
     // Queued examples without an open task are ones whose task was skipped: they may be chosen again.
-    const raw = (await this.examples.unlabeledPool(tenantId, { statuses: ['captured', 'corrected', 'queued'] })).filter((doc) => !openTasks.has(doc.example_id));
-    const dims = dominantLength(raw.map((d) => d.features?.length ?? 0));
-    for (const doc of raw) {
+    const candidates = (await this.examples.unlabeledPool(tenantId, { statuses: ['captured', 'corrected', 'queued'] })).filter((doc) => !openTasks.has(doc.example_id));
+    // An entry's vector is sealed under its plate's key: opened here; an erased plate's example is never chosen for labeling.
+    const open = this.personal.opener(tenantId);
+    const raw: { doc: (typeof candidates)[number]; features: number[] }[] = [];
+    for (const doc of candidates) {
+      const features = await openVector(doc.features ?? [], open);
+      if (features !== null) raw.push({ doc, features });
+    }
+    const dims = dominantLength(raw.map((r) => r.features.length));
+    for (const { doc, features } of raw) {
       // Each skip halves, then thirds, … the example's weight: skipped photos come back, behind fresh ones.
       const uncertainty = (Number(doc.uncertainty_score) || 0) / (1 + (Number(doc.skips) || 0));
-      examples.push({ exampleId: doc.example_id, uncertainty, isCorrection: doc.corrected === true, features: fitFeatures(doc.features ?? [], dims) });
+      examples.push({ exampleId: doc.example_id, uncertainty, isCorrection: doc.corrected === true, features: fitFeatures(features, dims) });
       sourceSystems.set(doc.example_id, doc.source_system);
     }
     return { examples, sourceSystems };

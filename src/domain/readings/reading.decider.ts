@@ -1,3 +1,4 @@
+import { StoredVector, copyVector } from '../privacy/sealed';
 import { CalibrationEngine } from '../ocr-calibration/ocr-calibration.events';
 import { Decider } from '../shared/decider';
 import { ForbiddenError, NotFoundError, ValidationError, assertNever } from '../shared/errors';
@@ -17,7 +18,7 @@ export interface CaptureFacts {
   readonly calibrationId: string | null;
   readonly engineName: CalibrationEngine;
   readonly engine: string;
-  readonly features: readonly number[];
+  readonly features: StoredVector;
   readonly phash: string;
   readonly capturedForTraining: boolean;
 }
@@ -68,7 +69,7 @@ export type ReadingState =
       readonly confidence: number;
       readonly engine: string;
       readonly engineName: string;
-      readonly features: readonly number[];
+      readonly features: StoredVector;
       readonly phash: string;
       readonly correctionIds: readonly string[];
       /** The recorded fact itself: a retried record command answers from it. */
@@ -94,7 +95,7 @@ function captureData(c: CaptureFacts) {
     engineName: c.engineName,
     engine: c.engine,
     capturedForTraining: c.capturedForTraining,
-    features: [...c.features],
+    features: copyVector(c.features),
     phash: c.phash,
     recordedBy: c.actorId,
   };
@@ -123,7 +124,7 @@ function correct(command: SubmitCorrection, state: ReadingState): readonly Corre
         imageHash: state.imageHash,
         rawText: state.rawText,
         confidence: state.confidence,
-        features: [...state.features],
+        features: copyVector(state.features),
         phash: state.phash,
         engine: state.engine,
         engineName: state.engineName,

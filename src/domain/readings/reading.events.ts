@@ -1,3 +1,4 @@
+import { StoredVector } from '../privacy/sealed';
 import { CalibrationEngine } from '../ocr-calibration/ocr-calibration.events';
 import { DomainEvent, streamName } from '../shared/events';
 import { SourceSystem } from '../training/training-example.events';
@@ -28,8 +29,8 @@ export type OcrCapture = {
   engine: string;
   /** The decision taken at recording time against the threshold then configured. */
   capturedForTraining: boolean;
-  /** Diversity features of the photo and text (see `captureFeatures`), recorded once. */
-  features: number[];
+  /** Diversity features of the photo and text (see `captureFeatures`), recorded once; an entry's sealed (`StoredVector`). */
+  features: StoredVector;
   phash: string;
   recordedBy: string;
 };
@@ -64,7 +65,7 @@ export type CorrectionSubmitted = DomainEvent<
     imageHash: string;
     rawText: string;
     confidence: number;
-    features: number[];
+    features: StoredVector;
     phash: string;
     /** The reading's engine (absent on corrections recorded before it was carried). */
     engine?: string;

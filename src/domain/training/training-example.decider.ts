@@ -1,3 +1,4 @@
+import { StoredVector, copyVector } from '../privacy/sealed';
 import { Decider } from '../shared/decider';
 import { ConflictError, NotFoundError, assertNever } from '../shared/errors';
 import { redactUnlessSealed } from './redaction';
@@ -12,7 +13,7 @@ export interface CaptureTrainingExample {
   /** Raw OCR text; the decider redacts it, so no caller can forget to. */
   readonly rawText: string;
   readonly confidence: number;
-  readonly features: readonly number[];
+  readonly features: StoredVector;
   readonly phash: string;
   readonly engine?: string;
   readonly engineName?: string;
@@ -29,7 +30,7 @@ export interface CorrectTrainingExample {
   /** The source's capture, used when the example does not exist yet (a confident reading). */
   readonly imageHash: string;
   readonly rawText: string;
-  readonly features: readonly number[];
+  readonly features: StoredVector;
   /** The source's OCR confidence and engine, kept on an example the correction creates. */
   readonly confidence?: number;
   readonly engine?: string;
@@ -141,7 +142,7 @@ export const trainingExampleDecider: Decider<TrainingExampleState, TrainingExamp
               redactedText: redact(command.rawText),
               confidence,
               uncertaintyScore: 1 - confidence,
-              diversity: { phash: command.phash, vector: [...command.features] },
+              diversity: { phash: command.phash, vector: copyVector(command.features) },
               ...engineOf(command),
             },
           },
@@ -150,7 +151,7 @@ export const trainingExampleDecider: Decider<TrainingExampleState, TrainingExamp
       case 'CorrectTrainingExample': {
         if (state.status !== 'none' && state.correctionIds.includes(command.correctionId)) return [];
         const confidence = command.confidence === undefined ? {} : { confidence: command.confidence };
-        const fresh = state.status === 'none' ? { imageHash: command.imageHash, rawText: redact(command.rawText), features: [...command.features], ...confidence, ...engineOf(command) } : {};
+        const fresh = state.status === 'none' ? { imageHash: command.imageHash, rawText: redact(command.rawText), features: copyVector(command.features), ...confidence, ...engineOf(command) } : {};
         return [
           {
             type: 'TrainingExampleCorrected',

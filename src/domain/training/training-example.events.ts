@@ -1,3 +1,4 @@
+import { StoredVector } from '../privacy/sealed';
 import { DomainEvent } from '../shared/events';
 
 /**
@@ -34,8 +35,8 @@ export type TrainingExampleCaptured = DomainEvent<
 export interface CaptureDiversity {
   /** Perceptual hash of the photo, 16 hex digits. */
   phash: string;
-  /** Perceptual-hash bits + text features. */
-  vector: number[];
+  /** Perceptual-hash bits + text features; an entry's sealed under its plate's key (see `StoredVector`). */
+  vector: StoredVector;
 }
 
 /** Stored v1 shape of `TrainingExampleCaptured`: never written any more, still read from old logs. */
@@ -67,7 +68,7 @@ export type TrainingExampleCorrected = DomainEvent<
     /** Present when the example did not exist yet (a correction of a confident reading). */
     imageHash?: string;
     rawText?: string;
-    features?: number[];
+    features?: StoredVector;
     /** With those: the reading's OCR confidence and engine, so the example does not look like the OCR was right. */
     confidence?: number;
     engine?: string;

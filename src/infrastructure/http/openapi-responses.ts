@@ -530,7 +530,7 @@ export const OPERATION_RESPONSES: Readonly<Record<string, OperationResponse>> = 
     schema: obj(
       {
         ...(COMPONENT_SCHEMAS.TrainingExample.properties as Record<string, Schema>),
-        features: arr(num(), [0.12, 0.4, 0.33]),
+        features: nullable(arr(num(), [0.12, 0.4, 0.33])),
         phash: nullable(str('c3a1f0e07c3e1f00')),
         correction_ids: arr(uuid()),
         task_id: nullable(str(TASK_ID)),

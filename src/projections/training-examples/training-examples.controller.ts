@@ -1,6 +1,7 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
+import { openVector } from '../../domain/privacy/sealed';
 import { NotFoundError } from '../../domain/shared/errors';
 import { isValidId } from '../../domain/shared/ids';
 import { TrainingExampleStatus } from '../../domain/training/training-example.decider';
@@ -8,6 +9,7 @@ import { SourceSystem } from '../../domain/training/training-example.events';
 import { CurrentPrincipal, Roles } from '../../http/access';
 import { Principal } from '../../domain/shared/principal';
 import { ListQuery, listAnswer } from '../../http/conventions';
+import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
 import { TrainingExampleDoc } from './training-examples.projection';
 import { TrainingExamplesQuery } from './training-examples.query';
 
@@ -63,7 +65,10 @@ export function exampleAnswer(doc: TrainingExampleDoc) {
 @Controller('api/v2/ml-training/examples')
 @Roles('labeler', 'ml_engineer')
 export class TrainingExamplesController {
-  constructor(private readonly examples: TrainingExamplesQuery) {}
+  constructor(
+    private readonly examples: TrainingExamplesQuery,
+    @Inject(PERSONAL_DATA) private readonly personal: PersonalDataPort,
+  ) {}
 
   @Get()
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ExamplesQuery) {
@@ -79,6 +84,8 @@ export class TrainingExamplesController {
   async one(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     const doc = isValidId(id) ? await this.examples.get(principal.tenant, id) : null;
     if (!doc) throw new NotFoundError(`training example ${id} not found`);
-    return { ...exampleAnswer(doc), features: doc.features, phash: doc.phash, correction_ids: doc.correction_ids, task_id: doc.task_id, batch_id: doc.batch_id, labeler_id: doc.labeler_id };
+    // An entry's vector is sealed: opened with the caller's tenant keys; null once its plate is erased.
+    const features = await openVector(doc.features, this.personal.opener(principal.tenant));
+    return { ...exampleAnswer(doc), features, phash: doc.phash, correction_ids: doc.correction_ids, task_id: doc.task_id, batch_id: doc.batch_id, labeler_id: doc.labeler_id };
   }
 }

@@ -1,3 +1,4 @@
+import { StoredVector } from '../../domain/privacy/sealed';
 import { CorrectionSubmitted } from '../../domain/readings/reading.events';
 import { LabelingTaskCompleted } from '../../domain/training/labeling-task.events';
 import { RecordedEvent, isEventOf } from '../../domain/shared/events';
@@ -25,8 +26,8 @@ export interface TrainingExampleDoc {
   readonly status: TrainingExampleStatus;
   readonly image_hash: string | null;
   readonly phash: string | null;
-  /** The diversity feature vector recorded at capture; [] when unknown. */
-  readonly features: readonly number[];
+  /** The diversity feature vector recorded at capture (an entry's sealed); [] when unknown. */
+  readonly features: StoredVector;
   /** Redacted OCR text. */
   readonly raw_text: string | null;
   /** OCR confidence of the reading (null only for corrections recorded before it was carried). */
