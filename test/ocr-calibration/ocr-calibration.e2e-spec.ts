@@ -218,7 +218,7 @@ describe('OCR calibration: shipped default, capture on calibrated confidence, fi
     await waitQuiet(app.baseUrl, ops);
     const mine = (snapshot: Record<string, unknown>) => Object.fromEntries(Object.entries(snapshot).filter(([k]) => k.startsWith('ocr-') || k.startsWith('readings/')));
     const before = mine(snapshotReadModels(app.dataDir, await projections(app.baseUrl, ops)));
-    expect(Object.keys(before).sort()).toEqual(['ocr-calibrations/ocr_calibrations', 'ocr-calibrations/ocr_calibrations_current', 'ocr-ground-truth/ocr_ground_truth', 'readings/readings_records']);
+    expect(Object.keys(before).sort()).toEqual(['ocr-calibrations/ocr_calibrations', 'ocr-calibrations/ocr_calibrations_current', 'ocr-ground-truth/ocr_ground_truth', 'readings/readings_corrections', 'readings/readings_records']);
     expect(Object.values(before['ocr-ground-truth/ocr_ground_truth'] as Record<string, { labeled: boolean }>).filter((d) => d.labeled)).toHaveLength(17);
     await rebuildAll(app.baseUrl, ops);
     expect(mine(snapshotReadModels(app.dataDir, await projections(app.baseUrl, ops)))).toEqual(before);

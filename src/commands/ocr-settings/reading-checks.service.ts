@@ -74,7 +74,7 @@ export class ReadingChecks {
     const truths = await this.reads.getMany<GroundTruthDoc>(await this.runner.catalog.collection(OCR_GROUND_TRUTH_COLLECTION), readings.map((r) => r.id));
     const trusted: TrustedReading[] = [];
     for (const r of readings) {
-      const label = truths.get(r.id)?.truth ?? r.corrections.at(-1)?.corrected_text ?? null;
+      const label = truths.get(r.id)?.truth ?? r.corrected_text ?? null;
       if (label === null && r.confidence < this.config.captureConfidenceThreshold) continue;
       const text = label === null ? r.text : normaliseMeter(label);
       const value = parseMeterValue(text);

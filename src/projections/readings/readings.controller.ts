@@ -8,10 +8,10 @@ import { CurrentPrincipal, Roles } from '../../http/access';
 import { Principal } from '../../domain/shared/principal';
 import { READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { ProjectionRunner } from '../../runtime/projection-runner';
-import { READINGS_COLLECTION, ReadingDoc } from './readings.projection';
+import { CorrectionDoc, READINGS_COLLECTION, READING_CORRECTIONS_COLLECTION, ReadingDoc } from './readings.projection';
 
-function corrections(doc: ReadingDoc) {
-  return doc.corrections.map((c) => ({
+function corrections(list: readonly CorrectionDoc[]) {
+  return list.map((c) => ({
     correction_id: c.correction_id,
     corrected_text: c.corrected_text,
     correction_type: c.correction_type,
@@ -21,7 +21,7 @@ function corrections(doc: ReadingDoc) {
   }));
 }
 
-function common(doc: ReadingDoc) {
+function common(doc: ReadingDoc, list: readonly CorrectionDoc[]) {
   return {
     raw_text: doc.raw_text,
     confidence: doc.confidence,
@@ -34,8 +34,8 @@ function common(doc: ReadingDoc) {
     recorded_by: doc.recorded_by,
     recorded_at: doc.recorded_at,
     updated_at: doc.updated_at,
-    corrected_text: doc.corrections.length > 0 ? doc.corrections[doc.corrections.length - 1].corrected_text : null,
-    corrections: corrections(doc),
+    corrected_text: doc.corrected_text,
+    corrections: corrections(list),
   };
 }
 
@@ -53,13 +53,26 @@ export class ReadingsController {
   @Get('meter-readings/:id')
   async meterReading(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     const doc = await this.find(principal, 'meter_reading', id);
-    return { reading_id: doc.id, asset_id: doc.asset_id, value: doc.value, unit: doc.unit, text: doc.text, ...common(doc) };
+    return { reading_id: doc.id, asset_id: doc.asset_id, value: doc.value, unit: doc.unit, text: doc.text, ...common(doc, doc.correction_count > 0 ? await this.corrections(sourceStream('meter_reading', id)) : []) };
   }
 
   @Get('vehicle-entries/:id')
   async vehicleEntry(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     const doc = await this.find(principal, 'vehicle_entry', id);
-    return { entry_id: doc.id, gate_id: doc.gate_id, plate: doc.text, ...common(doc) };
+    return { entry_id: doc.id, gate_id: doc.gate_id, plate: doc.text, ...common(doc, doc.correction_count > 0 ? await this.corrections(sourceStream('vehicle_entry', id)) : []) };
+  }
+
+  /** A reading's corrections in the order they were recorded (none: no read). */
+  private async corrections(reading: string): Promise<CorrectionDoc[]> {
+    const collection = await this.runner.catalog.collection(READING_CORRECTIONS_COLLECTION);
+    const out: CorrectionDoc[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: CorrectionDoc[]; nextCursor: string | null } = await this.store.find<CorrectionDoc>(collection, { filter: { reading }, sort: [['position', 1]], limit: 500, cursor });
+      out.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
   }
 
   private async find(principal: Principal, sourceType: SourceSystem, id: string): Promise<ReadingDoc> {

@@ -1,11 +1,17 @@
 import { RecordedEvent, isEventOf } from '../../domain/shared/events';
 import { CorrectionSubmitted, MeterReadingRecorded, READING_EVENT_TYPES, VehicleEntryRecorded } from '../../domain/readings/reading.events';
 import { SourceSystem } from '../../domain/training/training-example.events';
-import { documentProjection } from '../../runtime/projection';
+import { Projection } from '../../runtime/projection';
 
 export const READINGS_COLLECTION = 'readings_records';
+/** One document per correction, beside its reading's: a reading's document never grows with them. */
+export const READING_CORRECTIONS_COLLECTION = 'readings_corrections';
 
 export interface CorrectionDoc {
+  /** The reading's document id (its stream name). */
+  readonly reading: string;
+  /** Log position of the correction: the order of a reading's corrections. */
+  readonly position: number;
   readonly correction_id: string;
   readonly corrected_text: string;
   readonly correction_type: string;
@@ -15,7 +21,7 @@ export interface CorrectionDoc {
   [key: string]: unknown;
 }
 
-/** One meter reading or vehicle entry with its corrections, keyed by its stream name. */
+/** One meter reading or vehicle entry, keyed by its stream name; its corrections are documents of their own. */
 export interface ReadingDoc {
   readonly id: string;
   readonly source_type: SourceSystem;
@@ -38,7 +44,9 @@ export interface ReadingDoc {
   readonly recorded_by: string;
   readonly recorded_at: string;
   readonly updated_at: string;
-  readonly corrections: readonly CorrectionDoc[];
+  /** The latest correction's text (null: none); the list is in READING_CORRECTIONS_COLLECTION. */
+  readonly corrected_text: string | null;
+  readonly correction_count: number;
   [key: string]: unknown;
 }
 
@@ -58,7 +66,8 @@ function recorded(event: RecordedEvent<(MeterReadingRecorded | VehicleEntryRecor
     recorded_by: d.recordedBy,
     recorded_at: event.metadata.occurredAt,
     updated_at: event.metadata.occurredAt,
-    corrections: [],
+    corrected_text: null,
+    correction_count: 0,
   };
 }
 
@@ -73,31 +82,59 @@ export function evolveReading(doc: ReadingDoc | null, event: RecordedEvent): Rea
   }
   if (isEventOf<CorrectionSubmitted>(event, 'CorrectionSubmitted')) {
     if (!doc) return null;
-    const d = event.data;
-    const correction: CorrectionDoc = {
-      correction_id: d.correctionId,
-      corrected_text: d.correctedText,
-      correction_type: d.correctionType,
-      previous_text: d.previousText,
-      corrected_by: d.correctedBy,
-      submitted_at: event.metadata.occurredAt,
-    };
-    return { ...doc, corrections: [...doc.corrections, correction], updated_at: event.metadata.occurredAt };
+    return { ...doc, corrected_text: event.data.correctedText, correction_count: doc.correction_count + 1, updated_at: event.metadata.occurredAt };
   }
   return doc;
 }
 
-export const readingsProjection = documentProjection<ReadingDoc>({
+/** The correction's own document; null for an event that is not a correction. */
+export function correctionDoc(event: RecordedEvent): CorrectionDoc | null {
+  if (!isEventOf<CorrectionSubmitted>(event, 'CorrectionSubmitted')) return null;
+  const d = event.data;
+  return {
+    reading: event.stream,
+    position: event.position,
+    tenant_id: event.metadata.tenantId,
+    correction_id: d.correctionId,
+    corrected_text: d.correctedText,
+    correction_type: d.correctionType,
+    previous_text: d.previousText,
+    corrected_by: d.correctedBy,
+    submitted_at: event.metadata.occurredAt,
+  };
+}
+
+/**
+ * Readings and entries, and their corrections as documents of their own: before version 3 a
+ * reading's document held the list, so every correction rewrote (and re-read) all the earlier
+ * ones, a cost that grew with each correction of a busy reading.
+ */
+export const readingsProjection: Projection = {
   name: 'readings',
   // 2: reads MeterReadingRecorded / VehicleEntryRecorded v2 (score, calibrationId, engineName).
-  version: 2,
-  collection: READINGS_COLLECTION,
-  indexes: [
-    ['tenant_id', 'source_type'],
-    // The capture's counter check reads an asset's past readings.
-    ['tenant_id', 'asset_id', 'source_type'],
-  ],
+  // 3: corrections in READING_CORRECTIONS_COLLECTION; the reading keeps the latest text and a count.
+  version: 3,
+  collections: [READINGS_COLLECTION, READING_CORRECTIONS_COLLECTION],
+  indexes: {
+    [READINGS_COLLECTION]: [
+      ['tenant_id', 'source_type'],
+      // The capture's counter check reads an asset's past readings.
+      ['tenant_id', 'asset_id', 'source_type'],
+    ],
+    [READING_CORRECTIONS_COLLECTION]: [['reading', 'position']],
+  },
   eventTypes: READING_EVENT_TYPES,
-  key: (event) => event.stream,
-  evolve: evolveReading,
-});
+  apply(event, view) {
+    const id = event.stream;
+    const write = (doc: ReadingDoc | null) => {
+      const next = evolveReading(doc, event);
+      if (next === null) return;
+      view.put(READINGS_COLLECTION, id, next);
+      const correction = correctionDoc(event);
+      if (correction) view.put(READING_CORRECTIONS_COLLECTION, correction.correction_id, correction);
+    };
+    const cached = view.peek?.<ReadingDoc>(READINGS_COLLECTION, id);
+    if (cached !== undefined) return write(cached);
+    return view.get<ReadingDoc>(READINGS_COLLECTION, id).then(write);
+  },
+};
