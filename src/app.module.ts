@@ -8,7 +8,6 @@ import { DecideHandler } from './commands/shared/decide.command';
 import { AppConfig } from './config';
 import { AuthGuard } from './infrastructure/auth/auth.guard';
 import { AllExceptionsFilter } from './infrastructure/http/exception.filter';
-import { HttpMetricsInterceptor } from './infrastructure/http/http-metrics.interceptor';
 import { IdempotencyInterceptor } from './infrastructure/http/idempotency.interceptor';
 import { MinPositionInterceptor } from './runtime/min-position.interceptor';
 import { UserThrottlerGuard } from './infrastructure/http/user-throttler.guard';
@@ -39,7 +38,6 @@ export class AppModule {
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_GUARD, useClass: UserThrottlerGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
         { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],

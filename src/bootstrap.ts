@@ -10,6 +10,8 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config';
 import { InfrastructureOverrides } from './infrastructure.module';
 import { bodySizeCap, jsonDepthGuard, multipartByteCap, requestDeadline } from './infrastructure/http/request-limits';
+import { httpMetrics } from './infrastructure/http/http-metrics';
+import { MetricsService } from './infrastructure/observability/metrics.service';
 import { validationPipe } from './infrastructure/http/validation';
 import { ensurePrivateDir } from './infrastructure/private-files';
 import { describeOperations } from './infrastructure/http/openapi-operations';
@@ -31,6 +33,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
     abortOnError: false,
   });
   app.set('trust proxy', false);
+  app.use(httpMetrics(app.get(MetricsService)));
   app.disable('x-powered-by');
   // TLS upgrade and HSTS only when a TLS proxy fronts the service: on plain HTTP they make a browser
   // fetch the console's scripts over https (from any address but localhost) and show nothing.

@@ -42,8 +42,12 @@ describe('foundation over HTTP', () => {
 
   it('serves Prometheus metrics with HTTP latency, events appended and projection lag', async () => {
     await get('/health');
+    expect((await get('/api/v2/meter-readings/00000000-0000-4000-8000-000000000000')).status).toBe(401);
     const text = await (await get('/metrics')).text();
     expect(text).toContain('http_request_duration_seconds_bucket');
+    // Labeled by route template, and a refused request is measured too.
+    expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/health",status="200"\} \d+/);
+    expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/v2\/meter-readings\/:id",status="401"\} 1/);
     expect(text).toMatch(/events_appended_total \d+/);
     expect(text).toContain('projection_lag');
   });

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ForbiddenError, UnauthenticatedError } from '../../domain/shared/errors';
-import { Role } from '../../domain/shared/principal';
+import { Principal, Role } from '../../domain/shared/principal';
 import { AuthenticatedRequest, PUBLIC_KEY, ROLES_KEY } from '../../http/access';
 import { JwtService } from './jwt';
 
@@ -17,6 +17,20 @@ export function bearerToken(request: Request): string | null {
   return match ? match[1] : null;
 }
 
+/**
+ * A token verified earlier in the same request (the rate limiter verifies it to key the budget):
+ * the auth guard reuses the result for that very token instead of checking the signature twice.
+ */
+const verified = new WeakMap<object, { readonly token: string; readonly principal: Principal }>();
+
+export function verifyOnce(jwt: JwtService, request: object, token: string): Principal {
+  const known = verified.get(request);
+  if (known && known.token === token) return known.principal;
+  const principal = jwt.verify(token);
+  verified.set(request, { token, principal });
+  return principal;
+}
+
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -29,7 +43,7 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = bearerToken(request);
     if (!token) throw new UnauthenticatedError('missing bearer token');
-    const principal = this.jwt.verify(token);
+    const principal = verifyOnce(this.jwt, request, token);
     request.principal = principal;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
     if (roles && !roles.some((r) => principal.roles.includes(r))) {

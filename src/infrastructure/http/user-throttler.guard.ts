@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, ThrottlerLimitDetail, type ThrottlerModuleOptions, type ThrottlerStorage } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { RateLimitedError } from '../../domain/shared/errors';
-import { bearerToken } from '../auth/auth.guard';
+import { bearerToken, verifyOnce } from '../auth/auth.guard';
 import { JwtService } from '../auth/jwt';
 
 /**
@@ -27,7 +27,7 @@ export class UserThrottlerGuard extends ThrottlerGuard {
     const token = bearerToken(request);
     if (token) {
       try {
-        const principal = this.jwt.verify(token);
+        const principal = verifyOnce(this.jwt, request, token);
         // JSON keeps tenant and subject apart whatever they contain.
         return `user:${JSON.stringify([principal.tenant, principal.sub])}`;
       } catch {
