@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { Page } from '../src/ports/read-store.port';
 import { SqliteReadStore } from '../src/infrastructure/read-store/sqlite-read-store';
 import { openSqlite } from '../src/infrastructure/sqlite/sqlite-database';
-import { MATCH_WINDOW_MS, PredictionLogDoc } from '../src/projections/predictions/prediction-log.projection';
+import { MATCH_WINDOW_MS } from '../src/domain/predictions/outcome-matching';
+import type { PredictionLogDoc } from '../src/ports/prediction-log.query';
 import { SWEEP_PAGE } from '../src/sagas/outcomes/outcome-sweep.service';
 
 const COLLECTION = 'bench_predictions_log';

@@ -5,6 +5,7 @@ import { CalibrationFittingService } from '../commands/ocr-calibration/calibrati
 import { fitAnswer } from '../commands/ocr-calibration/ocr-calibration.controller';
 import { CALIBRATION_ENGINES, CALIBRATION_MODES, CalibrationEngine, CalibrationMode, isCalibrationEngine, isCalibrationMode } from '../domain/ocr-calibration/ocr-calibration.events';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
+import { OCR_CALIBRATION_ANSWERS, OcrCalibrationAnswers } from '../ports/ocr-calibration-answers.port';
 import { READ_STORE, ReadStore } from '../ports/read-store.port';
 import { ProjectionRunner } from '../runtime/projection-runner';
 import { fail, jsonLine } from './output';
@@ -17,6 +18,7 @@ export class OcrCalibrateCommand extends CommandRunner {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly reads: ReadStore,
     private readonly fitting: CalibrationFittingService,
+    @Inject(OCR_CALIBRATION_ANSWERS) private readonly answers: OcrCalibrationAnswers,
   ) {
     super();
   }
@@ -25,7 +27,7 @@ export class OcrCalibrateCommand extends CommandRunner {
     const { engine, mode } = options;
     if (!engine || !mode) fail('--engine and --mode are required', 2);
     const result = await withCurrentReadModels(this.runner, this.events, this.reads, () => this.fitting.fit(engine, mode, `cli:${userInfo().username}`));
-    jsonLine(fitAnswer(result));
+    jsonLine(fitAnswer(this.answers, result));
   }
 
   @Option({ flags: '--engine <engine>', description: `one of ${CALIBRATION_ENGINES.join(', ')}` })

@@ -8,12 +8,13 @@ import { ModelLifecycleController } from '../commands/models/model-lifecycle.con
 import { RetrainingService } from '../commands/models/retraining.service';
 import { RollbackMonitorService } from '../commands/models/rollback-monitor.service';
 import { RollbackSaga } from '../sagas/model-lifecycle/rollback.saga';
+import { ROLLBACK_CHECK } from '../ports/rollback-check.port';
 
 /** Feature module: weekly retraining, auto-activation, rollback (issue 6). */
 @Module({
   imports: [SyncModule, ModelsModule, PredictionsModule],
   controllers: [ModelLifecycleController],
-  providers: [ModelEvaluator, RetrainingService, RollbackMonitorService, RollbackSaga],
+  providers: [ModelEvaluator, RetrainingService, RollbackMonitorService, { provide: ROLLBACK_CHECK, useExisting: RollbackMonitorService }, RollbackSaga],
   exports: [RetrainingService, RollbackMonitorService],
 })
 export class ModelLifecycleModule implements OnModuleInit {

@@ -5,6 +5,8 @@ import { memoryStorage } from 'multer';
 import { APP_CONFIG, AppConfig } from '../config';
 import { multipartLimits } from '../infrastructure/http/request-limits';
 import { ACTIVE_MODELS } from '../ports/active-models.query';
+import { MODEL_VERSION_ANSWERS } from '../ports/model-version-answers.port';
+import { ModelVersionAnswerService } from '../projections/model-registry/model-answers';
 import { ActiveModelService } from '../projections/model-registry/active-model.service';
 import { ModelAuditController } from '../commands/models/model-audit.controller';
 import { ModelRegistryController } from '../projections/model-registry/model-registry.controller';
@@ -27,7 +29,15 @@ import { ModelsController } from '../commands/models/models.controller';
     }),
   ],
   controllers: [ModelsController, ModelRegistryController, ModelAuditController],
-  providers: [ActiveModelService, { provide: ACTIVE_MODELS, useExisting: ActiveModelService }, ModelStreamReader, ModelTrainingService, ModelRegistryService],
+  providers: [
+    ActiveModelService,
+    { provide: ACTIVE_MODELS, useExisting: ActiveModelService },
+    ModelVersionAnswerService,
+    { provide: MODEL_VERSION_ANSWERS, useExisting: ModelVersionAnswerService },
+    ModelStreamReader,
+    ModelTrainingService,
+    ModelRegistryService,
+  ],
   exports: [ActiveModelService, ACTIVE_MODELS, ModelStreamReader, ModelTrainingService, ModelRegistryService],
 })
 export class ModelsModule implements OnModuleInit {

@@ -8,7 +8,11 @@ import { MetricsService } from '../infrastructure/observability/metrics.service'
 import { accuracyProjection } from '../projections/accuracy/accuracy.projection';
 import { AccuracyService } from '../projections/accuracy/accuracy.service';
 import { ACCURACY_QUERY } from '../ports/accuracy.query';
+import { PredictionLogController } from '../projections/predictions/prediction-log.controller';
 import { predictionLogProjection } from '../projections/predictions/prediction-log.projection';
+import { PredictionLogQuery } from '../projections/predictions/prediction-log.query';
+import { OUTCOME_SWEEP } from '../ports/outcome-sweep.port';
+import { PREDICTION_LOG_QUERY } from '../ports/prediction-log.query';
 import { ProjectionRunner } from '../runtime/projection-runner';
 import { AccuracyAlertService } from '../sagas/outcomes/accuracy-alert.service';
 import { OutcomeSweepService } from '../sagas/outcomes/outcome-sweep.service';
@@ -22,8 +26,17 @@ import { PredictionsController } from '../commands/predictions/predictions.contr
 /** Feature module: conflict predictions, outcomes, accuracy (issues 5, 6). */
 @Module({
   imports: [CqrsModule, SyncModule, ModelsModule],
-  controllers: [PredictionsController, AccuracyController],
-  providers: [AccuracyService, { provide: ACCURACY_QUERY, useExisting: AccuracyService }, AccuracyAlertService, OutcomesSaga, OutcomeSweepService],
+  controllers: [PredictionsController, PredictionLogController, AccuracyController],
+  providers: [
+    AccuracyService,
+    { provide: ACCURACY_QUERY, useExisting: AccuracyService },
+    PredictionLogQuery,
+    { provide: PREDICTION_LOG_QUERY, useExisting: PredictionLogQuery },
+    AccuracyAlertService,
+    OutcomesSaga,
+    OutcomeSweepService,
+    { provide: OUTCOME_SWEEP, useExisting: OutcomeSweepService },
+  ],
   exports: [AccuracyService, ACCURACY_QUERY, OutcomeSweepService],
 })
 export class PredictionsModule implements OnModuleInit {

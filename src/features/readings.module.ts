@@ -8,6 +8,7 @@ import { readingsProjection } from '../projections/readings/readings.projection'
 import { TrainingExamplesController } from '../projections/training-examples/training-examples.controller';
 import { trainingExamplesProjection } from '../projections/training-examples/training-examples.projection';
 import { TrainingExamplesQuery } from '../projections/training-examples/training-examples.query';
+import { TRAINING_EXAMPLES_QUERY } from '../ports/training-examples.query';
 import { ProjectionRunner } from '../runtime/projection-runner';
 import { CaptureSaga } from '../sagas/capture/capture.saga';
 import { SagaRunner } from '../runtime/saga-runner';
@@ -18,7 +19,7 @@ import { PhotoIntake } from '../commands/readings/photo-intake.service';
 
 /**
  * Feature module: meter readings, vehicle entries, corrections, training examples (issue 3).
- * Exports TrainingExamplesQuery for the labeling and active-learning feature.
+ * Exports TrainingExamplesQuery (and TRAINING_EXAMPLES_QUERY over it) for the labeling and active-learning feature.
  */
 @Module({
   imports: [
@@ -28,8 +29,8 @@ import { PhotoIntake } from '../commands/readings/photo-intake.service';
     MulterModule.registerAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => ({ limits: multipartLimits(config) }) }),
   ],
   controllers: [CaptureController, CorrectionsController, ReadingsController, TrainingExamplesController],
-  providers: [PhotoIntake, CaptureSaga, TrainingExamplesQuery],
-  exports: [TrainingExamplesQuery],
+  providers: [PhotoIntake, CaptureSaga, TrainingExamplesQuery, { provide: TRAINING_EXAMPLES_QUERY, useExisting: TrainingExamplesQuery }],
+  exports: [TrainingExamplesQuery, TRAINING_EXAMPLES_QUERY],
 })
 export class ReadingsModule implements OnModuleInit {
   constructor(

@@ -17,7 +17,11 @@ import { SagaRunner } from '../runtime/saga-runner';
 import { ReadingsModule } from './readings.module';
 import { ActiveLearningController } from '../commands/training/active-learning.controller';
 import { ActiveLearningService } from '../commands/training/active-learning.service';
+import { MetricsService } from '../infrastructure/observability/metrics.service';
+import { LABELING_BACKLOG_QUERY } from '../ports/labeling-backlog.query';
+import { METRICS_REGISTRY } from '../ports/metrics-registry.port';
 import { LABELING_TASK_FANOUT } from '../ports/labeling-task-fanout.port';
+import { TRAINING_MONITORING_QUERY } from '../ports/training-monitoring.query';
 import { CaptureMonitorService } from '../commands/training/capture-monitor.service';
 import { DatasetService } from '../commands/training/dataset.service';
 import { DatasetsController } from '../commands/training/datasets.controller';
@@ -48,7 +52,10 @@ import { LabelingTasksController } from '../commands/training/labeling-tasks.con
     CaptureMonitorService,
     DatasetService,
     LabelingBacklogQuery,
+    { provide: LABELING_BACKLOG_QUERY, useExisting: LabelingBacklogQuery },
     TrainingMetricsQuery,
+    { provide: TRAINING_MONITORING_QUERY, useExisting: TrainingMetricsQuery },
+    { provide: METRICS_REGISTRY, useExisting: MetricsService },
     TrainingMetricsExporter,
     TrainingSchedule,
     BatchTasksSaga,

@@ -8,8 +8,7 @@ import { ValidationError } from '../../domain/shared/errors';
 import { CurrentPrincipal, Roles } from '../../http/access';
 import { toWire } from '../../http/conventions';
 import { Principal } from '../../domain/shared/principal';
-import { registeredDoc, trainedDoc } from '../../projections/model-registry/model-registry.projection';
-import { versionAnswer } from '../../projections/model-registry/model-answers';
+import { MODEL_VERSION_ANSWERS, ModelVersionAnswers } from '../../ports/model-version-answers.port';
 import { CommandContext, contextFromPrincipal } from '../../runtime/decide';
 import { ModelActionDto, RegisterModelDto, TrainModelDto } from './models.dto';
 import { ModelRegistryService } from './model-registry.service';
@@ -43,6 +42,7 @@ export class ModelsController {
   constructor(
     private readonly training: ModelTrainingService,
     private readonly registry: ModelRegistryService,
+    @Inject(MODEL_VERSION_ANSWERS) private readonly answers: ModelVersionAnswers,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -58,7 +58,7 @@ export class ModelsController {
       trigger: 'manual',
       runId: `train:${commandId}`,
     });
-    return { ...versionAnswer(trainedDoc(result.event)), stream: modelStream(body.model_type), timings: toWire(result.timings), position: String(result.position) };
+    return { ...this.answers.trained(result.event), stream: modelStream(body.model_type), timings: toWire(result.timings), position: String(result.position) };
   }
 
   @Post()
@@ -70,7 +70,7 @@ export class ModelsController {
     const result = await this.registry.register(body.model_type, file.buffer, file.originalname ?? null, platformContext(principal, newId()), body.feature_definition);
     const registered = result.events.find((e) => e.type === 'ModelRegistered');
     if (registered?.type !== 'ModelRegistered') throw new Error('registration appended no ModelRegistered');
-    return { ...versionAnswer(registeredDoc(registered.data)), stream: modelStream(body.model_type), position: String(result.position) };
+    return { ...this.answers.registered(registered.data), stream: modelStream(body.model_type), position: String(result.position) };
   }
 
   @Post(':version/activate')

@@ -7,16 +7,11 @@ import { AccuracyFigure, MODEL_TYPES } from '../../domain/models/model.events';
 import { accuracyOf } from '../../domain/models/rollback-policy';
 import { CLOCK, Clock, MINUTE_MS } from '../../domain/shared/clock';
 import { ACCURACY_QUERY, AccuracyQuery } from '../../ports/accuracy.query';
-import { FigureWindow, planRollbackCheck, rollbackReviewCommands } from '../../sagas/model-lifecycle/rollback.commands';
+import type { RollbackCheck, RollbackChecker } from '../../ports/rollback-check.port';
+import { FigureWindow, planRollbackCheck, rollbackReviewCommands } from './rollback.commands';
 
-export { FIRST_DAY_MS, ROLLBACK_ACTOR } from '../../sagas/model-lifecycle/rollback.commands';
 export const ROLLBACK_TICK = 'model-rollback-check';
 const TICK_MS = 10 * MINUTE_MS;
-
-export type RollbackCheck =
-  | { readonly status: 'no_active_model' | 'already_reviewed' }
-  | { readonly status: 'not_due'; readonly version: string; readonly dueAt: string }
-  | { readonly status: 'reviewed'; readonly version: string; readonly events: readonly string[]; readonly position: number };
 
 /**
  * Automatic rollback. Once the outcomes of the predictions a newly activated model made in its
@@ -26,7 +21,7 @@ export type RollbackCheck =
  * tick, and on demand; always against the CLOCK port.
  */
 @Injectable()
-export class RollbackMonitorService implements OnModuleInit, OnModuleDestroy {
+export class RollbackMonitorService implements RollbackChecker, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RollbackMonitorService.name);
   /** Per type, the answer that holds until a time (or an activation): outcome storms then cost no reads. */
   private readonly cached = new Map<string, { readonly until: number; readonly answer: RollbackCheck }>();

@@ -9,9 +9,9 @@ import { CLOCK, Clock } from '../../domain/shared/clock';
 import { UnavailableError } from '../../domain/shared/errors';
 import { deterministicUuid } from '../../domain/shared/ids';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
+import { FlywheelLabels, OCR_GROUND_TRUTH_QUERY, OcrGroundTruthReader } from '../../ports/ocr-ground-truth.query';
 import { defaultCalibrations } from '../../infrastructure/ocr/calibration/default-calibrations';
 import { LabeledScore } from '../../ml/calibration';
-import { FlywheelLabels, OcrGroundTruthQuery } from '../../projections/ocr-ground-truth/ocr-ground-truth.query';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { Decide } from '../../runtime/decide';
 import { CalibrationPointerService } from './calibration-pointer.service';
@@ -49,7 +49,7 @@ export function flywheelCalibrationId(engine: CalibrationEngine, mode: Calibrati
 export class CalibrationFittingService {
   constructor(
     private readonly commandBus: CommandBus,
-    private readonly groundTruth: OcrGroundTruthQuery,
+    @Inject(OCR_GROUND_TRUTH_QUERY) private readonly groundTruth: OcrGroundTruthReader,
     private readonly pointer: CalibrationPointerService,
     private readonly runner: ProjectionRunner,
     @Inject(EVENT_STORE) private readonly events: EventStore,

@@ -8,13 +8,8 @@ import { type CounterFacts, type TrustedReading, checkCounterReading } from '../
 import type { OcrResult } from '../../ports/ocr-engine.port';
 import { type FormatInForce, configuredFormats, learnFormats, resolvePlate } from '../../infrastructure/ocr/plate-formats';
 import { normaliseMeter, normalisePlate, parseMeterValue } from '../../infrastructure/ocr/reading-format';
-import { READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
-import { GroundTruthDoc, OCR_GROUND_TRUTH_COLLECTION } from '../../projections/ocr-ground-truth/ocr-ground-truth.projection';
-import { READINGS_COLLECTION, ReadingDoc } from '../../projections/readings/readings.projection';
-import { ProjectionRunner } from '../../runtime/projection-runner';
-
-const PAGE = 500;
+import { READING_HISTORY_QUERY, ReadingHistoryReader } from '../../ports/reading-history.query';
 
 export interface FormatsInForce {
   readonly configured: string[];
@@ -30,8 +25,7 @@ export interface FormatsInForce {
 @Injectable()
 export class ReadingChecks {
   constructor(
-    private readonly runner: ProjectionRunner,
-    @Inject(READ_STORE) private readonly reads: ReadStore,
+    @Inject(READING_HISTORY_QUERY) private readonly history: ReadingHistoryReader,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PERSONAL_DATA) private readonly personal: PersonalDataPort,
@@ -70,11 +64,10 @@ export class ReadingChecks {
 
   /** The asset's readings that were confident, corrected or labeled, oldest first, with their truth. */
   private async trustedReadings(tenantId: string, assetId: string): Promise<TrustedReading[]> {
-    const readings = await this.all<ReadingDoc>(READINGS_COLLECTION, { tenant_id: tenantId, asset_id: assetId, source_type: 'meter_reading' });
-    const truths = await this.reads.getMany<GroundTruthDoc>(await this.runner.catalog.collection(OCR_GROUND_TRUTH_COLLECTION), readings.map((r) => r.id));
+    const readings = await this.history.meterReadings(tenantId, assetId);
     const trusted: TrustedReading[] = [];
     for (const r of readings) {
-      const label = truths.get(r.id)?.truth ?? r.corrected_text ?? null;
+      const label = r.truth ?? r.corrected_text;
       if (label === null && r.confidence < this.config.captureConfidenceThreshold) continue;
       const text = label === null ? r.text : normaliseMeter(label);
       const value = parseMeterValue(text);
@@ -84,21 +77,9 @@ export class ReadingChecks {
   }
 
   private async labeledPlates(tenantId: string): Promise<string[]> {
-    const docs = await this.all<GroundTruthDoc>(OCR_GROUND_TRUTH_COLLECTION, { tenant_id: tenantId, mode: 'plate', labeled: true });
+    const labels = await this.history.labeledPlateTruths(tenantId);
     // Plates written on entries are stored sealed; an erased one teaches nothing.
-    const truths = await Promise.all(docs.map(async (d) => (d.truth === null ? null : await this.personal.open(tenantId, d.truth))));
+    const truths = await Promise.all(labels.map(async (truth) => (truth === null ? null : await this.personal.open(tenantId, truth))));
     return truths.flatMap((t) => (t !== null && 'text' in t ? [normalisePlate(t.text)] : []));
-  }
-
-  private async all<T extends Record<string, unknown>>(name: string, filter: Record<string, string | boolean>): Promise<T[]> {
-    const collection = await this.runner.catalog.collection(name);
-    const out: T[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: { items: T[]; nextCursor: string | null } = await this.reads.find<T>(collection, { filter, limit: PAGE, cursor });
-      out.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor !== null);
-    return out;
   }
 }

@@ -1,27 +1,25 @@
 import { DOMAIN_METRICS, DomainMetrics } from '../../ports/domain-metrics.port';
 import { idempotencyKey as checkIdempotencyKey } from '../../http/idempotency-key';
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Optional } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Inject, Post, Query, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { CLOCK, Clock } from '../../domain/shared/clock';
-import { NotFoundError, UnavailableError } from '../../domain/shared/errors';
+import { UnavailableError } from '../../domain/shared/errors';
 import { streamName } from '../../domain/shared/events';
-import { derivedId, isValidId, newId } from '../../domain/shared/ids';
+import { derivedId, newId } from '../../domain/shared/ids';
 import { PredictionCommand, PredictionState, predictionDecider } from '../../domain/predictions/prediction.decider';
 import { CONFLICT_PREDICTOR, ConflictPredicted, PredictionEvent } from '../../domain/predictions/prediction.events';
 import { recommendationFor, riskLevel } from '../../domain/predictions/risk';
 import { CurrentPrincipal, Roles } from '../../http/access';
 import { Principal } from '../../domain/shared/principal';
-import { listAnswer, parseMinPosition, positionString } from '../../http/conventions';
-import { Filter, READ_STORE, ReadStore } from '../../ports/read-store.port';
+import { parseMinPosition, positionString } from '../../http/conventions';
 import { CONFLICT_FEATURES_QUERY, ConflictFeaturesQuery } from '../../ports/conflict-features.query';
 import { ACTIVE_MODELS, ActiveModels } from '../../ports/active-models.query';
-import { PREDICTION_LOG, PredictionLogDoc } from '../../projections/predictions/prediction-log.projection';
+import { OUTCOME_SWEEP, OutcomeSweep } from '../../ports/outcome-sweep.port';
 import { ProjectionRunner } from '../../runtime/projection-runner';
-import { OutcomeSweepService } from '../../sagas/outcomes/outcome-sweep.service';
 import { contextFromPrincipal, Decide } from '../../runtime/decide';
-import { PredictConflictDto, PredictQuery, PredictionsQuery } from './predictions.dto';
+import { PredictConflictDto, PredictQuery } from './predictions.dto';
 
 function predictionAnswer(p: ConflictPredicted['data']) {
   return {
@@ -37,28 +35,6 @@ function predictionAnswer(p: ConflictPredicted['data']) {
   };
 }
 
-function logItem(d: PredictionLogDoc) {
-  return {
-    prediction_id: d.prediction_id,
-    model_type: d.model_type,
-    model_version: d.model_version,
-    probability: d.probability,
-    risk_level: d.risk_level,
-    recommendation: d.recommendation,
-    features_used: d.features,
-    user_id: d.user_id,
-    entity_type: d.entity_type,
-    entity_id: d.entity_id,
-    device_id: d.device_id,
-    fields: d.fields,
-    sync_id: d.sync_id,
-    predicted_at: d.predicted_at,
-    outcome: d.outcome,
-    conflict_occurred: d.conflict_occurred,
-    outcome_recorded_at: d.outcome_recorded_at,
-  };
-}
-
 @ApiTags('predictions')
 @ApiBearerAuth()
 @Controller('api/v2/ml')
@@ -69,8 +45,7 @@ export class PredictionsController {
     @Inject(CONFLICT_FEATURES_QUERY) private readonly features: ConflictFeaturesQuery,
     @Inject(ACTIVE_MODELS) private readonly models: ActiveModels,
     private readonly runner: ProjectionRunner,
-    private readonly sweeps: OutcomeSweepService,
-    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(OUTCOME_SWEEP) private readonly sweeps: OutcomeSweep,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -126,34 +101,6 @@ export class PredictionsController {
     // A retry answers what was recorded the first time, not a fresh computation.
     const recorded = result.state.status === 'none' ? prediction : result.state.prediction;
     return { ...predictionAnswer(recorded), stream: streamName('prediction', predictionId), position: positionString(result.position) };
-  }
-
-  @Get('predictions')
-  @Roles('ml_engineer', 'ops', 'auditor')
-  async list(@Query() query: PredictionsQuery, @CurrentPrincipal() principal: Principal) {
-    const filter: Filter = {
-      tenant: principal.tenant,
-      model_type: query.model_type ?? CONFLICT_PREDICTOR,
-      ...(query.model_version ? { model_version: query.model_version } : {}),
-      ...(query.outcome ? { outcome: query.outcome } : {}),
-      ...(query.user_id ? { user_id: query.user_id } : {}),
-      ...(query.entity_id ? { entity_id: query.entity_id } : {}),
-    };
-    const page = await this.store.find<PredictionLogDoc>(await this.runner.catalog.collection(PREDICTION_LOG), {
-      filter,
-      sort: [['predicted_ms', -1]],
-      limit: query.limit ?? 50,
-      cursor: query.cursor,
-    });
-    return listAnswer(page, logItem);
-  }
-
-  @Get('predictions/:id')
-  @Roles('ml_engineer', 'ops', 'auditor')
-  async one(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
-    const doc = isValidId(id) ? await this.store.get<PredictionLogDoc>(await this.runner.catalog.collection(PREDICTION_LOG), id) : null;
-    if (!doc || doc.tenant !== principal.tenant) throw new NotFoundError(`unknown prediction ${id}`);
-    return logItem(doc);
   }
 
   /** The 6-hourly outcome sweep, on demand. Platform-wide: it closes every tenant's due predictions. */

@@ -3,11 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { FEATURE_DEFINITIONS, FeatureDefinition } from '../../ml/conflict-features';
 import { RESOLUTION_TYPES, ResolutionType } from '../../domain/sync/sync.events';
-
-/** The id alphabet of `isValidId`: ids end up in stream names. */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
-const ID_MESSAGE = (field: string) => ({ message: `${field} must be 1-128 characters of letters, digits, _ . : - (starting with a letter or digit)` });
-export const FIELD_PATTERN = /^[A-Za-z0-9_.:/-]{1,128}$/;
+import { FIELD_PATTERN, ID_MESSAGE, ID_PATTERN } from '../../http/patterns';
 
 export class RecordSyncDto {
   @ApiPropertyOptional({ description: 'generated when absent; a repeated sync_id with the same content answers as the first time, with different content 409' })

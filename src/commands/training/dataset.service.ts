@@ -8,7 +8,7 @@ import { DATASET_CATEGORY } from '../../domain/training/dataset.events';
 import { SourceSystem } from '../../domain/training/training-example.events';
 import { Principal } from '../../domain/shared/principal';
 import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
-import { TrainingExamplesQuery } from '../../projections/training-examples/training-examples.query';
+import { TRAINING_EXAMPLES_QUERY, TrainingExamplesReader } from '../../ports/training-examples.query';
 import { contextFromPrincipal, Decide } from '../../runtime/decide';
 
 /** Freezes the tenant's examples that have ground truth (a labeler's label, else a correction). */
@@ -16,7 +16,7 @@ import { contextFromPrincipal, Decide } from '../../runtime/decide';
 export class DatasetService {
   constructor(
     private readonly commandBus: CommandBus,
-    private readonly examples: TrainingExamplesQuery,
+    @Inject(TRAINING_EXAMPLES_QUERY) private readonly examples: TrainingExamplesReader,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(PERSONAL_DATA) private readonly personal: PersonalDataPort,
   ) {}

@@ -2,13 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { openVector } from '../../domain/privacy/sealed';
 import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
 import { SourceSystem } from '../../domain/training/training-example.events';
-import { Filter, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { PoolExample } from '../../ml/active-learning';
-import { LABELING_BACKLOG_COLLECTION, OPEN_STATUSES } from '../../projections/labeling-backlog/labeling-backlog.projection';
-import { ProjectionRunner } from '../../runtime/projection-runner';
-import { TrainingExamplesQuery } from '../../projections/training-examples/training-examples.query';
-
-const PAGE = 5000;
+import { LABELING_BACKLOG_QUERY, LabelingBacklogReader } from '../../ports/labeling-backlog.query';
+import { TRAINING_EXAMPLES_QUERY, TrainingExamplesReader } from '../../ports/training-examples.query';
 
 export interface ExamplePool {
   readonly examples: PoolExample[];
@@ -22,14 +18,13 @@ export interface ExamplePool {
 @Injectable()
 export class ExamplePoolService {
   constructor(
-    private readonly runner: ProjectionRunner,
-    private readonly examples: TrainingExamplesQuery,
-    @Inject(READ_STORE) private readonly reads: ReadStore,
+    @Inject(TRAINING_EXAMPLES_QUERY) private readonly examples: TrainingExamplesReader,
+    @Inject(LABELING_BACKLOG_QUERY) private readonly backlog: LabelingBacklogReader,
     @Inject(PERSONAL_DATA) private readonly personal: PersonalDataPort,
   ) {}
 
   async load(tenantId: string): Promise<ExamplePool> {
-    const openTasks = await this.openTaskExamples(tenantId);
+    const openTasks = await this.backlog.openTaskExampleIds(tenantId);
     const examples: PoolExample[] = [];
     const sourceSystems = new Map<string, SourceSystem>();
     // Queued examples without an open task are ones whose task was skipped: they may be chosen again.
@@ -49,23 +44,6 @@ export class ExamplePoolService {
       sourceSystems.set(doc.example_id, doc.source_system);
     }
     return { examples, sourceSystems };
-  }
-
-  private async openTaskExamples(tenantId: string): Promise<Set<string>> {
-    const ids = new Set<string>();
-    await this.each<{ example_id: string }>(await this.runner.catalog.collection(LABELING_BACKLOG_COLLECTION), { tenant_id: tenantId, status: { $in: OPEN_STATUSES } }, (doc) => {
-      ids.add(doc.example_id);
-    });
-    return ids;
-  }
-
-  private async each<T extends Record<string, unknown>>(collection: string, filter: Filter, fn: (doc: T) => void): Promise<void> {
-    let cursor: string | null = null;
-    do {
-      const page: { items: T[]; nextCursor: string | null } = await this.reads.find<T>(collection, { filter, limit: PAGE, cursor });
-      page.items.forEach(fn);
-      cursor = page.nextCursor;
-    } while (cursor);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { DomainMetrics } from '../../ports/domain-metrics.port';
+import type { MetricGauge, MetricsRegistry } from '../../ports/metrics-registry.port';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { UnauthenticatedError } from '../../domain/shared/errors';
@@ -7,7 +8,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 /** One Prometheus registry per application (no module-level default registry). */
 @Injectable()
-export class MetricsService implements DomainMetrics {
+export class MetricsService implements DomainMetrics, MetricsRegistry {
   readonly registry = new Registry();
   readonly httpDuration = new Histogram({
     name: 'http_request_duration_seconds',
@@ -81,6 +82,14 @@ export class MetricsService implements DomainMetrics {
 
   predictionRecorded(labels: { model_version: string; risk_level: string }): void {
     this.predictions.inc(labels);
+  }
+
+  gauge(name: string, help: string, labelNames: readonly string[]): MetricGauge {
+    return new Gauge({ name, help, labelNames: [...labelNames], registers: [this.registry] });
+  }
+
+  setAlert(alert: string, scope: string, active: boolean): void {
+    this.alerts.set({ alert, scope }, active ? 1 : 0);
   }
 
   onCollect(fn: () => Promise<void>): void {

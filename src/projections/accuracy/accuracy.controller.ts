@@ -5,7 +5,7 @@ import { CLOCK, Clock, DAY_MS } from '../../domain/shared/clock';
 import { CONFLICT_PREDICTOR } from '../../domain/predictions/prediction.events';
 import { Roles } from '../../http/access';
 import { AccuracyService } from './accuracy.service';
-import { AccuracyQuery, DailyAccuracyQuery } from '../../commands/predictions/predictions.dto';
+import { AccuracyQuery, DailyAccuracyQuery } from './accuracy.dto';
 
 /** Accuracy is platform-wide, like the models it judges: every tenant's outcomes count. */
 @ApiTags('predictions')

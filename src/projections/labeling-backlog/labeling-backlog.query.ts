@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../../domain/shared/clock';
 import { ValidationError } from '../../domain/shared/errors';
 import { SourceSystem } from '../../domain/training/training-example.events';
+import type { LabelingBacklogReader } from '../../ports/labeling-backlog.query';
 import { Filter, FindOptions, Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { BacklogTaskDoc, LABELING_BACKLOG_COLLECTION, OPEN_STATUSES } from './labeling-backlog.projection';
@@ -17,7 +18,7 @@ export interface BacklogCounts {
 
 /** Reads of the backlog; a lease past its end shows as open (it expired by itself). */
 @Injectable()
-export class LabelingBacklogQuery {
+export class LabelingBacklogQuery implements LabelingBacklogReader {
   constructor(
     private readonly runner: ProjectionRunner,
     @Inject(READ_STORE) private readonly reads: ReadStore,
@@ -42,6 +43,19 @@ export class LabelingBacklogQuery {
     });
     const now = this.clock.now().toISOString();
     return { ...page, items: page.items.map((t) => (t.status === 'claimed' && (t.lease_expires_at ?? '') <= now ? { ...t, status: 'open', claimed_by: null, lease_expires_at: null } : t)) };
+  }
+
+  /** The examples of the tenant's open and claimed tasks (a claim past its lease included). */
+  async openTaskExampleIds(tenantId: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    const c = await this.collection();
+    let cursor: string | null = null;
+    do {
+      const page: Page<BacklogTaskDoc> = await this.reads.find<BacklogTaskDoc>(c, { filter: { tenant_id: tenantId, status: { $in: OPEN_STATUSES } }, limit: 5000, cursor });
+      for (const t of page.items) ids.add(t.example_id);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return ids;
   }
 
   async counts(tenantId: string): Promise<BacklogCounts> {

@@ -1,5 +1,8 @@
+import { Injectable } from '@nestjs/common';
+import type { ModelRegistered, ModelTrained } from '../../domain/models/model.events';
 import { toWire } from '../../http/conventions';
-import { ActivePointerDoc, HistoryDoc, ModelVersionDoc } from './model-registry.projection';
+import type { ModelVersionAnswers } from '../../ports/model-version-answers.port';
+import { ActivePointerDoc, HistoryDoc, ModelVersionDoc, registeredDoc, trainedDoc } from './model-registry.projection';
 
 /*
  * Model answers on the wire. The read models keep nested values as the events carry them
@@ -53,4 +56,16 @@ export function pointerAnswer(modelType: string, doc: ActivePointerDoc | null) {
 /** One lifecycle event of the history: its details (evaluation, failures, accuracy figures) in snake_case. */
 export function historyAnswer(doc: HistoryDoc) {
   return toWire({ event_id: doc.event_id, type: doc.type, model_type: doc.model_type, version: doc.version, at: doc.at, by: doc.by, reason: doc.reason, position: String(doc.position), ...doc.details });
+}
+
+/** MODEL_VERSION_ANSWERS: training and upload answer with the version as the registry will show it. */
+@Injectable()
+export class ModelVersionAnswerService implements ModelVersionAnswers {
+  trained(data: ModelTrained['data']) {
+    return versionAnswer(trainedDoc(data));
+  }
+
+  registered(data: ModelRegistered['data']) {
+    return versionAnswer(registeredDoc(data));
+  }
 }

@@ -1,4 +1,7 @@
-import { CalibrationDoc } from './ocr-calibrations.projection';
+import { Injectable } from '@nestjs/common';
+import type { OcrCalibrationFitted } from '../../domain/ocr-calibration/ocr-calibration.events';
+import type { OcrCalibrationAnswers } from '../../ports/ocr-calibration-answers.port';
+import { CalibrationDoc, calibrationDoc } from './ocr-calibrations.projection';
 
 /** A calibration as the API shows it (snake_case, positions as strings of digits). */
 export function calibrationAnswer(doc: CalibrationDoc, inForce: boolean) {
@@ -23,4 +26,12 @@ export function calibrationAnswer(doc: CalibrationDoc, inForce: boolean) {
     event_id: doc.event_id,
     position: String(doc.position),
   };
+}
+
+/** OCR_CALIBRATION_ANSWERS: a fit answers with the calibration as the read model will show it. */
+@Injectable()
+export class OcrCalibrationAnswerService implements OcrCalibrationAnswers {
+  fitted(calibration: OcrCalibrationFitted['data'], eventId: string, position: number) {
+    return calibrationAnswer(calibrationDoc(calibration, eventId, position), true);
+  }
 }

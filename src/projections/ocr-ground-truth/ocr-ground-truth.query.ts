@@ -4,22 +4,15 @@ import { Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import type { LabeledScore } from '../../ml/calibration';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { isSealed } from '../../domain/privacy/sealed';
+import type { FlywheelLabels, OcrGroundTruthReader } from '../../ports/ocr-ground-truth.query';
 import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
 import { GroundTruthDoc, OCR_GROUND_TRUTH_COLLECTION, normalise } from './ocr-ground-truth.projection';
-
-export interface FlywheelLabels {
-  readonly samples: LabeledScore[];
-  /** The newest label among them (by log position); null with none. */
-  readonly labelsThrough: LabelsThrough | null;
-  /** Distinct engine builds the scores came from, sorted. */
-  readonly engineVersions: string[];
-}
 
 const PAGE = 500;
 
 /** The labeled readings of one engine and mode, across every tenant: what a flywheel fit learns from. */
 @Injectable()
-export class OcrGroundTruthQuery {
+export class OcrGroundTruthQuery implements OcrGroundTruthReader {
   constructor(
     private readonly runner: ProjectionRunner,
     @Inject(READ_STORE) private readonly reads: ReadStore,

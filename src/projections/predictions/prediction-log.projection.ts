@@ -1,42 +1,13 @@
 import { RecordedEvent, isEventOf } from '../../domain/shared/events';
-import { MATCH_WINDOW_MS, OpenPrediction, matchSyncToOpenPredictions } from '../../domain/predictions/outcome-matching';
+import { OpenPrediction, matchSyncToOpenPredictions } from '../../domain/predictions/outcome-matching';
 import { ConflictPredicted, PredictionOutcomeRecorded } from '../../domain/predictions/prediction.events';
 import { ConflictResolved, SyncRecorded } from '../../domain/sync/sync.events';
+import type { PredictionLogDoc } from '../../ports/prediction-log.query';
 import { Projection, ProjectionView } from '../../runtime/projection';
 
 export const PREDICTION_LOG = 'predictions_log';
 export const PREDICTIONS_BY_SYNC = 'predictions_by_sync';
 export const OPEN_PREDICTIONS = 'predictions_open_by_user_entity';
-
-export { MATCH_WINDOW_MS };
-
-export type OutcomeStatus = 'pending' | 'correct' | 'incorrect';
-
-export interface PredictionLogDoc extends Record<string, unknown> {
-  readonly prediction_id: string;
-  readonly tenant: string;
-  readonly model_type: string;
-  readonly model_version: string;
-  readonly probability: number;
-  readonly risk_level: string;
-  readonly recommendation: string;
-  readonly features: Record<string, number>;
-  readonly user_id: string;
-  readonly entity_type: string;
-  readonly entity_id: string;
-  readonly device_id: string;
-  readonly fields: readonly string[];
-  /** The announced sync, else the matched one, else null. */
-  readonly sync_id: string | null;
-  readonly sync_matched: boolean;
-  readonly predicted_at: string;
-  readonly predicted_ms: number;
-  /** A conflict of the tied sync is known (the outcome may still be pending on the saga). */
-  readonly conflict_seen: boolean;
-  readonly outcome: OutcomeStatus;
-  readonly conflict_occurred: boolean | null;
-  readonly outcome_recorded_at: string | null;
-}
 
 export interface BySyncDoc extends Record<string, unknown> {
   readonly prediction_ids: readonly string[];

@@ -10,7 +10,7 @@ import { CurrentPrincipal, Roles } from '../../http/access';
 import { Principal } from '../../domain/shared/principal';
 import { ListQuery, listAnswer } from '../../http/conventions';
 import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
-import { TrainingExampleDoc } from './training-examples.projection';
+import type { TrainingExampleDoc } from '../../ports/training-examples.query';
 import { TrainingExamplesQuery } from './training-examples.query';
 
 const SOURCES: readonly SourceSystem[] = ['meter_reading', 'vehicle_entry'];

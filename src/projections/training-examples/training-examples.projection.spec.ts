@@ -1,5 +1,6 @@
 import { RecordedEvent } from '../../domain/shared/events';
-import { TrainingExampleDoc, evolveTrainingExample, trainingExamplesProjection } from './training-examples.projection';
+import type { TrainingExampleDoc } from '../../ports/training-examples.query';
+import { evolveTrainingExample, trainingExamplesProjection } from './training-examples.projection';
 
 let position = 0;
 function event(type: string, data: Record<string, unknown>, at = '2026-01-01T00:00:00.000Z'): RecordedEvent {

@@ -1,9 +1,7 @@
-import { StoredVector } from '../../domain/privacy/sealed';
 import { CorrectionSubmitted } from '../../domain/readings/reading.events';
 import { LabelingTaskCompleted } from '../../domain/training/labeling-task.events';
 import { RecordedEvent, isEventOf } from '../../domain/shared/events';
 import { redactUnlessSealed } from '../../domain/training/redaction';
-import { TrainingExampleStatus } from '../../domain/training/training-example.decider';
 import {
   SourceSystem,
   TrainingExampleCaptured,
@@ -13,44 +11,11 @@ import {
   TrainingExampleReturned,
   exampleIdFor,
 } from '../../domain/training/training-example.events';
+import type { TrainingExampleDoc } from '../../ports/training-examples.query';
 import { documentProjection } from '../../runtime/projection';
 
-/** Logical collection; issue 4 selects its active-learning pool from it (through TrainingExamplesQuery). */
+/** Logical collection; issue 4 selects its active-learning pool from it (through TRAINING_EXAMPLES_QUERY). */
 export const TRAINING_EXAMPLES_COLLECTION = 'training_examples';
-
-export interface TrainingExampleDoc {
-  readonly example_id: string;
-  readonly tenant_id: string | null;
-  readonly source_system: SourceSystem;
-  readonly source_id: string;
-  readonly status: TrainingExampleStatus;
-  readonly image_hash: string | null;
-  readonly phash: string | null;
-  /** The diversity feature vector recorded at capture (an entry's sealed); [] when unknown. */
-  readonly features: StoredVector;
-  /** Redacted OCR text. */
-  readonly raw_text: string | null;
-  /** OCR confidence of the reading (null only for corrections recorded before it was carried). */
-  readonly confidence: number | null;
-  /** The OCR engine that read the photo, when recorded. */
-  readonly engine?: string | null;
-  readonly engine_name?: string | null;
-  readonly uncertainty_score: number;
-  readonly ground_truth_text: string | null;
-  readonly corrected: boolean;
-  readonly correction_ids: readonly string[];
-  readonly correction_type: string | null;
-  readonly label: string | null;
-  readonly labeler_id: string | null;
-  readonly batch_id: string | null;
-  readonly task_id: string | null;
-  readonly priority: number | null;
-  /** Tasks skipped for this example so far (absent: none). */
-  readonly skips?: number;
-  readonly created_at: string;
-  readonly updated_at: string;
-  [key: string]: unknown;
-}
 
 function blank(event: RecordedEvent, data: { exampleId: string; sourceSystem: SourceSystem; sourceId: string }): TrainingExampleDoc {
   return {

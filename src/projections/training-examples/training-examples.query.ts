@@ -3,8 +3,9 @@ import { ValidationError } from '../../domain/shared/errors';
 import { TrainingExampleStatus } from '../../domain/training/training-example.decider';
 import { SourceSystem } from '../../domain/training/training-example.events';
 import { FieldCondition, Filter, Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
+import type { TrainingExampleDoc, TrainingExamplesReader } from '../../ports/training-examples.query';
 import { ProjectionRunner } from '../../runtime/projection-runner';
-import { TRAINING_EXAMPLES_COLLECTION, TrainingExampleDoc } from './training-examples.projection';
+import { TRAINING_EXAMPLES_COLLECTION } from './training-examples.projection';
 
 export interface ExampleFilter {
   readonly sourceSystem?: SourceSystem;
@@ -21,7 +22,7 @@ export const UNLABELED_STATUSES: readonly TrainingExampleStatus[] = ['captured',
  * other features (issue 4 selects its active-learning pool and finds photos through it).
  */
 @Injectable()
-export class TrainingExamplesQuery {
+export class TrainingExamplesQuery implements TrainingExamplesReader {
   constructor(
     private readonly runner: ProjectionRunner,
     @Inject(READ_STORE) private readonly store: ReadStore,

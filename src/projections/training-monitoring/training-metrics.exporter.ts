@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Gauge } from 'prom-client';
-import { MetricsService } from '../../infrastructure/observability/metrics.service';
+import { METRICS_REGISTRY, MetricGauge, MetricsRegistry } from '../../ports/metrics-registry.port';
 import { Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { LabelingBacklogQuery } from '../labeling-backlog/labeling-backlog.query';
 import { ProjectionRunner } from '../../runtime/projection-runner';
@@ -9,21 +8,21 @@ import { MONITORING_TENANTS_COLLECTION, MonitoringTenantDoc } from './training-m
 /** /metrics: `flywheel_alert_active{alert="CaptureStalled",scope="tenant:<id>"}` and the backlog per tenant and source. */
 @Injectable()
 export class TrainingMetricsExporter {
-  private readonly backlogGauge: Gauge;
+  private readonly backlogGauge: MetricGauge;
 
   constructor(
-    metrics: MetricsService,
+    @Inject(METRICS_REGISTRY) metrics: MetricsRegistry,
     private readonly runner: ProjectionRunner,
     private readonly backlog: LabelingBacklogQuery,
     @Inject(READ_STORE) private readonly reads: ReadStore,
   ) {
-    this.backlogGauge = new Gauge({ name: 'labeling_backlog_open_tasks', help: 'Open labeling tasks', labelNames: ['tenant', 'source_system'], registers: [metrics.registry] });
+    this.backlogGauge = metrics.gauge('labeling_backlog_open_tasks', 'Open labeling tasks', ['tenant', 'source_system']);
     metrics.onCollect(async () => {
       const collection = await this.runner.catalog.collection(MONITORING_TENANTS_COLLECTION);
       let cursor: string | null = null;
       do {
         const page: Page<MonitoringTenantDoc> = await this.reads.find<MonitoringTenantDoc>(collection, { limit: 5000, cursor });
-        for (const t of page.items) metrics.alerts.set({ alert: 'CaptureStalled', scope: `tenant:${t.tenant_id}` }, t.alerts.some((a) => a.type === 'CaptureStalled') ? 1 : 0);
+        for (const t of page.items) metrics.setAlert('CaptureStalled', `tenant:${t.tenant_id}`, t.alerts.some((a) => a.type === 'CaptureStalled'));
         cursor = page.nextCursor;
       } while (cursor);
       this.backlogGauge.reset();

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock, DAY_MS, HOUR_MS } from '../../domain/shared/clock';
-import { READ_STORE, ReadStore } from '../../ports/read-store.port';
+import type { CaptureFlow } from '../../domain/training/capture-monitor.decider';
+import { Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
+import type { TrainingMonitoringReader } from '../../ports/training-monitoring.query';
 import { LabelingBacklogQuery } from '../labeling-backlog/labeling-backlog.query';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { MONITORING_DAYS_COLLECTION, MONITORING_TENANTS_COLLECTION, MonitoringDayDoc, MonitoringTenantDoc } from './training-monitoring.projection';
@@ -30,7 +32,7 @@ const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
  * Only reads: the alerts are the ones the monitoring tick recorded, as the projection shows them.
  */
 @Injectable()
-export class TrainingMetricsQuery {
+export class TrainingMetricsQuery implements TrainingMonitoringReader {
   constructor(
     private readonly runner: ProjectionRunner,
     private readonly backlog: LabelingBacklogQuery,
@@ -68,5 +70,27 @@ export class TrainingMetricsQuery {
       })),
       as_of: new Date(now).toISOString(),
     };
+  }
+
+  async captureFlow(tenantId: string): Promise<CaptureFlow> {
+    const doc = await this.reads.get<MonitoringTenantDoc>(await this.runner.catalog.collection(MONITORING_TENANTS_COLLECTION), tenantId);
+    return {
+      lastCaptureAt: doc?.last_capture_at ?? null,
+      lastReadingAt: doc?.last_reading_at ?? null,
+      readingsSinceCapture: doc?.readings_since_capture ?? 0,
+      firstReadingSinceCaptureAt: doc?.first_reading_since_capture_at ?? null,
+    };
+  }
+
+  async tenants(): Promise<string[]> {
+    const collection = await this.runner.catalog.collection(MONITORING_TENANTS_COLLECTION);
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page<MonitoringTenantDoc> = await this.reads.find<MonitoringTenantDoc>(collection, { limit: 5000, cursor });
+      ids.push(...page.items.map((d) => d.tenant_id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return ids;
   }
 }

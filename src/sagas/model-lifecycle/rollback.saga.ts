@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { RecordedEvent } from '../../domain/shared/events';
 import { modelTypeOfStream } from '../../domain/models/model.events';
 import { Saga } from '../saga-runner';
-import { RollbackMonitorService } from '../../commands/models/rollback-monitor.service';
+import { ROLLBACK_CHECK, RollbackChecker } from '../../ports/rollback-check.port';
 
 export type RollbackTrigger = { readonly kind: 'check' | 'forget'; readonly modelType: string } | null;
 
@@ -19,14 +19,14 @@ export function rollbackTrigger(event: RecordedEvent): RollbackTrigger {
 /**
  * Runs the rollback check when an outcome is recorded (the moment the first day's outcomes can
  * complete) and notes activations. The check reads the registry and the figures, then sends what
- * `rollbackReviewCommands` decides: one review per activation, so a replay changes nothing.
+ * `rollbackReviewCommands` (commands/models) decides: one review per activation, so a replay changes nothing.
  */
 @Injectable()
 export class RollbackSaga implements Saga {
   readonly name = 'model-rollback';
   readonly eventTypes = ['PredictionOutcomeRecorded', 'ModelActivated', 'ModelDeactivated'];
 
-  constructor(private readonly monitor: RollbackMonitorService) {}
+  constructor(@Inject(ROLLBACK_CHECK) private readonly monitor: RollbackChecker) {}
 
   async handle(event: RecordedEvent): Promise<void> {
     const trigger = rollbackTrigger(event);

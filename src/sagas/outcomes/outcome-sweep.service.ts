@@ -5,18 +5,14 @@ import { CronJob } from 'cron';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { CLOCK, Clock } from '../../domain/shared/clock';
 import { CommandContext } from '../../runtime/decide';
+import { MATCH_WINDOW_MS } from '../../domain/predictions/outcome-matching';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
-import { Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
-import { MATCH_WINDOW_MS, PREDICTION_LOG, PredictionLogDoc } from '../../projections/predictions/prediction-log.projection';
+import type { OutcomeSweep, SweepResult } from '../../ports/outcome-sweep.port';
+import { PREDICTION_LOG_QUERY, PredictionLogDoc, PredictionLogReader } from '../../ports/prediction-log.query';
+import { Page } from '../../ports/read-store.port';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { AccuracyAlertService } from './accuracy-alert.service';
 import { outcomeCommandId, recordOutcomeCommand } from './outcomes.saga';
-
-export interface SweepResult {
-  readonly closed: number;
-  readonly conflicts: number;
-  readonly position: number;
-}
 
 const SWEEP_JOB = 'prediction-outcome-sweep';
 /** Due predictions held in memory at once. */
@@ -29,7 +25,7 @@ export const SWEEP_PAGE = 1000;
  * again, or after a replay, records nothing new.
  */
 @Injectable()
-export class OutcomeSweepService implements OnModuleInit, OnModuleDestroy {
+export class OutcomeSweepService implements OutcomeSweep, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(OutcomeSweepService.name);
   private job: CronJob | null = null;
 
@@ -37,7 +33,7 @@ export class OutcomeSweepService implements OnModuleInit, OnModuleDestroy {
     private readonly commandBus: CommandBus,
     private readonly runner: ProjectionRunner,
     private readonly alerts: AccuracyAlertService,
-    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(PREDICTION_LOG_QUERY) private readonly log: PredictionLogReader,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -68,7 +64,6 @@ export class OutcomeSweepService implements OnModuleInit, OnModuleDestroy {
     const now = this.clock.now();
     const runId = `sweep:${now.toISOString()}`;
     const context = (commandId: string): CommandContext => ({ tenantId: null, actorId: `${actor}:outcome-sweep`, commandId, correlationId: runId, causationId: null });
-    const collection = await this.runner.catalog.collection(PREDICTION_LOG);
     let position = 0;
     let closed = 0;
     let conflicts = 0;
@@ -77,12 +72,7 @@ export class OutcomeSweepService implements OnModuleInit, OnModuleDestroy {
     // stays the same for ten due predictions or ten million.
     let cursor: string | null = null;
     do {
-      const page: Page<PredictionLogDoc> = await this.store.find<PredictionLogDoc>(collection, {
-        filter: { outcome: 'pending', predicted_ms: { $lte: now.getTime() - MATCH_WINDOW_MS } },
-        sort: [['predicted_ms', 1]],
-        limit: SWEEP_PAGE,
-        cursor,
-      });
+      const page: Page<PredictionLogDoc> = await this.log.duePending(now.getTime() - MATCH_WINDOW_MS, { limit: SWEEP_PAGE, cursor });
       for (const p of page.items) {
         const outcome = {
           predictionId: p.prediction_id,

@@ -4,8 +4,7 @@ import { APP_CONFIG, AppConfig } from '../../config';
 import { CLOCK, Clock } from '../../domain/shared/clock';
 import { RecordedEvent, isEventOf } from '../../domain/shared/events';
 import { ConflictResolved } from '../../domain/sync/sync.events';
-import { READ_STORE, ReadStore } from '../../ports/read-store.port';
-import { BySyncDoc, PREDICTIONS_BY_SYNC, syncKey } from '../../projections/predictions/prediction-log.projection';
+import { PREDICTION_LOG_QUERY, PredictionLogReader } from '../../ports/prediction-log.query';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { Saga } from '../saga-runner';
 import { AccuracyAlertService } from './accuracy-alert.service';
@@ -27,7 +26,7 @@ export class OutcomesSaga implements Saga {
     private readonly commandBus: CommandBus,
     private readonly runner: ProjectionRunner,
     private readonly alerts: AccuracyAlertService,
-    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(PREDICTION_LOG_QUERY) private readonly log: PredictionLogReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -40,8 +39,7 @@ export class OutcomesSaga implements Saga {
 
   private async stateFor(event: RecordedEvent, now: Date): Promise<OutcomesSagaState> {
     if (isEventOf<ConflictResolved>(event, 'ConflictResolved')) {
-      const doc = await this.store.get<BySyncDoc>(await this.runner.catalog.collection(PREDICTIONS_BY_SYNC), syncKey(event.data.tenantId, event.data.syncId));
-      return { predictionIds: doc?.prediction_ids ?? [] };
+      return { predictionIds: await this.log.predictionIdsOfSync(event.data.tenantId, event.data.syncId) };
     }
     const modelType = (event.data as { modelType?: unknown }).modelType;
     return typeof modelType === 'string' ? { accuracy: await this.alerts.figure(modelType, now) } : {};
