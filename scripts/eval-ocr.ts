@@ -24,7 +24,7 @@ import { combineReadings } from '../src/infrastructure/ocr/ensemble-ocr.engine';
 import type { OcrEngine, OcrEngineName, OcrMode, OcrResult } from '../src/ports/ocr-engine.port';
 import { PaddleOcrEngine } from '../src/infrastructure/ocr/paddle/paddle-ocr.engine';
 import { TesseractOcrEngine } from '../src/infrastructure/ocr/tesseract-ocr.engine';
-import { configuredFormats, isPlateFormatName, resolvePlate } from '../src/infrastructure/ocr/plate-formats';
+import { configuredFormats, isPlateFormatName, resolvePlate } from '../src/domain/readings/plate-formats';
 
 interface Args {
   dirs: string[];
