@@ -8,7 +8,7 @@
  * expected calibration error (k-fold: never on the photos a calibration was fitted on), ms per
  * image after warm-up and load time. Several dirs are read as one set; degraded copies
  * (`npm run degrade:ocr`) fold with their source photo. --write-defaults refits the shipped default calibrations
- * (src/infrastructure/ocr/calibration/default-calibrations.data.json) on all the photos given.
+ * (src/domain/ocr-calibration/default-calibrations.data.json) on all the photos given.
  * --truth-fixes applies reviewed corrections of ground-truth labels (NAME<TAB>TRUTH<TAB>why) to a
  * photo and its degraded copies; the figures say how many labels were overridden.
  * --plate-formats measures a plate set with those formats configured, as a tenant would (the
@@ -19,12 +19,12 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { type CalibrationMap, applyCalibration, chooseCalibration, foldAssignment } from '../src/ml/calibration';
 import { type OcrEvaluation, type OcrTrial, evaluateOcr, labeledScores, sourcePhoto } from '../src/ml/ocr-evaluation';
-import type { DefaultCalibration } from '../src/infrastructure/ocr/calibration/default-calibrations';
+import type { DefaultCalibration } from '../src/domain/ocr-calibration/default-calibrations';
 import { combineReadings } from '../src/infrastructure/ocr/ensemble-ocr.engine';
 import type { OcrEngine, OcrEngineName, OcrMode, OcrResult } from '../src/ports/ocr-engine.port';
 import { PaddleOcrEngine } from '../src/infrastructure/ocr/paddle/paddle-ocr.engine';
 import { TesseractOcrEngine } from '../src/infrastructure/ocr/tesseract-ocr.engine';
-import { configuredFormats, isPlateFormatName, resolvePlate } from '../src/infrastructure/ocr/plate-formats';
+import { configuredFormats, isPlateFormatName, resolvePlate } from '../src/domain/readings/plate-formats';
 
 interface Args {
   dirs: string[];
@@ -220,7 +220,7 @@ function defaultEntry(engine: OcrEngineName, engineVersion: string, mode: OcrMod
 }
 
 async function writeDefaults(entries: DefaultCalibration[], source: string): Promise<string> {
-  const file = path.join(__dirname, '..', 'src', 'infrastructure', 'ocr', 'calibration', 'default-calibrations.data.json');
+  const file = path.join(__dirname, '..', 'src', 'domain', 'ocr-calibration', 'default-calibrations.data.json');
   const current = JSON.parse(await fs.readFile(file, 'utf8')) as { calibrations: DefaultCalibration[]; sources?: Record<string, string> };
   const kept = current.calibrations.filter((c) => !entries.some((e) => e.engine === c.engine && e.mode === c.mode));
   const sources = { ...(current.sources ?? {}), [entries[0].mode]: source };

@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { MulterModule } from '@nestjs/platform-express';
 import { APP_CONFIG, AppConfig } from '../config';
 import { multipartLimits } from '../infrastructure/http/request-limits';
+import { SharpImageFeatures } from '../infrastructure/ocr/image-features';
 import { ReadingsController } from '../projections/readings/readings.controller';
 import { readingsProjection } from '../projections/readings/readings.projection';
 import { TrainingExamplesController } from '../projections/training-examples/training-examples.controller';
@@ -16,6 +17,7 @@ import { OcrSettingsModule } from './ocr-settings.module';
 import { CaptureController } from '../commands/readings/capture.controller';
 import { CorrectionsController } from '../commands/readings/corrections.controller';
 import { PhotoIntake } from '../commands/readings/photo-intake.service';
+import { IMAGE_FEATURES } from '../ports/image-features.port';
 
 /**
  * Feature module: meter readings, vehicle entries, corrections, training examples (issue 3).
@@ -29,7 +31,7 @@ import { PhotoIntake } from '../commands/readings/photo-intake.service';
     MulterModule.registerAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => ({ limits: multipartLimits(config) }) }),
   ],
   controllers: [CaptureController, CorrectionsController, ReadingsController, TrainingExamplesController],
-  providers: [PhotoIntake, CaptureSaga, TrainingExamplesQuery, { provide: TRAINING_EXAMPLES_QUERY, useExisting: TrainingExamplesQuery }],
+  providers: [PhotoIntake, CaptureSaga, TrainingExamplesQuery, { provide: TRAINING_EXAMPLES_QUERY, useExisting: TrainingExamplesQuery }, { provide: IMAGE_FEATURES, useClass: SharpImageFeatures }],
   exports: [TrainingExamplesQuery, TRAINING_EXAMPLES_QUERY],
 })
 export class ReadingsModule implements OnModuleInit {

@@ -45,6 +45,7 @@ export interface PriorConflict {
  * 2: `user_conflict_rate` = share of the user's syncs made in the last 30 days whose conflict was
  *    already known at that moment. One window, so it is a proportion by construction.
  * The other four features are the same in both.
+ * The model registry records them as `domain/models/feature-definition.ts` declares them: the same versions.
  */
 export const FEATURE_DEFINITIONS = [1, 2] as const;
 export type FeatureDefinition = (typeof FEATURE_DEFINITIONS)[number];

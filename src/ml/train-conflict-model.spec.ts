@@ -1,4 +1,3 @@
-import { UnprocessableError } from '../domain/shared/errors';
 import { heuristicProbability } from './conflict-features';
 import { syntheticConflictRows } from './synthetic-conflict-data';
 import {
@@ -8,6 +7,7 @@ import {
   splitByTime,
   trainConflictModel,
 } from './train-conflict-model';
+import { TrainingInputError } from './training-input-error';
 
 describe('trainConflictModel', () => {
   const rows = syntheticConflictRows(2000, { seed: 11 });
@@ -54,7 +54,7 @@ describe('trainConflictModel', () => {
   });
 
   it('refuses fewer than 100 rows, saying why', () => {
-    expect(() => trainConflictModel(rows.slice(0, 99))).toThrow(UnprocessableError);
+    expect(() => trainConflictModel(rows.slice(0, 99))).toThrow(TrainingInputError);
     expect(() => trainConflictModel(rows.slice(0, 99))).toThrow(/at least 100 labelled syncs.*got 99/);
   });
 

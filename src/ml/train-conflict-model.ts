@@ -3,39 +3,19 @@
  * on the training part only, and a balanced logistic regression. The result carries everything the
  * model registry records: parameters, metrics, the holdout bounds and which rows fell on which side.
  */
-import { UnprocessableError } from '../domain/shared/errors';
 import { CONFLICT_FEATURE_NAMES } from './conflict-features';
-import { parseIsoMs } from './iso-time';
 import { fitLogisticRegression, sigmoid } from './logistic-regression';
-import { BinaryLabel, ClassMetrics, ConfusionMatrix, classificationReport, rocAuc } from './metrics';
+import { ClassMetrics, ConfusionMatrix, classificationReport, rocAuc } from './metrics';
 import { fitStandardScaler, StandardScaler, transform } from './scaler';
+import { ConflictTrainingRow, SplitRow, TimeHoldout, splitByTime } from './time-split';
+import { TrainingInputError } from './training-input-error';
 
 export { CONFLICT_FEATURE_NAMES } from './conflict-features';
+export { TEST_FRACTION, splitByTime, type ConflictTrainingRow, type Split, type SplitRow, type TimeHoldout, type TimeSplit } from './time-split';
+export { TrainingInputError } from './training-input-error';
 
 export const MIN_TRAINING_ROWS = 100;
-export const TEST_FRACTION = 0.2;
 export const DEFAULT_THRESHOLD = 0.5;
-
-export interface ConflictTrainingRow {
-  readonly syncId: string;
-  /** ISO 8601. */
-  readonly syncedAt: string;
-  readonly features: readonly number[];
-  readonly label: BinaryLabel;
-}
-
-export type Split = 'train' | 'test';
-export interface SplitRow extends ConflictTrainingRow {
-  readonly split: Split;
-}
-
-/** Bounds are the `syncedAt` strings of the first and last row on each side. */
-export interface TimeHoldout {
-  readonly trainFrom: string;
-  readonly trainTo: string;
-  readonly testFrom: string;
-  readonly testTo: string;
-}
 
 export interface EvaluationMetrics {
   readonly roc_auc: number | null;
@@ -86,56 +66,6 @@ export interface TrainedConflictModel extends ConflictModelParameters {
   readonly rows: SplitRow[];
 }
 
-export interface TimeSplit {
-  readonly train: ConflictTrainingRow[];
-  readonly test: ConflictTrainingRow[];
-  readonly holdout: TimeHoldout;
-  readonly rows: SplitRow[];
-}
-
-/**
- * Oldest 80% train, newest 20% test. Rows sharing the boundary timestamp all go to the test side,
- * so every training row is strictly older than every test row (the test set may then exceed 20%).
- * Ties in time are ordered by syncId, so the split is the same whatever order rows arrive in.
- */
-export function splitByTime(input: readonly ConflictTrainingRow[]): TimeSplit {
-  const n = input.length;
-  if (n < 2) throw new UnprocessableError(`need at least 2 rows to split by time, got ${n}`);
-  const times = new Float64Array(n);
-  for (let i = 0; i < n; i++) times[i] = parseTime(input[i]);
-  const before = (a: number, b: number): number =>
-    times[a] - times[b] || (input[a].syncId < input[b].syncId ? -1 : input[a].syncId > input[b].syncId ? 1 : 0);
-  let order = Array.from({ length: n }, (_, i) => i);
-  // Rows read from the event log usually arrive in order already; skip the O(n log n) sort then.
-  let sorted = true;
-  for (let i = 1; i < n && sorted; i++) sorted = before(i - 1, i) <= 0;
-  if (!sorted) order = order.sort(before);
-  let cut = n - Math.max(1, Math.ceil(n * TEST_FRACTION));
-  const boundary = times[order[cut]];
-  while (cut > 0 && times[order[cut - 1]] === boundary) cut--;
-  if (cut === 0) {
-    throw new UnprocessableError('cannot hold out the newest syncs: the newest 20% share a timestamp with all older rows');
-  }
-  // Explicit fields, not a spread: spreading a million rows costs seconds in V8.
-  const rows = order.map((index, i): SplitRow => {
-    const r = input[index];
-    return { syncId: r.syncId, syncedAt: r.syncedAt, features: r.features, label: r.label, split: i < cut ? 'train' : 'test' };
-  });
-  const train = rows.slice(0, cut);
-  const test = rows.slice(cut);
-  return {
-    train,
-    test,
-    rows,
-    holdout: {
-      trainFrom: train[0].syncedAt,
-      trainTo: train[train.length - 1].syncedAt,
-      testFrom: test[0].syncedAt,
-      testTo: test[test.length - 1].syncedAt,
-    },
-  };
-}
-
 export interface TrainOptions {
   readonly C?: number;
   readonly threshold?: number;
@@ -147,7 +77,7 @@ export function trainConflictModel(input: readonly ConflictTrainingRow[], option
   const split = splitByTime(input);
   const trainPositives = countPositives(split.train);
   if (trainPositives === 0 || trainPositives === split.train.length) {
-    throw new UnprocessableError(
+    throw new TrainingInputError(
       `the training part of the time split (${split.train.length} oldest syncs) has only one class; need both conflicts and clean syncs`,
       { train_samples: split.train.length, train_positives: trainPositives },
     );
@@ -242,14 +172,14 @@ export function evaluatePredictions(
 
 function validateRows(rows: readonly ConflictTrainingRow[]): void {
   if (rows.length < MIN_TRAINING_ROWS) {
-    throw new UnprocessableError(
+    throw new TrainingInputError(
       `need at least ${MIN_TRAINING_ROWS} labelled syncs to train, got ${rows.length}`,
       { rows: rows.length, required: MIN_TRAINING_ROWS },
     );
   }
   const positives = countPositives(rows);
   if (positives === 0 || positives === rows.length) {
-    throw new UnprocessableError(
+    throw new TrainingInputError(
       `all ${rows.length} labelled syncs are ${positives === 0 ? 'clean (label 0)' : 'conflicts (label 1)'}; need both classes to train`,
       { rows: rows.length, positives },
     );
@@ -257,7 +187,7 @@ function validateRows(rows: readonly ConflictTrainingRow[]): void {
   const width = CONFLICT_FEATURE_NAMES.length;
   for (const row of rows) {
     if (row.features.length !== width || !row.features.every(Number.isFinite)) {
-      throw new UnprocessableError(`sync ${row.syncId} needs ${width} finite features, got [${row.features.join(', ')}]`);
+      throw new TrainingInputError(`sync ${row.syncId} needs ${width} finite features, got [${row.features.join(', ')}]`);
     }
   }
 }
@@ -266,10 +196,4 @@ function countPositives(rows: readonly ConflictTrainingRow[]): number {
   let n = 0;
   for (const r of rows) if (r.label === 1) n++;
   return n;
-}
-
-function parseTime(row: ConflictTrainingRow): number {
-  const t = parseIsoMs(row.syncedAt);
-  if (Number.isNaN(t)) throw new UnprocessableError(`sync ${row.syncId} has an unreadable syncedAt: ${row.syncedAt}`);
-  return t;
 }

@@ -5,6 +5,7 @@ import type { ConflictTrainingRow, TrainedConflictModel } from '../ml/train-conf
 export const ML_COMPUTE = Symbol('ML_COMPUTE');
 
 export interface MlComputePort {
+  /** Rejects with TrainingInputError (ml/training-input-error.ts) for rows it cannot train on. */
   trainConflictModel(rows: readonly ConflictTrainingRow[]): Promise<TrainedConflictModel>;
   selectActiveLearningBatch(pool: readonly PoolExample[], options: SelectionOptions): Promise<ActiveLearningBatch>;
 }

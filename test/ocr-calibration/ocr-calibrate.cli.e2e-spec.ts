@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { OCR_CALIBRATIONS, OcrCalibrations } from '../../src/ports/ocr-calibrations.port';
-import { defaultCalibrations } from '../../src/infrastructure/ocr/calibration/default-calibrations';
+import { defaultCalibrations } from '../../src/domain/ocr-calibration/default-calibrations';
 import { TestApp, startTestApp } from '../support/app';
 import { CliResult, runCli } from '../support/cli';
 import { renderPlatePhoto } from '../support/photos';

@@ -13,7 +13,7 @@ jest.setTimeout(180_000);
  * The shipped defaults, as `npm run eval:ocr -- --write-defaults` would write them, for the
  * scripted engine (tesseract): plates overconfident (0.95 → 0.49), meters underconfident (0.4 → 0.83).
  */
-jest.mock('../../src/infrastructure/ocr/calibration/default-calibrations.data.json', () => {
+jest.mock('../../src/domain/ocr-calibration/default-calibrations.data.json', () => {
   const samples = Array.from({ length: 40 }, (_, i) => ({ score: (i + 0.5) / 40, correct: i % 4 !== 0 && i >= 13 ? 1 : 0 }));
   const shipped = (mode: string, a: number, b: number) => ({
     calibrationId: `test-dev-tesseract-${mode}`,

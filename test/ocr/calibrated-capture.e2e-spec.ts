@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { applyCalibration } from '../../src/ml/calibration';
-import { defaultCalibrations } from '../../src/infrastructure/ocr/calibration/default-calibrations';
+import { defaultCalibrations } from '../../src/domain/ocr-calibration/default-calibrations';
 import { TestApp, startTestApp } from '../support/app';
 import { auditEvents, call, eventually, examplesOf, photoForm } from '../readings/readings-helpers';
 

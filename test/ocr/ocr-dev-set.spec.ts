@@ -3,7 +3,7 @@ import { CalibratedOcrEngine } from '../../src/infrastructure/ocr/calibration/ca
 import { defaultActiveCalibrations } from '../../src/infrastructure/ocr/calibration/default-calibrations';
 import { MutableOcrCalibrations } from '../../src/ports/ocr-calibrations.port';
 import { PaddleOcrEngine } from '../../src/infrastructure/ocr/paddle/paddle-ocr.engine';
-import { configuredFormats, resolvePlate } from '../../src/infrastructure/ocr/plate-formats';
+import { configuredFormats, resolvePlate } from '../../src/domain/readings/plate-formats';
 import { type SetScore, devSetsPresent, loadSet, scoreSet } from './ocr-dev-set';
 
 jest.setTimeout(180_000);

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import type { FeatureDefinition as RecordedFeatureDefinition } from '../../domain/models/feature-definition';
 import { ModelCommand, RegistryState, modelRegistryDecider } from '../../domain/models/model-registry.decider';
 import { ModelEvent, modelStream } from '../../domain/models/model.events';
 import { CLOCK, Clock } from '../../domain/shared/clock';
@@ -13,6 +14,10 @@ import { CommandContext, CommandResult, Decide } from '../../runtime/decide';
 import { assertTrainableType } from './model-types';
 
 export type RegistryResult = CommandResult<RegistryState, ModelEvent>;
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// The registry (domain) and the feature code (ml) each declare the definition versions; this fails to compile when they differ.
+const _definitionsMatch: Same<RecordedFeatureDefinition, FeatureDefinition> = true;
 
 /** Activation, deactivation and registration of outside models: each one decision on the registry stream. */
 @Injectable()

@@ -9,16 +9,22 @@ import { exportConflictModelToOnnx } from '../../ml/onnx-export';
 import { ML_COMPUTE, MlComputePort } from '../../ports/ml-compute.port';
 import { CURRENT_FEATURE_DEFINITION, FeatureDefinition } from '../../ml/conflict-features';
 import { ConflictTrainingRow, TrainedConflictModel } from '../../ml/train-conflict-model';
+import { TrainingInputError } from '../../ml/training-input-error';
 import { CONFLICT_FEATURES_QUERY, ConflictFeaturesQuery } from '../../ports/conflict-features.query';
 import { CommandContext, Decide } from '../../runtime/decide';
 import { ModelStreamReader } from './model-stream.reader';
 import { assertTrainableType } from './model-types';
 import { trainingRowsToCsv } from './training-data-csv';
-import { UnavailableError } from '../../domain/shared/errors';
+import { UnavailableError, UnprocessableError } from '../../domain/shared/errors';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 
 export const DEFAULT_DAYS_BACK = 90;
+
+/** Rows ml refuses to train on are answered 422, with ml's message and details. */
+export function asUnprocessable(error: unknown): unknown {
+  return error instanceof TrainingInputError ? new UnprocessableError(error.message, error.details) : error;
+}
 
 export interface TrainRequest {
   readonly modelType: string;
@@ -88,7 +94,9 @@ export class ModelTrainingService {
     const rows = await this.features.trainingRows(daysBack, at.getTime(), CURRENT_FEATURE_DEFINITION);
     const t1 = performance.now();
     // Throws UnprocessableError (422) for fewer than 100 rows or a single class, saying which.
-    const trained = await this.compute.trainConflictModel(rows);
+    const trained = await this.compute.trainConflictModel(rows).catch((error: unknown) => {
+      throw asUnprocessable(error);
+    });
     const t2 = performance.now();
     const [modelBlob, rowsBlob] = await this.storeArtifacts(request, rows.length, trained);
     const t3 = performance.now();

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../../config';
-import { FitOcrCalibration, OcrCalibrationCommand, OcrCalibrationState, ocrCalibrationDecider } from '../../domain/ocr-calibration/ocr-calibration.decider';
+import { OcrCalibrationCommand, OcrCalibrationState, ocrCalibrationDecider } from '../../domain/ocr-calibration/ocr-calibration.decider';
 import { CalibrationEngine, CalibrationMode, OcrCalibrationEvent, OcrCalibrationFitted, calibrationStream } from '../../domain/ocr-calibration/ocr-calibration.events';
 import { canonicalJson } from '../../domain/shared/canonical-json';
 import { CLOCK, Clock } from '../../domain/shared/clock';
@@ -10,10 +10,11 @@ import { UnavailableError } from '../../domain/shared/errors';
 import { deterministicUuid } from '../../domain/shared/ids';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { FlywheelLabels, OCR_GROUND_TRUTH_QUERY, OcrGroundTruthReader } from '../../ports/ocr-ground-truth.query';
-import { defaultCalibrations } from '../../infrastructure/ocr/calibration/default-calibrations';
+import { defaultCalibrations } from '../../domain/ocr-calibration/default-calibrations';
 import { LabeledScore } from '../../ml/calibration';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { Decide } from '../../runtime/decide';
+import { withFittedCalibration } from './calibration-fit';
 import { CalibrationPointerService } from './calibration-pointer.service';
 
 export const CALIBRATION_FOLDS = 5;
@@ -64,7 +65,8 @@ export class CalibrationFittingService {
     const labels = await this.groundTruth.labeled(engine, mode);
     const development = developmentSamples(engine, mode);
     const calibrationId = flywheelCalibrationId(engine, mode, labels, development);
-    const command: FitOcrCalibration = {
+    // Fitted here, with ml; the decider checks the labels and records the fit.
+    const command = withFittedCalibration({
       type: 'FitOcrCalibration',
       calibrationId,
       engine,
@@ -77,7 +79,7 @@ export class CalibrationFittingService {
       labelsThrough: labels.labelsThrough,
       minFlywheelLabels: this.config.ocrCalibrationMinLabels,
       folds: CALIBRATION_FOLDS,
-    };
+    });
     const commandId = deterministicUuid(`ocr-calibration:fit:${calibrationId}`);
     const stream = calibrationStream(engine, mode);
     // Calibrations are engine behaviour, not tenant data: their events belong to no tenant.

@@ -4,7 +4,7 @@ import { OcrCalibrationCommand, OcrCalibrationState, RecordShippedCalibration, o
 import { OcrCalibrationEvent, calibrationStream } from '../../domain/ocr-calibration/ocr-calibration.events';
 import { CLOCK, Clock } from '../../domain/shared/clock';
 import { deterministicUuid } from '../../domain/shared/ids';
-import { DefaultCalibration, defaultCalibrations } from '../../infrastructure/ocr/calibration/default-calibrations';
+import { DefaultCalibration, defaultCalibrations } from '../../domain/ocr-calibration/default-calibrations';
 import { crossValidatedProbabilities, logLoss } from '../../ml/calibration';
 import { Decide } from '../../runtime/decide';
 

@@ -8,7 +8,7 @@ import { ValidationError } from '../../domain/shared/errors';
 import { deterministicUuid, newId } from '../../domain/shared/ids';
 import { CurrentPrincipal, Roles } from '../../http/access';
 import { Principal } from '../../domain/shared/principal';
-import { isPlateFormatName } from '../../infrastructure/ocr/plate-formats';
+import { isPlateFormatName } from '../../domain/readings/plate-formats';
 import { contextFromPrincipal, Decide } from '../../runtime/decide';
 import { CounterDto, PlateFormatsDto } from './ocr-settings.dto';
 import { ReadingChecks } from './reading-checks.service';

@@ -4,10 +4,10 @@ import { counterDecider, ocrSettingsDecider } from '../../domain/ocr-settings/oc
 import { assetCounterStream, ocrSettingsStream } from '../../domain/ocr-settings/ocr-settings.events';
 import type { CounterEvent, OcrSettingsEvent } from '../../domain/ocr-settings/ocr-settings.events';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
-import { type CounterFacts, type TrustedReading, checkCounterReading } from '../../infrastructure/ocr/counter-check';
+import { type CounterFacts, type TrustedReading, checkCounterReading } from '../../domain/readings/counter-check';
 import type { OcrResult } from '../../ports/ocr-engine.port';
-import { type FormatInForce, configuredFormats, learnFormats, resolvePlate } from '../../infrastructure/ocr/plate-formats';
-import { normaliseMeter, normalisePlate, parseMeterValue } from '../../infrastructure/ocr/reading-format';
+import { type FormatInForce, configuredFormats, learnFormats, resolvePlate } from '../../domain/readings/plate-formats';
+import { normaliseMeter, normalisePlate, parseMeterValue } from '../../domain/readings/reading-format';
 import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
 import { READING_HISTORY_QUERY, ReadingHistoryReader } from '../../ports/reading-history.query';
 

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ValidationError } from '../../domain/shared/errors';
 import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
-import { computeImageFeatures, textFeatures } from '../../infrastructure/ocr/image-features';
+import { textFeatures } from '../../ml/image-features';
+import { IMAGE_FEATURES, ImageFeatureReader } from '../../ports/image-features.port';
 import { OCR_ENGINE, OcrEngine, OcrMode, OcrResult } from '../../ports/ocr-engine.port';
 import { DOMAIN_METRICS, DomainMetrics } from '../../ports/domain-metrics.port';
 
@@ -36,6 +37,7 @@ export class PhotoIntake {
   constructor(
     @Inject(OCR_ENGINE) private readonly ocr: OcrEngine,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(IMAGE_FEATURES) private readonly imageFeatures: ImageFeatureReader,
     @Optional() @Inject(DOMAIN_METRICS) private readonly metrics?: DomainMetrics,
   ) {}
 
@@ -48,7 +50,7 @@ export class PhotoIntake {
       throw new ValidationError('photo: a PNG or JPEG file is required (multipart field "photo")', { fields: { photo: ['is required'] } });
     }
     // Features first: it rejects anything that is not a decodable PNG/JPEG before OCR work starts.
-    const image = await computeImageFeatures(photo.buffer);
+    const image = await this.imageFeatures.compute(photo.buffer);
     const started = process.hrtime.bigint();
     const ocr = await this.ocr.recognize(photo.buffer, mode);
     const labels = { engine: ocr.engineName, mode };

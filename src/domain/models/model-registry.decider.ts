@@ -1,7 +1,7 @@
-import { FeatureDefinition, LEGACY_FEATURE_DEFINITION, isFeatureDefinition } from '../../ml/conflict-features';
 import { Decider } from '../shared/decider';
 import { ConflictError, NotFoundError, assertNever } from '../shared/errors';
 import { ActivationPolicyConfig, decideActivation } from './activation-policy';
+import { FeatureDefinition, LEGACY_FEATURE_DEFINITION, isFeatureDefinition } from './feature-definition';
 import {
   AccuracyFigure,
   ActivationCause,

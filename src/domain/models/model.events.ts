@@ -54,7 +54,7 @@ export type ModelTrained = DomainEvent<
     trigger: 'manual' | 'retraining';
     algorithm: 'logistic_regression';
     featureNames: string[];
-    /** The feature definition its rows were built with (src/ml/conflict-features.ts); absent: 1. */
+    /** The feature definition its rows were built with (feature-definition.ts, computed by src/ml/conflict-features.ts); absent: 1. */
     featureDefinition?: number;
     scaler: { mean: number[]; scale: number[] };
     coefficients: number[];

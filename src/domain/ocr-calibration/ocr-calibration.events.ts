@@ -1,4 +1,3 @@
-import type { CalibrationMap, CalibrationMethod } from '../../ml/calibration';
 import { DomainEvent, streamName } from '../shared/events';
 
 /**
@@ -10,6 +9,20 @@ export type CalibrationEngine = 'paddle' | 'tesseract' | 'ensemble';
 export const CALIBRATION_ENGINES: readonly CalibrationEngine[] = ['paddle', 'tesseract', 'ensemble'];
 export type CalibrationMode = 'meter' | 'plate';
 export const CALIBRATION_MODES: readonly CalibrationMode[] = ['meter', 'plate'];
+
+/**
+ * How a calibration maps an engine's score to the probability that a reading is right. These are
+ * the shapes of `ml/calibration.ts` (which fits and applies them), declared here because they are
+ * recorded in events, and so kept forever; TypeScript is structural, so the two stay assignable.
+ */
+export type CalibrationMethod = 'isotonic' | 'platt';
+
+/** What a map was fitted on: whole readings (the default) or single characters (see ml/calibration). */
+export type CalibrationUnit = 'reading' | 'character';
+
+export type CalibrationMap =
+  | { readonly method: 'isotonic'; readonly scores: readonly number[]; readonly probabilities: readonly number[]; readonly unit?: CalibrationUnit }
+  | { readonly method: 'platt'; readonly a: number; readonly b: number; readonly unit?: CalibrationUnit };
 
 /** Shipped defaults are fitted on the development set; later fits pool it with the flywheel's labels. */
 export type CalibrationSource = 'development_set' | 'flywheel';

@@ -3,6 +3,7 @@ import { DomainError } from '../../domain/shared/errors';
 import { selectActiveLearningBatch } from '../../ml/active-learning';
 import { syntheticConflictRows } from '../../ml/synthetic-conflict-data';
 import { trainConflictModel } from '../../ml/train-conflict-model';
+import { TrainingInputError } from '../../ml/training-input-error';
 import { MlCompute } from './ml-compute';
 
 describe('MlCompute: training and selection in a worker thread', () => {
@@ -23,10 +24,12 @@ describe('MlCompute: training and selection in a worker thread', () => {
     expect(await compute.selectActiveLearningBatch(pool, options)).toEqual(selectActiveLearningBatch(pool, options));
   });
 
-  it('keeps a refused training a DomainError of its kind (answered 422), and the worker keeps serving', async () => {
+  it('keeps a refused training a TrainingInputError with its details (the caller answers 422), and the worker keeps serving', async () => {
     const error = await compute.trainConflictModel(syntheticConflictRows(20, { seed: 1 })).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DomainError);
-    expect((error as DomainError).kind).toBe('unprocessable');
+    expect(error).toBeInstanceOf(TrainingInputError);
+    expect(error).not.toBeInstanceOf(DomainError);
+    expect((error as TrainingInputError).message).toBe('need at least 100 labelled syncs to train, got 20');
+    expect((error as TrainingInputError).details).toEqual({ rows: 20, required: 100 });
     expect((await compute.trainConflictModel(syntheticConflictRows(1500, { seed: 4 }))).algorithm).toBe('logistic_regression');
   });
 });

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { DomainError } from '../../domain/shared/errors';
 import type { ActiveLearningBatch, PoolExample, SelectionOptions } from '../../ml/active-learning';
 import type { ConflictTrainingRow, TrainedConflictModel } from '../../ml/train-conflict-model';
+import { TrainingInputError } from '../../ml/training-input-error';
 import type { MlComputePort } from '../../ports/ml-compute.port';
 import { ComputeReply, ComputeTask } from './ml-compute.protocol';
 
@@ -71,8 +72,9 @@ export class MlCompute implements MlComputePort, OnModuleDestroy {
     if (this.waiting.size === 0) this.worker?.unref();
     if (reply.ok) return waiter.resolve(reply.value);
     const { name, message, kind, details } = reply.error;
-    // Rebuilt as a DomainError of the same kind, so the exception filter answers as before (422...).
-    const error = kind ? new DomainError(kind, message, details) : new Error(message);
+    // Rebuilt as a DomainError of the same kind, so the exception filter answers as before (422...),
+    // and refused training rows as the TrainingInputError the caller answers.
+    const error = kind ? new DomainError(kind, message, details) : name === 'TrainingInputError' ? new TrainingInputError(message, details) : new Error(message);
     error.name = name;
     waiter.reject(error);
   }

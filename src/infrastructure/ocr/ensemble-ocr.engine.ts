@@ -1,5 +1,5 @@
 import type { OcrEngine, OcrMode, OcrResult } from '../../ports/ocr-engine.port';
-import { parseMeterValue } from './reading-format';
+import { parseMeterValue } from '../../domain/readings/reading-format';
 
 export const ENSEMBLE_RULES_VERSION = 'ensemble-v1';
 

@@ -3,7 +3,8 @@ import { UnprocessableError } from '../../domain/shared/errors';
 import { CORRUPT_PHOTO, openPhoto, readPhotoSize } from './photo-format';
 import { type GreyImage, type TextLine, locateTextLine, otsuThreshold } from './text-line-locator';
 
-export { computeImageFeatures, textFeatures, type ImageFeatures, type TextFeatures } from './image-features';
+export { computeImageFeatures } from './image-features';
+export { textFeatures, type ImageFeatures, type TextFeatures } from '../../ml/image-features';
 
 /**
  * Crops are small (a 30x60 digit roll, a 200x60 plate); the locator and Tesseract both need

@@ -6,7 +6,7 @@ import { withTimeout } from './with-timeout';
 import { deriveConfidence } from './ocr-confidence';
 import type { OcrEngine, OcrMode, OcrResult } from '../../ports/ocr-engine.port';
 import { prepareOcrVariants } from './image-preparation';
-import { fitPlateLayout, isMeterFormat, isPlateFormat, mixesLettersAndDigits, normaliseMeter, normalisePlate, parseMeterValue } from './reading-format';
+import { fitPlateLayout, isMeterFormat, isPlateFormat, mixesLettersAndDigits, normaliseMeter, normalisePlate, parseMeterValue } from '../../domain/readings/reading-format';
 
 export interface TesseractOcrEngineOptions {
   /** Workers per mode; each mode has its own scheduler because whitelist and PSM are per worker. */

@@ -1,7 +1,7 @@
 import { CorrectionSubmitted, MeterReadingRecorded, VehicleEntryRecorded, sourceStream } from '../../domain/readings/reading.events';
 import { RecordedEvent, isEventOf } from '../../domain/shared/events';
 import { SourceSystem, TrainingExampleLabeled } from '../../domain/training/training-example.events';
-import { normaliseMeter, normalisePlate } from '../../infrastructure/ocr/reading-format';
+import { normaliseMeter, normalisePlate } from '../../domain/readings/reading-format';
 import { documentProjection } from '../../runtime/projection';
 
 export const OCR_GROUND_TRUTH_COLLECTION = 'ocr_ground_truth';

@@ -1,39 +1,8 @@
-import type { CalibrationMap, CalibrationMethod, LabeledScore } from '../../../ml/calibration';
+import { defaultCalibrations } from '../../../domain/ocr-calibration/default-calibrations';
 import type { OcrEngineName, OcrMode } from '../../../ports/ocr-engine.port';
 import type { ActiveCalibration } from '../../../ports/ocr-calibrations.port';
-import shipped from './default-calibrations.data.json';
 
-/**
- * A calibration fitted on the development set (../shared/ocr-dev) by `npm run eval:ocr -- --write-defaults`.
- * It is in force until the flywheel has collected enough labels to fit its own, and is recorded as
- * an OcrCalibrationFitted event (source development_set) so readings made with it stay explainable.
- */
-export interface DefaultCalibration {
-  readonly calibrationId: string;
-  readonly engine: OcrEngineName;
-  /** The engine build the scores came from (OcrResult.engine). */
-  readonly engineVersion: string;
-  readonly mode: OcrMode;
-  readonly method: CalibrationMethod;
-  readonly map: CalibrationMap;
-  readonly sampleCount: number;
-  readonly positives: number;
-  /** k-fold figures: never measured on the photos a fold's calibration was fitted on. */
-  readonly crossValidated: { readonly ece: number; readonly auroc: number | null; readonly folds: number; readonly logLoss?: number };
-  /** The development set's (score, right) pairs, pooled with flywheel labels when refitting. */
-  readonly samples: readonly LabeledScore[];
-}
-
-interface ShippedFile {
-  readonly version: number;
-  readonly source: string;
-  readonly calibrations: readonly DefaultCalibration[];
-}
-
-export function defaultCalibrations(): readonly DefaultCalibration[] {
-  return (shipped as unknown as ShippedFile).calibrations;
-}
-
+/** The shipped defaults (`domain/ocr-calibration/default-calibrations.ts`) as the calibrations in force at start. */
 export function defaultActiveCalibrations(): Array<readonly [OcrEngineName, OcrMode, ActiveCalibration]> {
   return defaultCalibrations().map((c) => [c.engine, c.mode, { id: c.calibrationId, map: c.map }] as const);
 }

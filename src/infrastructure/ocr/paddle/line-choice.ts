@@ -1,5 +1,5 @@
-import { KNOWN_PLATE_LAYOUTS } from '../plate-formats';
-import { LETTER_TO_DIGIT, fitPlateLayout, isMeterFormat, isPlateFormat, mixesLettersAndDigits, normaliseMeter, plateShape, resolveLookAlike } from '../reading-format';
+import { KNOWN_PLATE_LAYOUTS } from '../../../domain/readings/plate-formats';
+import { LETTER_TO_DIGIT, fitPlateLayout, isMeterFormat, isPlateFormat, mixesLettersAndDigits, normaliseMeter, plateShape, resolveLookAlike } from '../../../domain/readings/reading-format';
 import type { DecodedCharacter } from './ctc-decoder';
 
 /**

@@ -1,59 +1,20 @@
-import * as ort from 'onnxruntime-node';
 import { UnavailableError } from '../../../domain/shared/errors';
 import { withTimeout } from '../with-timeout';
 import type { OcrEngine, OcrMode, OcrResult } from '../../../ports/ocr-engine.port';
-import { KNOWN_PLATE_LAYOUTS } from '../plate-formats';
-import { mixesLettersAndDigits, parseMeterValue, plateShape } from '../reading-format';
-import { type CtcAlphabet, buildCtcAlphabet, decodeConstrained } from './ctc-decoder';
-import { DEFAULT_DB_OPTIONS, type DbOptions, type TextBox, detectTextBoxes } from './db-postprocess';
-import { offColourCharacters } from './ink-colour';
+import { KNOWN_PLATE_LAYOUTS } from '../../../domain/readings/plate-formats';
+import { mixesLettersAndDigits, parseMeterValue, plateShape } from '../../../domain/readings/reading-format';
+import { DEFAULT_DB_OPTIONS, type DbOptions, type TextBox } from './db-postprocess';
 import { type ChosenLine, type LineCandidate, STACKED_HEIGHT_RATIO, chooseMeterLine, choosePlateLine } from './line-choice';
-import { PADDLE_MODEL_VERSION, type PaddleModelFiles, defaultPaddleModelFiles, readDictionary } from './paddle-models';
+import { type Sessions, detectText, loadSessions, recognizeRegion } from './paddle-inference';
+import { PADDLE_MODEL_VERSION, type PaddleModelFiles, defaultPaddleModelFiles } from './paddle-models';
+import { DEFAULT_PADDLE_PROFILES, type PaddleModeProfile, type PaddleOcrEngineOptions } from './paddle-profiles';
 import { paddleScore } from './paddle-score';
-import { type Region, type RgbImage, decodeRgb, toNormalisedBgrTensor } from './rgb-image';
+import { type Region, type RgbImage, decodeRgb } from './rgb-image';
+import { type TextRow, foldLookAlikes, groupRows, photoEndRoom } from './text-rows';
 
-/** How one mode is read; the defaults were measured on ../shared/ocr-dev (see README). */
-export interface PaddleModeProfile {
-  /** The detector's input is scaled so that its longer side is this many pixels (multiple of 32). */
-  readonly detectionSide: number;
-  /** Photos much larger than the detection side that yield no good reading are detected again at this side. */
-  readonly fineDetectionSide: number;
-  /** Recogniser input width cap: rows are squeezed to it (time grows with width). */
-  readonly recognitionMaxWidth: number;
-  /** Read each detected row across the whole photo (the detector drops characters cut by the edge). */
-  readonly fullWidthRows: boolean;
-  /** Always recognise the whole crop too, not only when detection finds nothing (digit rolls). */
-  readonly alwaysWholeCrop: boolean;
-}
+export { endRoom, groupRows, photoEndRoom, type TextRow } from './text-rows';
+export { DEFAULT_PADDLE_PROFILES, type PaddleModeProfile, type PaddleOcrEngineOptions } from './paddle-profiles';
 
-export const DEFAULT_PADDLE_PROFILES: Readonly<Record<OcrMode, PaddleModeProfile>> = {
-  plate: { detectionSide: 224, fineDetectionSide: 960, recognitionMaxWidth: 160, fullWidthRows: true, alwaysWholeCrop: false },
-  // Letters beside a counter would be forced into digits by the constrained alphabet, so meter rows stay as detected.
-  meter: { detectionSide: 320, fineDetectionSide: 960, recognitionMaxWidth: 480, fullWidthRows: false, alwaysWholeCrop: true },
-};
-
-export interface PaddleOcrEngineOptions {
-  readonly files?: PaddleModelFiles;
-  /** onnxruntime intra-op threads per session; 1 keeps one photo on one core. */
-  readonly threads?: number;
-  readonly profiles?: Partial<Record<OcrMode, Partial<PaddleModeProfile>>>;
-  readonly db?: DbOptions;
-  readonly plateLayouts?: readonly string[];
-  readonly startTimeoutMs?: number;
-}
-
-const ALPHABET: Readonly<Record<OcrMode, { allowed: string; silent: string }>> = {
-  meter: { allowed: '0123456789.', silent: '' },
-  // Separators on plates ("AYO-9034", "AB·123·CD") are read, then emit nothing.
-  plate: { allowed: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', silent: "-.·:' •_" },
-};
-const DET_MEAN = [0.485, 0.456, 0.406] as const;
-const DET_STD = [0.229, 0.224, 0.225] as const;
-const REC_MEAN = [0.5, 0.5, 0.5] as const;
-const REC_STD = [0.5, 0.5, 0.5] as const;
-const REC_HEIGHT = 48;
-/** Narrower crops are padded to this width: PaddleOCR pads to 320, which costs 3x more for the same text. */
-const REC_MIN_WIDTH = 64;
 /** The detector never scales a photo up by more than this... */
 const MAX_UPSCALE = 2;
 /** ... except on a second look at a small photo whose first reading fits no plate or counter. */
@@ -70,60 +31,11 @@ const TIGHT_MAX_SHARE = 0.9;
 const LONGER_READ_EVIDENCE = 0.5;
 export const PADDLE_ENGINE_ID = `paddleocr/${PADDLE_MODEL_VERSION}/onnxruntime/constrained-ctc-v1`;
 
-interface Sessions {
-  readonly detection: ort.InferenceSession;
-  readonly recognition: ort.InferenceSession;
-  readonly alphabets: Readonly<Record<OcrMode, CtcAlphabet>>;
-}
-
-/** O/0 and I/1 are one glyph in most plate fonts: readings that differ only there agree. */
-function foldLookAlikes(text: string): string {
-  return text.replace(/O/g, '0').replace(/I/g, '1');
-}
-
-export interface TextRow extends Region {
-  /** Smallest gap of the row's text to the photo's left/right edge, in unclip distances. */
-  readonly edgeGap: number;
-}
-
-/**
- * Room between a line's outermost characters and the ends of the region it was read from, in
- * character pitches (the mean step distance between neighbouring characters): under about half a
- * pitch, a character touches the photo's edge and the next one was probably cut off.
- */
-export function endRoom(characters: ReadonlyArray<{ readonly step: number }>, usedSteps: number): number {
-  if (characters.length < 2) return Number.POSITIVE_INFINITY;
-  const first = characters[0].step;
-  const last = characters[characters.length - 1].step;
-  const pitch = (last - first) / (characters.length - 1);
-  if (pitch <= 0) return Number.POSITIVE_INFINITY;
-  return Math.max(0, Math.min(first + 0.5, usedSteps - last - 0.5)) / pitch;
-}
-
-/** endRoom measured to the photo's left and right edges, from the characters' centres in source pixels. */
-export function photoEndRoom(centres: readonly number[], photoWidth: number): number {
-  if (centres.length < 2) return Number.POSITIVE_INFINITY;
-  const first = centres[0];
-  const last = centres[centres.length - 1];
-  const pitch = (last - first) / (centres.length - 1);
-  if (pitch <= 0) return Number.POSITIVE_INFINITY;
-  return Math.max(0, Math.min(first, photoWidth - last)) / pitch;
-}
-
-/** Boxes whose vertical extents overlap by half the smaller height are one text row. */
-export function groupRows(boxes: readonly TextBox[]): TextRow[] {
-  const rows: { x0: number; y0: number; x1: number; y1: number; edgeGap: number }[] = [];
-  for (const box of [...boxes].sort((a, b) => a.x - b.x)) {
-    const row = rows.find((r) => Math.min(r.y1, box.y + box.height) - Math.max(r.y0, box.y) > 0.5 * Math.min(r.y1 - r.y0, box.height));
-    if (row) {
-      row.x0 = Math.min(row.x0, box.x);
-      row.y0 = Math.min(row.y0, box.y);
-      row.x1 = Math.max(row.x1, box.x + box.width);
-      row.y1 = Math.max(row.y1, box.y + box.height);
-      row.edgeGap = Math.min(row.edgeGap, box.edgeGap);
-    } else rows.push({ x0: box.x, y0: box.y, x1: box.x + box.width, y1: box.y + box.height, edgeGap: box.edgeGap });
-  }
-  return rows.map((r) => ({ x: r.x0, y: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0, edgeGap: r.edgeGap }));
+/** Every line read from a photo, the region each was read from, and the index of each one's other reading of the same row (-1: none). */
+interface LineReads {
+  readonly candidates: LineCandidate[];
+  readonly regions: Region[];
+  readonly siblings: number[];
 }
 
 /**
@@ -161,23 +73,8 @@ export class PaddleOcrEngine implements OcrEngine {
     await this.sessions;
   }
 
-  private async load(): Promise<Sessions> {
-    const dictionary = await readDictionary(this.files.dictionary);
-    const options: ort.InferenceSession.SessionOptions = {
-      intraOpNumThreads: this.threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    };
-    const [detection, recognition] = await Promise.all([
-      ort.InferenceSession.create(this.files.detection, options),
-      ort.InferenceSession.create(this.files.recognition, options),
-    ]);
-    const alphabets = {
-      meter: buildCtcAlphabet(dictionary, ALPHABET.meter.allowed, ALPHABET.meter.silent),
-      plate: buildCtcAlphabet(dictionary, ALPHABET.plate.allowed, ALPHABET.plate.silent),
-    };
-    return { detection, recognition, alphabets };
+  private load(): Promise<Sessions> {
+    return loadSessions(this.files, this.threads);
   }
 
   async stop(): Promise<void> {
@@ -227,8 +124,15 @@ export class PaddleOcrEngine implements OcrEngine {
   }
 
   private async read(sessions: Sessions, rgb: RgbImage, mode: OcrMode, detectionSide: number, maxUpscale = MAX_UPSCALE): Promise<{ chosen: ChosenLine | null; boxCount: number; region: Region | null }> {
+    const boxes = await detectText(sessions, rgb, detectionSide, maxUpscale, this.db);
+    const reads = await this.readLines(sessions, rgb, mode, boxes);
+    const { chosen, index } = this.chooseLine(reads, mode);
+    return { chosen, boxCount: boxes.length, region: index < 0 ? null : reads.regions[index] };
+  }
+
+  /** Each detected row read (tallest first, stopping at a clear plate), then the whole crop when the mode wants it or nothing was found. */
+  private async readLines(sessions: Sessions, rgb: RgbImage, mode: OcrMode, boxes: readonly TextBox[]): Promise<LineReads> {
     const profile = this.profiles[mode];
-    const boxes = await this.detect(sessions, rgb, detectionSide, maxUpscale);
     // Tallest rows first: a plate's characters are its largest text, so most photos need one read.
     const rows = groupRows(boxes).sort((a, b) => b.height - a.height);
     // Two rows of about the same height may be the two halves of a two-row plate: read both.
@@ -250,18 +154,13 @@ export class PaddleOcrEngine implements OcrEngine {
       // character next to those is often lost or read as another (a wide "W" as "H" or "N"). The row
       // as detected, with a little margin, is read too; the line choice takes the more plausible.
       if (mode === 'plate' && profile.fullWidthRows && candidates.length === 1) {
-        const margin = Math.round(TIGHT_MARGIN * row.height);
-        const x = Math.max(0, row.x - margin);
-        const tight: Region = { ...row, x, width: Math.min(rgb.width, row.x + row.width + margin) - x };
-        if (tight.width < TIGHT_MAX_SHARE * rgb.width) {
-          const read = await this.recognizeRegion(sessions, rgb, tight, mode);
-          // Its ends are the margin's, not the photo's: the room that matters is to the photo's edges.
-          const room = photoEndRoom(read.centres, rgb.width);
+        const tight = await this.readAsDetected(sessions, rgb, row);
+        if (tight) {
           const whole = candidates.length - 1;
           siblings[whole] = candidates.length;
           siblings.push(whole);
-          candidates.push({ characters: read.characters, height: row.height, detectorScore: 1, edgeGap: row.edgeGap, aspect: tight.width / tight.height, top: row.y, dropped: read.dropped, endRoom: room, asDetected: true });
-          regions.push(tight);
+          candidates.push(tight.candidate);
+          regions.push(tight.region);
         }
       }
       if (mode === 'plate' && !stacked && this.isClearPlate(candidates)) break;
@@ -273,6 +172,23 @@ export class PaddleOcrEngine implements OcrEngine {
       candidates.push({ characters, height: 0.5 * whole.height, detectorScore: 0.5, edgeGap: Number.POSITIVE_INFINITY, aspect: whole.width / whole.height, dropped, endRoom });
       regions.push(whole);
     }
+    return { candidates, regions, siblings };
+  }
+
+  /** The tallest plate row as detected, with a little margin: null when that is nearly the whole photo's width anyway. */
+  private async readAsDetected(sessions: Sessions, rgb: RgbImage, row: TextRow): Promise<{ candidate: LineCandidate; region: Region } | null> {
+    const margin = Math.round(TIGHT_MARGIN * row.height);
+    const x = Math.max(0, row.x - margin);
+    const tight: Region = { ...row, x, width: Math.min(rgb.width, row.x + row.width + margin) - x };
+    if (tight.width >= TIGHT_MAX_SHARE * rgb.width) return null;
+    const read = await this.recognizeRegion(sessions, rgb, tight, 'plate');
+    // Its ends are the margin's, not the photo's: the room that matters is to the photo's edges.
+    const room = photoEndRoom(read.centres, rgb.width);
+    return { candidate: { characters: read.characters, height: row.height, detectorScore: 1, edgeGap: row.edgeGap, aspect: tight.width / tight.height, top: row.y, dropped: read.dropped, endRoom: room, asDetected: true }, region: tight };
+  }
+
+  /** The line that is the reading, and the index of the candidate it was read from (-1 for a two-row plate joined from two rows). */
+  private chooseLine({ candidates, siblings }: LineReads, mode: OcrMode): { chosen: ChosenLine | null; index: number } {
     let chosen = mode === 'plate' ? choosePlateLine(candidates, this.plateLayouts) : chooseMeterLine(candidates);
     // The region the chosen line was read from (none for a two-row plate joined from two rows).
     let index = chosen === null ? -1 : candidates.findIndex((c) => c.characters.map((ch) => ch.char).join('') === chosen?.rawText);
@@ -291,7 +207,7 @@ export class PaddleOcrEngine implements OcrEngine {
         }
       }
     }
-    return { chosen, boxCount: boxes.length, region: index < 0 ? null : regions[index] };
+    return { chosen, index };
   }
 
   /** The newest candidate is a plate in a known layout, read without doubt: no need to read the other rows. */
@@ -316,46 +232,7 @@ export class PaddleOcrEngine implements OcrEngine {
     };
   }
 
-  private async detect(sessions: Sessions, rgb: RgbImage, side: number, maxUpscale: number): Promise<TextBox[]> {
-    const scale = Math.min(maxUpscale, side / Math.max(rgb.width, rgb.height));
-    const width = Math.max(32, Math.round((rgb.width * scale) / 32) * 32);
-    const height = Math.max(32, Math.round((rgb.height * scale) / 32) * 32);
-    const input = toNormalisedBgrTensor(rgb, { x: 0, y: 0, width: rgb.width, height: rgb.height }, width, height, DET_MEAN, DET_STD);
-    const output = await sessions.detection.run({ [sessions.detection.inputNames[0]]: new ort.Tensor('float32', input, [1, 3, height, width]) });
-    const map = output[sessions.detection.outputNames[0]].data as Float32Array;
-    const sx = rgb.width / width;
-    const sy = rgb.height / height;
-    return detectTextBoxes(map, width, height, this.db).map((b) => {
-      const x = Math.max(0, Math.floor(b.x * sx));
-      const y = Math.max(0, Math.floor(b.y * sy));
-      return {
-        ...b,
-        x,
-        y,
-        width: Math.max(1, Math.min(rgb.width - x, Math.ceil(b.width * sx))),
-        height: Math.max(1, Math.min(rgb.height - y, Math.ceil(b.height * sy))),
-      };
-    });
-  }
-
-  /** `widthScale` stretches the region's width (and the width cap) before recognition. */
-  private async recognizeRegion(sessions: Sessions, rgb: RgbImage, region: Region, mode: OcrMode, widthScale = 1) {
-    const maxWidth = Math.round(this.profiles[mode].recognitionMaxWidth * widthScale);
-    const width = Math.min(maxWidth, Math.max(8, Math.ceil((widthScale * REC_HEIGHT * region.width) / region.height)));
-    const tensorWidth = Math.max(REC_MIN_WIDTH, width);
-    // Padding is 0 after normalisation (mid grey), as in PaddleOCR's resize_norm_img.
-    const input = new Float32Array(3 * REC_HEIGHT * tensorWidth);
-    toNormalisedBgrTensor(rgb, region, width, REC_HEIGHT, REC_MEAN, REC_STD, input, tensorWidth);
-    const output = await sessions.recognition.run({ [sessions.recognition.inputNames[0]]: new ort.Tensor('float32', input, [1, 3, REC_HEIGHT, tensorWidth]) });
-    const tensor = output[sessions.recognition.outputNames[0]];
-    const steps = Number(tensor.dims[1]);
-    const characters = decodeConstrained(tensor.data as Float32Array, steps, sessions.alphabets[mode]).characters;
-    if (mode !== 'plate') return { characters, dropped: 0, endRoom: Number.POSITIVE_INFINITY, centres: [] as number[] };
-    // Each step covers an equal slice of the tensor; the region was resized to `width` of it.
-    const toSource = (region.width / width) * (tensorWidth / steps);
-    const centres = characters.map((c) => region.x + (c.step + 0.5) * toSource);
-    const offColour = offColourCharacters(rgb, region, centres);
-    const kept = characters.filter((_, i) => !offColour[i]);
-    return { characters: kept, dropped: offColour.filter(Boolean).length, endRoom: endRoom(kept, (width / tensorWidth) * steps), centres: centres.filter((_, i) => !offColour[i]) };
+  private recognizeRegion(sessions: Sessions, rgb: RgbImage, region: Region, mode: OcrMode, widthScale = 1) {
+    return recognizeRegion(sessions, rgb, region, mode, this.profiles[mode].recognitionMaxWidth, widthScale);
   }
 }

@@ -1,6 +1,6 @@
 import type { OcrMode } from '../../../ports/ocr-engine.port';
-import { KNOWN_PLATE_LAYOUTS } from '../plate-formats';
-import { plateShape } from '../reading-format';
+import { KNOWN_PLATE_LAYOUTS } from '../../../domain/readings/plate-formats';
+import { plateShape } from '../../../domain/readings/reading-format';
 import type { ChosenLine } from './line-choice';
 
 /** One character's quality: its step probability, and how far it is ahead of the runner-up. */

@@ -1,0 +1,52 @@
+import type { TextBox } from './db-postprocess';
+import type { Region } from './rgb-image';
+
+/** O/0 and I/1 are one glyph in most plate fonts: readings that differ only there agree. */
+export function foldLookAlikes(text: string): string {
+  return text.replace(/O/g, '0').replace(/I/g, '1');
+}
+
+export interface TextRow extends Region {
+  /** Smallest gap of the row's text to the photo's left/right edge, in unclip distances. */
+  readonly edgeGap: number;
+}
+
+/**
+ * Room between a line's outermost characters and the ends of the region it was read from, in
+ * character pitches (the mean step distance between neighbouring characters): under about half a
+ * pitch, a character touches the photo's edge and the next one was probably cut off.
+ */
+export function endRoom(characters: ReadonlyArray<{ readonly step: number }>, usedSteps: number): number {
+  if (characters.length < 2) return Number.POSITIVE_INFINITY;
+  const first = characters[0].step;
+  const last = characters[characters.length - 1].step;
+  const pitch = (last - first) / (characters.length - 1);
+  if (pitch <= 0) return Number.POSITIVE_INFINITY;
+  return Math.max(0, Math.min(first + 0.5, usedSteps - last - 0.5)) / pitch;
+}
+
+/** endRoom measured to the photo's left and right edges, from the characters' centres in source pixels. */
+export function photoEndRoom(centres: readonly number[], photoWidth: number): number {
+  if (centres.length < 2) return Number.POSITIVE_INFINITY;
+  const first = centres[0];
+  const last = centres[centres.length - 1];
+  const pitch = (last - first) / (centres.length - 1);
+  if (pitch <= 0) return Number.POSITIVE_INFINITY;
+  return Math.max(0, Math.min(first, photoWidth - last)) / pitch;
+}
+
+/** Boxes whose vertical extents overlap by half the smaller height are one text row. */
+export function groupRows(boxes: readonly TextBox[]): TextRow[] {
+  const rows: { x0: number; y0: number; x1: number; y1: number; edgeGap: number }[] = [];
+  for (const box of [...boxes].sort((a, b) => a.x - b.x)) {
+    const row = rows.find((r) => Math.min(r.y1, box.y + box.height) - Math.max(r.y0, box.y) > 0.5 * Math.min(r.y1 - r.y0, box.height));
+    if (row) {
+      row.x0 = Math.min(row.x0, box.x);
+      row.y0 = Math.min(row.y0, box.y);
+      row.x1 = Math.max(row.x1, box.x + box.width);
+      row.y1 = Math.max(row.y1, box.y + box.height);
+      row.edgeGap = Math.min(row.edgeGap, box.edgeGap);
+    } else rows.push({ x0: box.x, y0: box.y, x1: box.x + box.width, y1: box.y + box.height, edgeGap: box.edgeGap });
+  }
+  return rows.map((r) => ({ x: r.x0, y: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0, edgeGap: r.edgeGap }));
+}
