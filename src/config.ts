@@ -112,7 +112,20 @@ function days(env: Env, name: string): number | null {
   return optional(env, name) === null ? null : num(env, name, 0, (n) => positiveInt(n) && n <= 36_500, 'an integer number of days 1-36500 (unset: keep forever)');
 }
 
+/*
+ * loadConfig reads and checks every variable in one fixed order (the first invalid one is the one
+ * reported): the ones other checks depend on, then the process and its stores, the runners and
+ * schedules, the models, the HTTP surface. Each part is a function; their results are merged.
+ */
 export function loadConfig(env: Env = process.env): AppConfig {
+  const first = checkedFirst(env);
+  return { ...storesAndOcr(env, first), ...runnersAndSchedules(env, first), ...models(env, first), ...httpAndLogs(env, first) };
+}
+
+type CheckedFirst = ReturnType<typeof checkedFirst>;
+
+/** The variables other checks depend on (or that name the time zone the schedules use). */
+function checkedFirst(env: Env) {
   const timeZone = env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
@@ -136,6 +149,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     meter: oneOf(env, 'OCR_ENGINE_METER', ocrEngine, OCR_ENGINE_NAMES),
     plate: oneOf(env, 'OCR_ENGINE_PLATE', ocrEngine, OCR_ENGINE_NAMES),
   };
+  return { timeZone, jwtSecret, dataKey, metricsToken, databaseUrl, riskMedium, riskHigh, ocrEngines };
+}
+
+function storesAndOcr(env: Env, { jwtSecret, dataKey, databaseUrl, ocrEngines }: CheckedFirst) {
   return {
     port: num(env, 'PORT', 3000, (n) => Number.isInteger(n) && n >= 0 && n < 65536, 'an integer port 0-65535'),
     dataDir: resolve(env.DATA_DIR || './data'),
@@ -151,6 +168,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ocrWorkers: num(env, 'OCR_WORKERS', Math.max(1, cpus().length), (n) => positiveInt(n) && n <= 32, 'an integer 1-32'),
     ocrEagerStart: oneOf(env, 'OCR_EAGER_START', 'true', ['true', 'false'] as const) === 'true',
     ocrCalibrationMinLabels: num(env, 'OCR_CALIBRATION_MIN_LABELS', 200, (n) => positiveInt(n) && n >= 2, 'an integer >= 2'),
+  };
+}
+
+function runnersAndSchedules(env: Env, { timeZone }: CheckedFirst) {
+  return {
     handlerMaxAttempts: num(env, 'HANDLER_MAX_ATTEMPTS', 5, (n) => positiveInt(n) && n <= 100, 'an integer 1-100'),
     runnerLeaseSeconds: num(env, 'RUNNER_LEASE_SECONDS', 10, (n) => n >= 1 && n <= 600, 'seconds in [1, 600]'),
     labelingLeaseMinutes: num(env, 'LABELING_LEASE_MINUTES', 30, (n) => n > 0 && n <= 24 * 60, 'minutes in (0, 1440]'),
@@ -161,6 +183,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     retentionDaysPhotos: days(env, 'RETENTION_DAYS_PHOTOS'),
     retentionDaysPlates: days(env, 'RETENTION_DAYS_PLATES'),
     timeZone,
+  };
+}
+
+function models(env: Env, { riskMedium, riskHigh }: CheckedFirst) {
+  return {
     conflictDecisionThreshold: num(env, 'CONFLICT_DECISION_THRESHOLD', 0.5, fraction, 'a number in [0, 1]'),
     riskMedium,
     riskHigh,
@@ -173,6 +200,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rollbackMaxAccuracyDrop: num(env, 'ROLLBACK_MAX_ACCURACY_DROP', 0.1, fraction, 'a number in [0, 1]'),
     rollbackMinSamples: num(env, 'ROLLBACK_MIN_SAMPLES', 30, positiveInt, 'a positive integer'),
     rollbackOutcomeWaitHours: num(env, 'ROLLBACK_OUTCOME_WAIT_HOURS', 30, (n) => n >= 0 && n <= 24 * 30, 'hours in [0, 720]'),
+  };
+}
+
+function httpAndLogs(env: Env, { metricsToken }: CheckedFirst) {
+  return {
     maxUploadMb: num(env, 'MAX_UPLOAD_MB', 10, (n) => n > 0 && n <= 1024, 'megabytes in (0, 1024]'),
     rateLimitPerMinute: num(env, 'RATE_LIMIT_PER_MINUTE', 600, positiveInt, 'a positive integer'),
     requestTimeoutMs: num(env, 'REQUEST_TIMEOUT_MS', 30_000, positiveInt, 'a positive integer of milliseconds'),

@@ -37,22 +37,28 @@ function useRoute(): string {
   return route;
 }
 
+/** A client for the session's token; a token the service rejects ends the session with a notice. */
+function useApiClient(session: Session | null, endSession: (notice: string) => void): ApiClient | null {
+  return useMemo(
+    () =>
+      session
+        ? new ApiClient(session.token, () =>
+            endSession('The service rejected the token (expired, not yet valid or not signed by this service). Paste a new one.'),
+          )
+        : null,
+    [session],
+  );
+}
+
 export function App() {
   const [session, setSession] = useState<Session | null>(loadSession);
   const [notice, setNotice] = useState<string | undefined>();
   const route = useRoute();
-
-  const api = useMemo(
-    () =>
-      session
-        ? new ApiClient(session.token, () => {
-            clearSession();
-            setSession(null);
-            setNotice('The service rejected the token (expired, not yet valid or not signed by this service). Paste a new one.');
-          })
-        : null,
-    [session],
-  );
+  const api = useApiClient(session, (text) => {
+    clearSession();
+    setSession(null);
+    setNotice(text);
+  });
 
   if (!session || !api) {
     return (
@@ -75,43 +81,59 @@ export function App() {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <header className="topbar">
-        <span className="brand">ML flywheel</span>
-        <nav aria-label="Pages">
-          {allowed.map((p) => (
-            <a key={p.id} href={`#/${p.id}`} aria-current={p === page ? 'page' : undefined} data-testid={`nav-${p.id}`}>
-              {p.title}
-            </a>
-          ))}
-        </nav>
-        <span className="who" data-testid="who">
-          <span title="user">{session.sub}</span> · <span title="tenant">{session.tenant}</span> ·{' '}
-          <span title="roles">{session.roles.join(', ') || 'no roles'}</span>
-        </span>
-        <button
-          type="button"
-          onClick={() => {
-            clearSession();
-            setSession(null);
-          }}
-          data-testid="logout"
-        >
-          Sign out
-        </button>
-      </header>
+      <TopBar
+        session={session}
+        allowed={allowed}
+        page={page}
+        onSignOut={() => {
+          clearSession();
+          setSession(null);
+        }}
+      />
       <main id="main" data-testid={page ? `page-${page.id}` : 'page-none'}>
-        {!page ? (
-          <div className="notice" role="alert" data-testid="forbidden">
-            <strong>Your role cannot see any page of this console.</strong> The console serves labelers, ops and ML
-            engineers; your token carries {session.roles.join(', ') || 'no roles'}.
-          </div>
-        ) : hasAnyRole(session, page.roles) ? (
-          // Keyed so that switching pages (or users) starts from fresh state.
-          <div key={`${page.id}:${session.token}`}>{page.render()}</div>
-        ) : (
-          <Forbidden what={`The ${page.title.toLowerCase()} page`} />
-        )}
+        <PageBody session={session} page={page} />
       </main>
     </SessionContext.Provider>
+  );
+}
+
+/** The brand, a link per page the roles allow, who is signed in, and sign-out. */
+function TopBar({ session, allowed, page, onSignOut }: { session: Session; allowed: readonly PageDef[]; page: PageDef | undefined; onSignOut: () => void }) {
+  return (
+    <header className="topbar">
+      <span className="brand">ML flywheel</span>
+      <nav aria-label="Pages">
+        {allowed.map((p) => (
+          <a key={p.id} href={`#/${p.id}`} aria-current={p === page ? 'page' : undefined} data-testid={`nav-${p.id}`}>
+            {p.title}
+          </a>
+        ))}
+      </nav>
+      <span className="who" data-testid="who">
+        <span title="user">{session.sub}</span> · <span title="tenant">{session.tenant}</span> ·{' '}
+        <span title="roles">{session.roles.join(', ') || 'no roles'}</span>
+      </span>
+      <button type="button" onClick={onSignOut} data-testid="logout">
+        Sign out
+      </button>
+    </header>
+  );
+}
+
+/** The page of the route, a refusal when the roles may not see it, or a notice when they may see none. */
+function PageBody({ session, page }: { session: Session; page: PageDef | undefined }) {
+  if (!page) {
+    return (
+      <div className="notice" role="alert" data-testid="forbidden">
+        <strong>Your role cannot see any page of this console.</strong> The console serves labelers, ops and ML
+        engineers; your token carries {session.roles.join(', ') || 'no roles'}.
+      </div>
+    );
+  }
+  return hasAnyRole(session, page.roles) ? (
+    // Keyed so that switching pages (or users) starts from fresh state.
+    <div key={`${page.id}:${session.token}`}>{page.render()}</div>
+  ) : (
+    <Forbidden what={`The ${page.title.toLowerCase()} page`} />
   );
 }

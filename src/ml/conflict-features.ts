@@ -75,24 +75,44 @@ export function computeConflictFeatures(
   definition: FeatureDefinition = CURRENT_FEATURE_DEFINITION,
 ): ConflictFeatures {
   const { at } = target;
-  const concurrencyFrom = at - CONCURRENCY_WINDOW_MS;
   const historyFrom = at - HISTORY_WINDOW_DAYS * DAY_MS;
-  const isSelf = (syncId: string): boolean => target.syncId !== undefined && syncId === target.syncId;
+  const seen = scanSyncs(target, syncs, historyFrom);
 
+  const ownFields = new Set(target.fields);
+  let overlapping = 0;
+  for (const f of ownFields) if (seen.otherFields.has(f)) overlapping++;
+
+  const hoursSince = Number.isFinite(seen.previousSyncAt)
+    ? Math.min(HOURS_SINCE_LAST_SYNC_CAP, (at - seen.previousSyncAt) / HOUR_MS)
+    : HOURS_SINCE_LAST_SYNC_CAP;
+
+  return {
+    concurrent_editors: seen.otherEditors.size,
+    hours_since_last_sync: hoursSince,
+    user_conflict_rate: conflictRate(target, conflicts, seen.userSyncIds30d, historyFrom, definition),
+    entity_edit_frequency: seen.entitySyncs30d / HISTORY_WINDOW_DAYS,
+    field_overlap_score: ownFields.size === 0 ? 0 : overlapping / ownFields.size,
+  };
+}
+
+function isSelf(target: FeatureTarget, syncId: string): boolean {
+  return target.syncId !== undefined && syncId === target.syncId;
+}
+
+/** One pass over the prior syncs: the user's last sync and 30-day syncs, the entity's, and who else edited it lately. */
+function scanSyncs(target: FeatureTarget, syncs: readonly PriorSync[], historyFrom: number) {
+  const { at } = target;
+  const concurrencyFrom = at - CONCURRENCY_WINDOW_MS;
   const otherEditors = new Set<string>();
   const otherFields = new Set<string>();
   let previousSyncAt = Number.NEGATIVE_INFINITY;
-  let userSyncs30d = 0;
   let entitySyncs30d = 0;
   const userSyncIds30d: string[] = [];
   for (const s of syncs) {
-    if (s.at > at || isSelf(s.syncId)) continue;
+    if (s.at > at || isSelf(target, s.syncId)) continue;
     if (s.userId === target.userId) {
       if (s.at > previousSyncAt) previousSyncAt = s.at;
-      if (s.at >= historyFrom) {
-        userSyncs30d++;
-        userSyncIds30d.push(s.syncId);
-      }
+      if (s.at >= historyFrom) userSyncIds30d.push(s.syncId);
     }
     if (s.entityKey !== target.entityKey) continue;
     if (s.at >= historyFrom) entitySyncs30d++;
@@ -101,35 +121,23 @@ export function computeConflictFeatures(
       for (const f of s.fields) otherFields.add(f);
     }
   }
+  return { otherEditors, otherFields, previousSyncAt, entitySyncs30d, userSyncIds30d };
+}
 
+/** The share of the user's 30-day syncs that conflicted. */
+function conflictRate(target: FeatureTarget, conflicts: readonly PriorConflict[], userSyncIds30d: readonly string[], historyFrom: number, definition: FeatureDefinition): number {
   // Count conflicted syncs, not conflict records: one sync can conflict on several fields.
   const conflictedSyncs = new Set<string>();
   for (const c of conflicts) {
-    if (c.userId !== target.userId || c.at > at || isSelf(c.syncId)) continue;
+    if (c.userId !== target.userId || c.at > target.at || isSelf(target, c.syncId)) continue;
     // Definition 1 windows conflicts by when they were resolved; 2 by when their sync was made (below).
     if (definition === 1 && c.at < historyFrom) continue;
     conflictedSyncs.add(c.syncId);
   }
-  let userConflictRate: number;
-  if (userSyncs30d === 0) userConflictRate = 0;
-  else if (definition === 1) userConflictRate = Math.min(1, conflictedSyncs.size / userSyncs30d);
-  else userConflictRate = userSyncIds30d.filter((id) => conflictedSyncs.has(id)).length / userSyncs30d;
-
-  const ownFields = new Set(target.fields);
-  let overlapping = 0;
-  for (const f of ownFields) if (otherFields.has(f)) overlapping++;
-
-  const hoursSince = Number.isFinite(previousSyncAt)
-    ? Math.min(HOURS_SINCE_LAST_SYNC_CAP, (at - previousSyncAt) / HOUR_MS)
-    : HOURS_SINCE_LAST_SYNC_CAP;
-
-  return {
-    concurrent_editors: otherEditors.size,
-    hours_since_last_sync: hoursSince,
-    user_conflict_rate: userConflictRate,
-    entity_edit_frequency: entitySyncs30d / HISTORY_WINDOW_DAYS,
-    field_overlap_score: ownFields.size === 0 ? 0 : overlapping / ownFields.size,
-  };
+  const userSyncs30d = userSyncIds30d.length;
+  if (userSyncs30d === 0) return 0;
+  if (definition === 1) return Math.min(1, conflictedSyncs.size / userSyncs30d);
+  return userSyncIds30d.filter((id) => conflictedSyncs.has(id)).length / userSyncs30d;
 }
 
 /** The model's input vector, in CONFLICT_FEATURE_NAMES order. */

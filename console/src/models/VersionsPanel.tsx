@@ -46,32 +46,32 @@ export function VersionsPanel({
           {list.length === 0 ? (
             <p className="muted" data-testid="models-empty">No versions yet. Train one, or register an ONNX model through the API.</p>
           ) : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Version</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Test ROC-AUC</th>
-                    <th scope="col">Train ROC-AUC</th>
-                    <th scope="col">Samples (train / test)</th>
-                    <th scope="col">Evaluation</th>
-                    {canManage ? <th scope="col"><span className="sr-only">Actions</span></th> : null}
-                  </tr>
-                </thead>
-                <VersionRows
-                  list={list}
-                  activeVersion={activeVersion}
-                  hist={hist}
-                  canManage={canManage}
-                  busy={busy}
-                  onAsk={onAsk}
-                />
-              </table>
-            </div>
+            <VersionsTable list={list} activeVersion={activeVersion} hist={hist} canManage={canManage} busy={busy} onAsk={onAsk} />
           )}
         </>
       )}
     </Panel>
+  );
+}
+
+/** The versions' table: a header row, then VersionRows. */
+function VersionsTable(props: Parameters<typeof VersionRows>[0]) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Version</th>
+            <th scope="col">Status</th>
+            <th scope="col">Test ROC-AUC</th>
+            <th scope="col">Train ROC-AUC</th>
+            <th scope="col">Samples (train / test)</th>
+            <th scope="col">Evaluation</th>
+            {props.canManage ? <th scope="col"><span className="sr-only">Actions</span></th> : null}
+          </tr>
+        </thead>
+        <VersionRows {...props} />
+      </table>
+    </div>
   );
 }

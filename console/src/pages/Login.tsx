@@ -54,11 +54,18 @@ export function Login({ onLogin, notice }: { onLogin: (s: Session) => void; noti
           Sign in
         </button>
       </form>
-      <p id="token-help" className="muted">
-        The token stays in this tab only (session storage). For local development, print one with{' '}
-        <code>npm run token -- --tenant acme --sub u1 --roles labeler</code> (roles: guard, labeler, ml_engineer,
-        auditor, ops; comma-separated).
-      </p>
+      <TokenHelp />
     </main>
+  );
+}
+
+/** Where the token stays, and how to print one for local development. */
+function TokenHelp() {
+  return (
+    <p id="token-help" className="muted">
+      The token stays in this tab only (session storage). For local development, print one with{' '}
+      <code>npm run token -- --tenant acme --sub u1 --roles labeler</code> (roles: guard, labeler, ml_engineer,
+      auditor, ops; comma-separated).
+    </p>
   );
 }

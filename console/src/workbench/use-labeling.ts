@@ -3,6 +3,7 @@ import { ApiError, type ApiClient } from '../api';
 import { errorText } from '../common';
 import type { Backlog, Task, TaskAnswer } from '../types';
 import { BASE } from './use-example';
+import { useClaiming, type ClaimState } from './use-claiming';
 
 export interface Held {
   task: Task;
@@ -12,65 +13,22 @@ export interface Held {
 export type Flash = { kind: 'ok' | 'error'; text: string } | null;
 export type TaskAction = 'submit' | 'skip' | 'release';
 
-/**
- * The labeler's commands on tasks: claim (trying the next candidate when someone else won the race),
- * submit, skip, release and extend, with the task held, a busy flag and the last message.
- */
-export function useLabeling(api: ApiClient, sub: string, tasks: Task[], reloadBacklog: () => void) {
-  const [held, setHeld] = useState<Held | null>(null);
-  const [label, setLabel] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [flash, setFlash] = useState<Flash>(null);
+/** Whether a finished task claims the next one, remembered in this browser. */
+function useAutoNext() {
   const [autoNext, setAutoNextState] = useState(() => localStorage.getItem('console.autoNext') !== 'off');
-
   const setAutoNext = useCallback((on: boolean) => {
     setAutoNextState(on);
     localStorage.setItem('console.autoNext', on ? 'on' : 'off');
   }, []);
+  return { autoNext, setAutoNext };
+}
 
-  const claim = useCallback(
-    async (candidates: Task[], keepFlash = false) => {
-      setBusy(true);
-      if (!keepFlash) setFlash(null);
-      try {
-        for (const t of candidates.slice(0, 10)) {
-          try {
-            const res = await api.post<TaskAnswer>(`${BASE}/labeling-tasks/${encodeURIComponent(t.task_id)}/claim`);
-            setHeld({ task: t, leaseExpiresAt: res.lease_expires_at });
-            return;
-          } catch (err) {
-            // Someone else got it first: try the next one.
-            if (err instanceof ApiError && err.status === 409) continue;
-            throw err;
-          }
-        }
-        setFlash({ kind: 'error', text: 'No task could be claimed: every open task is held by someone else.' });
-      } catch (err) {
-        setFlash({ kind: 'error', text: errorText(err) });
-      } finally {
-        setBusy(false);
-        reloadBacklog();
-      }
-    },
-    [api, reloadBacklog],
-  );
+type Claiming = ReturnType<typeof useClaiming>;
 
-  const claimable = useCallback(
-    (list: Task[], except?: string) => list.filter((t) => t.task_id !== except && (t.status === 'open' || t.claimed_by === sub)),
-    [sub],
-  );
-
-  const claimNext = useCallback(() => {
-    if (busy || held) return;
-    const list = claimable(tasks);
-    if (list.length === 0) {
-      setFlash({ kind: 'error', text: 'The backlog is empty.' });
-      return;
-    }
-    void claim(list);
-  }, [busy, held, claimable, tasks, claim]);
-
-  const act = useCallback(
+/** Submit, skip or release the held task; then, with auto-next, claim the next one. */
+function useAct(api: ApiClient, reloadBacklog: () => void, state: ClaimState & { setLabel: (label: string) => void }, autoNext: boolean, { claimable, claim }: Claiming) {
+  const { held, busy, setHeld, setBusy, setFlash, setLabel } = state;
+  return useCallback(
     async (action: TaskAction, body?: unknown) => {
       if (!held || busy) return;
       setBusy(true);
@@ -102,13 +60,24 @@ export function useLabeling(api: ApiClient, sub: string, tasks: Task[], reloadBa
         setBusy(false);
       }
     },
-    [api, held, busy, reloadBacklog, autoNext, claimable, claim],
+    [api, held, busy, reloadBacklog, autoNext, claimable, claim, setBusy, setFlash, setHeld, setLabel],
   );
+}
 
-  const extend = useCallback(() => {
-    if (held) void claim([held.task]);
-  }, [held, claim]);
-
+/**
+ * The labeler's commands on tasks: claim (trying the next candidate when someone else won the race),
+ * submit, skip, release and extend, with the task held, a busy flag and the last message.
+ */
+export function useLabeling(api: ApiClient, sub: string, tasks: Task[], reloadBacklog: () => void) {
+  const [held, setHeld] = useState<Held | null>(null);
+  const [label, setLabel] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [flash, setFlash] = useState<Flash>(null);
+  const { autoNext, setAutoNext } = useAutoNext();
+  const state = { held, busy, setHeld, setBusy, setFlash };
+  const claiming = useClaiming(api, sub, tasks, reloadBacklog, state);
+  const act = useAct(api, reloadBacklog, { ...state, setLabel }, autoNext, claiming);
+  const { claimNext, extend } = claiming;
   return { held, setHeld, label, setLabel, busy, flash, setFlash, autoNext, setAutoNext, claimNext, act, extend };
 }
 

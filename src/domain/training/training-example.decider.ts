@@ -93,6 +93,79 @@ function notFound(exampleId: string): NotFoundError {
   return new NotFoundError(`training example ${exampleId} not found`, { example_id: exampleId });
 }
 
+/** One example per source: a later capture (a replay, or after a correction) adds nothing. */
+function capture(command: CaptureTrainingExample, state: TrainingExampleState): TrainingExampleEvent[] {
+  if (state.status !== 'none') return [];
+  const confidence = Math.min(1, Math.max(0, command.confidence));
+  return [
+    {
+      type: 'TrainingExampleCaptured',
+      data: {
+        exampleId: command.exampleId,
+        sourceSystem: command.sourceSystem,
+        sourceId: command.sourceId,
+        imageHash: command.imageHash,
+        redactedText: redact(command.rawText),
+        confidence,
+        uncertaintyScore: 1 - confidence,
+        diversity: { phash: command.phash, vector: copyVector(command.features) },
+        ...engineOf(command),
+      },
+    },
+  ];
+}
+
+/** A correction once per correction id; one that creates the example carries the source's capture. */
+function correct(command: CorrectTrainingExample, state: TrainingExampleState): TrainingExampleEvent[] {
+  if (state.status !== 'none' && state.correctionIds.includes(command.correctionId)) return [];
+  const confidence = command.confidence === undefined ? {} : { confidence: command.confidence };
+  const fresh = state.status === 'none' ? { imageHash: command.imageHash, rawText: redact(command.rawText), features: copyVector(command.features), ...confidence, ...engineOf(command) } : {};
+  return [
+    {
+      type: 'TrainingExampleCorrected',
+      data: {
+        exampleId: command.exampleId,
+        sourceSystem: command.sourceSystem,
+        sourceId: command.sourceId,
+        correctionId: command.correctionId,
+        groundTruthText: redact(command.groundTruthText),
+        correctionType: command.correctionType,
+        uncertaintyScore: 1.0,
+        ...fresh,
+      },
+    },
+  ];
+}
+
+/** Queued once per task, never once labeled. */
+function queue(command: QueueTrainingExample, state: TrainingExampleState): TrainingExampleEvent[] {
+  if (state.status === 'none') throw notFound(command.exampleId);
+  if (state.taskIds.includes(command.taskId)) return [];
+  if (state.status === 'labeled') throw new ConflictError(`training example ${command.exampleId} is already labeled`, { example_id: command.exampleId });
+  return [{ type: 'TrainingExampleQueued', data: { exampleId: command.exampleId, batchId: command.batchId, taskId: command.taskId, priority: command.priority } }];
+}
+
+/** Labeled once, through a task it was queued for. */
+function label(command: LabelTrainingExample, state: TrainingExampleState): TrainingExampleEvent[] {
+  if (state.status === 'none') throw notFound(command.exampleId);
+  if (state.labeledBy === command.taskId) return [];
+  if (state.status === 'labeled') throw new ConflictError(`training example ${command.exampleId} is already labeled`, { example_id: command.exampleId });
+  if (!state.taskIds.includes(command.taskId)) {
+    throw new ConflictError(`training example ${command.exampleId} was not queued for task ${command.taskId}`, { example_id: command.exampleId, task_id: command.taskId });
+  }
+  return [{ type: 'TrainingExampleLabeled', data: { exampleId: command.exampleId, taskId: command.taskId, label: command.label, labelerId: command.labelerId } }];
+}
+
+/** A skipped task hands the example back to the pool (once per task, never once labeled). */
+function giveBack(command: ReturnTrainingExample, state: TrainingExampleState): TrainingExampleEvent[] {
+  if (state.status === 'none') throw notFound(command.exampleId);
+  const returned = state.returnedTasks ?? [];
+  // A repeat, or an example labeled meanwhile through another task: nothing to hand back.
+  if (returned.includes(command.taskId) || state.status === 'labeled' || !state.taskIds.includes(command.taskId)) return [];
+  const reason = command.reason === undefined ? {} : { reason: command.reason };
+  return [{ type: 'TrainingExampleReturned', data: { exampleId: command.exampleId, taskId: command.taskId, labelerId: command.labelerId, ...reason, skips: returned.length + 1 } }];
+}
+
 /**
  * One training example per source (reading or entry). Captured when OCR was unsure, corrected
  * when a user gave the ground truth (status `corrected` unless a labeling task is already open or
@@ -127,68 +200,16 @@ export const trainingExampleDecider: Decider<TrainingExampleState, TrainingExamp
 
   decide(command, state) {
     switch (command.type) {
-      case 'CaptureTrainingExample': {
-        // One example per source: a later capture (a replay, or after a correction) adds nothing.
-        if (state.status !== 'none') return [];
-        const confidence = Math.min(1, Math.max(0, command.confidence));
-        return [
-          {
-            type: 'TrainingExampleCaptured',
-            data: {
-              exampleId: command.exampleId,
-              sourceSystem: command.sourceSystem,
-              sourceId: command.sourceId,
-              imageHash: command.imageHash,
-              redactedText: redact(command.rawText),
-              confidence,
-              uncertaintyScore: 1 - confidence,
-              diversity: { phash: command.phash, vector: copyVector(command.features) },
-              ...engineOf(command),
-            },
-          },
-        ];
-      }
-      case 'CorrectTrainingExample': {
-        if (state.status !== 'none' && state.correctionIds.includes(command.correctionId)) return [];
-        const confidence = command.confidence === undefined ? {} : { confidence: command.confidence };
-        const fresh = state.status === 'none' ? { imageHash: command.imageHash, rawText: redact(command.rawText), features: copyVector(command.features), ...confidence, ...engineOf(command) } : {};
-        return [
-          {
-            type: 'TrainingExampleCorrected',
-            data: {
-              exampleId: command.exampleId,
-              sourceSystem: command.sourceSystem,
-              sourceId: command.sourceId,
-              correctionId: command.correctionId,
-              groundTruthText: redact(command.groundTruthText),
-              correctionType: command.correctionType,
-              uncertaintyScore: 1.0,
-              ...fresh,
-            },
-          },
-        ];
-      }
+      case 'CaptureTrainingExample':
+        return capture(command, state);
+      case 'CorrectTrainingExample':
+        return correct(command, state);
       case 'QueueTrainingExample':
-        if (state.status === 'none') throw notFound(command.exampleId);
-        if (state.taskIds.includes(command.taskId)) return [];
-        if (state.status === 'labeled') throw new ConflictError(`training example ${command.exampleId} is already labeled`, { example_id: command.exampleId });
-        return [{ type: 'TrainingExampleQueued', data: { exampleId: command.exampleId, batchId: command.batchId, taskId: command.taskId, priority: command.priority } }];
+        return queue(command, state);
       case 'LabelTrainingExample':
-        if (state.status === 'none') throw notFound(command.exampleId);
-        if (state.labeledBy === command.taskId) return [];
-        if (state.status === 'labeled') throw new ConflictError(`training example ${command.exampleId} is already labeled`, { example_id: command.exampleId });
-        if (!state.taskIds.includes(command.taskId)) {
-          throw new ConflictError(`training example ${command.exampleId} was not queued for task ${command.taskId}`, { example_id: command.exampleId, task_id: command.taskId });
-        }
-        return [{ type: 'TrainingExampleLabeled', data: { exampleId: command.exampleId, taskId: command.taskId, label: command.label, labelerId: command.labelerId } }];
-      case 'ReturnTrainingExample': {
-        if (state.status === 'none') throw notFound(command.exampleId);
-        const returned = state.returnedTasks ?? [];
-        // A repeat, or an example labeled meanwhile through another task: nothing to hand back.
-        if (returned.includes(command.taskId) || state.status === 'labeled' || !state.taskIds.includes(command.taskId)) return [];
-        const reason = command.reason === undefined ? {} : { reason: command.reason };
-        return [{ type: 'TrainingExampleReturned', data: { exampleId: command.exampleId, taskId: command.taskId, labelerId: command.labelerId, ...reason, skips: returned.length + 1 } }];
-      }
+        return label(command, state);
+      case 'ReturnTrainingExample':
+        return giveBack(command, state);
       default:
         return assertNever(command, 'training example command');
     }

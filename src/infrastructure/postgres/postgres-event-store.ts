@@ -1,22 +1,11 @@
 import type { Pool, PoolClient } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConcurrencyError } from '../../domain/shared/errors';
 import { NewEvent, RecordedEvent } from '../../domain/shared/events';
 import { UpcasterRegistry } from '../../domain/shared/upcasting';
 import { AppendResult, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../../ports/event-store.port';
 import { InsertColumns, PendingAppend, StoredEventRef, idsToLookUp, planBatch } from './postgres-append-plan';
+import { APPEND_LOCK, COLUMNS, EventRow, OF_TYPES, toEvent, translate } from './postgres-event-sql';
 import { EVENTS_CHANNEL, PostgresListener } from './postgres-listener';
-
-type EventRow = [position: number, eventId: string, stream: string, revision: number, type: string, data: RecordedEvent['data'], metadata: RecordedEvent['metadata'], recordedAt: string];
-const COLUMNS = 'position, event_id, stream, revision, type, data, metadata, recorded_at';
-
-/**
- * Every append transaction takes this transaction-scoped lock before drawing positions and holds
- * it until its commit is visible. So positions are handed out in commit order: when a reader sees
- * position n, every position below n is committed or rolled back, and a reader that reads past
- * the highest visible position (the high-water mark) can never skip a later-committing event.
- */
-const APPEND_LOCK = 0x666c7965; // 'flye'
 
 export interface PostgresEventStoreOptions {
   /** The URL of the pool, for the LISTEN connection; without it subscriptions only poll. */
@@ -27,17 +16,6 @@ export interface PostgresEventStoreOptions {
   readonly maxBatch?: number;
   readonly onAppended?: (count: number) => void;
 }
-
-/**
- * The first `limit` events of the given types: each type's next positions through the events_type
- * index (a LATERAL index scan per type, in index order), merged, then only those rows.
- */
-const OF_TYPES = `
-  SELECT ${COLUMNS} FROM events WHERE position IN (
-    SELECT p.position FROM unnest($1::text[]) AS t(type)
-    CROSS JOIN LATERAL (SELECT e.position FROM events e WHERE e.type = t.type AND e.position > $2 AND e.position <= $3 ORDER BY e.position LIMIT $4) p
-    ORDER BY p.position LIMIT $4
-  ) ORDER BY position ASC`;
 
 /** The event store on PostgreSQL: one table, appends group-committed, reads up to the high-water mark. */
 export class PostgresEventStore implements EventStore {
@@ -218,10 +196,7 @@ export class PostgresEventStore implements EventStore {
 
   private async rows(sql: string, params: unknown[], raw: boolean): Promise<RecordedEvent[]> {
     const result = await this.pool.query<EventRow>({ text: sql, values: params, rowMode: 'array' });
-    return result.rows.map((row) => {
-      const event: RecordedEvent = { position: row[0], eventId: row[1], stream: row[2], revision: row[3], type: row[4], data: row[5], metadata: row[6], recordedAt: row[7] };
-      return raw ? event : this.upcasters.upcast(event);
-    });
+    return result.rows.map((row) => (raw ? toEvent(row) : this.upcasters.upcast(toEvent(row))));
   }
 
   private async waitForAppend(signal?: AbortSignal): Promise<void> {
@@ -243,12 +218,4 @@ export class PostgresEventStore implements EventStore {
   private wake(): void {
     for (const w of [...this.waiters]) w();
   }
-}
-
-/** A unique violation on (stream, revision) is another writer winning the race. */
-function translate(error: unknown, stream: string): unknown {
-  if (error && typeof error === 'object' && 'code' in error && (error as { code: unknown }).code === '23505') {
-    return new ConcurrencyError(stream, 'the revision it read', 'a revision another writer appended');
-  }
-  return error;
 }

@@ -71,51 +71,59 @@ function exampleKey(event: RecordedEvent): string | null {
   return typeof event.data.exampleId === 'string' ? event.data.exampleId : null;
 }
 
+/** The example a capture creates. */
+function captured(event: RecordedEvent<TrainingExampleCaptured['data']>): TrainingExampleDoc {
+  const d = event.data;
+  return {
+    ...blank(event, d),
+    image_hash: d.imageHash,
+    phash: d.diversity.phash,
+    features: d.diversity.vector,
+    raw_text: d.redactedText,
+    confidence: d.confidence,
+    uncertainty_score: d.uncertaintyScore,
+    engine: d.engine ?? null,
+    engine_name: d.engineName ?? null,
+  };
+}
+
+/** The example a correction of a confident reading creates (no capture before it). */
+function createdByCorrection(event: RecordedEvent<CorrectionSubmitted['data']>): TrainingExampleDoc {
+  const d = event.data;
+  return {
+    ...blank(event, { exampleId: exampleIdFor(d.sourceType, d.sourceId), sourceSystem: d.sourceType, sourceId: d.sourceId }),
+    image_hash: d.imageHash,
+    raw_text: redact(d.rawText),
+    features: d.features,
+    confidence: d.confidence ?? null,
+    engine: d.engine ?? null,
+    engine_name: d.engineName ?? null,
+  };
+}
+
+/** The example a TrainingExampleCorrected creates, from the source's capture it carries. */
+function createdByCorrected(event: RecordedEvent<TrainingExampleCorrected['data']>): TrainingExampleDoc {
+  const d = event.data;
+  return {
+    ...blank(event, d),
+    image_hash: d.imageHash ?? null,
+    raw_text: d.rawText ?? null,
+    features: d.features ?? [],
+    confidence: d.confidence ?? null,
+    engine: d.engine ?? null,
+    engine_name: d.engineName ?? null,
+  };
+}
+
 export function evolveTrainingExample(doc: TrainingExampleDoc | null, event: RecordedEvent): TrainingExampleDoc | null {
   const at = event.metadata.occurredAt;
-  if (isEventOf<TrainingExampleCaptured>(event, 'TrainingExampleCaptured')) {
-    if (doc) return doc;
-    const d = event.data;
-    return {
-      ...blank(event, d),
-      image_hash: d.imageHash,
-      phash: d.diversity.phash,
-      features: d.diversity.vector,
-      raw_text: d.redactedText,
-      confidence: d.confidence,
-      uncertainty_score: d.uncertaintyScore,
-      engine: d.engine ?? null,
-      engine_name: d.engineName ?? null,
-    };
-  }
+  if (isEventOf<TrainingExampleCaptured>(event, 'TrainingExampleCaptured')) return doc ?? captured(event);
   if (isEventOf<CorrectionSubmitted>(event, 'CorrectionSubmitted')) {
     const d = event.data;
-    const exampleId = exampleIdFor(d.sourceType, d.sourceId);
-    const base = doc ?? {
-      ...blank(event, { exampleId, sourceSystem: d.sourceType, sourceId: d.sourceId }),
-      image_hash: d.imageHash,
-      raw_text: redact(d.rawText),
-      features: d.features,
-      confidence: d.confidence ?? null,
-      engine: d.engine ?? null,
-      engine_name: d.engineName ?? null,
-    };
     // The capture saga turns it into TrainingExampleCorrected with the same text (and the same redaction).
-    return corrected(base, { correctionId: d.correctionId, groundTruthText: redact(d.correctedText), correctionType: d.correctionType, uncertaintyScore: 1.0 }, at);
+    return corrected(doc ?? createdByCorrection(event), { correctionId: d.correctionId, groundTruthText: redact(d.correctedText), correctionType: d.correctionType, uncertaintyScore: 1.0 }, at);
   }
-  if (isEventOf<TrainingExampleCorrected>(event, 'TrainingExampleCorrected')) {
-    const d = event.data;
-    const base = doc ?? {
-      ...blank(event, d),
-      image_hash: d.imageHash ?? null,
-      raw_text: d.rawText ?? null,
-      features: d.features ?? [],
-      confidence: d.confidence ?? null,
-      engine: d.engine ?? null,
-      engine_name: d.engineName ?? null,
-    };
-    return corrected(base, d, at);
-  }
+  if (isEventOf<TrainingExampleCorrected>(event, 'TrainingExampleCorrected')) return corrected(doc ?? createdByCorrected(event), event.data, at);
   if (isEventOf<TrainingExampleQueued>(event, 'TrainingExampleQueued')) {
     if (!doc) return null;
     const d = event.data;

@@ -1,141 +1,39 @@
-import { ConflictModelParameters } from '../../src/ml/train-conflict-model';
-import { exportConflictModelToOnnx } from '../../src/ml/onnx-export';
-import { ConcurrencyError } from '../../src/domain/shared/errors';
-import { EVENT_STORE, EventStore } from '../../src/ports/event-store.port';
-import { TestApp, startTestApp } from '../support/app';
-import { projections, rebuildAll, snapshotReadModels, waitQuiet } from '../support/read-models';
-import { renderMeterPhoto } from '../support/photos';
+import { N, expectOnly2xxOr409, foldTask, expectReadModelsEqualRebuild, useRacingApp } from './support/races';
+import { TestApp } from '../support/app';
+import { waitQuiet } from '../support/read-models';
 import { call } from '../readings/readings-helpers';
-import { ScriptedOcrEngine, backlog, runActiveLearning, uploadMeter } from '../training/training-helpers';
-import { AuditedEvent, streamEvents, tally } from './support/log';
+import { backlog, runActiveLearning } from '../training/training-helpers';
+import { streamEvents, tally } from './support/log';
 
 jest.setTimeout(300_000);
 
-const N = 100;
-const ok = (s: number) => s >= 200 && s < 300;
-
-/** Every answer of a burst: 2xx or 409, never a 5xx (nor any other 4xx: the requests are valid). */
-function expectOnly2xxOr409(statuses: readonly number[]): void {
-  expect(statuses.filter((s) => !ok(s) && s !== 409)).toEqual([]);
-}
-
-interface TaskFold {
-  status: 'open' | 'claimed' | 'completed' | 'skipped';
-  holder: string | null;
-  lease: string | null;
-  closedBy: string | null;
-  label: string | null;
-}
-
-/**
- * The task's state from its stream, folded here independently of the app: throws on a transition
- * the rules forbid (two holders, an action by a non-holder, anything after completion or skip).
- */
-function foldTask(events: readonly AuditedEvent[]): TaskFold {
-  let s: TaskFold | null = null;
-  for (const e of events) {
-    const d = e.data as Record<string, string>;
-    const illegal = () => new Error(`illegal ${e.type} by ${d.labelerId} at revision ${e.revision} in state ${JSON.stringify(s)}`);
-    if (e.type === 'LabelingTaskCreated') {
-      if (s) throw illegal();
-      s = { status: 'open', holder: null, lease: null, closedBy: null, label: null };
-      continue;
-    }
-    if (!s) throw illegal();
-    switch (e.type) {
-      case 'LabelingTaskClaimed':
-        if (s.status !== 'open') throw illegal();
-        s = { ...s, status: 'claimed', holder: d.labelerId, lease: d.leaseExpiresAt };
-        break;
-      case 'LabelingTaskLeaseExtended':
-        if (s.status !== 'claimed' || s.holder !== d.labelerId) throw illegal();
-        s = { ...s, lease: d.leaseExpiresAt };
-        break;
-      case 'LabelingTaskReleased':
-        if (s.status !== 'claimed' || s.holder !== d.labelerId) throw illegal();
-        s = { ...s, status: 'open', holder: null, lease: null };
-        break;
-      case 'LabelingTaskCompleted':
-      case 'LabelingTaskSkipped':
-        if (s.status !== 'claimed' || s.holder !== d.labelerId) throw illegal();
-        s = { status: e.type === 'LabelingTaskCompleted' ? 'completed' : 'skipped', holder: null, lease: null, closedBy: d.labelerId, label: e.type === 'LabelingTaskCompleted' ? d.label : null };
-        break;
-      default:
-        throw new Error(`unexpected ${e.type} in a task stream`);
-    }
-  }
-  if (!s) throw new Error('empty task stream');
-  return s;
-}
-
 /**
  * Races on one record at a time: 100 corrections of one reading, 100 labelers claiming one task,
- * submit/skip/release/claim mixes on a held task, concurrent model activations. Each request ends
- * in 2xx or 409, and the final state (GET answers, read models) is what the log says, folded here
- * from the audit endpoints and again by a blue/green rebuild of every projection.
+ * submit/skip/release/claim mixes on a held task. Each request ends in 2xx or 409, and the final
+ * state (GET answers, read models) is what the log says, folded here from the audit endpoints and
+ * again by a blue/green rebuild of every projection.
  */
 describe('races on the same records', () => {
-  const ocr = new ScriptedOcrEngine();
+  const race = useRacingApp(8);
   let app: TestApp;
   let guard: string;
   let engineer: string;
   let auditor: string;
   let ops: string;
-  const labeler = (i: number) => app.token({ sub: `lab-${i}`, tenant: 'acme', roles: ['labeler'] });
-  const readings: string[] = [];
-  const figures: Record<string, unknown> = {};
-  /** Appends refused by the expected-revision check: proof the requests really overlapped. */
-  let conflicts = 0;
-
-  beforeAll(async () => {
-    app = await startTestApp({ ocrEngine: ocr });
-    // In one process a read → decide → append rarely yields to the event loop, so requests would
-    // mostly run one after another. Pause 20 ms after every stream read: each command then decides on a
-    // revision others may already have moved past, and the expected-revision check must catch it.
-    const store = app.app.get<EventStore>(EVENT_STORE);
-    const read = store.readStream.bind(store);
-    store.readStream = async (stream, options) => {
-      const events = await read(stream, options);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      return events;
-    };
-    const append = store.append.bind(store);
-    store.append = async (stream, events, expected) => {
-      try {
-        return await append(stream, events, expected);
-      } catch (error) {
-        if (error instanceof ConcurrencyError) conflicts += 1;
-        throw error;
-      }
-    };
-    guard = app.token({ sub: 'g1', tenant: 'acme', roles: ['guard'] });
-    engineer = app.token({ sub: 'eng', tenant: 'acme', roles: ['ml_engineer'] });
-    auditor = app.token({ sub: 'aud', tenant: 'acme', roles: ['auditor'] });
-    ops = app.token({ sub: 'ops', tenant: 'acme', roles: ['ops'] });
-    // Confident readings (the scripted engine's default): no capture, the corrections make the examples.
-    for (let i = 0; i < 8; i++) readings.push(await uploadMeter(app, guard, await renderMeterPhoto(String(1000 + i * 137)), `meter-${i}`));
+  beforeAll(() => {
+    ({ app, guard, engineer, auditor, ops } = race);
   });
-  afterAll(async () => {
-    console.log(`races figures: ${JSON.stringify({ ...figures, appendConflictsRetried: conflicts })}`);
-    await app.close();
-  });
-
-  const correct = (token: string, sourceId: string, text: string, key?: string) =>
-    call<{ correction_id: string; position: string }>(app, 'POST', '/api/v2/ml-training/corrections/', {
-      token,
-      json: { source_type: 'meter_reading', source_id: sourceId, corrected_text: text, correction_type: 'OCR_ERROR' },
-      headers: key ? { 'idempotency-key': key } : undefined,
-    });
+  const { readings, figures, labeler, correct } = race;
 
   it('100 concurrent corrections of one reading: all 201 (corrections commute), and reading and example are exactly what their streams say', async () => {
     const source = readings[0];
-    const before = conflicts;
+    const before = race.conflicts;
     const answers = await Promise.all(Array.from({ length: N }, (_, i) => correct(i % 2 ? guard : labeler(i), source, `${2000 + i}`)));
     const statuses = answers.map((a) => a.status);
     expectOnly2xxOr409(statuses);
     // Commands on one stream queue in the process: no correction is refused for arriving at the same time as another.
     expect(statuses.filter((s) => s !== 201)).toEqual([]);
-    figures.corrections = { ...tally(statuses), appendConflictsRetried: conflicts - before };
+    figures.corrections = { ...tally(statuses), appendConflictsRetried: race.conflicts - before };
     const acknowledged = answers.filter((a) => a.status === 201).map((a) => a.body.correction_id);
     expect(new Set(acknowledged).size).toBe(acknowledged.length);
     await waitQuiet(app.baseUrl, ops);
@@ -185,11 +83,11 @@ describe('races on the same records', () => {
 
     it('100 labelers claim one task at once: exactly one wins, 99 get 409, one claim in the log', async () => {
       const task = tasks[0].task_id;
-      const before = conflicts;
+      const before = race.conflicts;
       const answers = await Promise.all(Array.from({ length: N }, (_, i) => call<{ claimed_by: string }>(app, 'POST', `/api/v2/ml-training/labeling-tasks/${task}/claim`, { token: labeler(i) })));
       const statuses = answers.map((a) => a.status);
       expectOnly2xxOr409(statuses);
-      figures.claims = { ...tally(statuses), appendConflictsRetried: conflicts - before };
+      figures.claims = { ...tally(statuses), appendConflictsRetried: race.conflicts - before };
       const winners = answers.map((a, i) => (a.status === 200 ? i : -1)).filter((i) => i >= 0);
       expect(winners).toHaveLength(1);
       expect(statuses.filter((s) => s === 409)).toHaveLength(N - 1);
@@ -265,53 +163,7 @@ describe('races on the same records', () => {
     });
   });
 
-  it('concurrent activations and deactivations of model versions: 200 or 409, one active model at any revision, the pointer is the fold', async () => {
-    const versions: string[] = [];
-    for (let v = 0; v < 3; v++) {
-      const model: ConflictModelParameters = { scaler: { mean: [0, 0, 0, 0, 0], scale: [1, 1, 1, 1, 1] }, coefficients: [0.1 * (v + 1), 0.2, 0.3, 0.4, 0.5], intercept: -v };
-      const form = new FormData();
-      form.append('model_type', 'conflict_predictor');
-      form.append('model', new Blob([exportConflictModelToOnnx(model)]), `m${v}.onnx`);
-      const res = await call<{ version: string }>(app, 'POST', '/api/v2/ml/models', { token: engineer, form });
-      expect(res.status).toBe(201);
-      versions.push(res.body.version);
-    }
-    const answers = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => call(app, 'POST', `/api/v2/ml/models/${versions[i % 3]}/${i % 5 === 4 ? 'deactivate' : 'activate'}`, { token: engineer, json: { model_type: 'conflict_predictor', reason: `race ${i}` } })),
-    );
-    const statuses = answers.map((a) => a.status);
-    expectOnly2xxOr409(statuses);
-    figures.activations = tally(statuses);
-    await waitQuiet(app.baseUrl, ops);
-    const log = await streamEvents(app, auditor, 'model-conflict_predictor');
-    let active: string | null = null;
-    for (const e of log) {
-      if (e.type === 'ModelDeactivated') {
-        expect(e.data.version).toBe(active);
-        active = null;
-      } else if (e.type === 'ModelActivated') {
-        expect(active).toBeNull();
-        // A switch deactivates the previous model in the same append (same command); a
-        // deactivation by its own command leaves no previous version.
-        const before = log[log.indexOf(e) - 1];
-        const sameAppend = before?.type === 'ModelDeactivated' && before.metadata.correlationId === e.metadata.correlationId;
-        expect(e.data.previousVersion ?? null).toBe(sameAppend ? before.data.version : null);
-        active = e.data.version as string;
-      }
-    }
-    const pointer = await call<{ version: string | null }>(app, 'GET', '/api/v2/ml/models/active?model_type=conflict_predictor', { token: engineer });
-    expect(pointer.body.version).toBe(active);
-    const changes = log.filter((e) => e.type === 'ModelActivated' || e.type === 'ModelDeactivated').length;
-    expect(changes).toBeLessThanOrEqual(answers.filter((a) => a.status === 200).length * 2);
-  });
-
   it('after all races, every read model equals a blue/green rebuild from the log', async () => {
-    await waitQuiet(app.baseUrl, ops);
-    const live = snapshotReadModels(app.dataDir, await projections(app.baseUrl, ops));
-    const started = Date.now();
-    await rebuildAll(app.baseUrl, ops);
-    figures.rebuildMs = Date.now() - started;
-    await waitQuiet(app.baseUrl, ops);
-    expect(snapshotReadModels(app.dataDir, await projections(app.baseUrl, ops))).toEqual(live);
+    await expectReadModelsEqualRebuild(race);
   });
 });
