@@ -33,11 +33,28 @@ export function isTokenTenant(tenant: unknown): tenant is string {
 
 const finite = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
+/** Tokens whose signature and claims were checked, kept so a client's next request skips both. */
+const VERIFIED_CACHE = 10_000;
+
+interface Verified {
+  readonly principal: Principal;
+  readonly exp: number;
+  readonly nbf: number | undefined;
+}
+
 /**
  * HS256 only. The header's `alg` must be exactly HS256: `none` and any other algorithm are
  * rejected before the signature is looked at, so no token chooses how it is checked.
  */
 export class JwtService {
+  /**
+   * Token text → what it was verified to carry. A client sends one token with every request, so a
+   * hit skips the HMAC and the JSON parsing; only the exact bytes once verified hit (a changed
+   * signature or claim is another key), the time claims are checked on every use, and only tokens
+   * that passed are kept (a flood of forged tokens cannot fill it). Least recently used go first.
+   */
+  private readonly verified = new Map<string, Verified>();
+
   constructor(
     private readonly secret: string,
     private readonly clockSkewSeconds = 30,
@@ -52,6 +69,22 @@ export class JwtService {
   }
 
   verify(token: string, nowSeconds = Math.floor(Date.now() / 1000)): Principal {
+    const known = this.verified.get(token);
+    const found = known ?? this.check(token);
+    this.checkTimes(found, nowSeconds);
+    this.verified.delete(token);
+    this.verified.set(token, found);
+    if (!known && this.verified.size > VERIFIED_CACHE) this.verified.delete(this.verified.keys().next().value as string);
+    return found.principal;
+  }
+
+  private checkTimes(claims: Verified, nowSeconds: number): void {
+    if (claims.exp + this.clockSkewSeconds <= nowSeconds) throw new UnauthenticatedError('token expired');
+    if (claims.nbf !== undefined && claims.nbf - this.clockSkewSeconds > nowSeconds) throw new UnauthenticatedError('token not yet valid');
+  }
+
+  /** Signature and claims, without the clock (checked on every use). */
+  private check(token: string): Verified {
     const parts = token.split('.');
     if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p))) throw new UnauthenticatedError('malformed token');
     const header = parseJson(parts[0]);
@@ -63,17 +96,14 @@ export class JwtService {
     if (!claims) throw new UnauthenticatedError('malformed token claims');
     // JSON.parse reads 1e999 as Infinity: a token that never expires is no token.
     if (!finite(claims.exp)) throw new UnauthenticatedError('token has no valid exp');
-    if (claims.exp + this.clockSkewSeconds <= nowSeconds) throw new UnauthenticatedError('token expired');
-    if (claims.nbf !== undefined && (!finite(claims.nbf) || claims.nbf - this.clockSkewSeconds > nowSeconds)) {
-      throw new UnauthenticatedError('token not yet valid');
-    }
+    if (claims.nbf !== undefined && !finite(claims.nbf)) throw new UnauthenticatedError('token not yet valid');
     if (claims.iat !== undefined && !finite(claims.iat)) throw new UnauthenticatedError('token has an invalid iat');
     if (typeof claims.sub !== 'string' || !SUBJECT_PATTERN.test(claims.sub)) throw new UnauthenticatedError('token has no valid sub');
     if (!isTokenTenant(claims.tenant)) throw new UnauthenticatedError('token has no valid tenant');
     if (!Array.isArray(claims.roles) || !claims.roles.every((r): r is Role => typeof r === 'string' && (ROLES as readonly string[]).includes(r))) {
       throw new UnauthenticatedError('token has invalid roles');
     }
-    return { sub: claims.sub, tenant: claims.tenant, roles: claims.roles };
+    return { principal: { sub: claims.sub, tenant: claims.tenant, roles: claims.roles }, exp: claims.exp, nbf: claims.nbf as number | undefined };
   }
 
   private signature(input: string): string {
