@@ -14,6 +14,8 @@ import { UserThrottlerGuard } from './infrastructure/http/user-throttler.guard';
 import { InfrastructureModule, InfrastructureOverrides } from './infrastructure.module';
 import { CoreModule } from './features/ops.module';
 import { FEATURE_MODULES } from './features/feature-modules';
+import { OpenPersonalFieldsInterceptor } from './commands/privacy/open-personal-fields.interceptor';
+import { InterceptorChain } from './http/interceptor-chain';
 
 /** Shared write-side plumbing: the CommandBus and the one generic command handler. */
 @Module({ imports: [CqrsModule], providers: [CommandProcessor, DecideHandler], exports: [CommandProcessor] })
@@ -38,8 +40,14 @@ export class AppModule {
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_GUARD, useClass: UserThrottlerGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        MinPositionInterceptor,
+        IdempotencyInterceptor,
+        // Every answer: read-your-writes wait, Idempotency-Key check, sealed fields opened.
+        {
+          provide: APP_INTERCEPTOR,
+          useFactory: (minPosition: MinPositionInterceptor, idempotency: IdempotencyInterceptor, open: OpenPersonalFieldsInterceptor) => new InterceptorChain(minPosition, idempotency, open),
+          inject: [MinPositionInterceptor, IdempotencyInterceptor, OpenPersonalFieldsInterceptor],
+        },
       ],
     };
   }
