@@ -1,4 +1,4 @@
-import { FencedError, LAST_POSITION_FIELD, ReadStore } from '../../src/ports/read-store.port';
+import { FencedError, LAST_POSITION_FIELD, ReadStore, allDocs, allPages, collect } from '../../src/ports/read-store.port';
 
 /** The behaviour every ReadStore adapter must show. `make` gives a fresh, empty store. */
 export function readStoreContract(name: string, make: () => Promise<{ store: ReadStore; cleanup: () => Promise<void> }>): void {
@@ -65,6 +65,19 @@ export function readStoreContract(name: string, make: () => Promise<{ store: Rea
       const scores = all.items.map((d) => d.score);
       expect([...scores].sort((x, y) => y - x)).toEqual(scores);
       expect(all.nextCursor).toBeNull();
+    });
+
+    it('iterates over a whole collection a bounded page at a time, in the query\'s order', async () => {
+      await seed();
+      const query = { filter: { tenant: 'a' }, sort: [['score', -1]] as const };
+      const pages = await collect(allPages<{ n: number; score: number }>(store, c, query, 5));
+      expect(pages.map((p) => p.length)).toEqual([5, 5, 2]);
+      const docs = await collect(allDocs<{ n: number; score: number }>(store, c, query, 5));
+      expect(docs).toEqual(pages.flat());
+      expect(docs.map((d) => d.n).sort((x, y) => x - y)).toEqual(Array.from({ length: 12 }, (_, i) => 2 * i + 1));
+      expect(docs.map((d) => d.score)).toEqual([...docs.map((d) => d.score)].sort((x, y) => y - x));
+      expect(await collect(allDocs(store, c, {}, 7))).toHaveLength(25);
+      expect(await collect(allDocs(store, `${c}_empty`))).toEqual([]);
     });
 
     it('pages through documents that lack the sort field, visiting each document once, both directions', async () => {

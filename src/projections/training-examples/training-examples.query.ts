@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ValidationError } from '../../domain/shared/errors';
 import { TrainingExampleStatus } from '../../domain/training/training-example.decider';
 import { SourceSystem } from '../../domain/training/training-example.events';
-import { FieldCondition, Filter, Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
+import { FieldCondition, Filter, Page, READ_STORE, ReadStore, allDocs, collect } from '../../ports/read-store.port';
 import type { TrainingExampleDoc, TrainingExamplesReader } from '../../ports/training-examples.query';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { TRAINING_EXAMPLES_COLLECTION } from './training-examples.projection';
@@ -56,14 +56,7 @@ export class TrainingExamplesQuery implements TrainingExamplesReader {
   async unlabeledPool(tenantId: string, options: { sourceSystem?: SourceSystem; statuses?: readonly TrainingExampleStatus[] } = {}): Promise<TrainingExampleDoc[]> {
     const collection = await this.runner.catalog.collection(TRAINING_EXAMPLES_COLLECTION);
     const filter = toFilter(tenantId, { sourceSystem: options.sourceSystem, status: options.statuses ?? UNLABELED_STATUSES });
-    const out: TrainingExampleDoc[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: Page<TrainingExampleDoc> = await this.store.find<TrainingExampleDoc>(collection, { filter, sort: [['created_at', 1]], limit: 5000, cursor });
-      out.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return out;
+    return collect(allDocs<TrainingExampleDoc>(this.store, collection, { filter, sort: [['created_at', 1]] }, 5000));
   }
 
   async countByStatus(tenantId: string): Promise<Record<TrainingExampleStatus, number>> {
