@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../../domain/shared/clock';
-import { ValidationError } from '../../domain/shared/errors';
+import { InvalidCursorError, ValidationError } from '../../domain/shared/errors';
 import { SourceSystem } from '../../domain/training/training-example.events';
 import type { LabelingBacklogReader } from '../../ports/labeling-backlog.query';
 import { Filter, FindOptions, Page, READ_STORE, ReadStore, allDocs } from '../../ports/read-store.port';
@@ -86,7 +86,7 @@ export async function pageOrBadCursor<T extends Record<string, unknown>>(reads: 
   try {
     return await reads.find<T>(collection, options);
   } catch (error) {
-    if (options.cursor && error instanceof Error && /cursor/i.test(error.message)) {
+    if (error instanceof InvalidCursorError) {
       throw new ValidationError('cursor must be a cursor returned by a previous page', { fields: { cursor: ['is not a cursor of this list'] } });
     }
     throw error;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ValidationError } from '../../domain/shared/errors';
+import { InvalidCursorError, ValidationError } from '../../domain/shared/errors';
 import { TrainingExampleStatus } from '../../domain/training/training-example.decider';
 import { SourceSystem } from '../../domain/training/training-example.events';
 import { FieldCondition, Filter, Page, READ_STORE, ReadStore, allDocs, collect } from '../../ports/read-store.port';
@@ -34,7 +34,7 @@ export class TrainingExamplesQuery implements TrainingExamplesReader {
     try {
       return await this.store.find<TrainingExampleDoc>(collection, { filter: toFilter(tenantId, filter), sort: [['created_at', -1]], limit: page.limit ?? 50, cursor: page.cursor ?? null });
     } catch (error) {
-      if (page.cursor && error instanceof Error && /cursor/i.test(error.message)) {
+      if (error instanceof InvalidCursorError) {
         throw new ValidationError('cursor must be a cursor returned by a previous page', { fields: { cursor: ['is not a cursor of this list'] } });
       }
       throw error;
