@@ -19,7 +19,7 @@ export const UNLABELED_STATUSES: readonly TrainingExampleStatus[] = ['captured',
 
 /**
  * Tenant-scoped reads of the training-examples read model, for the examples endpoint and for
- * other features (issue 4 selects its active-learning pool and finds photos through it).
+ * other features (active learning selects its pool and finds photos through it).
  */
 @Injectable()
 export class TrainingExamplesQuery implements TrainingExamplesReader {
