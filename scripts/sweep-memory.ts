@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Page } from '../src/ports/read-store.port';
+import { allPages } from '../src/ports/read-store.port';
 import { SqliteReadStore } from '../src/infrastructure/read-store/sqlite-read-store';
 import { openSqlite } from '../src/infrastructure/sqlite/sqlite-database';
 import { MATCH_WINDOW_MS } from '../src/domain/predictions/outcome-matching';
@@ -50,15 +50,12 @@ async function walk(file: string, mode: 'all' | 'paged'): Promise<void> {
     seen += p.conflict_seen ? 2 : 1;
   };
   const all: PredictionLogDoc[] = [];
-  let cursor: string | null = null;
   const started = performance.now();
-  do {
-    const page: Page<PredictionLogDoc> = await store.find<PredictionLogDoc>(COLLECTION, { filter, sort: [['predicted_ms', 1]], limit: SWEEP_PAGE, cursor });
-    if (mode === 'all') all.push(...page.items);
-    else page.items.forEach(visit);
+  for await (const page of allPages<PredictionLogDoc>(store, COLLECTION, { filter, sort: [['predicted_ms', 1]] }, SWEEP_PAGE)) {
+    if (mode === 'all') all.push(...page);
+    else page.forEach(visit);
     heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
-    cursor = page.nextCursor;
-  } while (cursor);
+  }
   all.forEach(visit);
   heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
   const mb = (b: number) => Math.round(b / 1024 / 1024);

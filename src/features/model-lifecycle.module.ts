@@ -10,7 +10,7 @@ import { RollbackMonitorService } from '../commands/models/rollback-monitor.serv
 import { RollbackSaga } from '../sagas/model-lifecycle/rollback.saga';
 import { ROLLBACK_CHECK } from '../ports/rollback-check.port';
 
-/** Feature module: weekly retraining, auto-activation, rollback (issue 6). */
+/** Feature module: weekly retraining, auto-activation, rollback. */
 @Module({
   imports: [SyncModule, ModelsModule, PredictionsModule],
   controllers: [ModelLifecycleController],

@@ -18,7 +18,7 @@ import { ModelStreamReader } from '../commands/models/model-stream.reader';
 import { ModelTrainingService } from '../commands/models/model-training.service';
 import { ModelsController } from '../commands/models/models.controller';
 
-/** Feature module: model registry, training, serving, upload (issues 5, 6). */
+/** Feature module: model registry, training, serving, upload. */
 @Module({
   imports: [
     CqrsModule,

@@ -13,7 +13,7 @@ import { CalibrationPointerService } from '../commands/ocr-calibration/calibrati
 import { OcrCalibrationController } from '../commands/ocr-calibration/ocr-calibration.controller';
 import { ShippedCalibrationRecorder } from '../commands/ocr-calibration/shipped-calibration.recorder';
 
-/** Feature module: OCR confidence calibration per engine and mode, fitted from the flywheel's labels (issue 9). */
+/** Feature module: OCR confidence calibration per engine and mode, fitted from the flywheel's labels. */
 @Module({
   imports: [CqrsModule],
   controllers: [OcrCalibrationController, OcrCalibrationsController],

@@ -23,7 +23,7 @@ import { SyncModule } from './sync.module';
 import { AccuracyController } from '../projections/accuracy/accuracy.controller';
 import { PredictionsController } from '../commands/predictions/predictions.controller';
 
-/** Feature module: conflict predictions, outcomes, accuracy (issues 5, 6). */
+/** Feature module: conflict predictions, outcomes, accuracy. */
 @Module({
   imports: [CqrsModule, SyncModule, ModelsModule],
   controllers: [PredictionsController, PredictionLogController, AccuracyController],

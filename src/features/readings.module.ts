@@ -20,7 +20,7 @@ import { PhotoIntake } from '../commands/readings/photo-intake.service';
 import { IMAGE_FEATURES } from '../ports/image-features.port';
 
 /**
- * Feature module: meter readings, vehicle entries, corrections, training examples (issue 3).
+ * Feature module: meter readings, vehicle entries, corrections, training examples.
  * Exports TrainingExamplesQuery (and TRAINING_EXAMPLES_QUERY over it) for the labeling and active-learning feature.
  */
 @Module({

@@ -7,7 +7,7 @@ import { ProjectionRunner } from '../runtime/projection-runner';
 import { SyncController } from '../commands/sync/sync.controller';
 
 /**
- * Feature module: sync history, point-in-time conflict features, training rows (issue 5).
+ * Feature module: sync history, point-in-time conflict features, training rows.
  * Imports no model module: the models and predictions modules depend on this one, not back.
  */
 @Module({

@@ -30,7 +30,7 @@ import { LabelingTaskService } from '../commands/training/labeling-task.service'
 import { LabelingTasksController } from '../commands/training/labeling-tasks.controller';
 
 /**
- * Feature module: active learning, labeling tasks, monitoring, datasets (issue 4).
+ * Feature module: active learning, labeling tasks, monitoring, datasets.
  * `ActiveLearningService.runActiveLearning(tenant, batchSize, at)` is exported for the CLI.
  */
 @Module({

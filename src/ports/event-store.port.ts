@@ -10,6 +10,8 @@ export interface AppendResult {
   readonly nextRevision: number;
   /** Log position of the last appended event. */
   readonly position: number;
+  /** Log position of each event of the append, in order (for a retried append: where the first one recorded them). */
+  readonly positions: readonly number[];
 }
 
 export interface ReadStreamOptions {

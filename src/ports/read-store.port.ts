@@ -81,6 +81,42 @@ export interface ReadStore {
   close(): Promise<void>;
 }
 
+/** What a whole-collection read matches and in which order (the pages' size and cursors are its own). */
+export type CollectionQuery = Pick<FindOptions, 'filter' | 'sort'>;
+
+/** Documents per read of a whole-collection read unless the caller says otherwise. */
+export const COLLECTION_PAGE = 1000;
+
+/**
+ * Every page of a paged read, one bounded read at a time, following `nextCursor` until the last;
+ * the next page is read only when the previous one has been taken (memory stays one page).
+ */
+export async function* pagesOf<T>(read: (cursor: string | null) => Promise<Page<T>>): AsyncGenerator<T[]> {
+  let cursor: string | null = null;
+  do {
+    const page: Page<T> = await read(cursor);
+    if (page.items.length > 0) yield page.items;
+    cursor = page.nextCursor;
+  } while (cursor);
+}
+
+/** The pages of every document of `collection` the query matches, in its order, `pageSize` a read. */
+export function allPages<T extends Doc>(store: Pick<ReadStore, 'find'>, collection: string, query: CollectionQuery = {}, pageSize = COLLECTION_PAGE): AsyncGenerator<T[]> {
+  return pagesOf((cursor) => store.find<T>(collection, { ...query, limit: pageSize, cursor }));
+}
+
+/** Every document of `collection` the query matches, in its order, read `pageSize` at a time. */
+export async function* allDocs<T extends Doc>(store: Pick<ReadStore, 'find'>, collection: string, query: CollectionQuery = {}, pageSize = COLLECTION_PAGE): AsyncGenerator<T> {
+  for await (const page of allPages<T>(store, collection, query, pageSize)) yield* page;
+}
+
+/** Everything an async iterable yields, in an array (for the callers that need the whole list at once). */
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
 export function encodeCursor(values: readonly unknown[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }

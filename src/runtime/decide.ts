@@ -30,12 +30,32 @@ export function contextFromEvent(
   return { tenantId: event.metadata.tenantId, actorId, commandId, correlationId: event.metadata.correlationId, causationId: event.eventId };
 }
 
+/** One event as the log recorded it: its id and log position. */
+export interface RecordedRef {
+  readonly eventId: string;
+  readonly position: number;
+}
+
 export interface CommandResult<S, E extends DomainEvent> {
   readonly events: readonly E[];
   readonly state: S;
   /** Log position after the command: at or after its stream's last event (a string of digits on the wire). */
   readonly position: number;
   readonly revision: number | null;
+  /**
+   * This command's events as the log holds them, in order: those it appended or, for a retried
+   * command whose events its first attempt recorded, those. Empty when it recorded nothing.
+   */
+  readonly recorded: readonly RecordedRef[];
+}
+
+/**
+ * Where a read shows what a command recorded (the `position` of an HTTP answer): after its append
+ * or, for a retry that appended nothing, where its first attempt's first event went (as the first
+ * answer said).
+ */
+export function recordedPosition(result: CommandResult<unknown, DomainEvent>): number {
+  return result.events.length > 0 ? result.position : (result.recorded[0]?.position ?? result.position);
 }
 
 /**

@@ -71,7 +71,10 @@ export function eventStoreContract(name: string, make: () => Promise<{ store: Ev
       const first = await store.append(s, events, 'no_stream');
       const again = await store.append(s, events, 'no_stream');
       expect(again).toEqual(first);
-      expect(await store.readStream(s)).toHaveLength(2);
+      const recorded = await store.readStream(s);
+      expect(recorded).toHaveLength(2);
+      // Each event's log position, in order: the retry is answered with the first append's.
+      expect(first.positions).toEqual(recorded.map((e) => e.position));
     });
 
     it('chains hashes from the first event and verifies them', async () => {

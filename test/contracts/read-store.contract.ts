@@ -1,4 +1,5 @@
-import { FencedError, LAST_POSITION_FIELD, ReadStore } from '../../src/ports/read-store.port';
+import { InvalidCursorError, ValidationError } from '../../src/domain/shared/errors';
+import { FencedError, LAST_POSITION_FIELD, ReadStore, allDocs, allPages, collect, encodeCursor } from '../../src/ports/read-store.port';
 
 /** The behaviour every ReadStore adapter must show. `make` gives a fresh, empty store. */
 export function readStoreContract(name: string, make: () => Promise<{ store: ReadStore; cleanup: () => Promise<void> }>): void {
@@ -65,6 +66,32 @@ export function readStoreContract(name: string, make: () => Promise<{ store: Rea
       const scores = all.items.map((d) => d.score);
       expect([...scores].sort((x, y) => y - x)).toEqual(scores);
       expect(all.nextCursor).toBeNull();
+    });
+
+    it('refuses a cursor it did not hand out with a typed InvalidCursorError (a ValidationError)', async () => {
+      await seed();
+      const page = await store.find(c, { sort: [['score', -1]], limit: 4 });
+      const otherList = encodeCursor(['x']);
+      for (const cursor of ['not base64 json', encodeCursor([{ nested: 1 }]), otherList]) {
+        const refused = store.find(c, { sort: [['score', -1]], limit: 4, cursor });
+        await expect(refused).rejects.toBeInstanceOf(InvalidCursorError);
+        await expect(store.find(c, { sort: [['score', -1]], limit: 4, cursor })).rejects.toBeInstanceOf(ValidationError);
+      }
+      // A cursor of a list sorted otherwise has the wrong number of keys: not this list's.
+      await expect(store.find(c, { limit: 4, cursor: page.nextCursor })).rejects.toBeInstanceOf(InvalidCursorError);
+    });
+
+    it('iterates over a whole collection a bounded page at a time, in the query\'s order', async () => {
+      await seed();
+      const query = { filter: { tenant: 'a' }, sort: [['score', -1]] as const };
+      const pages = await collect(allPages<{ n: number; score: number }>(store, c, query, 5));
+      expect(pages.map((p) => p.length)).toEqual([5, 5, 2]);
+      const docs = await collect(allDocs<{ n: number; score: number }>(store, c, query, 5));
+      expect(docs).toEqual(pages.flat());
+      expect(docs.map((d) => d.n).sort((x, y) => x - y)).toEqual(Array.from({ length: 12 }, (_, i) => 2 * i + 1));
+      expect(docs.map((d) => d.score)).toEqual([...docs.map((d) => d.score)].sort((x, y) => y - x));
+      expect(await collect(allDocs(store, c, {}, 7))).toHaveLength(25);
+      expect(await collect(allDocs(store, `${c}_empty`))).toEqual([]);
     });
 
     it('pages through documents that lack the sort field, visiting each document once, both directions', async () => {

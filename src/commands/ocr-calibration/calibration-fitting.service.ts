@@ -87,8 +87,7 @@ export class CalibrationFittingService {
     const result = await this.commandBus.execute(new Decide<OcrCalibrationState, OcrCalibrationCommand, OcrCalibrationEvent>(stream, ocrCalibrationDecider, command, context));
     await this.pointer.refresh(engine, mode);
     const fresh = result.events[0];
-    // The command processor derives event ids from the command id and the event's index.
-    if (fresh) return { calibration: fresh.data, created: true, eventId: deterministicUuid(`${commandId}:0`), position: result.position };
+    if (fresh) return { calibration: fresh.data, created: true, eventId: result.recorded[0].eventId, position: result.position };
     const recorded = (await this.events.readStream(stream)).find((e) => e.type === 'OcrCalibrationFitted' && e.data.calibrationId === calibrationId);
     if (!recorded) throw new Error(`calibration ${calibrationId} is recorded on ${stream} but its event was not found`);
     return { calibration: recorded.data as OcrCalibrationFitted['data'], created: false, eventId: recorded.eventId, position: recorded.position };

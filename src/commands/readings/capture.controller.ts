@@ -10,16 +10,14 @@ import { derivedId, deterministicUuid, newId } from '../../domain/shared/ids';
 import { CurrentPrincipal, Roles } from '../../http/access';
 import { Principal } from '../../domain/shared/principal';
 import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
-import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { positionString } from '../../http/conventions';
 import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
 import { ReadingChecks } from '../ocr-settings/reading-checks.service';
-import { contextFromPrincipal, Decide } from '../../runtime/decide';
+import { contextFromPrincipal, Decide, recordedPosition } from '../../runtime/decide';
 import { RecordMeterReadingDto, RecordVehicleEntryDto, photoBody } from './capture.dto';
 import { DOMAIN_METRICS, DomainMetrics } from '../../ports/domain-metrics.port';
 import { idempotencyKey } from './idempotency';
 import { PhotoIntake, PhotoReading, UploadedPhoto } from './photo-intake.service';
-import { positionOfCommand } from './recorded-position';
 
 /** Guards upload photos; OCR runs before anything is appended, the capture saga does the rest. */
 @ApiTags('capture')
@@ -31,7 +29,6 @@ export class CaptureController {
     private readonly commandBus: CommandBus,
     private readonly photos: PhotoIntake,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     private readonly checks: ReadingChecks,
     @Inject(PERSONAL_DATA) private readonly personal: PersonalDataPort,
@@ -152,7 +149,6 @@ export class CaptureController {
       const d = result.state.record.data;
       this.metrics?.readingRecorded({ source_system: result.state.sourceType, captured: String(d.capturedForTraining) });
     }
-    const position = result.events.length > 0 ? result.position : await positionOfCommand(this.events, stream, commandId, result.position);
-    return { record: result.state.record, position: positionString(position) };
+    return { record: result.state.record, position: positionString(recordedPosition(result)) };
   }
 }

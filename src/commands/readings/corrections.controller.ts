@@ -10,7 +10,7 @@ import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { positionString } from '../../http/conventions';
 import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
 import { sealOnEntry } from '../privacy/seal-on-entry';
-import { contextFromPrincipal, Decide } from '../../runtime/decide';
+import { contextFromPrincipal, Decide, recordedPosition } from '../../runtime/decide';
 import { idempotencyKey } from './idempotency';
 import { SubmitCorrectionDto } from './submit-correction.dto';
 
@@ -49,8 +49,8 @@ export class CorrectionsController {
       correctionType: body.correction_type,
     };
     const result = await this.commandBus.execute(new Decide<ReadingState, ReadingCommand, ReadingEvent>(stream, readingDecider, command, contextFromPrincipal(principal, commandId)));
-    // A retry appended nothing: answer where the first attempt's event went.
-    const position = result.events.length > 0 ? result.position : ((await this.submittedPosition(stream, commandId)) ?? result.position);
+    // A retry appended nothing: answered where the first attempt's event went.
+    const position = recordedPosition(result);
     return { status: 'success', message: `correction recorded for ${body.source_type} ${body.source_id}`, correction_id: correctionId, position: positionString(position) };
   }
 
@@ -63,10 +63,5 @@ export class CorrectionsController {
     const text = body.corrected_text.trim();
     if (body.source_type !== 'vehicle_entry' || text === '') return body.corrected_text;
     return (await sealOnEntry(this.personal, this.events, principal.tenant, body.source_id, text)) ?? body.corrected_text;
-  }
-
-  private async submittedPosition(stream: string, commandId: string): Promise<number | null> {
-    const eventId = deterministicUuid(`${commandId}:0`);
-    return (await this.events.readStream(stream)).find((e) => e.eventId === eventId)?.position ?? null;
   }
 }

@@ -94,6 +94,28 @@ describe('CommandProcessor: commands of one stream decided together', () => {
     expect(again.revision).toBe(1);
   });
 
+  it('answers each command with its own recorded events, and a retry with those its first answer recorded', async () => {
+    const together = await Promise.all(Array.from({ length: 6 }, (_, i) => processor.handle('ledger-4', ledger, { type: 'note', id: `n${i}` }, context(`r${i}`))));
+    const duplicates = await Promise.all([0, 1].map(() => processor.handle('ledger-5', ledger, { type: 'note', id: 'd' }, context('dup'))));
+    const later = await processor.handle('ledger-4', ledger, { type: 'note', id: 'n2' }, context('r2'));
+    // A decider that decides the same events again: the store answers the retry from the first append.
+    const ticks: Decider<number, 'tick', { type: 'Ticked'; data: Record<string, never> }> = { initialState: 0, evolve: (n) => n + 1, decide: () => [{ type: 'Ticked', data: {} }, { type: 'Ticked', data: {} }] };
+    const ticked = await processor.handle('ticks', ticks, 'tick', context('tick'));
+    const tickedAgain = await processor.handle('ticks', ticks, 'tick', context('tick'));
+    const stream = await store.readStream('ledger-4');
+    together.forEach((result, i) => {
+      const own = stream.find((e) => e.data.id === `n${i}`);
+      expect(result.recorded).toEqual([{ eventId: own?.eventId, position: own?.position }]);
+    });
+    expect(later.events).toHaveLength(0);
+    expect(later.recorded).toEqual(together[2].recorded);
+    expect(duplicates[1].recorded).toEqual(duplicates[0].recorded);
+    expect(duplicates[0].recorded).toHaveLength(1);
+    expect(ticked.recorded).toHaveLength(2);
+    expect(tickedAgain.recorded).toEqual(ticked.recorded);
+    expect(await processor.handle('ledger-4', ledger, { type: 'note', id: 'n3' }, context('not-r3'))).toMatchObject({ events: [], recorded: [] });
+  });
+
   it('streams are independent: commands of different streams are not held behind each other', async () => {
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => processor.handle(`ledger-s${i % 3}`, ledger, { type: 'note', id: `n${i}` }, context(`s${i}`))));
     expect(results.every((r) => r.events.length === 1)).toBe(true);

@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../../domain/shared/clock';
 import { Decider } from '../../domain/shared/decider';
 import { ConcurrencyError } from '../../domain/shared/errors';
-import { DomainEvent, NewEvent } from '../../domain/shared/events';
+import { DomainEvent, NewEvent, RecordedEvent } from '../../domain/shared/events';
 import { deterministicUuid } from '../../domain/shared/ids';
 import { UPCASTER_REGISTRY, UpcasterRegistry } from '../../domain/shared/upcasting';
-import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
-import { CommandContext, CommandResult } from '../../runtime/decide';
-import { decideBatch } from './stream-batch';
+import { AppendResult, EVENT_STORE, EventStore } from '../../ports/event-store.port';
+import { CommandContext, CommandResult, RecordedRef } from '../../runtime/decide';
+import { DecidedBatch, decideBatch } from './stream-batch';
 import { Queued, StreamBatcher } from './stream-batcher';
 
 const MAX_ATTEMPTS = 8;
@@ -90,16 +90,7 @@ export class CommandProcessor {
         // revision, not this stream's head: then nothing is remembered.
         else if (appended.nextRevision === (decided.revision ?? -1) + toAppend.length) this.remember(stream, { decider, state: decided.state, revision: appended.nextRevision, position: appended.position });
         else this.folded.delete(stream);
-        decided.outcomes.forEach((outcome, i) => {
-          const queued = batch[i];
-          if (outcome.kind === 'refused') queued.reject(outcome.error);
-          else if (outcome.kind === 'unchanged') queued.resolve({ events: [], state: outcome.state, position: decided.lastPosition, revision: decided.revision });
-          else if (outcome.kind === 'alone') alone.push(queued);
-          else if (appended) {
-            const after = toAppend.length - 1 - outcome.endIndex;
-            queued.resolve({ events: outcome.events, state: outcome.state, position: appended.position, revision: appended.nextRevision - after });
-          }
-        });
+        alone.push(...answer(batch, decided, history, toAppend, appended));
       } catch (error) {
         // What this process folded may be stale (another process appended) or the outcome unknown.
         this.folded.delete(stream);
@@ -158,4 +149,48 @@ export class CommandProcessor {
 
 function eventId(context: CommandContext, index: number): string {
   return deterministicUuid(`${context.commandId}:${index}`);
+}
+
+/**
+ * Resolves or rejects each command of a decided batch; returns those to run alone. Each answer
+ * names the command's events as recorded: from this append or, for a retry that changed nothing,
+ * from the stream just read (a no-op is only ever decided on a fresh read), or from this append
+ * when its twin in the batch appended them.
+ */
+function answer(
+  batch: readonly AnyQueued[],
+  decided: DecidedBatch<unknown, DomainEvent>,
+  history: readonly RecordedEvent[],
+  toAppend: readonly NewEvent[],
+  appended: AppendResult | null,
+): AnyQueued[] {
+  const positions = new Map<string, number>();
+  if (decided.outcomes.some((o) => o.kind === 'unchanged')) for (const e of history) positions.set(e.eventId, e.position);
+  if (appended) toAppend.forEach((e, i) => positions.set(e.eventId, appended.positions[i]));
+  const alone: AnyQueued[] = [];
+  decided.outcomes.forEach((outcome, i) => {
+    const queued = batch[i];
+    if (outcome.kind === 'refused') queued.reject(outcome.error);
+    else if (outcome.kind === 'alone') alone.push(queued);
+    else if (outcome.kind === 'unchanged') {
+      queued.resolve({ events: [], state: outcome.state, position: decided.lastPosition, revision: decided.revision, recorded: recordedOf(queued.context, positions) });
+    } else if (appended) {
+      const after = toAppend.length - 1 - outcome.endIndex;
+      const recorded = recordedOf(queued.context, positions, outcome.events.length);
+      queued.resolve({ events: outcome.events, state: outcome.state, position: appended.position, revision: appended.nextRevision - after, recorded });
+    }
+  });
+  return alone;
+}
+
+/** The command's events found among `positions` by their ids: `count` of them, or as many as are there. */
+function recordedOf(context: CommandContext, positions: ReadonlyMap<string, number>, count = Infinity): RecordedRef[] {
+  const recorded: RecordedRef[] = [];
+  for (let index = 0; index < count; index++) {
+    const id = eventId(context, index);
+    const position = positions.get(id);
+    if (position === undefined) break;
+    recorded.push({ eventId: id, position });
+  }
+  return recorded;
 }

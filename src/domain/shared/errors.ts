@@ -30,6 +30,13 @@ export class ValidationError extends DomainError {
   }
 }
 
+/** A page cursor the list did not hand out (malformed, or another list's): every read store throws this. */
+export class InvalidCursorError extends ValidationError {
+  constructor(message = 'cursor is not a cursor returned by this list') {
+    super(message, { fields: { cursor: ['invalid cursor'] } });
+  }
+}
+
 export class UnauthenticatedError extends DomainError {
   constructor(message = 'missing or invalid bearer token') {
     super('unauthenticated', message);

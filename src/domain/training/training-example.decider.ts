@@ -37,7 +37,7 @@ export interface CorrectTrainingExample {
   readonly engineName?: string;
 }
 
-/** Sent by active learning (issue 4) when a batch picks the example and a task is created. */
+/** Sent by active learning when a batch picks the example and a task is created. */
 export interface QueueTrainingExample {
   readonly type: 'QueueTrainingExample';
   readonly exampleId: string;
@@ -46,7 +46,7 @@ export interface QueueTrainingExample {
   readonly priority: number;
 }
 
-/** Sent by the labeling flow (issue 4) when a labeler submits the task's label. */
+/** Sent by the labeling flow when a labeler submits the task's label. */
 export interface LabelTrainingExample {
   readonly type: 'LabelTrainingExample';
   readonly exampleId: string;

@@ -60,7 +60,9 @@ export class EventStoreDbEventStore implements EventStore {
           expectedRevision: current === null ? NO_STREAM : BigInt(current),
         });
         this.options.onAppended?.(events.length);
-        return { nextRevision: Number(result.nextExpectedRevision), position: Number(result.position?.commit ?? 0n) };
+        // One append is one commit: its events share the commit position they are read back with.
+        const position = Number(result.position?.commit ?? 0n);
+        return { nextRevision: Number(result.nextExpectedRevision), position, positions: events.map(() => position) };
       } catch (error) {
         // With 'any' another writer may have moved the head between our read and append: re-read.
         if (error instanceof WrongExpectedVersionError) {
@@ -76,8 +78,9 @@ export class EventStoreDbEventStore implements EventStore {
 
   private async findDuplicate(stream: string, events: readonly NewEvent[]): Promise<AppendResult | null> {
     const recent = await this.readStream(stream, { direction: 'backwards', limit: IDEMPOTENCY_LOOKBACK, raw: true });
-    const last = recent.find((e) => e.eventId === events[events.length - 1].eventId);
-    return last ? { nextRevision: last.revision, position: last.position } : null;
+    const byId = new Map(recent.map((e) => [e.eventId, e]));
+    const last = byId.get(events[events.length - 1].eventId);
+    return last ? { nextRevision: last.revision, position: last.position, positions: events.map((e) => byId.get(e.eventId)?.position ?? last.position) } : null;
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

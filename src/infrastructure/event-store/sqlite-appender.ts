@@ -24,6 +24,7 @@ CREATE INDEX IF NOT EXISTS events_type ON events(type, position);
 export interface AppendOutcome {
   readonly nextRevision: number;
   readonly position: number;
+  readonly positions: readonly number[];
   readonly appended: number;
 }
 
@@ -51,25 +52,26 @@ export class SqliteAppender {
     if (typeof expected === 'number' && current !== expected) throw new ConcurrencyError(stream, String(expected), current === null ? 'no_stream' : String(current));
     let previousHash = head ? head.hash : GENESIS_HASH;
     let revision = current ?? -1;
-    let position = 0;
+    const positions: number[] = [];
     const recordedAt = new Date().toISOString();
     for (const event of events) {
       revision += 1;
       const hash = eventHash(event.type, event.data, event.metadata, previousHash);
       const metadata: EventMetadata = { ...event.metadata, hash };
       const info = this.insert.run(event.eventId, stream, revision, event.type, JSON.stringify(event.data), JSON.stringify(metadata), hash, recordedAt);
-      position = Number(info.lastInsertRowid);
+      positions.push(Number(info.lastInsertRowid));
       previousHash = hash;
     }
-    return { nextRevision: revision, position, appended: events.length };
+    return { nextRevision: revision, position: positions[positions.length - 1], positions, appended: events.length };
   }
 
   /** The same event ids again: a retry of an acknowledged append. Answer as the first time did. */
   private duplicateResult(stream: string, events: readonly NewEvent[], first: { stream: string; revision: number; position: number }): AppendOutcome {
-    const last = this.byEventId.get(events[events.length - 1].eventId);
+    const stored = events.map((e, i) => (i === 0 ? first : this.byEventId.get(e.eventId)));
+    const last = stored[stored.length - 1];
     if (first.stream !== stream || !last) {
       throw new ConcurrencyError(stream, `new event ${events[0].eventId}`, `event id already used in ${first.stream}`);
     }
-    return { nextRevision: last.revision, position: last.position, appended: 0 };
+    return { nextRevision: last.revision, position: last.position, positions: stored.map((e) => e?.position ?? last.position), appended: 0 };
   }
 }

@@ -79,7 +79,7 @@ export class SqliteEventStore implements EventStore {
       this.options.onAppended?.(result.appended);
       this.wake();
     }
-    return { nextRevision: result.nextRevision, position: result.position };
+    return { nextRevision: result.nextRevision, position: result.position, positions: result.positions };
   }
 
   private appendInline(op: WriterOp): AppendOutcome {

@@ -98,10 +98,11 @@ export class PostgresEventStore implements EventStore {
       outcomes.forEach((outcome, i) => {
         const append = batch[i];
         if (outcome.kind === 'failed') return append.reject(outcome.error);
-        const ref = inserted.get(outcome.lastEventId) ?? stored.get(outcome.lastEventId);
+        const refs = append.events.map((e) => inserted.get(e.eventId) ?? stored.get(e.eventId));
+        const ref = refs[refs.length - 1];
         if (!ref) return append.reject(new Error(`event ${outcome.lastEventId} not found after commit`));
         if (outcome.kind === 'insert') appended += outcome.count;
-        append.resolve({ nextRevision: ref.revision, position: ref.position });
+        append.resolve({ nextRevision: ref.revision, position: ref.position, positions: refs.map((r) => r?.position ?? ref.position) });
       });
       if (appended > 0) {
         this.options.onAppended?.(appended);

@@ -1,4 +1,4 @@
-import { ValidationError } from '../../domain/shared/errors';
+import { InvalidCursorError } from '../../domain/shared/errors';
 import { FieldCondition, Filter, Scalar, SortSpec, decodeCursor } from '../../ports/read-store.port';
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -63,7 +63,7 @@ export function orderBy(sort: readonly [string, 1 | -1][]): string {
  */
 export function afterCursor(cursor: string, sort: readonly [string, 1 | -1][], p: SqlParams): string {
   const values = decodeCursor(cursor);
-  if (!values || values.length !== sort.length) throw new ValidationError('cursor is not a cursor returned by this list', { fields: { cursor: ['invalid cursor'] } });
+  if (!values || values.length !== sort.length) throw new InvalidCursorError();
   const ors: string[] = [];
   for (let i = 0; i < sort.length; i++) {
     const ands: string[] = [];

@@ -1,6 +1,6 @@
 import { AnyBulkWriteOperation, Db, Document, MongoBulkWriteError, MongoClient, Sort } from 'mongodb';
 import { Checkpoint, Doc, FencedError, LAST_POSITION_FIELD, Filter, FindOptions, Page, ReadStore, WriteOp, decodeCursor, encodeCursor, fieldValue } from '../../ports/read-store.port';
-import { ValidationError } from '../../domain/shared/errors';
+import { InvalidCursorError } from '../../domain/shared/errors';
 
 
 /** Operations per bulk write: bounded, so one request never carries a whole rebuild. */
@@ -97,7 +97,7 @@ export class MongoReadStore implements ReadStore {
     const filter = toMongoFilter(options.filter);
     if (options.cursor) {
       const values = decodeCursor(options.cursor);
-      if (!values || values.length !== sort.length) throw new ValidationError('cursor is not a cursor returned by this list', { fields: { cursor: ['invalid cursor'] } });
+      if (!values || values.length !== sort.length) throw new InvalidCursorError();
       filter.$and = [...((filter.$and as Document[]) ?? []), afterCursor(sort, values)];
     }
     const limit = Math.max(1, Math.min(options.limit ?? 50, 100_000));

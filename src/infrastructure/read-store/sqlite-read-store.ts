@@ -5,7 +5,7 @@ import { SqliteWriter } from '../sqlite/sqlite-writer';
 import { WriterOp } from '../sqlite/sqlite-writer.protocol';
 import { FENCED, WriteGroup } from '../sqlite/write-group';
 import { Checkpoint, Doc, FencedError, Filter, FindOptions, Page, ReadStore, WriteOp, decodeCursor, encodeCursor, fieldValue } from '../../ports/read-store.port';
-import { ValidationError } from '../../domain/shared/errors';
+import { InvalidCursorError } from '../../domain/shared/errors';
 import { NOT_OLDER, Param, afterCursor, field, normalise, table, whereClause } from './sqlite-sql';
 
 export { whereClause };
@@ -112,7 +112,7 @@ export class SqliteReadStore implements ReadStore {
     const sort = [...(options.sort ?? []).filter(([f]) => f !== 'id'), ['id', 1] as const];
     if (options.cursor) {
       const values = decodeCursor(options.cursor);
-      if (!values || values.length !== sort.length) throw new ValidationError('cursor is not a cursor returned by this list', { fields: { cursor: ['invalid cursor'] } });
+      if (!values || values.length !== sort.length) throw new InvalidCursorError();
       where.push(afterCursor(sort, values as Param[], params));
     }
     const limit = Math.max(1, Math.min(options.limit ?? 50, 100_000));

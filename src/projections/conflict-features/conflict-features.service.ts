@@ -4,7 +4,7 @@ import { entityKey } from '../../domain/sync/sync.events';
 import { CURRENT_FEATURE_DEFINITION, ConflictFeatures, FeatureDefinition, toFeatureVector } from '../../ml/conflict-features';
 import { ConflictTrainingRow } from '../../ml/train-conflict-model';
 import { ConflictFeaturesQuery } from '../../ports/conflict-features.query';
-import { Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
+import { READ_STORE, ReadStore, allPages } from '../../ports/read-store.port';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { ENTITY_HISTORY, SYNCS, USER_HISTORY } from './conflict-features.projection';
 import { EntityHistoryDoc, SyncDoc, UserHistoryDoc, bucketIdsAt, featuresFromHistory, userKey } from './conflict-history';
@@ -70,10 +70,7 @@ export class ConflictFeaturesService implements ConflictFeaturesQuery {
     // One page of syncs and the history buckets they need at a time: only the rows accumulate.
     // Pages come in (at, id) order, the order the time split wants.
     const rows: ConflictTrainingRow[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: Page<SyncDoc> = await this.store.find<SyncDoc>(syncCollection, { filter: { at: { $gte: from, $lte: to } }, sort: [['at', 1]], limit: PAGE, cursor });
-      const syncs = page.items;
+    for await (const syncs of allPages<SyncDoc>(this.store, syncCollection, { filter: { at: { $gte: from, $lte: to } }, sort: [['at', 1]] }, PAGE)) {
       const entityDocs = await this.loadBuckets<EntityHistoryDoc>(entityCollection, syncs.flatMap((s) => bucketIdsAt(s.entity_key, s.at)));
       const userDocs = await this.loadBuckets<UserHistoryDoc>(userCollection, syncs.flatMap((s) => bucketIdsAt(userKey(s.tenant, s.user_id), s.at)));
       for (const s of syncs) {
@@ -87,8 +84,7 @@ export class ConflictFeaturesService implements ConflictFeaturesQuery {
         );
         rows.push({ syncId: s.sync_id, syncedAt: s.synced_at, features: toFeatureVector(features), label: s.conflict_ats.some((c) => c <= nowMs) ? 1 : 0 });
       }
-      cursor = page.nextCursor;
-    } while (cursor);
+    }
     return rows;
   }
 

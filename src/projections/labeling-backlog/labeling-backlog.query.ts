@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../../domain/shared/clock';
-import { ValidationError } from '../../domain/shared/errors';
+import { InvalidCursorError, ValidationError } from '../../domain/shared/errors';
 import { SourceSystem } from '../../domain/training/training-example.events';
 import type { LabelingBacklogReader } from '../../ports/labeling-backlog.query';
-import { Filter, FindOptions, Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
+import { Filter, FindOptions, Page, READ_STORE, ReadStore, allDocs } from '../../ports/read-store.port';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { BacklogTaskDoc, LABELING_BACKLOG_COLLECTION, OPEN_STATUSES } from './labeling-backlog.projection';
 
@@ -48,13 +48,7 @@ export class LabelingBacklogQuery implements LabelingBacklogReader {
   /** The examples of the tenant's open and claimed tasks (a claim past its lease included). */
   async openTaskExampleIds(tenantId: string): Promise<Set<string>> {
     const ids = new Set<string>();
-    const c = await this.collection();
-    let cursor: string | null = null;
-    do {
-      const page: Page<BacklogTaskDoc> = await this.reads.find<BacklogTaskDoc>(c, { filter: { tenant_id: tenantId, status: { $in: OPEN_STATUSES } }, limit: 5000, cursor });
-      for (const t of page.items) ids.add(t.example_id);
-      cursor = page.nextCursor;
-    } while (cursor);
+    for await (const t of allDocs<BacklogTaskDoc>(this.reads, await this.collection(), { filter: { tenant_id: tenantId, status: { $in: OPEN_STATUSES } } }, 5000)) ids.add(t.example_id);
     return ids;
   }
 
@@ -78,17 +72,11 @@ export class LabelingBacklogQuery implements LabelingBacklogReader {
   /** Every tenant's backlog by source system, for /metrics (ops sees sizes, never task content). */
   async allCounts(): Promise<Map<string, Record<SourceSystem, number>>> {
     const out = new Map<string, Record<SourceSystem, number>>();
-    const c = await this.collection();
-    let cursor: string | null = null;
-    do {
-      const page: Page<BacklogTaskDoc> = await this.reads.find<BacklogTaskDoc>(c, { filter: { status: { $in: OPEN_STATUSES } }, limit: 5000, cursor });
-      for (const t of page.items) {
-        const counts = out.get(t.tenant_id) ?? { meter_reading: 0, vehicle_entry: 0 };
-        counts[t.source_system] += 1;
-        out.set(t.tenant_id, counts);
-      }
-      cursor = page.nextCursor;
-    } while (cursor);
+    for await (const t of allDocs<BacklogTaskDoc>(this.reads, await this.collection(), { filter: { status: { $in: OPEN_STATUSES } } }, 5000)) {
+      const counts = out.get(t.tenant_id) ?? { meter_reading: 0, vehicle_entry: 0 };
+      counts[t.source_system] += 1;
+      out.set(t.tenant_id, counts);
+    }
     return out;
   }
 }
@@ -98,7 +86,7 @@ export async function pageOrBadCursor<T extends Record<string, unknown>>(reads: 
   try {
     return await reads.find<T>(collection, options);
   } catch (error) {
-    if (options.cursor && error instanceof Error && /cursor/i.test(error.message)) {
+    if (error instanceof InvalidCursorError) {
       throw new ValidationError('cursor must be a cursor returned by a previous page', { fields: { cursor: ['is not a cursor of this list'] } });
     }
     throw error;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CalibrationEngine, CalibrationMode, LabelsThrough } from '../../domain/ocr-calibration/ocr-calibration.events';
-import { Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
+import { READ_STORE, ReadStore, allDocs } from '../../ports/read-store.port';
 import type { LabeledScore } from '../../ml/calibration';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { isSealed } from '../../domain/privacy/sealed';
@@ -24,19 +24,14 @@ export class OcrGroundTruthQuery implements OcrGroundTruthReader {
     const samples: LabeledScore[] = [];
     const versions = new Set<string>();
     let newest: LabelsThrough | null = null;
-    let cursor: string | null = null;
-    do {
-      const page: Page<GroundTruthDoc> = await this.reads.find<GroundTruthDoc>(collection, { filter: { engine_name: engine, mode, labeled: true }, limit: PAGE, cursor });
-      for (const doc of page.items) {
-        if (doc.correct === null || doc.truth_position === null || doc.truth_at === null || !Number.isFinite(doc.score)) continue;
-        const correct = await this.correctness(doc);
-        if (correct === null) continue;
-        samples.push({ score: doc.score, correct: correct ? 1 : 0 });
-        versions.add(doc.engine);
-        if (newest === null || doc.truth_position > newest.position) newest = { position: doc.truth_position, at: doc.truth_at };
-      }
-      cursor = page.nextCursor;
-    } while (cursor !== null);
+    for await (const doc of allDocs<GroundTruthDoc>(this.reads, collection, { filter: { engine_name: engine, mode, labeled: true } }, PAGE)) {
+      if (doc.correct === null || doc.truth_position === null || doc.truth_at === null || !Number.isFinite(doc.score)) continue;
+      const correct = await this.correctness(doc);
+      if (correct === null) continue;
+      samples.push({ score: doc.score, correct: correct ? 1 : 0 });
+      versions.add(doc.engine);
+      if (newest === null || doc.truth_position > newest.position) newest = { position: doc.truth_position, at: doc.truth_at };
+    }
     return { samples, labelsThrough: newest, engineVersions: [...versions].sort() };
   }
 

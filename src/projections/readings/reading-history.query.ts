@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { READ_STORE, ReadStore } from '../../ports/read-store.port';
+import { READ_STORE, ReadStore, allDocs, collect } from '../../ports/read-store.port';
 import type { PastMeterReading, ReadingHistoryReader } from '../../ports/reading-history.query';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { GroundTruthDoc, OCR_GROUND_TRUTH_COLLECTION } from '../ocr-ground-truth/ocr-ground-truth.projection';
@@ -34,14 +34,6 @@ export class ReadingHistoryQuery implements ReadingHistoryReader {
   }
 
   private async all<T extends Record<string, unknown>>(name: string, filter: Record<string, string | boolean>): Promise<T[]> {
-    const collection = await this.runner.catalog.collection(name);
-    const out: T[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: { items: T[]; nextCursor: string | null } = await this.reads.find<T>(collection, { filter, limit: PAGE, cursor });
-      out.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor !== null);
-    return out;
+    return collect(allDocs<T>(this.reads, await this.runner.catalog.collection(name), { filter }, PAGE));
   }
 }

@@ -6,7 +6,7 @@ import { isValidId } from '../../domain/shared/ids';
 import { SourceSystem } from '../../domain/training/training-example.events';
 import { CurrentPrincipal, Roles } from '../../http/access';
 import { Principal } from '../../domain/shared/principal';
-import { READ_STORE, ReadStore } from '../../ports/read-store.port';
+import { READ_STORE, ReadStore, allDocs, collect } from '../../ports/read-store.port';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { CorrectionDoc, READINGS_COLLECTION, READING_CORRECTIONS_COLLECTION, ReadingDoc } from './readings.projection';
 
@@ -65,14 +65,7 @@ export class ReadingsController {
   /** A reading's corrections in the order they were recorded (none: no read). */
   private async corrections(reading: string): Promise<CorrectionDoc[]> {
     const collection = await this.runner.catalog.collection(READING_CORRECTIONS_COLLECTION);
-    const out: CorrectionDoc[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: { items: CorrectionDoc[]; nextCursor: string | null } = await this.store.find<CorrectionDoc>(collection, { filter: { reading }, sort: [['position', 1]], limit: 500, cursor });
-      out.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return out;
+    return collect(allDocs<CorrectionDoc>(this.store, collection, { filter: { reading }, sort: [['position', 1]] }, 500));
   }
 
   private async find(principal: Principal, sourceType: SourceSystem, id: string): Promise<ReadingDoc> {

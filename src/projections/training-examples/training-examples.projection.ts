@@ -14,7 +14,7 @@ import {
 import type { TrainingExampleDoc } from '../../ports/training-examples.query';
 import { documentProjection } from '../../runtime/projection';
 
-/** Logical collection; issue 4 selects its active-learning pool from it (through TRAINING_EXAMPLES_QUERY). */
+/** Logical collection; active learning selects its pool from it (through TRAINING_EXAMPLES_QUERY). */
 export const TRAINING_EXAMPLES_COLLECTION = 'training_examples';
 
 function blank(event: RecordedEvent, data: { exampleId: string; sourceSystem: SourceSystem; sourceId: string }): TrainingExampleDoc {

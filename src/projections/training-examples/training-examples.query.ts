@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ValidationError } from '../../domain/shared/errors';
+import { InvalidCursorError, ValidationError } from '../../domain/shared/errors';
 import { TrainingExampleStatus } from '../../domain/training/training-example.decider';
 import { SourceSystem } from '../../domain/training/training-example.events';
-import { FieldCondition, Filter, Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
+import { FieldCondition, Filter, Page, READ_STORE, ReadStore, allDocs, collect } from '../../ports/read-store.port';
 import type { TrainingExampleDoc, TrainingExamplesReader } from '../../ports/training-examples.query';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { TRAINING_EXAMPLES_COLLECTION } from './training-examples.projection';
@@ -19,7 +19,7 @@ export const UNLABELED_STATUSES: readonly TrainingExampleStatus[] = ['captured',
 
 /**
  * Tenant-scoped reads of the training-examples read model, for the examples endpoint and for
- * other features (issue 4 selects its active-learning pool and finds photos through it).
+ * other features (active learning selects its pool and finds photos through it).
  */
 @Injectable()
 export class TrainingExamplesQuery implements TrainingExamplesReader {
@@ -34,7 +34,7 @@ export class TrainingExamplesQuery implements TrainingExamplesReader {
     try {
       return await this.store.find<TrainingExampleDoc>(collection, { filter: toFilter(tenantId, filter), sort: [['created_at', -1]], limit: page.limit ?? 50, cursor: page.cursor ?? null });
     } catch (error) {
-      if (page.cursor && error instanceof Error && /cursor/i.test(error.message)) {
+      if (error instanceof InvalidCursorError) {
         throw new ValidationError('cursor must be a cursor returned by a previous page', { fields: { cursor: ['is not a cursor of this list'] } });
       }
       throw error;
@@ -56,14 +56,7 @@ export class TrainingExamplesQuery implements TrainingExamplesReader {
   async unlabeledPool(tenantId: string, options: { sourceSystem?: SourceSystem; statuses?: readonly TrainingExampleStatus[] } = {}): Promise<TrainingExampleDoc[]> {
     const collection = await this.runner.catalog.collection(TRAINING_EXAMPLES_COLLECTION);
     const filter = toFilter(tenantId, { sourceSystem: options.sourceSystem, status: options.statuses ?? UNLABELED_STATUSES });
-    const out: TrainingExampleDoc[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: Page<TrainingExampleDoc> = await this.store.find<TrainingExampleDoc>(collection, { filter, sort: [['created_at', 1]], limit: 5000, cursor });
-      out.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return out;
+    return collect(allDocs<TrainingExampleDoc>(this.store, collection, { filter, sort: [['created_at', 1]] }, 5000));
   }
 
   async countByStatus(tenantId: string): Promise<Record<TrainingExampleStatus, number>> {

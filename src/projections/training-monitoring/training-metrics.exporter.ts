@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { METRICS_REGISTRY, MetricGauge, MetricsRegistry } from '../../ports/metrics-registry.port';
-import { Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
+import { READ_STORE, ReadStore, allDocs } from '../../ports/read-store.port';
 import { LabelingBacklogQuery } from '../labeling-backlog/labeling-backlog.query';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { MONITORING_TENANTS_COLLECTION, MonitoringTenantDoc } from './training-monitoring.projection';
@@ -19,12 +19,9 @@ export class TrainingMetricsExporter {
     this.backlogGauge = metrics.gauge('labeling_backlog_open_tasks', 'Open labeling tasks', ['tenant', 'source_system']);
     metrics.onCollect(async () => {
       const collection = await this.runner.catalog.collection(MONITORING_TENANTS_COLLECTION);
-      let cursor: string | null = null;
-      do {
-        const page: Page<MonitoringTenantDoc> = await this.reads.find<MonitoringTenantDoc>(collection, { limit: 5000, cursor });
-        for (const t of page.items) metrics.setAlert('CaptureStalled', `tenant:${t.tenant_id}`, t.alerts.some((a) => a.type === 'CaptureStalled'));
-        cursor = page.nextCursor;
-      } while (cursor);
+      for await (const t of allDocs<MonitoringTenantDoc>(this.reads, collection, {}, 5000)) {
+        metrics.setAlert('CaptureStalled', `tenant:${t.tenant_id}`, t.alerts.some((a) => a.type === 'CaptureStalled'));
+      }
       this.backlogGauge.reset();
       for (const [tenant, counts] of await this.backlog.allCounts()) {
         for (const [source, n] of Object.entries(counts)) this.backlogGauge.set({ tenant, source_system: source }, n);

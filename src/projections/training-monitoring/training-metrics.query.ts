@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock, DAY_MS, HOUR_MS } from '../../domain/shared/clock';
 import type { CaptureFlow } from '../../domain/training/capture-monitor.decider';
-import { Page, READ_STORE, ReadStore } from '../../ports/read-store.port';
+import { READ_STORE, ReadStore, allDocs } from '../../ports/read-store.port';
 import type { TrainingMonitoringReader } from '../../ports/training-monitoring.query';
 import { LabelingBacklogQuery } from '../labeling-backlog/labeling-backlog.query';
 import { ProjectionRunner } from '../../runtime/projection-runner';
@@ -85,12 +85,7 @@ export class TrainingMetricsQuery implements TrainingMonitoringReader {
   async tenants(): Promise<string[]> {
     const collection = await this.runner.catalog.collection(MONITORING_TENANTS_COLLECTION);
     const ids: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: Page<MonitoringTenantDoc> = await this.reads.find<MonitoringTenantDoc>(collection, { limit: 5000, cursor });
-      ids.push(...page.items.map((d) => d.tenant_id));
-      cursor = page.nextCursor;
-    } while (cursor);
+    for await (const d of allDocs<MonitoringTenantDoc>(this.reads, collection, {}, 5000)) ids.push(d.tenant_id);
     return ids;
   }
 }

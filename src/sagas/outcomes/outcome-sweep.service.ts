@@ -9,7 +9,7 @@ import { MATCH_WINDOW_MS } from '../../domain/predictions/outcome-matching';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import type { OutcomeSweep, SweepResult } from '../../ports/outcome-sweep.port';
 import { PREDICTION_LOG_QUERY, PredictionLogDoc, PredictionLogReader } from '../../ports/prediction-log.query';
-import { Page } from '../../ports/read-store.port';
+import { pagesOf } from '../../ports/read-store.port';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { AccuracyAlertService } from './accuracy-alert.service';
 import { outcomeCommandId, recordOutcomeCommand } from './outcomes.saga';
@@ -70,10 +70,9 @@ export class OutcomeSweepService implements OutcomeSweep, OnModuleInit, OnModule
     const modelTypes = new Set<string>();
     // One bounded page at a time (keyset cursor, so closing rows while paging skips none): memory
     // stays the same for ten due predictions or ten million.
-    let cursor: string | null = null;
-    do {
-      const page: Page<PredictionLogDoc> = await this.log.duePending(now.getTime() - MATCH_WINDOW_MS, { limit: SWEEP_PAGE, cursor });
-      for (const p of page.items) {
+    const due = pagesOf<PredictionLogDoc>((cursor) => this.log.duePending(now.getTime() - MATCH_WINDOW_MS, { limit: SWEEP_PAGE, cursor }));
+    for await (const page of due) {
+      for (const p of page) {
         const outcome = {
           predictionId: p.prediction_id,
           tenantId: p.tenant,
@@ -90,8 +89,7 @@ export class OutcomeSweepService implements OutcomeSweep, OnModuleInit, OnModule
         }
         position = Math.max(position, result.position);
       }
-      cursor = page.nextCursor;
-    } while (cursor);
+    }
     // The alert reads the accuracy read model: let it apply the outcomes just recorded first.
     if (position > 0) await this.runner.waitForPosition(position, 10_000);
     // A lasting alert is raised again once per day even when no new outcome arrives.
