@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { ensureBuilt } from './build';
 import { join } from 'node:path';
@@ -14,6 +15,12 @@ export async function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/** The node flags of `npm start` (package.json's start script), so a child runs as the service does. */
+export function startFlags(root: string): string[] {
+  const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+  return (scripts.start ?? '').split(/\s+/).filter((part) => part.startsWith('--'));
 }
 
 /** The service as a separate OS process, so a test can `kill -9` it. */
@@ -39,7 +46,7 @@ export class ChildServer {
 
   async start(timeoutMs = 120_000): Promise<void> {
     // BENCH_NODE_ARGS (space-separated, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the server under a benchmark.
-    const argv = [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ensureBuilt(this.root)];
+    const argv = [...startFlags(this.root), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ensureBuilt(this.root)];
     this.child = spawn('node', argv, {
       cwd: this.root,
       env: {
