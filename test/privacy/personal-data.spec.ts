@@ -50,6 +50,24 @@ describe('personal data: sealing under subject keys in keys.sqlite', () => {
     expect(files().some((bytes) => wrapped !== null && bytes.includes(wrapped))).toBe(false);
   });
 
+  it('given a field opened once, when another instance on the same keys erases its subject, then this instance reads it as erased at once', async () => {
+    const master = randomBytes(32);
+    const here = new PersonalData(keys, master);
+    const otherKeys = new SqliteKeyStore(dir);
+    const there = new PersonalData(otherKeys, master);
+    try {
+      const subject = await here.subjectOf('acme', 'QRS4T56', randomUUID());
+      const sealed = await here.seal('acme', subject, 'QRS4T56');
+      expect(await here.open('acme', sealed)).toEqual({ text: 'QRS4T56' });
+      expect(await there.open('acme', sealed)).toEqual({ text: 'QRS4T56' });
+      await there.erase('acme', subject);
+      expect(await here.open('acme', sealed)).toEqual({ erased: true });
+      expect(await here.opener('acme')(sealed)).toEqual({ erased: true });
+    } finally {
+      otherKeys.close();
+    }
+  });
+
   it('given sealed OCR text, when a training example is captured, then redaction leaves it openable', async () => {
     // Subject ids are random uuids, some with digit runs that look like phone numbers: many subjects.
     for (let i = 0; i < 200; i++) {

@@ -12,6 +12,9 @@ export function normalisePlateForSubject(plate: string): string {
   return plate.toUpperCase().replace(/[^A-Z0-9]/g, '');
 }
 
+/** Subject keys kept unwrapped (least recently unwrapped dropped first). */
+const UNWRAPPED_KEYS = 10_000;
+
 function seal(key: Buffer, plain: Buffer): Buffer {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
@@ -31,6 +34,13 @@ function unseal(key: Buffer, sealed: Buffer): Buffer {
  * makes every stored copy (log, read models, exports) unreadable while the events and their hashes stay.
  */
 export class PersonalData implements PersonalDataPort {
+  /**
+   * Subject keys unwrapped recently, by tenant and subject, with the wrapped bytes they came from.
+   * The key store is still asked on every use (an erased or expired key reads as erased at once, on
+   * every instance); only the unwrapping is skipped when it answers the same wrapped key.
+   */
+  private readonly unwrapped = new Map<string, { readonly wrapped: Buffer; readonly key: Buffer }>();
+
   constructor(
     private readonly keys: KeyStore,
     private readonly masterKey: Buffer,
@@ -110,12 +120,23 @@ export class PersonalData implements PersonalDataPort {
   }
 
   erase(tenant: string, subjectId: string): Promise<ErasedSubject> {
+    this.unwrapped.delete(`${tenant}\u0000${subjectId}`);
     return this.keys.erase(tenant, subjectId);
   }
 
   private async dataKey(tenant: string, subjectId: string): Promise<Buffer | null> {
+    const id = `${tenant}\u0000${subjectId}`;
     const wrapped = await this.keys.keyOf(tenant, subjectId);
-    return wrapped ? unseal(this.masterKey, wrapped) : null;
+    if (!wrapped) {
+      this.unwrapped.delete(id);
+      return null;
+    }
+    const known = this.unwrapped.get(id);
+    if (known && known.wrapped.equals(wrapped)) return known.key;
+    const key = unseal(this.masterKey, wrapped);
+    this.unwrapped.set(id, { wrapped, key });
+    if (this.unwrapped.size > UNWRAPPED_KEYS) this.unwrapped.delete(this.unwrapped.keys().next().value as string);
+    return key;
   }
 
   /** Keyed, so the lookup of a plate cannot be found by hashing every possible plate. */
