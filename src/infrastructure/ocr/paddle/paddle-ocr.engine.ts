@@ -9,6 +9,7 @@ import { type Sessions, detectText, loadSessions, recognizeRegion } from './padd
 import { PADDLE_MODEL_VERSION, type PaddleModelFiles, defaultPaddleModelFiles } from './paddle-models';
 import { DEFAULT_PADDLE_PROFILES, type PaddleModeProfile, type PaddleOcrEngineOptions } from './paddle-profiles';
 import { paddleScore } from './paddle-score';
+import { readsOtherwise, rereadsOf } from './rereads';
 import { type Region, type RgbImage, decodeRgb } from './rgb-image';
 import { type TextRow, foldLookAlikes, groupRows, photoEndRoom } from './text-rows';
 
@@ -19,10 +20,6 @@ export { DEFAULT_PADDLE_PROFILES, type PaddleModeProfile, type PaddleOcrEngineOp
 const MAX_UPSCALE = 2;
 /** ... except on a second look at a small photo whose first reading fits no plate or counter. */
 const SMALL_PHOTO_UPSCALE = 4;
-/** A plate's row is read again with this share of its height added above and below (see rereadDisagreement). */
-const REREAD_GROWTH = 0.15;
-/** ... and again this many times wider, the recogniser's width cap raised as much (see rereadDisagreement). */
-const REREAD_WIDENING = 1.4;
 /** The tallest plate row is also read as detected, with this share of its height added left and right (see read). */
 const TIGHT_MARGIN = 0.2;
 /** ... unless that is nearly the whole photo's width anyway. */
@@ -104,23 +101,22 @@ export class PaddleOcrEngine implements OcrEngine {
       if (enlarged.chosen?.formatOk) read = enlarged;
     }
     let chosen = read.chosen;
-    if (mode === 'plate' && chosen !== null && read.region !== null) chosen = { ...chosen, disagreement: await this.rereadDisagreement(sessions, rgb, read.region, chosen.rawText) };
+    if (chosen !== null && read.region !== null) chosen = { ...chosen, disagreement: await this.rereadDisagreement(sessions, rgb, read.region, chosen, mode) };
     return this.result(chosen, mode, read.boxCount);
   }
 
   /**
-   * A plate read right reads the same from a slightly different crop or scale; a misread (a
-   * blurred or tiny plate, a glyph decided by a few pixels) often does not. The chosen row is read
-   * again with 15% more of the photo above and below it, and again as it was but 1.4 times wider
-   * (its characters less squeezed): the number of those re-reads that differ (O/0 and I/1 aside,
-   * which the layout decides), 0 to 2.
+   * A line read right reads the same from a slightly different crop or scale; a misread (a blurred
+   * or noisy photo, a glyph decided by a few pixels) often does not. The chosen line's region is
+   * read again (rereadsOf: plates twice, meters four times): the number of re-reads that read otherwise.
    */
-  private async rereadDisagreement(sessions: Sessions, rgb: RgbImage, region: Region, rawText: string): Promise<number> {
-    const grow = Math.round(REREAD_GROWTH * region.height);
-    const y = Math.max(0, region.y - grow);
-    const taller: Region = { ...region, y, height: Math.min(rgb.height, region.y + region.height + grow) - y };
-    const reads = [await this.recognizeRegion(sessions, rgb, taller, 'plate'), await this.recognizeRegion(sessions, rgb, region, 'plate', REREAD_WIDENING)];
-    return reads.filter(({ characters }) => foldLookAlikes(characters.map((c) => c.char).join('')) !== foldLookAlikes(rawText)).length;
+  private async rereadDisagreement(sessions: Sessions, rgb: RgbImage, region: Region, chosen: ChosenLine, mode: OcrMode): Promise<number> {
+    let count = 0;
+    for (const reread of rereadsOf(mode, region, rgb.height)) {
+      const { characters } = await this.recognizeRegion(sessions, rgb, reread.region, mode, reread.widthScale);
+      if (readsOtherwise(mode, characters.map((c) => c.char).join(''), chosen)) count += 1;
+    }
+    return count;
   }
 
   private async read(sessions: Sessions, rgb: RgbImage, mode: OcrMode, detectionSide: number, maxUpscale = MAX_UPSCALE): Promise<{ chosen: ChosenLine | null; boxCount: number; region: Region | null }> {

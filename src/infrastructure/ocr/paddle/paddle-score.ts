@@ -23,7 +23,7 @@ export function plateLengthPrior(length: number): number {
 
 /** Score kept for a plate reading that fits none of the known layouts (KNOWN_PLATE_LAYOUTS). */
 const UNKNOWN_LAYOUT = 0.6;
-/** Score kept per re-read of the row (a taller crop, the same crop wider) that reads otherwise. */
+/** Score kept per re-read of the line (a slightly different crop, the same crop stretched; see rereads.ts) that reads otherwise. */
 const REREAD_DISAGREES = 0.6;
 
 /**
@@ -80,8 +80,11 @@ export function paddleScore(line: ChosenLine, mode: OcrMode, boxCount: number): 
   // A sticker left out of a plate is a judgement about the photo like a trim: it lowers the score.
   score *= 1 - 0.1 * (line.dropped ?? 0);
   score *= 1 / (1 + 0.5 * line.rivals);
+  // Meter calibrations are per digit (p = f(q)^n over the score's n-th root, see calibratedConfidence):
+  // a re-read that reads the counter otherwise doubts each digit, or the doubt would be spread thin.
+  const units = mode === 'meter' ? Math.max(1, line.text.replace(/\./g, '').length) : 1;
+  score *= REREAD_DISAGREES ** ((line.disagreement ?? 0) * units);
   if (mode === 'plate') {
-    score *= REREAD_DISAGREES ** (line.disagreement ?? 0);
     score *= plateLengthPrior(line.text.length);
     // A configured layout that fitted (layoutRank) is known by configuration.
     if (line.layoutRank === null && !KNOWN_PLATE_LAYOUTS.has(plateShape(line.text))) score *= UNKNOWN_LAYOUT;

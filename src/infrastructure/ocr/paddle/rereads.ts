@@ -1,0 +1,59 @@
+import type { OcrMode } from '../../../ports/ocr-engine.port';
+import { normaliseMeter } from '../../../domain/readings/reading-format';
+import type { Region } from './rgb-image';
+import { foldLookAlikes } from './text-rows';
+
+/** One more look at the chosen line: a slightly different crop of the photo, or the same crop stretched. */
+export interface Reread {
+  readonly region: Region;
+  /** Stretches the region's width (and the recogniser's width cap) before recognition. */
+  readonly widthScale: number;
+}
+
+/** A plate's row is read again with this share of its height added above and below. */
+const PLATE_GROWTH = 0.15;
+/** ... and again this many times wider, its characters less squeezed. */
+const PLATE_WIDENING = 1.4;
+/** A counter's region is read again without this share of its height at the top and at the bottom, */
+const METER_INSET_Y = 0.1;
+/** ... without this share of its height at each end (a sliver of one digit, whatever the counter's length), */
+const METER_INSET_X = 0.05;
+/** ... and as it was, this many times wider and narrower. */
+const METER_SCALES = [1.4, 0.7] as const;
+
+/**
+ * A line read right reads the same from a slightly different crop or scale; a misread (a blurred
+ * or noisy photo, a glyph decided by a few pixels) often does not.
+ * Plates: the row with 15% more of the photo above and below, and as it was 1.4 times wider.
+ * Meters: the region (a digit roll's whole crop, a counter's row) without a tenth of its height at
+ * the top and bottom, without a twentieth of its height at each end, and 1.4 times wider and
+ * 0.7 times as wide. The crop insets never take a whole digit off: a digit is 0.5-0.8 of its
+ * height wide.
+ */
+export function rereadsOf(mode: OcrMode, region: Region, photoHeight: number): Reread[] {
+  if (mode === 'plate') {
+    const grow = Math.round(PLATE_GROWTH * region.height);
+    const y = Math.max(0, region.y - grow);
+    const taller: Region = { ...region, y, height: Math.min(photoHeight, region.y + region.height + grow) - y };
+    return [
+      { region: taller, widthScale: 1 },
+      { region, widthScale: PLATE_WIDENING },
+    ];
+  }
+  const dy = Math.round(METER_INSET_Y * region.height);
+  const dx = Math.min(Math.round(METER_INSET_X * region.height), Math.floor(region.width / 4));
+  return [
+    { region: { ...region, y: region.y + dy, height: Math.max(1, region.height - 2 * dy) }, widthScale: 1 },
+    { region: { ...region, x: region.x + dx, width: Math.max(1, region.width - 2 * dx) }, widthScale: 1 },
+    ...METER_SCALES.map((widthScale) => ({ region, widthScale })),
+  ];
+}
+
+/**
+ * Whether a re-read reads otherwise than the chosen line: plates compare the raw characters with
+ * O/0 and I/1 folded (the layout decides those); meters compare the normalised value.
+ */
+export function readsOtherwise(mode: OcrMode, reread: string, chosen: { readonly text: string; readonly rawText: string }): boolean {
+  if (mode === 'plate') return foldLookAlikes(reread) !== foldLookAlikes(chosen.rawText);
+  return normaliseMeter(reread) !== chosen.text;
+}
