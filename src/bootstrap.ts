@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
-import helmet from 'helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
@@ -23,6 +23,27 @@ export function consoleDir(): string {
   return candidates.find((dir) => existsSync(dir)) ?? candidates[0];
 }
 
+/**
+ * The security headers (helmet's options), shared with the bench-only Fastify variant. TLS upgrade
+ * and HSTS only when a TLS proxy fronts the service: on plain HTTP they make a browser fetch the
+ * console's scripts over https (from any address but localhost) and show nothing.
+ */
+export function helmetOptions(config: AppConfig): HelmetOptions {
+  const tls = config.behindTlsProxy;
+  return {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'blob:', 'data:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        upgradeInsecureRequests: tls ? [] : null,
+      },
+    },
+    strictTransportSecurity: tls,
+  };
+}
+
 /** Build the HTTP application: the same for `npm start` and for the e2e tests. */
 export async function createApp(config: AppConfig, overrides: InfrastructureOverrides = {}): Promise<INestApplication> {
   ensurePrivateDir(config.dataDir);
@@ -35,23 +56,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   app.set('trust proxy', false);
   app.use(httpMetrics(app.get(MetricsService)));
   app.disable('x-powered-by');
-  // TLS upgrade and HSTS only when a TLS proxy fronts the service: on plain HTTP they make a browser
-  // fetch the console's scripts over https (from any address but localhost) and show nothing.
-  const tls = config.behindTlsProxy;
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          imgSrc: ["'self'", 'blob:', 'data:'],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          scriptSrc: ["'self'"],
-          upgradeInsecureRequests: tls ? [] : null,
-        },
-      },
-      strictTransportSecurity: tls,
-    }),
-  );
+  app.use(helmet(helmetOptions(config)));
   app.use(requestDeadline(config.requestTimeoutMs));
   app.use(bodySizeCap(config));
   app.use(multipartByteCap(config));
