@@ -40,13 +40,15 @@ export class ChildServer {
     private readonly env: Record<string, string> = {},
     /** The checkout to run (benchmarks may point at another commit's build). */
     private readonly root: string = ROOT,
+    /** Compiled JS to run instead of the checkout's dist/src/main.js (a bench-only variant). */
+    private readonly entry?: string,
   ) {
     this.baseUrl = `http://127.0.0.1:${port}`;
   }
 
   async start(timeoutMs = 120_000): Promise<void> {
     // BENCH_NODE_ARGS (space-separated, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the server under a benchmark.
-    const argv = [...startFlags(this.root), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ensureBuilt(this.root)];
+    const argv = [...startFlags(this.root), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), this.entry ?? ensureBuilt(this.root)];
     this.child = spawn('node', argv, {
       cwd: this.root,
       env: {
