@@ -7,6 +7,7 @@ import { JwtService } from '../src/infrastructure/auth/jwt';
 import { TEST_JWT_SECRET } from '../test/support/app';
 import { renderMeterPhoto } from '../test/support/photos';
 import { healthRows, load, rowsBesideHealth, startServerProcess } from './server-process';
+import { CannonResult } from './autocannon';
 import { BenchRow } from './support';
 
 const SUITE = 'http write path';
@@ -22,75 +23,109 @@ export default function run(): Promise<BenchRow[]> {
 export async function runHttp(suite: string, env: Record<string, string>): Promise<BenchRow[]> {
   const { server, stop } = await startServerProcess({ OCR_WORKERS: '1', ...env });
   try {
-    const base = server.baseUrl;
-    const jwt = new JwtService(TEST_JWT_SECRET);
-    const guard = jwt.sign({ sub: 'bench-guard', tenant: 'bench', roles: ['guard'] });
-    const labelers = Array.from({ length: 50 }, (_, i) => jwt.sign({ sub: `labeler-${i}`, tenant: 'bench', roles: ['labeler'] }));
-    const users = Array.from({ length: 50 }, (_, i) => jwt.sign({ sub: `u${i}`, tenant: 'bench', roles: ['guard'] }));
-
-    const photo = await renderMeterPhoto('004512.7');
-    const readingIds: string[] = [];
-    for (let i = 0; i < READINGS; i++) {
-      const form = new FormData();
-      form.append('asset_id', `meter-${i}`);
-      form.append('photo', new Blob([photo]), 'meter.png');
-      const res = await fetch(`${base}/api/v2/meter-readings`, { method: 'POST', headers: { authorization: `Bearer ${guard}` }, body: form });
-      if (res.status !== 201) throw new Error(`seeding a reading answered ${res.status}: ${await res.text()}`);
-      readingIds.push(((await res.json()) as { reading_id: string }).reading_id);
-    }
-    const post = (token: string, path: string, body: unknown) =>
-      fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    for (let i = 0; i < SYNCS; i += 50) {
-      await Promise.all(
-        Array.from({ length: 50 }, async (_, j) => {
-          const n = i + j;
-          const res = await post(users[n % 50], '/api/v2/sync/events', { sync_id: `seed-${n}`, entity_type: 'meter', entity_id: `m${n % 200}`, device_id: 'bench', fields: ['value', 'unit'].slice(0, 1 + (n % 2)), synced_at: new Date(Date.now() - n * 60_000).toISOString() });
-          if (res.status !== 201) throw new Error(`seeding a sync answered ${res.status}`);
-          if (n % 7 === 0) await post(users[n % 50], '/api/v2/sync/conflicts', { sync_id: `seed-${n}`, resolution_type: 'merge' });
-        }),
-      );
-    }
-
-    const health = await load(`${base}/health`, [{ method: 'GET' }]);
-    let g = 0;
-    const getReading = await load(base, [
-      { method: 'GET', setupRequest: (r) => ({ ...r, path: `/api/v2/meter-readings/${readingIds[g++ % READINGS]}`, headers: { authorization: `Bearer ${guard}` } }) },
-    ]);
-    let c = 0;
-    const corrections = await load(`${base}/api/v2/ml-training/corrections/`, [
-      {
-        method: 'POST',
-        setupRequest: (r) => {
-          c += 1;
-          return {
-            ...r,
-            headers: { authorization: `Bearer ${labelers[c % 50]}`, 'content-type': 'application/json', 'idempotency-key': `bench-${c}` },
-            body: JSON.stringify({ source_type: 'meter_reading', source_id: readingIds[c % READINGS], corrected_text: String(2000 + c), correction_type: 'OCR_ERROR' }),
-          };
-        },
-      },
-    ]);
-    let p = 0;
-    const predictions = await load(`${base}/api/v2/ml/conflict-predictions`, [
-      {
-        method: 'POST',
-        setupRequest: (r) => {
-          p += 1;
-          return {
-            ...r,
-            headers: { authorization: `Bearer ${users[p % 50]}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ entity_type: 'meter', entity_id: `m${p % 200}`, device_id: 'bench', fields: ['value', 'unit'] }),
-          };
-        },
-      },
-    ]);
-    return [
-      ...healthRows(suite, health),
-      ...rowsBesideHealth(suite, 'GET /api/v2/meter-readings/:id', getReading, health),
-      ...rowsBesideHealth(suite, `POST corrections (${READINGS} readings)`, corrections, health),
-      ...rowsBesideHealth(suite, 'POST conflict-predictions', predictions, health),
-    ];
+    const [health, getReading, corrections, predictions] = httpLoads(await seedHttp(server.baseUrl));
+    const healthResult = await health.run(server.baseUrl);
+    const rows = healthRows(suite, healthResult);
+    for (const l of [getReading, corrections, predictions]) rows.push(...rowsBesideHealth(suite, l.label, await l.run(server.baseUrl), healthResult));
+    return rows;
   } finally {
     await stop();
   }
+}
+
+/** The tokens and the readings the loads use. */
+export interface HttpFixture {
+  guard: string;
+  labelers: string[];
+  users: string[];
+  readingIds: string[];
+}
+
+/** 100 meter readings uploaded (multipart) and 600 syncs (one in seven resolved as a conflict). */
+export async function seedHttp(base: string): Promise<HttpFixture> {
+  const jwt = new JwtService(TEST_JWT_SECRET);
+  const guard = jwt.sign({ sub: 'bench-guard', tenant: 'bench', roles: ['guard'] });
+  const labelers = Array.from({ length: 50 }, (_, i) => jwt.sign({ sub: `labeler-${i}`, tenant: 'bench', roles: ['labeler'] }));
+  const users = Array.from({ length: 50 }, (_, i) => jwt.sign({ sub: `u${i}`, tenant: 'bench', roles: ['guard'] }));
+
+  const photo = await renderMeterPhoto('004512.7');
+  const readingIds: string[] = [];
+  for (let i = 0; i < READINGS; i++) {
+    const form = new FormData();
+    form.append('asset_id', `meter-${i}`);
+    form.append('photo', new Blob([photo]), 'meter.png');
+    const res = await fetch(`${base}/api/v2/meter-readings`, { method: 'POST', headers: { authorization: `Bearer ${guard}` }, body: form });
+    if (res.status !== 201) throw new Error(`seeding a reading answered ${res.status}: ${await res.text()}`);
+    readingIds.push(((await res.json()) as { reading_id: string }).reading_id);
+  }
+  const post = (token: string, path: string, body: unknown) =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  for (let i = 0; i < SYNCS; i += 50) {
+    await Promise.all(
+      Array.from({ length: 50 }, async (_, j) => {
+        const n = i + j;
+        const res = await post(users[n % 50], '/api/v2/sync/events', { sync_id: `seed-${n}`, entity_type: 'meter', entity_id: `m${n % 200}`, device_id: 'bench', fields: ['value', 'unit'].slice(0, 1 + (n % 2)), synced_at: new Date(Date.now() - n * 60_000).toISOString() });
+        if (res.status !== 201) throw new Error(`seeding a sync answered ${res.status}`);
+        if (n % 7 === 0) await post(users[n % 50], '/api/v2/sync/conflicts', { sync_id: `seed-${n}`, resolution_type: 'merge' });
+      }),
+    );
+  }
+  return { guard, labelers, users, readingIds };
+}
+
+export interface HttpLoad {
+  label: string;
+  run: (base: string) => Promise<CannonResult>;
+}
+
+/**
+ * GET /health (the ceiling), a reading by id, corrections (each a new one, its own Idempotency-Key)
+ * and conflict predictions. The counters live as long as the loads, so running them again (against
+ * another server on the same data) never reuses a key.
+ */
+export function httpLoads({ guard, labelers, users, readingIds }: HttpFixture): HttpLoad[] {
+  let g = 0;
+  let c = 0;
+  let p = 0;
+  return [
+    { label: 'GET /health', run: (base) => load(`${base}/health`, [{ method: 'GET' }]) },
+    {
+      label: 'GET /api/v2/meter-readings/:id',
+      run: (base) => load(base, [{ method: 'GET', setupRequest: (r) => ({ ...r, path: `/api/v2/meter-readings/${readingIds[g++ % READINGS]}`, headers: { authorization: `Bearer ${guard}` } }) }]),
+    },
+    {
+      label: `POST corrections (${READINGS} readings)`,
+      run: (base) =>
+        load(`${base}/api/v2/ml-training/corrections/`, [
+          {
+            method: 'POST',
+            setupRequest: (r) => {
+              c += 1;
+              return {
+                ...r,
+                headers: { authorization: `Bearer ${labelers[c % 50]}`, 'content-type': 'application/json', 'idempotency-key': `bench-${c}` },
+                body: JSON.stringify({ source_type: 'meter_reading', source_id: readingIds[c % READINGS], corrected_text: String(2000 + c), correction_type: 'OCR_ERROR' }),
+              };
+            },
+          },
+        ]),
+    },
+    {
+      label: 'POST conflict-predictions',
+      run: (base) =>
+        load(`${base}/api/v2/ml/conflict-predictions`, [
+          {
+            method: 'POST',
+            setupRequest: (r) => {
+              p += 1;
+              return {
+                ...r,
+                headers: { authorization: `Bearer ${users[p % 50]}`, 'content-type': 'application/json' },
+                body: JSON.stringify({ entity_type: 'meter', entity_id: `m${p % 200}`, device_id: 'bench', fields: ['value', 'unit'] }),
+              };
+            },
+          },
+        ]),
+    },
+  ];
 }
