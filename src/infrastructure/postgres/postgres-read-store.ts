@@ -87,6 +87,21 @@ export class PostgresReadStore implements ReadStore {
     await this.batch([{ kind: 'delete', collection, id }]);
   }
 
+  async insertIfAbsent<T extends Doc>(collection: string, id: string, doc: Doc): Promise<T | null> {
+    const name = await this.ensureTable(collection);
+    // One statement: the insert, else the row as stored before it. A row a racing call committed
+    // after this statement's snapshot is neither inserted nor seen: the next statement sees it.
+    for (;;) {
+      const { rows } = await this.pool.query<{ inserted: boolean; doc: T }>(
+        `WITH ins AS (INSERT INTO ${name} (id, doc) VALUES ($1, $2::jsonb) ON CONFLICT (id) DO NOTHING RETURNING doc)
+         SELECT true AS inserted, doc FROM ins UNION ALL SELECT false AS inserted, doc FROM ${name} WHERE id = $1`,
+        [id, JSON.stringify(doc)],
+      );
+      const row = rows.find((r) => r.inserted) ?? rows[0];
+      if (row) return row.inserted ? null : row.doc;
+    }
+  }
+
   async batch(ops: readonly WriteOp[], checkpoint?: Checkpoint): Promise<void> {
     for (const op of ops) await this.ensureTable(op.collection);
     const client = await this.pool.connect();
