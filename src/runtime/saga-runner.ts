@@ -24,6 +24,8 @@ interface SagaTrack {
   readonly typeList: readonly string[];
   checkpoint: number;
   stored: number;
+  /** When the checkpoint was last stored (Date.now()). */
+  storedAt: number;
   failures: number;
   lastError: string | null;
   parked: ParkedEvent | null;
@@ -39,6 +41,8 @@ export interface SagaStatus {
 }
 
 const CHECKPOINT_EVERY = 200;
+/** A saga handling events without pause stores its checkpoint at least this often. */
+const SAVE_HANDLED_AFTER_MS = 1000;
 
 export interface SagaRunnerOptions {
   readonly logger?: SupervisorLogger;
@@ -73,7 +77,7 @@ export class SagaRunner {
 
   register(saga: Saga): void {
     if (this.tracks.has(saga.name)) throw new Error(`saga ${saga.name} registered twice`);
-    this.tracks.set(saga.name, { saga, types: new Set(saga.eventTypes), typeList: [...new Set(saga.eventTypes)], checkpoint: 0, stored: 0, failures: 0, lastError: null, parked: null, loop: null });
+    this.tracks.set(saga.name, { saga, types: new Set(saga.eventTypes), typeList: [...new Set(saga.eventTypes)], checkpoint: 0, stored: 0, storedAt: 0, failures: 0, lastError: null, parked: null, loop: null });
   }
 
   get isRunning(): boolean {
@@ -92,6 +96,7 @@ export class SagaRunner {
     for (const track of this.tracks.values()) {
       track.checkpoint = (await this.store.getCheckpoint(`saga:${track.saga.name}`)) ?? 0;
       track.stored = track.checkpoint;
+      track.storedAt = Date.now();
       track.loop = this.consume(track);
     }
   }
@@ -101,6 +106,8 @@ export class SagaRunner {
     this.running = false;
     this.abort.abort();
     await Promise.allSettled([...this.tracks.values()].map((t) => t.loop));
+    // What was handled since the last store (a fenced-out leader's write is refused, harmlessly).
+    await Promise.allSettled([...this.tracks.values()].filter((t) => t.checkpoint > t.stored).map((t) => this.save(t, t.checkpoint)));
     if (this.ownsLog) await this.log.stop();
   }
 
@@ -148,7 +155,9 @@ export class SagaRunner {
           if (track.types.has(event.type)) {
             const outcome = await this.handle(track, event, signal);
             if (outcome === 'aborted') return;
-            await this.save(track, event.position);
+            // Stored when the saga next idles (below), or now when a second has passed since the last
+            // store: a crash replays at most that much, and replayed commands carry the same ids.
+            if (Date.now() - track.storedAt >= SAVE_HANDLED_AFTER_MS) await this.save(track, event.position);
           }
           track.checkpoint = event.position;
           if (track.checkpoint - track.stored >= CHECKPOINT_EVERY) await this.save(track, track.checkpoint);
@@ -170,6 +179,7 @@ export class SagaRunner {
   private async save(track: SagaTrack, position: number): Promise<void> {
     await this.store.batch([], this.checkpointOf(track, position));
     track.stored = position;
+    track.storedAt = Date.now();
     track.checkpoint = Math.max(track.checkpoint, position);
   }
 
