@@ -26,6 +26,8 @@ interface SagaTrack {
   stored: number;
   /** When the checkpoint was last stored (Date.now()). */
   storedAt: number;
+  /** The position of the last event it handled (skipped events of other types need no store). */
+  handled: number;
   failures: number;
   lastError: string | null;
   parked: ParkedEvent | null;
@@ -77,7 +79,7 @@ export class SagaRunner {
 
   register(saga: Saga): void {
     if (this.tracks.has(saga.name)) throw new Error(`saga ${saga.name} registered twice`);
-    this.tracks.set(saga.name, { saga, types: new Set(saga.eventTypes), typeList: [...new Set(saga.eventTypes)], checkpoint: 0, stored: 0, storedAt: 0, failures: 0, lastError: null, parked: null, loop: null });
+    this.tracks.set(saga.name, { saga, types: new Set(saga.eventTypes), typeList: [...new Set(saga.eventTypes)], checkpoint: 0, stored: 0, storedAt: 0, handled: 0, failures: 0, lastError: null, parked: null, loop: null });
   }
 
   get isRunning(): boolean {
@@ -145,7 +147,7 @@ export class SagaRunner {
       try {
         const { events: batch, through } = await this.log.readFor(track.checkpoint, 200, track.typeList);
         if (batch.length === 0 && through <= track.checkpoint) {
-          if (track.checkpoint > track.stored) await this.save(track, track.checkpoint);
+          if (track.handled > track.stored) await this.save(track, track.checkpoint);
           await this.log.waitBeyond(track.checkpoint, signal);
           continue;
         }
@@ -155,6 +157,7 @@ export class SagaRunner {
           if (track.types.has(event.type)) {
             const outcome = await this.handle(track, event, signal);
             if (outcome === 'aborted') return;
+            track.handled = event.position;
             // Stored when the saga next idles (below), or now when a second has passed since the last
             // store: a crash replays at most that much, and replayed commands carry the same ids.
             if (Date.now() - track.storedAt >= SAVE_HANDLED_AFTER_MS) await this.save(track, event.position);

@@ -51,4 +51,29 @@ describe('saga checkpoints', () => {
       remove();
     }
   });
+
+  it('does not store its checkpoint for events of other types it skipped live, until it stops', async () => {
+    const { db, remove } = tempSqlite('saga-cp-skip-');
+    const events = new SqliteEventStore(db, new UpcasterRegistry(), { pollIntervalMs: 5 });
+    const reads = new CountingReadStore(db);
+    const log = new SharedLog(events);
+    const sagas = new SagaRunner(events, reads, { log });
+    try {
+      sagas.register({ name: 'alarms', eventTypes: ['Alarmed'], handle: async () => undefined });
+      await sagas.start();
+      for (let n = 0; n < 20; n++) {
+        await events.append(`other-${n}`, [newEvent('Deposited', { n })], 'no_stream');
+        expect(await sagas.waitFor(await events.headPosition())).toBe(true);
+      }
+      expect(reads.writes.get('saga:alarms') ?? 0).toBe(0);
+      await sagas.stop();
+      // Stopping stores where it got to.
+      expect(await reads.getCheckpoint('saga:alarms')).toBe(await events.headPosition());
+    } finally {
+      await sagas.stop();
+      await log.stop();
+      await events.close();
+      remove();
+    }
+  });
 });
