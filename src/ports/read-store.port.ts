@@ -61,6 +61,11 @@ export interface ReadStore {
   find<T extends Doc>(collection: string, options?: FindOptions): Promise<Page<T>>;
   count(collection: string, filter?: Filter): Promise<number>;
   upsert(collection: string, id: string, doc: Doc): Promise<void>;
+  /**
+   * Stores `doc` under `id` only if no document has that id, atomically and durably: null when this
+   * call stored it, else the stored document, left unchanged (of racing calls, exactly one stores).
+   */
+  insertIfAbsent<T extends Doc>(collection: string, id: string, doc: Doc): Promise<T | null>;
   delete(collection: string, id: string): Promise<void>;
   /**
    * Apply writes and, when given, the checkpoint together. On SQLite in one transaction; on

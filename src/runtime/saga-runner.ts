@@ -24,6 +24,10 @@ interface SagaTrack {
   readonly typeList: readonly string[];
   checkpoint: number;
   stored: number;
+  /** When the checkpoint was last stored (Date.now()). */
+  storedAt: number;
+  /** The position of the last event it handled (skipped events of other types need no store). */
+  handled: number;
   failures: number;
   lastError: string | null;
   parked: ParkedEvent | null;
@@ -39,6 +43,8 @@ export interface SagaStatus {
 }
 
 const CHECKPOINT_EVERY = 200;
+/** A saga handling events without pause stores its checkpoint at least this often. */
+const SAVE_HANDLED_AFTER_MS = 1000;
 
 export interface SagaRunnerOptions {
   readonly logger?: SupervisorLogger;
@@ -73,7 +79,7 @@ export class SagaRunner {
 
   register(saga: Saga): void {
     if (this.tracks.has(saga.name)) throw new Error(`saga ${saga.name} registered twice`);
-    this.tracks.set(saga.name, { saga, types: new Set(saga.eventTypes), typeList: [...new Set(saga.eventTypes)], checkpoint: 0, stored: 0, failures: 0, lastError: null, parked: null, loop: null });
+    this.tracks.set(saga.name, { saga, types: new Set(saga.eventTypes), typeList: [...new Set(saga.eventTypes)], checkpoint: 0, stored: 0, storedAt: 0, handled: 0, failures: 0, lastError: null, parked: null, loop: null });
   }
 
   get isRunning(): boolean {
@@ -92,6 +98,7 @@ export class SagaRunner {
     for (const track of this.tracks.values()) {
       track.checkpoint = (await this.store.getCheckpoint(`saga:${track.saga.name}`)) ?? 0;
       track.stored = track.checkpoint;
+      track.storedAt = Date.now();
       track.loop = this.consume(track);
     }
   }
@@ -101,6 +108,8 @@ export class SagaRunner {
     this.running = false;
     this.abort.abort();
     await Promise.allSettled([...this.tracks.values()].map((t) => t.loop));
+    // What was handled since the last store (a fenced-out leader's write is refused, harmlessly).
+    await Promise.allSettled([...this.tracks.values()].filter((t) => t.checkpoint > t.stored).map((t) => this.save(t, t.checkpoint)));
     if (this.ownsLog) await this.log.stop();
   }
 
@@ -138,7 +147,7 @@ export class SagaRunner {
       try {
         const { events: batch, through } = await this.log.readFor(track.checkpoint, 200, track.typeList);
         if (batch.length === 0 && through <= track.checkpoint) {
-          if (track.checkpoint > track.stored) await this.save(track, track.checkpoint);
+          if (track.handled > track.stored) await this.save(track, track.checkpoint);
           await this.log.waitBeyond(track.checkpoint, signal);
           continue;
         }
@@ -148,7 +157,10 @@ export class SagaRunner {
           if (track.types.has(event.type)) {
             const outcome = await this.handle(track, event, signal);
             if (outcome === 'aborted') return;
-            await this.save(track, event.position);
+            track.handled = event.position;
+            // Stored when the saga next idles (below), or now when a second has passed since the last
+            // store: a crash replays at most that much, and replayed commands carry the same ids.
+            if (Date.now() - track.storedAt >= SAVE_HANDLED_AFTER_MS) await this.save(track, event.position);
           }
           track.checkpoint = event.position;
           if (track.checkpoint - track.stored >= CHECKPOINT_EVERY) await this.save(track, track.checkpoint);
@@ -170,6 +182,7 @@ export class SagaRunner {
   private async save(track: SagaTrack, position: number): Promise<void> {
     await this.store.batch([], this.checkpointOf(track, position));
     track.stored = position;
+    track.storedAt = Date.now();
     track.checkpoint = Math.max(track.checkpoint, position);
   }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { MongoReadStore } from '../../src/infrastructure/read-store/mongo-read-store';
 import { SqliteReadStore } from '../../src/infrastructure/read-store/sqlite-read-store';
+import { SqliteWriter } from '../../src/infrastructure/sqlite/sqlite-writer';
 import { skipWithoutServer, tempSqlite } from '../support/sqlite';
 import { readStoreContract } from './read-store.contract';
 
@@ -11,6 +12,21 @@ readStoreContract('sqlite', async () => {
     store,
     cleanup: async () => {
       await store.close();
+      remove();
+    },
+  };
+});
+
+// Every write through the writer thread, as the server runs it.
+readStoreContract('sqlite (writer thread)', async () => {
+  const { db, remove } = tempSqlite('rs-contract-writer-');
+  const writer = new SqliteWriter({ file: db.name, synchronous: 'FULL', maxGroup: 1000 });
+  const store = new SqliteReadStore(db, { writer });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await writer.close();
       remove();
     },
   };

@@ -34,6 +34,17 @@ export function readStoreContract(name: string, make: () => Promise<{ store: Rea
       expect(await store.get(c, 'x')).toBeNull();
     });
 
+    it('inserts a document only when its id is absent, else answers the stored one unchanged (one winner under a race)', async () => {
+      expect(await store.insertIfAbsent(c, 'k', { fingerprint: 'one' })).toBeNull();
+      expect(await store.insertIfAbsent(c, 'k', { fingerprint: 'two' })).toEqual({ fingerprint: 'one' });
+      expect(await store.get(c, 'k')).toEqual({ fingerprint: 'one' });
+      const raced = await Promise.all(Array.from({ length: 8 }, (_, i) => store.insertIfAbsent(c, 'r', { fingerprint: `f${i}` })));
+      const winners = raced.filter((r) => r === null);
+      expect(winners).toHaveLength(1);
+      const stored = await store.get<{ fingerprint: string }>(c, 'r');
+      expect(raced.filter((r) => r !== null)).toEqual(Array.from({ length: 7 }, () => stored));
+    });
+
     it('filters by equality, range, $in, $ne, booleans and dotted fields, and counts', async () => {
       await seed();
       await store.ensureIndex(c, ['tenant', 'n']);

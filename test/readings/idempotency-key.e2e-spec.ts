@@ -28,7 +28,14 @@ describe('Idempotency-Key', () => {
   it('given a key used for one correction, when it is reused with another body, then 422 naming the key and nothing appended', async () => {
     const first = await call(app, 'POST', '/api/v2/ml-training/corrections', { token: guard, json: correction('0871.26'), headers: { 'idempotency-key': 'fix-7' } });
     expect(first.status).toBe(201);
-    const before = (await auditEvents(app, auditor)).length;
+    // The capture saga appends the example's event after the answer: count once it has.
+    let before = 0;
+    for (let tries = 0; tries < 400; tries++) {
+      const events = await auditEvents(app, auditor);
+      before = events.length;
+      if (events.some((e) => e.type === 'TrainingExampleCorrected')) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
     const same = await call(app, 'POST', '/api/v2/ml-training/corrections/', { token: guard, json: correction('0871.26'), headers: { 'idempotency-key': 'fix-7' } });
     expect(same.status).toBe(201);
     expect(same.body).toEqual(first.body);

@@ -43,15 +43,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   /**
    * Refuses a request that differs from the one first answered under the key; after a success,
-   * records it (a refused first attempt, a 400 say, does not bind the key).
+   * records it (a refused first attempt, a 400 say, does not bind the key) in the same read-store
+   * operation that answers an earlier record (insert if absent, else the stored one).
    */
   private async check(id: string, key: string, print: string, record: boolean): Promise<void> {
-    const known = await this.store.get<{ fingerprint: string }>(IDEMPOTENCY_COLLECTION, id);
-    if (!known) {
-      if (record) await this.store.upsert(IDEMPOTENCY_COLLECTION, id, { fingerprint: print });
-      return;
-    }
-    if (known.fingerprint !== print) {
+    const known = record
+      ? await this.store.insertIfAbsent<{ fingerprint: string }>(IDEMPOTENCY_COLLECTION, id, { fingerprint: print })
+      : await this.store.get<{ fingerprint: string }>(IDEMPOTENCY_COLLECTION, id);
+    if (known && known.fingerprint !== print) {
       throw new UnprocessableError(`Idempotency-Key "${key}" was used with a different request; use a new key for a new request`, { fields: { 'Idempotency-Key': ['reused with a different body'] } });
     }
   }

@@ -15,6 +15,25 @@ export const COLUMNS = 'position, event_id, stream, revision, type, data, metada
 export const APPEND_LOCK = 0x666c7965; // 'flye'
 
 /**
+ * In one read under the append lock: the head (revision, hash) of each stream of a batch ($1) and
+ * the events already stored under any of its event ids ($2), told apart by `stored`.
+ */
+export const HEADS_AND_STORED = `
+  SELECT false AS stored, stream, revision, hash, NULL::text AS event_id, NULL::bigint AS position
+    FROM (SELECT DISTINCT ON (stream) stream, revision, hash FROM events WHERE stream = ANY($1::text[]) ORDER BY stream, revision DESC) h
+  UNION ALL
+  SELECT true, stream, revision, NULL, event_id, position FROM events WHERE event_id = ANY($2::text[])`;
+
+/** The batch's rows, and the NOTIFY of the highest position ($9 the channel) in the same statement. */
+export const INSERT_AND_NOTIFY = `
+  WITH ins AS (
+    INSERT INTO events (event_id, stream, revision, type, data, metadata, hash, recorded_at)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text[], $8::text[])
+    RETURNING event_id, stream, revision, position
+  ), notified AS (SELECT pg_notify($9, (SELECT max(position) FROM ins)::text))
+  SELECT ins.event_id, ins.stream, ins.revision, ins.position FROM ins, notified`;
+
+/**
  * The first `limit` events of the given types: each type's next positions through the events_type
  * index (a LATERAL index scan per type, in index order), merged, then only those rows.
  */

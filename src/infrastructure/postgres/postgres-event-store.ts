@@ -4,7 +4,7 @@ import { NewEvent, RecordedEvent } from '../../domain/shared/events';
 import { UpcasterRegistry } from '../../domain/shared/upcasting';
 import { AppendResult, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../../ports/event-store.port';
 import { InsertColumns, PendingAppend, StoredEventRef, idsToLookUp, planBatch } from './postgres-append-plan';
-import { APPEND_LOCK, COLUMNS, EventRow, OF_TYPES, toEvent, translate } from './postgres-event-sql';
+import { APPEND_LOCK, COLUMNS, EventRow, HEADS_AND_STORED, INSERT_AND_NOTIFY, OF_TYPES, toEvent, translate } from './postgres-event-sql';
 import { EVENTS_CHANNEL, PostgresListener } from './postgres-listener';
 
 export interface PostgresEventStoreOptions {
@@ -66,7 +66,8 @@ export class PostgresEventStore implements EventStore {
     const client = await this.pool.connect();
     let settle: (() => void) | null = null;
     try {
-      await client.query('BEGIN');
+      // One round trip: the simple protocol carries both statements (the lock id is a constant).
+      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
       settle = await this.commitInTransaction(client, batch);
       await client.query('COMMIT');
     } catch (error) {
@@ -79,20 +80,14 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async commitInTransaction(client: PoolClient, batch: readonly PendingAppend[]): Promise<() => void> {
-    await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
-    const streams = [...new Set(batch.map((a) => a.stream))];
-    const [headRows, storedRows] = await Promise.all([
-      client.query<{ stream: string; revision: number; hash: string }>(
-        'SELECT DISTINCT ON (stream) stream, revision, hash FROM events WHERE stream = ANY($1::text[]) ORDER BY stream, revision DESC',
-        [streams],
-      ),
-      client.query<StoredEventRef & { event_id: string }>('SELECT event_id, stream, revision, position FROM events WHERE event_id = ANY($1::text[])', [idsToLookUp(batch)]),
+    const known = await client.query<{ stored: boolean; stream: string; revision: number; hash: string | null; event_id: string | null; position: number | null }>(HEADS_AND_STORED, [
+      [...new Set(batch.map((a) => a.stream))],
+      idsToLookUp(batch),
     ]);
-    const heads = new Map(headRows.rows.map((r) => [r.stream, { revision: r.revision, hash: r.hash }]));
-    const stored = new Map(storedRows.rows.map((r) => [r.event_id, r]));
+    const heads = new Map(known.rows.filter((r) => !r.stored).map((r) => [r.stream, { revision: r.revision, hash: r.hash as string }]));
+    const stored = new Map(known.rows.filter((r) => r.stored).map((r) => [r.event_id as string, { stream: r.stream, revision: r.revision, position: r.position as number }]));
     const { outcomes, columns } = planBatch(batch, heads, stored, new Date().toISOString());
     const inserted = columns.eventIds.length > 0 ? await this.insert(client, columns) : new Map<string, StoredEventRef>();
-    if (inserted.size > 0) await client.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, String(Math.max(...[...inserted.values()].map((r) => r.position)))]);
     return () => {
       let appended = 0;
       outcomes.forEach((outcome, i) => {
@@ -111,13 +106,9 @@ export class PostgresEventStore implements EventStore {
     };
   }
 
+  /** Inserts the rows and, in the same statement, notifies the listeners of the highest position (delivered at commit). */
   private async insert(client: PoolClient, c: InsertColumns): Promise<Map<string, StoredEventRef>> {
-    const result = await client.query<StoredEventRef & { event_id: string }>(
-      `INSERT INTO events (event_id, stream, revision, type, data, metadata, hash, recorded_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text[], $8::text[])
-       RETURNING event_id, stream, revision, position`,
-      [c.eventIds, c.streams, c.revisions, c.types, c.data, c.metadata, c.hashes, c.recordedAt],
-    );
+    const result = await client.query<StoredEventRef & { event_id: string }>(INSERT_AND_NOTIFY, [c.eventIds, c.streams, c.revisions, c.types, c.data, c.metadata, c.hashes, c.recordedAt, EVENTS_CHANNEL]);
     return new Map(result.rows.map((r) => [r.event_id, r]));
   }
 

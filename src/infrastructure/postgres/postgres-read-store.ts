@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { Checkpoint, Doc, FencedError, Filter, FindOptions, LAST_POSITION_FIELD, Page, ReadStore, WriteOp, encodeCursor, fieldValue } from '../../ports/read-store.port';
+import { Checkpoint, Doc, FencedError, Filter, FindOptions, Page, ReadStore, WriteOp, encodeCursor, fieldValue } from '../../ports/read-store.port';
 import { SqlParams, afterCursor, fieldExpr, fullSort, orderBy, whereParts } from './postgres-read-query';
+import { WriteStatement, batchStatements } from './postgres-read-writes';
 
 const COLLECTION = /^[A-Za-z0-9_]+$/;
 const PREFIX = 'rm_';
-/** Rows per INSERT statement of a batch: bounded, so one statement never carries a whole rebuild. */
-const CHUNK = 500;
 
 function table(collection: string): string {
   if (!COLLECTION.test(collection)) throw new Error(`invalid collection name: ${collection}`);
@@ -87,56 +86,45 @@ export class PostgresReadStore implements ReadStore {
     await this.batch([{ kind: 'delete', collection, id }]);
   }
 
-  async batch(ops: readonly WriteOp[], checkpoint?: Checkpoint): Promise<void> {
-    for (const op of ops) await this.ensureTable(op.collection);
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      if (checkpoint?.fence) await this.checkFence(client, checkpoint.fence.lease, checkpoint.fence.owner);
-      for (const group of runs(ops)) await this.applyRun(client, group);
-      if (checkpoint) {
-        await client.query(
-          'INSERT INTO checkpoints (name, position, updated_at) VALUES ($1, $2, now()) ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at',
-          [checkpoint.name, checkpoint.position],
-        );
-      }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      if (error && typeof error === 'object' && 'code' in error && (error as { code: unknown }).code === '42P01') this.known.clear();
-      throw error;
-    } finally {
-      client.release();
+  async insertIfAbsent<T extends Doc>(collection: string, id: string, doc: Doc): Promise<T | null> {
+    const name = await this.ensureTable(collection);
+    // One statement: the insert, else the row as stored before it. A row a racing call committed
+    // after this statement's snapshot is neither inserted nor seen: the next statement sees it.
+    for (;;) {
+      const { rows } = await this.pool.query<{ inserted: boolean; doc: T }>(
+        `WITH ins AS (INSERT INTO ${name} (id, doc) VALUES ($1, $2::jsonb) ON CONFLICT (id) DO NOTHING RETURNING doc)
+         SELECT true AS inserted, doc FROM ins UNION ALL SELECT false AS inserted, doc FROM ${name} WHERE id = $1`,
+        [id, JSON.stringify(doc)],
+      );
+      const row = rows.find((r) => r.inserted) ?? rows[0];
+      if (row) return row.inserted ? null : row.doc;
     }
   }
 
   /**
-   * Fencing: the lease row is locked (FOR SHARE) until this transaction ends, so a standby cannot
-   * take the lease between the check and the commit, and a leader past its lease writes nothing.
+   * A batch of one statement runs on its own (atomic and durable at its commit, one round trip);
+   * more run in one transaction. The checkpoint, fenced or not, is the last statement.
    */
-  private async checkFence(client: PoolClient, lease: string, owner: string): Promise<void> {
-    const result = await client.query<{ owner: string; expires_at: string }>('SELECT owner, expires_at FROM leases WHERE name = $1 FOR SHARE', [lease]);
-    const row = result.rows[0];
-    if (!row || row.owner !== owner || Number(row.expires_at) <= Date.now()) throw new FencedError(lease, owner);
-  }
-
-  /** Consecutive ops of one kind on one collection, in bounded statements; the last write of an id wins. */
-  private async applyRun(client: PoolClient, run: readonly WriteOp[]): Promise<void> {
-    const name = table(run[0].collection);
-    for (let i = 0; i < run.length; i += CHUNK) {
-      const chunk = dedupe(run.slice(i, i + CHUNK));
-      if (chunk[0].kind === 'delete') {
-        await client.query(`DELETE FROM ${name} WHERE id = ANY($1::text[])`, [chunk.map((o) => o.id)]);
-        continue;
+  async batch(ops: readonly WriteOp[], checkpoint?: Checkpoint): Promise<void> {
+    for (const op of ops) await this.ensureTable(op.collection);
+    const statements = batchStatements(ops, checkpoint, table);
+    if (statements.length === 0) return;
+    try {
+      if (statements.length === 1) return await run(this.pool, statements[0]);
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        for (const statement of statements) await run(client, statement);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
       }
-      const docs = chunk.map((o) => JSON.stringify(o.kind === 'upsert' ? o.doc : {}));
-      await client.query(
-        `INSERT INTO ${name} AS t (id, doc) SELECT * FROM unnest($1::text[], $2::jsonb[])
-         ON CONFLICT (id) DO UPDATE SET doc = excluded.doc
-         WHERE excluded.doc -> '${LAST_POSITION_FIELD}' IS NULL OR t.doc -> '${LAST_POSITION_FIELD}' IS NULL
-            OR (t.doc -> '${LAST_POSITION_FIELD}') < (excluded.doc -> '${LAST_POSITION_FIELD}')`,
-        [chunk.map((o) => o.id), docs],
-      );
+    } catch (error) {
+      if (error && typeof error === 'object' && 'code' in error && (error as { code: unknown }).code === '42P01') this.known.clear();
+      throw error;
     }
   }
 
@@ -193,32 +181,8 @@ export class PostgresReadStore implements ReadStore {
   }
 }
 
-function runs(ops: readonly WriteOp[]): WriteOp[][] {
-  const out: WriteOp[][] = [];
-  for (const op of ops) {
-    const last = out[out.length - 1];
-    if (last && last[0].collection === op.collection && last[0].kind === op.kind) last.push(op);
-    else out.push([op]);
-  }
-  return out;
-}
-
-/**
- * One row per id in a statement (ON CONFLICT cannot touch a row twice): the later op wins, unless
- * both carry a last position and the later one is older (the guard applies inside a batch too).
- */
-function dedupe(ops: readonly WriteOp[]): WriteOp[] {
-  const byId = new Map<string, WriteOp>();
-  for (const op of ops) {
-    const earlier = byId.get(op.id);
-    if (earlier && position(op) !== null && position(earlier) !== null && (position(op) as number) < (position(earlier) as number)) continue;
-    byId.delete(op.id);
-    byId.set(op.id, op);
-  }
-  return [...byId.values()];
-}
-
-function position(op: WriteOp): number | null {
-  const value = op.kind === 'upsert' ? op.doc[LAST_POSITION_FIELD] : undefined;
-  return typeof value === 'number' ? value : null;
+/** A fenced statement that wrote nothing found the lease lost: the batch must not commit. */
+async function run(db: Pick<Pool, 'query'>, statement: WriteStatement): Promise<void> {
+  const result = await db.query(statement.text, statement.values);
+  if (statement.fenced && result.rowCount === 0) throw new FencedError(statement.fenced.lease, statement.fenced.owner);
 }

@@ -2,7 +2,6 @@ import { AnyBulkWriteOperation, Db, Document, MongoBulkWriteError, MongoClient, 
 import { Checkpoint, Doc, FencedError, LAST_POSITION_FIELD, Filter, FindOptions, Page, ReadStore, WriteOp, decodeCursor, encodeCursor, fieldValue } from '../../ports/read-store.port';
 import { InvalidCursorError } from '../../domain/shared/errors';
 
-
 /** Operations per bulk write: bounded, so one request never carries a whole rebuild. */
 const WRITE_CHUNK = 100;
 
@@ -118,6 +117,20 @@ export class MongoReadStore implements ReadStore {
     await this.batch([{ kind: 'upsert', collection, id, doc }]);
   }
 
+  /** An insert colliding on _id leaves the stored document as it is: that one is answered. */
+  async insertIfAbsent<T extends Doc>(collection: string, id: string, doc: Doc): Promise<T | null> {
+    for (;;) {
+      try {
+        await this.db.collection(collection).insertOne({ ...doc, _id: id as never });
+        return null;
+      } catch (error) {
+        if (!(error && typeof error === 'object' && 'code' in error && error.code === 11000)) throw error;
+      }
+      const stored = await this.get<T>(collection, id);
+      if (stored) return stored; // else it was deleted since: insert again
+    }
+  }
+
   async delete(collection: string, id: string): Promise<void> {
     await this.batch([{ kind: 'delete', collection, id }]);
   }
@@ -150,10 +163,7 @@ export class MongoReadStore implements ReadStore {
     const guarded = chunk.filter((op) => op.kind === 'upsert' && typeof op.doc[LAST_POSITION_FIELD] === 'number').map((op) => op.id);
     const stored = new Map<string, number>();
     if (guarded.length > 0) {
-      const docs = await this.db
-        .collection(collection)
-        .find({ _id: { $in: guarded as never[] } }, { projection: { [LAST_POSITION_FIELD]: 1 } })
-        .toArray();
+      const docs = await this.db.collection(collection).find({ _id: { $in: guarded as never[] } }, { projection: { [LAST_POSITION_FIELD]: 1 } }).toArray();
       for (const d of docs) if (typeof d[LAST_POSITION_FIELD] === 'number') stored.set(String(d._id), d[LAST_POSITION_FIELD] as number);
     }
     const list: AnyBulkWriteOperation[] = [];
@@ -199,13 +209,8 @@ export class MongoReadStore implements ReadStore {
   async acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
     const now = Date.now();
     try {
-      const result = await this.db
-        .collection('leases')
-        .findOneAndUpdate(
-          { _id: name as never, $or: [{ owner }, { expiresAt: { $lte: now } }] },
-          { $set: { owner, expiresAt: now + ttlMs } },
-          { upsert: true, returnDocument: 'after' },
-        );
+      const filter = { _id: name as never, $or: [{ owner }, { expiresAt: { $lte: now } }] };
+      const result = await this.db.collection('leases').findOneAndUpdate(filter, { $set: { owner, expiresAt: now + ttlMs } }, { upsert: true, returnDocument: 'after' });
       return result?.owner === owner;
     } catch (error) {
       // Upsert raced an unexpired lease of someone else: duplicate _id.

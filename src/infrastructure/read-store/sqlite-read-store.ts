@@ -139,6 +139,11 @@ export class SqliteReadStore implements ReadStore {
     await this.batch([{ kind: 'upsert', collection, id, doc }]);
   }
 
+  async insertIfAbsent<T extends Doc>(collection: string, id: string, doc: Doc): Promise<T | null> {
+    const stored = await this.write<string | null>({ kind: 'insertIfAbsent', table: await this.ensureTable(collection), id, doc: JSON.stringify(doc) });
+    return stored === null ? null : (JSON.parse(stored) as T);
+  }
+
   async delete(collection: string, id: string): Promise<void> {
     await this.batch([{ kind: 'delete', collection, id }]);
   }

@@ -10,7 +10,9 @@ export type WriterOp =
       /** Run only while `owner` holds the unexpired lease `lease` (checked in the same savepoint). */
       readonly fence?: { readonly lease: string; readonly owner: string };
     }
-  | { readonly kind: 'lease'; readonly name: string; readonly owner: string; readonly ttlMs: number };
+  | { readonly kind: 'lease'; readonly name: string; readonly owner: string; readonly ttlMs: number }
+  /** Insert the row unless its id is taken; answers the stored document's JSON then, else null. */
+  | { readonly kind: 'insertIfAbsent'; readonly table: string; readonly id: string; readonly doc: string };
 
 export interface WriterRequest {
   readonly id: number;

@@ -63,6 +63,10 @@ export class WriteGroup {
         if (op.fence) this.checkFence(op.fence.lease, op.fence.owner);
         for (const s of op.statements) this.statement(s.sql).run(...s.params);
         return null;
+      case 'insertIfAbsent': {
+        if (this.statement(`INSERT INTO ${op.table} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO NOTHING`).run(op.id, op.doc).changes > 0) return null;
+        return (this.statement(`SELECT doc FROM ${op.table} WHERE id = ?`).get(op.id) as { doc: string }).doc;
+      }
       case 'lease': {
         const now = Date.now();
         const row = this.statement('SELECT owner, expires_at FROM leases WHERE name = ?').get(op.name) as { owner: string; expires_at: number } | undefined;

@@ -1,0 +1,86 @@
+import { Checkpoint, LAST_POSITION_FIELD, WriteOp } from '../../ports/read-store.port';
+
+/** Rows per INSERT statement of a batch: bounded, so one statement never carries a whole rebuild. */
+const CHUNK = 500;
+
+/** One statement of a read-model batch; `fenced` ones write nothing (rowCount 0) unless the lease holds. */
+export interface WriteStatement {
+  readonly text: string;
+  readonly values: unknown[];
+  readonly fenced?: { readonly lease: string; readonly owner: string };
+}
+
+/**
+ * The statements of a batch, in order: consecutive ops of one kind on one collection in bounded
+ * statements (the last write of an id wins), then the checkpoint. A fenced checkpoint checks the
+ * lease in its own statement, locking the lease row (FOR SHARE) until the transaction ends, so a
+ * standby cannot take the lease between the check and the commit; when the check fails the
+ * statement writes nothing and the caller rolls the whole batch back.
+ */
+export function batchStatements(ops: readonly WriteOp[], checkpoint: Checkpoint | undefined, table: (collection: string) => string): WriteStatement[] {
+  const out: WriteStatement[] = [];
+  for (const run of runs(ops)) {
+    const name = table(run[0].collection);
+    for (let i = 0; i < run.length; i += CHUNK) {
+      const chunk = dedupe(run.slice(i, i + CHUNK));
+      if (chunk[0].kind === 'delete') {
+        out.push({ text: `DELETE FROM ${name} WHERE id = ANY($1::text[])`, values: [chunk.map((o) => o.id)] });
+        continue;
+      }
+      const docs = chunk.map((o) => JSON.stringify(o.kind === 'upsert' ? o.doc : {}));
+      out.push({
+        text: `INSERT INTO ${name} AS t (id, doc) SELECT * FROM unnest($1::text[], $2::jsonb[])
+         ON CONFLICT (id) DO UPDATE SET doc = excluded.doc
+         WHERE excluded.doc -> '${LAST_POSITION_FIELD}' IS NULL OR t.doc -> '${LAST_POSITION_FIELD}' IS NULL
+            OR (t.doc -> '${LAST_POSITION_FIELD}') < (excluded.doc -> '${LAST_POSITION_FIELD}')`,
+        values: [chunk.map((o) => o.id), docs],
+      });
+    }
+  }
+  if (checkpoint) out.push(checkpointStatement(checkpoint));
+  return out;
+}
+
+const UPSERT_CHECKPOINT = 'ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at';
+
+function checkpointStatement(checkpoint: Checkpoint): WriteStatement {
+  if (!checkpoint.fence) {
+    return { text: `INSERT INTO checkpoints (name, position, updated_at) VALUES ($1, $2, now()) ${UPSERT_CHECKPOINT}`, values: [checkpoint.name, checkpoint.position] };
+  }
+  return {
+    text: `WITH fence AS (SELECT 1 FROM leases WHERE name = $3 AND owner = $4 AND expires_at > $5 FOR SHARE)
+       INSERT INTO checkpoints (name, position, updated_at) SELECT $1, $2, now() FROM fence ${UPSERT_CHECKPOINT}`,
+    values: [checkpoint.name, checkpoint.position, checkpoint.fence.lease, checkpoint.fence.owner, Date.now()],
+    fenced: checkpoint.fence,
+  };
+}
+
+function runs(ops: readonly WriteOp[]): WriteOp[][] {
+  const out: WriteOp[][] = [];
+  for (const op of ops) {
+    const last = out[out.length - 1];
+    if (last && last[0].collection === op.collection && last[0].kind === op.kind) last.push(op);
+    else out.push([op]);
+  }
+  return out;
+}
+
+/**
+ * One row per id in a statement (ON CONFLICT cannot touch a row twice): the later op wins, unless
+ * both carry a last position and the later one is older (the guard applies inside a batch too).
+ */
+function dedupe(ops: readonly WriteOp[]): WriteOp[] {
+  const byId = new Map<string, WriteOp>();
+  for (const op of ops) {
+    const earlier = byId.get(op.id);
+    if (earlier && position(op) !== null && position(earlier) !== null && (position(op) as number) < (position(earlier) as number)) continue;
+    byId.delete(op.id);
+    byId.set(op.id, op);
+  }
+  return [...byId.values()];
+}
+
+function position(op: WriteOp): number | null {
+  const value = op.kind === 'upsert' ? op.doc[LAST_POSITION_FIELD] : undefined;
+  return typeof value === 'number' ? value : null;
+}
