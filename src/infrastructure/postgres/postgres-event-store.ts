@@ -6,6 +6,7 @@ import { AppendResult, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamO
 import { InsertColumns, PendingAppend, StoredEventRef, idsToLookUp, planBatch } from './postgres-append-plan';
 import { APPEND_LOCK, COLUMNS, EventRow, HEADS_AND_STORED, INSERT_AND_NOTIFY, OF_TYPES, toEvent, translate } from './postgres-event-sql';
 import { EVENTS_CHANNEL, PostgresListener } from './postgres-listener';
+import { inTransaction } from './postgres-pool';
 
 export interface PostgresEventStoreOptions {
   /** The URL of the pool, for the LISTEN connection; without it subscriptions only poll. */
@@ -63,20 +64,9 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async commit(batch: readonly PendingAppend[]): Promise<void> {
-    const client = await this.pool.connect();
-    let settle: (() => void) | null = null;
-    try {
-      // One round trip: the simple protocol carries both statements (the lock id is a constant).
-      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
-      settle = await this.commitInTransaction(client, batch);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-    settle?.();
+    // One round trip: the simple protocol carries both statements (the lock id is a constant).
+    const settle = await inTransaction(this.pool, (client) => this.commitInTransaction(client, batch), `BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
+    settle();
   }
 
   private async commitInTransaction(client: PoolClient, batch: readonly PendingAppend[]): Promise<() => void> {

@@ -1,4 +1,4 @@
-import { Pool, types } from 'pg';
+import { Pool, PoolClient, types } from 'pg';
 import { migrate } from './postgres-migrations';
 
 // bigint (int8) columns hold log positions and revisions, far below 2^53: read them as numbers.
@@ -21,4 +21,24 @@ export async function openPostgres(url: string, options: PostgresPoolOptions = {
     throw error;
   }
   return pool;
+}
+
+/**
+ * `work` in one transaction on one client of the pool: committed, or rolled back and rethrown; the
+ * client goes back to the pool either way. `begin` may carry more statements (the simple protocol
+ * sends them with BEGIN in one round trip), such as a transaction-scoped advisory lock.
+ */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(begin);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }

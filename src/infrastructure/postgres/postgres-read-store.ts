@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { Checkpoint, Doc, FencedError, Filter, FindOptions, Page, ReadStore, WriteOp, encodeCursor, fieldValue } from '../../ports/read-store.port';
 import { SqlParams, afterCursor, fieldExpr, fullSort, orderBy, whereParts } from './postgres-read-query';
+import { inTransaction } from './postgres-pool';
 import { WriteStatement, batchStatements } from './postgres-read-writes';
 
 const COLLECTION = /^[A-Za-z0-9_]+$/;
@@ -111,17 +112,9 @@ export class PostgresReadStore implements ReadStore {
     if (statements.length === 0) return;
     try {
       if (statements.length === 1) return await run(this.pool, statements[0]);
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(this.pool, async (client) => {
         for (const statement of statements) await run(client, statement);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     } catch (error) {
       if (error && typeof error === 'object' && 'code' in error && (error as { code: unknown }).code === '42P01') this.known.clear();
       throw error;

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from '../postgres/postgres-pool';
 import { ErasedSubjects, ExpiredPhotos } from '../../ports/personal-data-retention.port';
 import { ErasedSubject, KeyStore, PhotoKey, SubjectKey, withShredded } from './key-store.port';
 
@@ -61,7 +62,7 @@ export class PostgresKeyStore implements KeyStore {
   }
 
   async expireEntries(tenant: string, before: Date): Promise<ExpiredPhotos> {
-    return this.inTransaction(async (client) => {
+    return inTransaction(this.pool, async (client) => {
       const deleted = await client.query<{ photo_hash: string }>('DELETE FROM subject_entries WHERE tenant = $1 AND linked_at < $2 RETURNING photo_hash', [tenant, before.getTime()]);
       // Photos sealed under keys of their own entries: the keys of entries captured before the cut-off go (the photos are shredded).
       const sealed = await client.query<{ blob_hash: string }>('DELETE FROM entry_photos WHERE tenant = $1 AND created_at < $2 RETURNING blob_hash', [tenant, before.getTime()]);
@@ -71,7 +72,7 @@ export class PostgresKeyStore implements KeyStore {
   }
 
   async eraseUnseenSince(tenant: string, before: Date): Promise<ErasedSubjects> {
-    const result = await this.inTransaction(async (client) => {
+    const result = await inTransaction(this.pool, async (client) => {
       const subjects = await client.query<{ subject_id: string }>('DELETE FROM subject_keys WHERE tenant = $1 AND last_seen_at < $2 RETURNING subject_id', [tenant, before.getTime()]);
       const ids = subjects.rows.map((r) => r.subject_id);
       await client.query('DELETE FROM entry_photos WHERE tenant = $1 AND entry_id IN (SELECT entry_id FROM subject_entries WHERE tenant = $1 AND subject_id = ANY($2::text[]))', [tenant, ids]);
@@ -91,26 +92,8 @@ export class PostgresKeyStore implements KeyStore {
     return { unusedPhotoHashes: distinct.filter((h) => !used.has(h)), photosInUse: used.size };
   }
 
-  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
-
   async erase(tenant: string, subjectId: string): Promise<ErasedSubject> {
-    const client = await this.pool.connect();
-    let result: ErasedSubject;
-    try {
-      await client.query('BEGIN');
+    const result = await inTransaction(this.pool, async (client): Promise<ErasedSubject> => {
       // An entry corrected or labeled to another plate is in both subjects: erasing either erases both.
       const linked = await client.query<{ subject_id: string }>(
         'SELECT DISTINCT subject_id FROM subject_entries WHERE tenant = $1 AND subject_id <> $2 AND entry_id IN (SELECT entry_id FROM subject_entries WHERE tenant = $1 AND subject_id = $2)',
@@ -121,14 +104,8 @@ export class PostgresKeyStore implements KeyStore {
       await client.query('DELETE FROM entry_photos WHERE tenant = $1 AND entry_id IN (SELECT entry_id FROM subject_entries WHERE tenant = $1 AND subject_id = ANY($2::text[]))', [tenant, ids]);
       const deleted = await client.query<{ subject_id: string }>('DELETE FROM subject_keys WHERE tenant = $1 AND subject_id = ANY($2::text[]) RETURNING subject_id', [tenant, ids]);
       await client.query('DELETE FROM subject_entries WHERE tenant = $1 AND subject_id = ANY($2::text[])', [tenant, ids]);
-      await client.query('COMMIT');
-      result = { existed: deleted.rows.some((r) => r.subject_id === subjectId), photoHashes: [...new Set(photos.rows.map((p) => p.photo_hash))], linkedSubjects: ids.slice(1) };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return { existed: deleted.rows.some((r) => r.subject_id === subjectId), photoHashes: [...new Set(photos.rows.map((p) => p.photo_hash))], linkedSubjects: ids.slice(1) };
+    });
     // Marks the dead key rows' space for reuse now rather than at autovacuum's next pass.
     await this.pool.query('VACUUM subject_keys').catch(() => undefined);
     return result;
