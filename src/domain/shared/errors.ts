@@ -30,10 +30,13 @@ export class ValidationError extends DomainError {
   }
 }
 
-/** A page cursor the list did not hand out (malformed, or another list's): every read store throws this. */
+/**
+ * A page cursor the list did not hand out (malformed, or another list's): every read store throws
+ * this, and every list answers it as it is (400 naming the field).
+ */
 export class InvalidCursorError extends ValidationError {
-  constructor(message = 'cursor is not a cursor returned by this list') {
-    super(message, { fields: { cursor: ['invalid cursor'] } });
+  constructor() {
+    super('cursor must be a cursor returned by a previous page', { fields: { cursor: ['is not a cursor of this list'] } });
   }
 }
 

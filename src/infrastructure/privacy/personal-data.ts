@@ -15,6 +15,8 @@ export function normalisePlateForSubject(plate: string): string {
 /** Subject keys kept unwrapped (least recently unwrapped dropped first). */
 const UNWRAPPED_KEYS = 10_000;
 
+const unwrappedId = (tenant: string, subjectId: string) => `${tenant}\u0000${subjectId}`;
+
 function seal(key: Buffer, plain: Buffer): Buffer {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
@@ -120,12 +122,12 @@ export class PersonalData implements PersonalDataPort {
   }
 
   erase(tenant: string, subjectId: string): Promise<ErasedSubject> {
-    this.unwrapped.delete(`${tenant}\u0000${subjectId}`);
+    this.unwrapped.delete(unwrappedId(tenant, subjectId));
     return this.keys.erase(tenant, subjectId);
   }
 
   private async dataKey(tenant: string, subjectId: string): Promise<Buffer | null> {
-    const id = `${tenant}\u0000${subjectId}`;
+    const id = unwrappedId(tenant, subjectId);
     const wrapped = await this.keys.keyOf(tenant, subjectId);
     if (!wrapped) {
       this.unwrapped.delete(id);

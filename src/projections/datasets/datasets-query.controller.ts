@@ -11,7 +11,6 @@ import { BLOB_STORE, BlobStore } from '../../ports/blob-store.port';
 import { ListQuery, listAnswer } from '../../http/conventions';
 import { READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
-import { pageOrBadCursor } from '../labeling-backlog/labeling-backlog.query';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { DATASETS_COLLECTION, DatasetDoc } from './datasets.projection';
 import { locatePhoto, sourceIdOfExample } from './example-photo';
@@ -52,7 +51,7 @@ export class DatasetsQueryController {
 
   @Get()
   async list(@CurrentPrincipal() p: Principal, @Query() q: ListQuery) {
-    const page = await pageOrBadCursor<DatasetDoc>(this.reads, await this.runner.catalog.collection(DATASETS_COLLECTION), {
+    const page = await this.reads.find<DatasetDoc>(await this.runner.catalog.collection(DATASETS_COLLECTION), {
       filter: { tenant_id: p.tenant },
       sort: [['created_at', -1]],
       limit: q.limit ?? 50,

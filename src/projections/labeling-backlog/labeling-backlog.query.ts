@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../../domain/shared/clock';
-import { InvalidCursorError, ValidationError } from '../../domain/shared/errors';
 import { SourceSystem } from '../../domain/training/training-example.events';
 import type { LabelingBacklogReader } from '../../ports/labeling-backlog.query';
-import { Filter, FindOptions, Page, READ_STORE, ReadStore, allDocs } from '../../ports/read-store.port';
+import { Filter, Page, READ_STORE, ReadStore, allDocs } from '../../ports/read-store.port';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { BacklogTaskDoc, LABELING_BACKLOG_COLLECTION, OPEN_STATUSES } from './labeling-backlog.projection';
 
@@ -31,7 +30,7 @@ export class LabelingBacklogQuery implements LabelingBacklogReader {
 
   async open(tenantId: string, options: { limit?: number; cursor?: string | null; sourceSystem?: SourceSystem }): Promise<Page<BacklogTaskDoc>> {
     const filter: Filter = { tenant_id: tenantId, status: { $in: OPEN_STATUSES }, ...(options.sourceSystem ? { source_system: options.sourceSystem } : {}) };
-    const page = await pageOrBadCursor<BacklogTaskDoc>(this.reads, await this.collection(), {
+    const page = await this.reads.find<BacklogTaskDoc>(await this.collection(), {
       filter,
       sort: [
         ['priority', -1],
@@ -78,17 +77,5 @@ export class LabelingBacklogQuery implements LabelingBacklogReader {
       out.set(t.tenant_id, counts);
     }
     return out;
-  }
-}
-
-/** A cursor that is well-formed but not one of this list's: 400 naming the field, not a 500. */
-export async function pageOrBadCursor<T extends Record<string, unknown>>(reads: ReadStore, collection: string, options: FindOptions): Promise<Page<T>> {
-  try {
-    return await reads.find<T>(collection, options);
-  } catch (error) {
-    if (error instanceof InvalidCursorError) {
-      throw new ValidationError('cursor must be a cursor returned by a previous page', { fields: { cursor: ['is not a cursor of this list'] } });
-    }
-    throw error;
   }
 }

@@ -7,7 +7,6 @@ import { isValidId } from '../../domain/shared/ids';
 import { Roles } from '../../http/access';
 import { ListQuery, listAnswer } from '../../http/conventions';
 import { Filter, READ_STORE, ReadStore } from '../../ports/read-store.port';
-import { pageOrBadCursor } from '../labeling-backlog/labeling-backlog.query';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { calibrationAnswer } from './ocr-calibration-answers';
 import { CalibrationDoc, CurrentCalibrationDoc, OCR_CALIBRATIONS_COLLECTION, OCR_CALIBRATIONS_CURRENT_COLLECTION, currentKey } from './ocr-calibrations.projection';
@@ -43,7 +42,7 @@ export class OcrCalibrationsController {
     const pointers = (await this.store.find<CurrentCalibrationDoc>(currentCollection, { filter, limit: 100 })).items;
     const inForce = new Set(pointers.map((p) => p.calibration_id));
     const current = await this.store.getMany<CalibrationDoc>(history, [...inForce]);
-    const page = await pageOrBadCursor<CalibrationDoc>(this.store, history, { filter, sort: [['position', -1]], limit: query.limit ?? 50, cursor: query.cursor ?? null });
+    const page = await this.store.find<CalibrationDoc>(history, { filter, sort: [['position', -1]], limit: query.limit ?? 50, cursor: query.cursor ?? null });
     return {
       current: [...current.values()].sort((a, b) => `${a.engine}_${a.mode}`.localeCompare(`${b.engine}_${b.mode}`)).map((doc) => calibrationAnswer(doc, true)),
       ...listAnswer(page, (doc) => calibrationAnswer(doc, inForce.has(doc.calibration_id))),

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InvalidCursorError, ValidationError } from '../../domain/shared/errors';
 import { TrainingExampleStatus } from '../../domain/training/training-example.decider';
 import { SourceSystem } from '../../domain/training/training-example.events';
 import { FieldCondition, Filter, Page, READ_STORE, ReadStore, allDocs, collect } from '../../ports/read-store.port';
@@ -31,14 +30,7 @@ export class TrainingExamplesQuery implements TrainingExamplesReader {
   /** Newest first, keyset-paginated. */
   async list(tenantId: string, filter: ExampleFilter = {}, page: { limit?: number; cursor?: string | null } = {}): Promise<Page<TrainingExampleDoc>> {
     const collection = await this.runner.catalog.collection(TRAINING_EXAMPLES_COLLECTION);
-    try {
-      return await this.store.find<TrainingExampleDoc>(collection, { filter: toFilter(tenantId, filter), sort: [['created_at', -1]], limit: page.limit ?? 50, cursor: page.cursor ?? null });
-    } catch (error) {
-      if (error instanceof InvalidCursorError) {
-        throw new ValidationError('cursor must be a cursor returned by a previous page', { fields: { cursor: ['is not a cursor of this list'] } });
-      }
-      throw error;
-    }
+    return this.store.find<TrainingExampleDoc>(collection, { filter: toFilter(tenantId, filter), sort: [['created_at', -1]], limit: page.limit ?? 50, cursor: page.cursor ?? null });
   }
 
   /** null for an unknown example and for another tenant's (existence is not leaked). */
