@@ -94,6 +94,8 @@ export class BatchWriter {
    */
   private async commit(track: Track, events: readonly RecordedEvent[], rethrow = false): Promise<number | null> {
     const uow = new UnitOfWork(this.store, track.physical);
+    const { projection } = track;
+    if (projection.prefetch) await uow.preload(events.filter((e) => e.position > track.checkpoint && track.types.has(e.type)).flatMap((e) => projection.prefetch?.(e) ?? []));
     let applied = 0;
     for (let i = 0; i < events.length; i++) {
       const event = events[i];

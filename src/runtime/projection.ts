@@ -21,6 +21,11 @@ export interface Projection {
   readonly indexes?: Readonly<Record<string, readonly (readonly string[])[]>>;
   readonly eventTypes: readonly string[];
   apply(event: RecordedEvent, view: ProjectionView): Promise<void> | void;
+  /**
+   * The documents `apply` will read for this event, as [collection, id] pairs: the runner loads a
+   * whole batch's in one read per collection before applying it (a read it misses is still made).
+   */
+  prefetch?(event: RecordedEvent): ReadonlyArray<readonly [string, string]>;
 }
 
 /**
@@ -42,6 +47,10 @@ export function documentProjection<D extends Doc>(spec: {
     collections: [spec.collection],
     indexes: spec.indexes ? { [spec.collection]: spec.indexes } : undefined,
     eventTypes: spec.eventTypes,
+    prefetch(event) {
+      const id = spec.key(event);
+      return id === null ? [] : [[spec.collection, id]];
+    },
     apply(event, view) {
       const id = spec.key(event);
       if (id === null) return;

@@ -9,6 +9,12 @@ interface Entry {
   dirty: boolean;
 }
 
+function loaded(stored: Doc | null): Entry {
+  if (!stored) return { doc: null, position: -1, dirty: false };
+  const { [LAST_POSITION_FIELD]: position, ...doc } = stored;
+  return { doc, position: Number(position ?? -1), dirty: false };
+}
+
 /**
  * Collects one batch's document changes in memory. A document remembers the last position applied
  * to it; an event at or below it has already been applied (a replay after a crash) and is skipped.
@@ -43,16 +49,27 @@ export class UnitOfWork implements ProjectionView {
     const entries = this.entries(collection);
     let entry = entries.get(id);
     if (!entry) {
-      const stored = await this.store.get(this.physical.get(collection) as string, id);
-      if (stored) {
-        const { [LAST_POSITION_FIELD]: position, ...doc } = stored;
-        entry = { doc, position: Number(position ?? -1), dirty: false };
-      } else {
-        entry = { doc: null, position: -1, dirty: false };
-      }
+      entry = loaded(await this.store.get(this.physical.get(collection) as string, id));
       entries.set(id, entry);
     }
     return entry;
+  }
+
+  /** Loads the documents not loaded yet, one read per collection (`getMany`). */
+  async preload(pairs: Iterable<readonly [string, string]>): Promise<void> {
+    const wanted = new Map<string, Set<string>>();
+    for (const [collection, id] of pairs) {
+      if (this.entries(collection).has(id)) continue;
+      let ids = wanted.get(collection);
+      if (!ids) wanted.set(collection, (ids = new Set()));
+      ids.add(id);
+    }
+    const reads = [...wanted].map(async ([collection, ids]) => {
+      const found = await this.store.getMany(this.physical.get(collection) as string, [...ids]);
+      const entries = this.entries(collection);
+      for (const id of ids) if (!entries.has(id)) entries.set(id, loaded(found.get(id) ?? null));
+    });
+    await Promise.all(reads);
   }
 
   peek<T extends Doc>(collection: string, id: string): T | null | undefined {

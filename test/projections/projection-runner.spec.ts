@@ -133,6 +133,31 @@ describe('ProjectionRunner', () => {
     await v2.stop();
   });
 
+  it('reads the documents a batch touches in one read per collection, never one by one', async () => {
+    await deposit(500);
+    const calls = { get: 0, getMany: 0, ids: 0 };
+    const get = reads.get.bind(reads);
+    const getMany = reads.getMany.bind(reads);
+    reads.get = (collection, id) => ((calls.get += collection.startsWith('counters') ? 1 : 0), get(collection, id));
+    reads.getMany = (collection, ids) => {
+      if (collection.startsWith('counters')) {
+        calls.getMany += 1;
+        calls.ids += ids.length;
+      }
+      return getMany(collection, ids);
+    };
+    const r = runner(1, 64);
+    await r.start();
+    await r.stop();
+    expect(calls.get).toBe(0);
+    // 500 deposits and 10 noise events in batches of 64: one read of at most 7 accounts per batch.
+    expect(calls.getMany).toBe(Math.ceil(510 / 64));
+    expect(calls.ids).toBeLessThanOrEqual(7 * calls.getMany);
+    const expected = new Map<string, number>();
+    for (let k = 0; k < 500; k++) expected.set(`acc${k % 7}`, (expected.get(`acc${k % 7}`) ?? 0) + (k % 13));
+    expect((await snapshot(r)).map((d) => [d.account, d.total, d.count])).toEqual([...expected].sort().map(([a, t]) => [a, t, Math.ceil((500 - Number(a.slice(3))) / 7)]));
+  });
+
   it('lets only one runner hold the lease: a second waits until the first stops', async () => {
     await deposit(50);
     const a = runner(1);

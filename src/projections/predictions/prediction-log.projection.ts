@@ -110,6 +110,18 @@ async function onOutcome(event: RecordedEvent<PredictionOutcomeRecorded['data']>
   });
 }
 
+/** The documents an event reads first (those found through them are read as it applies). */
+function documentsRead(event: RecordedEvent): Array<[string, string]> {
+  if (isEventOf<ConflictPredicted>(event, 'ConflictPredicted')) {
+    const d = event.data;
+    return d.syncId ? [[PREDICTIONS_BY_SYNC, syncKey(d.tenantId, d.syncId)]] : [[OPEN_PREDICTIONS, openKey(d.tenantId, d.userId, d.entityType, d.entityId)]];
+  }
+  if (isEventOf<SyncRecorded>(event, 'SyncRecorded')) return [[OPEN_PREDICTIONS, openKey(event.data.tenantId, event.data.userId, event.data.entityType, event.data.entityId)]];
+  if (isEventOf<ConflictResolved>(event, 'ConflictResolved')) return [[PREDICTIONS_BY_SYNC, syncKey(event.data.tenantId, event.data.syncId)]];
+  if (isEventOf<PredictionOutcomeRecorded>(event, 'PredictionOutcomeRecorded')) return [[PREDICTION_LOG, event.data.predictionId]];
+  return [];
+}
+
 /** The prediction log, and which predictions belong to which sync (by sync_id or by matching). */
 export const predictionLogProjection: Projection = {
   name: 'prediction-log',
@@ -123,6 +135,7 @@ export const predictionLogProjection: Projection = {
     ],
   },
   eventTypes: ['ConflictPredicted', 'SyncRecorded', 'ConflictResolved', 'PredictionOutcomeRecorded'],
+  prefetch: documentsRead,
   async apply(event, view) {
     if (isEventOf<ConflictPredicted>(event, 'ConflictPredicted')) await onPredicted(event, view);
     else if (isEventOf<SyncRecorded>(event, 'SyncRecorded')) await onSync(event, view);

@@ -124,6 +124,7 @@ export const readingsProjection: Projection = {
     [READING_CORRECTIONS_COLLECTION]: [['reading', 'position']],
   },
   eventTypes: READING_EVENT_TYPES,
+  prefetch: (event) => [[READINGS_COLLECTION, event.stream]],
   apply(event, view) {
     const id = event.stream;
     const write = (doc: ReadingDoc | null) => {

@@ -100,6 +100,14 @@ export const trainingMonitoringProjection: Projection = {
   collections: [MONITORING_DAYS_COLLECTION, MONITORING_TENANTS_COLLECTION],
   indexes: { [MONITORING_DAYS_COLLECTION]: [['tenant_id', 'day']] },
   eventTypes: ['TrainingExampleCaptured', 'CorrectionSubmitted', ...READING_TYPES, 'CaptureStalled', 'CaptureResumed'],
+  prefetch(event) {
+    const tenantId = event.metadata.tenantId;
+    if (!tenantId) return [];
+    return [
+      [MONITORING_DAYS_COLLECTION, dayKey(tenantId, event.metadata.occurredAt.slice(0, 10))],
+      [MONITORING_TENANTS_COLLECTION, tenantId],
+    ];
+  },
   async apply(event: RecordedEvent, view: ProjectionView) {
     const tenantId = event.metadata.tenantId;
     if (!tenantId) return;
