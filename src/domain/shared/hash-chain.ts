@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256';
 import { canonicalJson } from './canonical-json';
 import { EventData, EventMetadata, RecordedEvent } from './events';
 
@@ -12,7 +12,7 @@ export const GENESIS_HASH = '0'.repeat(64);
  */
 export function eventHash(type: string, data: EventData, metadata: Omit<EventMetadata, 'hash'>, previousHash: string): string {
   const { hash: _ignored, ...rest } = metadata as EventMetadata;
-  return createHash('sha256').update(canonicalJson({ type, data, metadata: rest, previousHash })).digest('hex');
+  return sha256Hex(canonicalJson({ type, data, metadata: rest, previousHash }));
 }
 
 export interface ChainVerification {

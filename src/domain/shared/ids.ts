@@ -1,11 +1,12 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { sha256 } from './sha256';
 
 /**
  * A UUID (v8 layout) derived from a name: the same name always gives the same id, so commands
  * sent again by a saga or a retried request produce the same event ids and append nothing new.
  */
 export function deterministicUuid(name: string): string {
-  const h = createHash('sha256').update(name).digest();
+  const h = sha256(name);
   h[6] = (h[6] & 0x0f) | 0x80;
   h[8] = (h[8] & 0x3f) | 0x80;
   const hex = h.subarray(0, 16).toString('hex');

@@ -1,8 +1,8 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import type { Request } from 'express';
-import { createHash } from 'node:crypto';
 import { Observable, from, mergeMap, switchMap } from 'rxjs';
 import { UnprocessableError } from '../../domain/shared/errors';
+import { sha256Hex } from '../../domain/shared/sha256';
 import { AuthenticatedRequest } from '../auth/auth.guard';
 import { READ_STORE, ReadStore } from '../../ports/read-store.port';
 import { idempotencyKey } from '../../http/idempotency-key';
@@ -29,7 +29,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = idempotencyKey(request.headers['idempotency-key']);
     const principal = request.principal;
     if (key === null || !principal) return next.handle();
-    const id = createHash('sha256').update(JSON.stringify([principal.tenant, principal.sub, key])).digest('hex');
+    const id = sha256Hex(JSON.stringify([principal.tenant, principal.sub, key]));
     const multipart = (request.headers['content-type'] ?? '').startsWith('multipart/');
     const before = multipart ? Promise.resolve() : this.check(id, key, fingerprint(request), false);
     return from(before).pipe(
@@ -59,8 +59,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
 /** Method, route (without a trailing slash) and body; for an upload, the file's digest too. */
 function fingerprint(request: UploadRequest): string {
   const path = request.path.replace(/\/+$/, '');
-  const file = request.file?.buffer ? createHash('sha256').update(request.file.buffer).digest('hex') : null;
-  return createHash('sha256').update(JSON.stringify([request.method, path, canonical(request.body), file])).digest('hex');
+  const file = request.file?.buffer ? sha256Hex(request.file.buffer) : null;
+  return sha256Hex(JSON.stringify([request.method, path, canonical(request.body), file]));
 }
 
 function canonical(value: unknown): unknown {
