@@ -58,7 +58,9 @@ describe('personal data: sealing under subject keys in keys.sqlite', () => {
     try {
       const subject = await here.subjectOf('acme', 'QRS4T56', randomUUID());
       const sealed = await here.seal('acme', subject, 'QRS4T56');
+      // Opened twice here: the second answer comes from what the first opened, under the same key.
       expect(await here.open('acme', sealed)).toEqual({ text: 'QRS4T56' });
+      expect(await here.opener('acme')(sealed)).toEqual({ text: 'QRS4T56' });
       expect(await there.open('acme', sealed)).toEqual({ text: 'QRS4T56' });
       await there.erase('acme', subject);
       expect(await here.open('acme', sealed)).toEqual({ erased: true });

@@ -14,6 +14,15 @@ export function normalisePlateForSubject(plate: string): string {
 
 /** Subject keys kept unwrapped (least recently unwrapped dropped first). */
 const UNWRAPPED_KEYS = 10_000;
+/** Opened fields kept per unwrapped key (the oldest dropped first): a read model answers the same values again and again. */
+const OPENED_PER_KEY = 16;
+
+interface Unwrapped {
+  readonly wrapped: Buffer;
+  readonly key: Buffer;
+  /** Plaintexts of sealed values opened under this key, by their sealed text (GCM: one ciphertext, one plaintext). */
+  readonly opened: Map<string, string>;
+}
 
 const unwrappedId = (tenant: string, subjectId: string) => `${tenant}\u0000${subjectId}`;
 
@@ -30,6 +39,18 @@ function unseal(key: Buffer, sealed: Buffer): Buffer {
   return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
 }
 
+/** A sealed value's text under its subject's key (null: the key is gone, the value reads as erased). */
+function openWith(unwrapped: Unwrapped | null, sealed: string): Opened {
+  if (!unwrapped) return { erased: true };
+  let text = unwrapped.opened.get(sealed);
+  if (text === undefined) {
+    text = unseal(unwrapped.key, Buffer.from(sealed, 'base64url')).toString('utf8');
+    unwrapped.opened.set(sealed, text);
+    if (unwrapped.opened.size > OPENED_PER_KEY) unwrapped.opened.delete(unwrapped.opened.keys().next().value as string);
+  }
+  return { text };
+}
+
 /**
  * Crypto-shredding of personal fields: each subject (one plate within one tenant) has a data key,
  * wrapped by the master key, in the key store; fields are stored sealed under it. Deleting the key
@@ -39,9 +60,10 @@ export class PersonalData implements PersonalDataPort {
   /**
    * Subject keys unwrapped recently, by tenant and subject, with the wrapped bytes they came from.
    * The key store is still asked on every use (an erased or expired key reads as erased at once, on
-   * every instance); only the unwrapping is skipped when it answers the same wrapped key.
+   * every instance); only the unwrapping, and the opening of a value opened before under that
+   * key, are skipped when it answers the same wrapped key. An erasure anywhere reads as erased.
    */
-  private readonly unwrapped = new Map<string, { readonly wrapped: Buffer; readonly key: Buffer }>();
+  private readonly unwrapped = new Map<string, Unwrapped>();
 
   constructor(
     private readonly keys: KeyStore,
@@ -83,20 +105,17 @@ export class PersonalData implements PersonalDataPort {
   async open(tenant: string, value: string): Promise<Opened> {
     const match = SEALED.exec(value);
     if (!match) return { text: value };
-    const key = await this.dataKey(tenant, match[1]);
-    if (!key) return { erased: true };
-    return { text: unseal(key, Buffer.from(match[2], 'base64url')).toString('utf8') };
+    return openWith(await this.unwrap(tenant, match[1]), match[2]);
   }
 
   opener(tenant: string): (value: string) => Promise<Opened> {
-    const keys = new Map<string, Promise<Buffer | null>>();
+    const keys = new Map<string, Promise<Unwrapped | null>>();
     return async (value: string) => {
       const match = SEALED.exec(value);
       if (!match) return { text: value };
       let key = keys.get(match[1]);
-      if (!key) keys.set(match[1], (key = this.dataKey(tenant, match[1])));
-      const found = await key;
-      return found ? { text: unseal(found, Buffer.from(match[2], 'base64url')).toString('utf8') } : { erased: true };
+      if (!key) keys.set(match[1], (key = this.unwrap(tenant, match[1])));
+      return openWith(await key, match[2]);
     };
   }
 
@@ -127,6 +146,10 @@ export class PersonalData implements PersonalDataPort {
   }
 
   private async dataKey(tenant: string, subjectId: string): Promise<Buffer | null> {
+    return (await this.unwrap(tenant, subjectId))?.key ?? null;
+  }
+
+  private async unwrap(tenant: string, subjectId: string): Promise<Unwrapped | null> {
     const id = unwrappedId(tenant, subjectId);
     const wrapped = await this.keys.keyOf(tenant, subjectId);
     if (!wrapped) {
@@ -134,11 +157,11 @@ export class PersonalData implements PersonalDataPort {
       return null;
     }
     const known = this.unwrapped.get(id);
-    if (known && known.wrapped.equals(wrapped)) return known.key;
-    const key = unseal(this.masterKey, wrapped);
-    this.unwrapped.set(id, { wrapped, key });
+    if (known && known.wrapped.equals(wrapped)) return known;
+    const entry: Unwrapped = { wrapped, key: unseal(this.masterKey, wrapped), opened: new Map() };
+    this.unwrapped.set(id, entry);
     if (this.unwrapped.size > UNWRAPPED_KEYS) this.unwrapped.delete(this.unwrapped.keys().next().value as string);
-    return key;
+    return entry;
   }
 
   /** Keyed, so the lookup of a plate cannot be found by hashing every possible plate. */
