@@ -89,13 +89,31 @@ export class BatchWriter {
   }
 
   /**
+   * The documents a batch's events will read. An event whose keys cannot be computed (a poison
+   * event) is left to its apply, which fails alone and is supervised alone.
+   */
+  private prefetched(track: Track, events: readonly RecordedEvent[]): Array<readonly [string, string]> {
+    const { projection } = track;
+    if (!projection.prefetch) return [];
+    const pairs: Array<readonly [string, string]> = [];
+    for (const event of events) {
+      if (event.position <= track.checkpoint || !track.types.has(event.type)) continue;
+      try {
+        pairs.push(...projection.prefetch(event));
+      } catch {
+        // Not loaded ahead: the event's apply reads what it needs, or throws.
+      }
+    }
+    return pairs;
+  }
+
+  /**
    * Applies events and writes them with the checkpoint. Returns the index of the event whose
    * handler threw (nothing written), or null; with `rethrow` the handler's error propagates.
    */
   private async commit(track: Track, events: readonly RecordedEvent[], rethrow = false): Promise<number | null> {
     const uow = new UnitOfWork(this.store, track.physical);
-    const { projection } = track;
-    if (projection.prefetch) await uow.preload(events.filter((e) => e.position > track.checkpoint && track.types.has(e.type)).flatMap((e) => projection.prefetch?.(e) ?? []));
+    await uow.preload(this.prefetched(track, events));
     let applied = 0;
     for (let i = 0; i < events.length; i++) {
       const event = events[i];

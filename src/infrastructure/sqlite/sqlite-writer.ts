@@ -22,6 +22,14 @@ interface Waiter {
   readonly reject: (error: Error) => void;
 }
 
+/**
+ * Writes of one turn go out in messages of this many: while the main thread prepares the rest of
+ * a burst (the commands a group's replies set off), the writer already commits the first ones.
+ * One message per turn made the two threads take turns (50 concurrent commands: about 11,000
+ * events/s; in messages of 16, about 14,000, in groups of 25 on average instead of 50).
+ */
+const MESSAGE_SIZE = 16;
+
 function toError(error: WriterError): Error {
   if (error.kind === 'concurrency') return new ConcurrencyError(error.stream, error.expected, error.actual);
   return Object.assign(new Error(error.message), error.code ? { code: error.code } : {});
@@ -56,11 +64,11 @@ export class SqliteWriter {
       // Keep the process alive while a write is in flight, and only then.
       if (this.waiting.size === 0) worker.ref();
       this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      // One message per turn, not per write: the commands a committed group's replies set off in
-      // one turn reach the writer together and form one group, instead of trickling in while the
-      // writer has already started committing the first of them.
+      // Not one message per write: the writes of one turn go out together at its end, or in
+      // messages of MESSAGE_SIZE, so a group forms from what arrived while the last one committed.
       if (this.outbox.length === 0) setImmediate(() => this.post());
       this.outbox.push({ id, op });
+      if (this.outbox.length >= MESSAGE_SIZE) this.post();
     });
   }
 
