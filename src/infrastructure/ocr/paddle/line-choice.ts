@@ -89,7 +89,7 @@ export interface ChosenLine {
   readonly lengthRatio: number;
   /** Coloured blobs left out of the line (see LineCandidate.dropped). */
   readonly dropped?: number;
-  /** Re-reads of the line's region (slightly different crops, the same crop stretched) that read otherwise (plates 0-2, meters 0-4; see rereads.ts). */
+  /** Re-reads of the line's region (slightly different crops, the same crop stretched) that read otherwise (0-4; see rereads.ts). */
   readonly disagreement?: number;
   /** See LineCandidate.endRoom. */
   readonly endRoom?: number;

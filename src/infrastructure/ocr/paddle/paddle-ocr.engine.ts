@@ -10,7 +10,7 @@ import { PADDLE_MODEL_VERSION, type PaddleModelFiles, defaultPaddleModelFiles } 
 import { DEFAULT_PADDLE_PROFILES, type PaddleModeProfile, type PaddleOcrEngineOptions } from './paddle-profiles';
 import { paddleScore } from './paddle-score';
 import { readsOtherwise, rereadsOf } from './rereads';
-import { type Region, type RgbImage, decodeRgb } from './rgb-image';
+import { type Region, type RgbImage, decodeRgb, smoothedRegion } from './rgb-image';
 import { type TextRow, foldLookAlikes, groupRows, photoEndRoom } from './text-rows';
 
 export { endRoom, groupRows, photoEndRoom, type TextRow } from './text-rows';
@@ -108,12 +108,13 @@ export class PaddleOcrEngine implements OcrEngine {
   /**
    * A line read right reads the same from a slightly different crop or scale; a misread (a blurred
    * or noisy photo, a glyph decided by a few pixels) often does not. The chosen line's region is
-   * read again (rereadsOf: plates twice, meters four times): the number of re-reads that read otherwise.
+   * read again (rereadsOf: plates and meters four times each): the number of re-reads that read otherwise.
    */
   private async rereadDisagreement(sessions: Sessions, rgb: RgbImage, region: Region, chosen: ChosenLine, mode: OcrMode): Promise<number> {
     let count = 0;
     for (const reread of rereadsOf(mode, region, rgb.height)) {
-      const { characters } = await this.recognizeRegion(sessions, rgb, reread.region, mode, reread.widthScale);
+      const source = reread.smoothed ? smoothedRegion(rgb, reread.region) : { image: rgb, region: reread.region };
+      const { characters } = await this.recognizeRegion(sessions, source.image, source.region, mode, reread.widthScale);
       if (readsOtherwise(mode, characters.map((c) => c.char).join(''), chosen)) count += 1;
     }
     return count;

@@ -23,7 +23,7 @@ export function plateLengthPrior(length: number): number {
 
 /** Score kept for a plate reading that fits none of the known layouts (KNOWN_PLATE_LAYOUTS). */
 const UNKNOWN_LAYOUT = 0.6;
-/** Score kept per re-read of the line (a slightly different crop, the same crop stretched; see rereads.ts) that reads otherwise. */
+/** Score kept per re-read of the line (a slightly different crop, the same crop stretched or smoothed; see rereads.ts) that reads otherwise. */
 const REREAD_DISAGREES = 0.6;
 
 /**
