@@ -1,5 +1,19 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import sharp from 'sharp';
+import { CalibratedOcrEngine } from '../../src/infrastructure/ocr/calibration/calibrated-ocr.engine';
+import { defaultActiveCalibrations } from '../../src/infrastructure/ocr/calibration/default-calibrations';
+import { PaddleOcrEngine } from '../../src/infrastructure/ocr/paddle/paddle-ocr.engine';
 import { rereadsOf } from '../../src/infrastructure/ocr/paddle/rereads';
 import { type RgbImage, smoothedRegion } from '../../src/infrastructure/ocr/paddle/rgb-image';
+import { MutableOcrCalibrations } from '../../src/ports/ocr-calibrations.port';
+
+jest.setTimeout(60_000);
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'ocr-dev');
+
+/** The JPEG copy of `npm run degrade:ocr` (scripts/degrade-ocr-set.ts). */
+const jpeg = async (photo: Buffer): Promise<Buffer> => sharp(await sharp(photo).jpeg({ quality: 5 }).toBuffer()).png().toBuffer();
 
 /** A grey photo with one white pixel at (x, y). */
 function speck(width: number, height: number, x: number, y: number): RgbImage {
@@ -43,5 +57,26 @@ describe('plate confidence: the chosen row re-read from other crops, scales and 
     expect(region).toEqual({ x: 0, y: 0, width: 5, height: 5 });
     expect(cut.width).toBe(7);
     expect(pixel(cut, 0, 0)).toBe(Math.floor((3 * 90 + 255) / 4));
+  });
+});
+
+describe('plate confidence: real misreads that the inset and smoothed re-reads doubt', () => {
+  // The default engine with the shipped calibration, as production reads.
+  const engine = new CalibratedOcrEngine(new PaddleOcrEngine(), new MutableOcrCalibrations(defaultActiveCalibrations()));
+  beforeAll(() => engine.start());
+  afterAll(() => engine.stop());
+
+  // A US "UH1F0F" read UH10FOF, and in the JPEG copy a "4NZZ935" read LNZZ935: the taller and the
+  // wider re-reads agreed (or nearly), and both were trusted (0.78 and 0.80 before). Without a
+  // tenth of the row's height top and bottom, or smoothed, the rows read otherwise (UH1FOF,
+  // UHIDFOF; 4NZ7935, 4NZZ935): the misreads are doubted and captured.
+  it.each([
+    ['us_087.png', 'UH1F0F', false],
+    ['us_232.png', '4NZZ935', true],
+  ])('given the real plate %s (truth %s, JPEG: %s), which is misread, then it is below 0.7 and captured', async (name, truth, compressed) => {
+    const photo = await fs.readFile(path.join(FIXTURES, name));
+    const result = await engine.recognize(compressed ? await jpeg(photo) : photo, 'plate');
+    expect(result.text).not.toBe(truth);
+    expect(result.confidence).toBeLessThan(0.7);
   });
 });
