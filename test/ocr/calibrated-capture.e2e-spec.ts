@@ -1,6 +1,5 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import sharp from 'sharp';
 import { applyCalibration } from '../../src/ml/calibration';
 import { defaultCalibrations } from '../../src/domain/ocr-calibration/default-calibrations';
 import { TestApp, startTestApp } from '../support/app';
@@ -61,13 +60,12 @@ describe('capture decided by calibrated confidence (default engine, real photos)
     expect(applyCalibration(map, event.data.score as number)).toBeCloseTo(entry.confidence, 3);
   });
 
-  it('given a real plate crop that cuts a character off, then it is less than 70% likely right and captured for labeling', async () => {
-    const source = await fs.readFile(path.join(FIXTURES, 'plate_001.png'));
-    const { width = 0, height = 0 } = await sharp(source).metadata();
-    const left = Math.round(width * 0.3);
-    const cut = await sharp(source).extract({ left, top: 0, width: width - left, height }).png().toBuffer();
-    const entry = await enter(cut);
-    expect(entry.plate).not.toBe('AYO9034');
+  // A real misread the engine doubts: the US "UH1F0F" read UH10FOF, which its re-reads read
+  // otherwise. (plate_001 cut 30% at the left, read YO9034, was the example until the plate
+  // calibration was refitted as isotonic, issue 17: it now calibrates to 0.74, see the README.)
+  it('given a real plate that is misread and doubted, then it is less than 70% likely right and captured for labeling', async () => {
+    const entry = await enter(await fs.readFile(path.join(FIXTURES, 'us_087.png')));
+    expect(entry.plate).not.toBe('UH1F0F');
     expect(entry.confidence).toBeLessThan(0.7);
     expect(entry.captured_for_training).toBe(true);
     const [example] = await eventually(async () => {

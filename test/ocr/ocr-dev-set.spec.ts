@@ -105,12 +105,12 @@ describeDevSets('development-set floors (PaddleOCR, shipped calibration)', () =>
     const xs = withFormats(score, []);
     process.stdout.write(`plates-euus ${score.exact}/${score.count}, misreads >= 0.7 ${share(xs, false, true).toFixed(3)}, right < 0.7 ${share(xs, true, false).toFixed(3)}\n`);
     // Measured 197/254 as labeled (201 with the reviewed labels of scripts/ocr-dev-truth-fixes.tsv),
-    // misreads >= 0.7 21.1% (12 of 57: 4 of them the reviewed labels eu_005/012/025/046, which the
-    // engine reads as the photos show), right < 0.7 13.7%. The pooled aims (dev + degraded copies,
-    // misreads >= 0.7 <= 5%, right < 0.7 <= 15%) are measured with npm run eval:ocr (see README);
-    // this set alone is guarded against regressions.
+    // misreads >= 0.7 19.3% (11 of 57: 4 of them the reviewed labels eu_005/012/025/046, which the
+    // engine reads as the photos show; 12 before the inset and smoothed re-reads), right < 0.7 13.2%
+    // (26 of 197). The pooled aims (dev + degraded copies, misreads >= 0.7 <= 5%, right < 0.7 <= 15%)
+    // are measured with npm run eval:ocr (see README); this set alone is guarded against regressions.
     expect(score.exactRate).toBeGreaterThanOrEqual(0.77);
-    expect(share(xs, false, true)).toBeLessThanOrEqual(0.22);
+    expect(share(xs, false, true)).toBeLessThanOrEqual(0.2);
     expect(share(xs, true, false)).toBeLessThanOrEqual(0.14);
   });
 

@@ -70,12 +70,17 @@ describe('PaddleOCR engine on real crops', () => {
     expect(result.confidence).toBeLessThan(0.7);
   });
 
-  it('given a crop that cuts a character off, then the reading loses confidence and is captured', async () => {
+  // The cut reading ("YO9034", score 0.27 against the whole plate's 0.75: a character on the cut
+  // end, text running into the photo's edge) was captured under the previous plate calibration
+  // (Platt, 0.63). The refitted one (isotonic, chosen by cross-validated log loss, issue 17) finds
+  // readings that score like it right about three times in four on the pooled development photos,
+  // and puts it at 0.74: no longer captured, a loss the README lists.
+  it('given a crop that cuts a character off, then the reading loses score and confidence against the whole plate', async () => {
     const whole = await read(await photo('plate_001.png'), 'plate');
     const cut = await read(await cutLeft(await photo('plate_001.png')), 'plate');
     expect(cut.text).not.toBe('AYO9034');
-    expect(cut.score).toBeLessThan(whole.score);
-    expect(cut.confidence).toBeLessThan(0.7);
+    expect(cut.score).toBeLessThan(0.5 * whole.score);
+    expect(cut.confidence).toBeLessThan(whole.confidence);
   });
 
   it('given real digit rolls too small for the detector, then each digit is recognised from the whole crop', async () => {

@@ -23,6 +23,8 @@ export interface LineCandidate {
   readonly dropped?: number;
   /** Room between the outermost characters and the region's ends, in character pitches (see endRoom). */
   readonly endRoom?: number;
+  /** An end character touching the region's end is a bare stroke, I or 1 (see cutStrokeAtEnd). */
+  readonly cutStroke?: boolean;
   /** Two rows joined as one two-row plate (see stackedCandidates). */
   readonly stacked?: boolean;
   /**
@@ -58,6 +60,7 @@ export function stackedCandidates(candidates: readonly LineCandidate[]): LineCan
         aspect: Math.max(upper.aspect, lower.aspect),
         dropped: (upper.dropped ?? 0) + (lower.dropped ?? 0),
         endRoom: Math.min(upper.endRoom ?? Number.POSITIVE_INFINITY, lower.endRoom ?? Number.POSITIVE_INFINITY),
+        cutStroke: upper.cutStroke === true || lower.cutStroke === true,
         stacked: true,
       });
     }
@@ -89,10 +92,12 @@ export interface ChosenLine {
   readonly lengthRatio: number;
   /** Coloured blobs left out of the line (see LineCandidate.dropped). */
   readonly dropped?: number;
-  /** Re-reads of the line's region (slightly different crops, the same crop stretched) that read otherwise (plates 0-2, meters 0-4; see rereads.ts). */
+  /** Re-reads of the line's region (slightly different crops, the same crop stretched) that read otherwise (0-4; see rereads.ts). */
   readonly disagreement?: number;
   /** See LineCandidate.endRoom. */
   readonly endRoom?: number;
+  /** See LineCandidate.cutStroke. */
+  readonly cutStroke?: boolean;
 }
 
 /** Width over height of a counter digit with its spacing (monospaced rolls and LCD digits: 0.5-0.8). */
@@ -176,7 +181,7 @@ function platePlausibility(candidate: LineCandidate, maxHeight: number, layouts:
       if (best === null || plausibility > best.plausibility) {
         best = {
           plausibility,
-          line: { text: fit.text, rawText: raw, probabilities, margins: resolved.map((r) => r.margin), formatOk, swaps: fit.swaps, trimmed, rivals: 0, edgeGap: candidate.edgeGap, layoutRank: fit.layout === null ? null : layouts.indexOf(fit.layout), lengthRatio: 1, dropped: candidate.dropped ?? 0, endRoom: candidate.endRoom },
+          line: { text: fit.text, rawText: raw, probabilities, margins: resolved.map((r) => r.margin), formatOk, swaps: fit.swaps, trimmed, rivals: 0, edgeGap: candidate.edgeGap, layoutRank: fit.layout === null ? null : layouts.indexOf(fit.layout), lengthRatio: 1, dropped: candidate.dropped ?? 0, endRoom: candidate.endRoom, cutStroke: candidate.cutStroke === true },
         };
       }
     }

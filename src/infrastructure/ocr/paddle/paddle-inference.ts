@@ -5,7 +5,7 @@ import { type DbOptions, type TextBox, detectTextBoxes } from './db-postprocess'
 import { offColourCharacters } from './ink-colour';
 import { type PaddleModelFiles, readDictionary } from './paddle-models';
 import { type Region, type RgbImage, toNormalisedBgrTensor } from './rgb-image';
-import { endRoom } from './text-rows';
+import { cutStrokeAtEnd, endRooms } from './text-rows';
 
 /** The two onnxruntime sessions of PP-OCRv4 and each mode's recognition alphabet. */
 export interface Sessions {
@@ -85,11 +85,13 @@ export async function recognizeRegion(sessions: Sessions, rgb: RgbImage, region:
   const tensor = output[sessions.recognition.outputNames[0]];
   const steps = Number(tensor.dims[1]);
   const characters = decodeConstrained(tensor.data as Float32Array, steps, sessions.alphabets[mode]).characters;
-  if (mode !== 'plate') return { characters, dropped: 0, endRoom: Number.POSITIVE_INFINITY, centres: [] as number[] };
+  if (mode !== 'plate') return { characters, dropped: 0, endRoom: Number.POSITIVE_INFINITY, cutStroke: false, centres: [] as number[] };
   // Each step covers an equal slice of the tensor; the region was resized to `width` of it.
   const toSource = (region.width / width) * (tensorWidth / steps);
   const centres = characters.map((c) => region.x + (c.step + 0.5) * toSource);
   const offColour = offColourCharacters(rgb, region, centres);
   const kept = characters.filter((_, i) => !offColour[i]);
-  return { characters: kept, dropped: offColour.filter(Boolean).length, endRoom: endRoom(kept, (width / tensorWidth) * steps), centres: centres.filter((_, i) => !offColour[i]) };
+  const rooms = endRooms(kept, (width / tensorWidth) * steps);
+  const cutStroke = cutStrokeAtEnd(kept.map((c) => c.char).join(''), rooms);
+  return { characters: kept, dropped: offColour.filter(Boolean).length, endRoom: Math.min(rooms.left, rooms.right), cutStroke, centres: centres.filter((_, i) => !offColour[i]) };
 }

@@ -10,8 +10,8 @@ import { PADDLE_MODEL_VERSION, type PaddleModelFiles, defaultPaddleModelFiles } 
 import { DEFAULT_PADDLE_PROFILES, type PaddleModeProfile, type PaddleOcrEngineOptions } from './paddle-profiles';
 import { paddleScore } from './paddle-score';
 import { readsOtherwise, rereadsOf } from './rereads';
-import { type Region, type RgbImage, decodeRgb } from './rgb-image';
-import { type TextRow, foldLookAlikes, groupRows, photoEndRoom } from './text-rows';
+import { type Region, type RgbImage, decodeRgb, smoothedRegion } from './rgb-image';
+import { type TextRow, cutStrokeAtEnd, foldLookAlikes, groupRows, photoEndRooms } from './text-rows';
 
 export { endRoom, groupRows, photoEndRoom, type TextRow } from './text-rows';
 export { DEFAULT_PADDLE_PROFILES, type PaddleModeProfile, type PaddleOcrEngineOptions } from './paddle-profiles';
@@ -108,12 +108,13 @@ export class PaddleOcrEngine implements OcrEngine {
   /**
    * A line read right reads the same from a slightly different crop or scale; a misread (a blurred
    * or noisy photo, a glyph decided by a few pixels) often does not. The chosen line's region is
-   * read again (rereadsOf: plates twice, meters four times): the number of re-reads that read otherwise.
+   * read again (rereadsOf: plates and meters four times each): the number of re-reads that read otherwise.
    */
   private async rereadDisagreement(sessions: Sessions, rgb: RgbImage, region: Region, chosen: ChosenLine, mode: OcrMode): Promise<number> {
     let count = 0;
     for (const reread of rereadsOf(mode, region, rgb.height)) {
-      const { characters } = await this.recognizeRegion(sessions, rgb, reread.region, mode, reread.widthScale);
+      const source = reread.smoothed ? smoothedRegion(rgb, reread.region) : { image: rgb, region: reread.region };
+      const { characters } = await this.recognizeRegion(sessions, source.image, source.region, mode, reread.widthScale);
       if (readsOtherwise(mode, characters.map((c) => c.char).join(''), chosen)) count += 1;
     }
     return count;
@@ -141,8 +142,8 @@ export class PaddleOcrEngine implements OcrEngine {
       // The detector drops characters cut by the crop's edge or touching a bolt; reading the row
       // across the whole photo keeps them, and the line choice trims borders read as characters.
       const region = profile.fullWidthRows ? { ...row, x: 0, width: rgb.width } : row;
-      const { characters, dropped, endRoom } = await this.recognizeRegion(sessions, rgb, region, mode);
-      candidates.push({ characters, height: row.height, detectorScore: 1, edgeGap: row.edgeGap, aspect: region.width / region.height, top: row.y, dropped, endRoom });
+      const { characters, dropped, endRoom, cutStroke } = await this.recognizeRegion(sessions, rgb, region, mode);
+      candidates.push({ characters, height: row.height, detectorScore: 1, edgeGap: row.edgeGap, aspect: region.width / region.height, top: row.y, dropped, endRoom, cutStroke });
       regions.push(region);
       siblings.push(-1);
       // Read across the whole width, the tallest row is squeezed into the recogniser's width with
@@ -164,8 +165,8 @@ export class PaddleOcrEngine implements OcrEngine {
     // Digit rolls and tight crops defeat the detector: then the whole crop is the line.
     if (candidates.length === 0 || profile.alwaysWholeCrop) {
       const whole: Region = { x: 0, y: 0, width: rgb.width, height: rgb.height };
-      const { characters, dropped, endRoom } = await this.recognizeRegion(sessions, rgb, whole, mode);
-      candidates.push({ characters, height: 0.5 * whole.height, detectorScore: 0.5, edgeGap: Number.POSITIVE_INFINITY, aspect: whole.width / whole.height, dropped, endRoom });
+      const { characters, dropped, endRoom, cutStroke } = await this.recognizeRegion(sessions, rgb, whole, mode);
+      candidates.push({ characters, height: 0.5 * whole.height, detectorScore: 0.5, edgeGap: Number.POSITIVE_INFINITY, aspect: whole.width / whole.height, dropped, endRoom, cutStroke });
       regions.push(whole);
     }
     return { candidates, regions, siblings };
@@ -179,8 +180,9 @@ export class PaddleOcrEngine implements OcrEngine {
     if (tight.width >= TIGHT_MAX_SHARE * rgb.width) return null;
     const read = await this.recognizeRegion(sessions, rgb, tight, 'plate');
     // Its ends are the margin's, not the photo's: the room that matters is to the photo's edges.
-    const room = photoEndRoom(read.centres, rgb.width);
-    return { candidate: { characters: read.characters, height: row.height, detectorScore: 1, edgeGap: row.edgeGap, aspect: tight.width / tight.height, top: row.y, dropped: read.dropped, endRoom: room, asDetected: true }, region: tight };
+    const rooms = photoEndRooms(read.centres, rgb.width);
+    const cutStroke = cutStrokeAtEnd(read.characters.map((c) => c.char).join(''), rooms);
+    return { candidate: { characters: read.characters, height: row.height, detectorScore: 1, edgeGap: row.edgeGap, aspect: tight.width / tight.height, top: row.y, dropped: read.dropped, endRoom: Math.min(rooms.left, rooms.right), cutStroke, asDetected: true }, region: tight };
   }
 
   /** The line that is the reading, and the index of the candidate it was read from (-1 for a two-row plate joined from two rows). */

@@ -23,7 +23,7 @@ export function plateLengthPrior(length: number): number {
 
 /** Score kept for a plate reading that fits none of the known layouts (KNOWN_PLATE_LAYOUTS). */
 const UNKNOWN_LAYOUT = 0.6;
-/** Score kept per re-read of the line (a slightly different crop, the same crop stretched; see rereads.ts) that reads otherwise. */
+/** Score kept per re-read of the line (a slightly different crop, the same crop stretched or smoothed; see rereads.ts) that reads otherwise. */
 const REREAD_DISAGREES = 0.6;
 
 /**
@@ -31,12 +31,19 @@ const REREAD_DISAGREES = 0.6;
  * whole character under a pitch from the region's end leaves no room for its neighbour, which the
  * photo's edge probably cut off entirely. A character right at the end (the first or last
  * recogniser step) is itself the one cut through, and is often read all the same: measured on the
- * development sets' cut copies, those readings are right about half the time, the others rarely.
+ * development sets' cut copies, those readings are right about half the time, the others rarely
+ * (unless it reads as a bare stroke, see CUT_STROKE).
  */
 export function endRoomFactor(endRoom: number | undefined): number {
   if (endRoom === undefined || endRoom >= 1 || endRoom < 0.3) return 1;
   return 0.1;
 }
+
+/**
+ * Score kept for a bare stroke (I, 1) touching the region's end (cutStrokeAtEnd): on the
+ * development sets' cut copies such a character is mostly what the edge left of a wider one.
+ */
+const CUT_STROKE = 0.3;
 
 /** Score kept per isolated look-alike (see isolatedLookAlikes). */
 const ISOLATED_LOOK_ALIKE = 0.6;
@@ -89,6 +96,7 @@ export function paddleScore(line: ChosenLine, mode: OcrMode, boxCount: number): 
     // A configured layout that fitted (layoutRank) is known by configuration.
     if (line.layoutRank === null && !KNOWN_PLATE_LAYOUTS.has(plateShape(line.text))) score *= UNKNOWN_LAYOUT;
     score *= endRoomFactor(line.endRoom);
+    if (line.cutStroke === true) score *= CUT_STROKE;
   }
   if (mode === 'plate' && boxCount === 0) score *= 0.8;
   if (mode === 'plate' && line.layoutRank === null) score *= ISOLATED_LOOK_ALIKE ** isolatedLookAlikes(line.text);

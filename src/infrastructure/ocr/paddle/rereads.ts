@@ -3,19 +3,21 @@ import { normaliseMeter } from '../../../domain/readings/reading-format';
 import type { Region } from './rgb-image';
 import { foldLookAlikes } from './text-rows';
 
-/** One more look at the chosen line: a slightly different crop of the photo, or the same crop stretched. */
+/** One more look at the chosen line: a slightly different crop of the photo, the same crop stretched, or smoothed. */
 export interface Reread {
   readonly region: Region;
   /** Stretches the region's width (and the recogniser's width cap) before recognition. */
   readonly widthScale: number;
+  /** Read from the photo smoothed (each pixel the mean of its 3 x 3 neighbourhood, see smoothedRegion). */
+  readonly smoothed?: boolean;
 }
 
 /** A plate's row is read again with this share of its height added above and below. */
 const PLATE_GROWTH = 0.15;
 /** ... and again this many times wider, its characters less squeezed. */
 const PLATE_WIDENING = 1.4;
-/** A counter's region is read again without this share of its height at the top and at the bottom, */
-const METER_INSET_Y = 0.1;
+/** A plate's row and a counter's region are read again without this share of their height at the top and at the bottom, */
+const INSET_Y = 0.1;
 /** ... without this share of its height at each end (a sliver of one digit, whatever the counter's length), */
 const METER_INSET_X = 0.05;
 /** ... and as it was, this many times wider and narrower. */
@@ -24,7 +26,9 @@ const METER_SCALES = [1.4, 0.7] as const;
 /**
  * A line read right reads the same from a slightly different crop or scale; a misread (a blurred
  * or noisy photo, a glyph decided by a few pixels) often does not.
- * Plates: the row with 15% more of the photo above and below, and as it was 1.4 times wider.
+ * Plates: the row with 15% more of the photo above and below, as it was 1.4 times wider, without
+ * a tenth of its height at the top and bottom, and as it was from the photo smoothed (a glyph that
+ * hinges on a few pixels of noise or JPEG blocks reads otherwise once they are averaged out).
  * Meters: the region (a digit roll's whole crop, a counter's row) without a tenth of its height at
  * the top and bottom, without a twentieth of its height at each end, and 1.4 times wider and
  * 0.7 times as wide. The crop insets never take a whole digit off: a digit is 0.5-0.8 of its
@@ -38,15 +42,22 @@ export function rereadsOf(mode: OcrMode, region: Region, photoHeight: number): R
     return [
       { region: taller, widthScale: 1 },
       { region, widthScale: PLATE_WIDENING },
+      { region: insetY(region), widthScale: 1 },
+      { region, widthScale: 1, smoothed: true },
     ];
   }
-  const dy = Math.round(METER_INSET_Y * region.height);
   const dx = Math.min(Math.round(METER_INSET_X * region.height), Math.floor(region.width / 4));
   return [
-    { region: { ...region, y: region.y + dy, height: Math.max(1, region.height - 2 * dy) }, widthScale: 1 },
+    { region: insetY(region), widthScale: 1 },
     { region: { ...region, x: region.x + dx, width: Math.max(1, region.width - 2 * dx) }, widthScale: 1 },
     ...METER_SCALES.map((widthScale) => ({ region, widthScale })),
   ];
+}
+
+/** The region without INSET_Y of its height at the top and at the bottom. */
+function insetY(region: Region): Region {
+  const dy = Math.round(INSET_Y * region.height);
+  return { ...region, y: region.y + dy, height: Math.max(1, region.height - 2 * dy) };
 }
 
 /**

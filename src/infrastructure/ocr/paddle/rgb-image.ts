@@ -77,3 +77,35 @@ export function toNormalisedBgrTensor(
   }
   return out;
 }
+
+/**
+ * The region cut from `image` smoothed by a 3 x 3 box filter (each pixel the mean of itself and
+ * the neighbours inside the photo), with a margin of two pixels so that sampling at its ends sees
+ * smoothed pixels too: the cut-out and the region's place in it. The same as smoothing the whole
+ * photo, for a fraction of the work.
+ */
+export function smoothedRegion(image: RgbImage, region: Region): { image: RgbImage; region: Region } {
+  const x0 = Math.max(0, region.x - 2);
+  const y0 = Math.max(0, region.y - 2);
+  const width = Math.min(image.width, region.x + region.width + 2) - x0;
+  const height = Math.min(image.height, region.y + region.height + 2) - y0;
+  const data = new Uint8Array(3 * width * height);
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      const sx = x0 + x;
+      const sy = y0 + y;
+      for (let ch = 0; ch < 3; ch += 1) {
+        let sum = 0;
+        let count = 0;
+        for (let ny = Math.max(0, sy - 1); ny <= Math.min(image.height - 1, sy + 1); ny += 1) {
+          for (let nx = Math.max(0, sx - 1); nx <= Math.min(image.width - 1, sx + 1); nx += 1) {
+            sum += image.data[(ny * image.width + nx) * 3 + ch];
+            count += 1;
+          }
+        }
+        data[(y * width + x) * 3 + ch] = sum / count;
+      }
+    }
+  }
+  return { image: { data, width, height }, region: { ...region, x: region.x - x0, y: region.y - y0 } };
+}

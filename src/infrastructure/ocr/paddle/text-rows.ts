@@ -11,28 +11,63 @@ export interface TextRow extends Region {
   readonly edgeGap: number;
 }
 
+/** Room between a line's first and last characters and the region's (or the photo's) left and right ends, in character pitches. */
+export interface EndRooms {
+  readonly left: number;
+  readonly right: number;
+}
+
+const NO_ROOM_MEASURE: EndRooms = { left: Number.POSITIVE_INFINITY, right: Number.POSITIVE_INFINITY };
+
 /**
  * Room between a line's outermost characters and the ends of the region it was read from, in
- * character pitches (the mean step distance between neighbouring characters): under about half a
- * pitch, a character touches the photo's edge and the next one was probably cut off.
+ * character pitches (the mean step distance between neighbouring characters), at each end: under
+ * about half a pitch, a character touches the photo's edge and the next one was probably cut off.
  */
-export function endRoom(characters: ReadonlyArray<{ readonly step: number }>, usedSteps: number): number {
-  if (characters.length < 2) return Number.POSITIVE_INFINITY;
+export function endRooms(characters: ReadonlyArray<{ readonly step: number }>, usedSteps: number): EndRooms {
+  if (characters.length < 2) return NO_ROOM_MEASURE;
   const first = characters[0].step;
   const last = characters[characters.length - 1].step;
   const pitch = (last - first) / (characters.length - 1);
-  if (pitch <= 0) return Number.POSITIVE_INFINITY;
-  return Math.max(0, Math.min(first + 0.5, usedSteps - last - 0.5)) / pitch;
+  if (pitch <= 0) return NO_ROOM_MEASURE;
+  return { left: Math.max(0, first + 0.5) / pitch, right: Math.max(0, usedSteps - last - 0.5) / pitch };
 }
 
-/** endRoom measured to the photo's left and right edges, from the characters' centres in source pixels. */
-export function photoEndRoom(centres: readonly number[], photoWidth: number): number {
-  if (centres.length < 2) return Number.POSITIVE_INFINITY;
+/** The smaller of the two end rooms (see endRooms). */
+export function endRoom(characters: ReadonlyArray<{ readonly step: number }>, usedSteps: number): number {
+  const { left, right } = endRooms(characters, usedSteps);
+  return Math.min(left, right);
+}
+
+/** endRooms measured to the photo's left and right edges, from the characters' centres in source pixels. */
+export function photoEndRooms(centres: readonly number[], photoWidth: number): EndRooms {
+  if (centres.length < 2) return NO_ROOM_MEASURE;
   const first = centres[0];
   const last = centres[centres.length - 1];
   const pitch = (last - first) / (centres.length - 1);
-  if (pitch <= 0) return Number.POSITIVE_INFINITY;
-  return Math.max(0, Math.min(first, photoWidth - last)) / pitch;
+  if (pitch <= 0) return NO_ROOM_MEASURE;
+  return { left: Math.max(0, first) / pitch, right: Math.max(0, photoWidth - last) / pitch };
+}
+
+/** The smaller of the two end rooms to the photo's edges (see photoEndRooms). */
+export function photoEndRoom(centres: readonly number[], photoWidth: number): number {
+  const { left, right } = photoEndRooms(centres, photoWidth);
+  return Math.min(left, right);
+}
+
+/** An end character with less room than this (in pitches) sits on the region's first or last step: it is the one cut through. */
+export const CUT_THROUGH_ROOM = 0.3;
+/** What a character cut through by the photo's edge most often leaves: a bare vertical stroke. */
+const BARE_STROKES = 'I1';
+
+/**
+ * Whether a line's end character that touches the region's end (see CUT_THROUGH_ROOM) is a bare
+ * stroke, I or 1: most likely what is left of a wider character the photo's edge cut through (an
+ * "N", "T" or "W" read "I"), not a character of its own.
+ */
+export function cutStrokeAtEnd(text: string, rooms: EndRooms): boolean {
+  if (text.length === 0) return false;
+  return (rooms.left < CUT_THROUGH_ROOM && BARE_STROKES.includes(text[0])) || (rooms.right < CUT_THROUGH_ROOM && BARE_STROKES.includes(text[text.length - 1]));
 }
 
 /** Boxes whose vertical extents overlap by half the smaller height are one text row. */
