@@ -70,7 +70,24 @@ export async function seedHttp(base: string): Promise<HttpFixture> {
       }),
     );
   }
+  await caughtUp(base);
   return { guard, labelers, users, readingIds };
+}
+
+/**
+ * Waits until every projection has applied the seed (each `lag` 0 on /health, twice a second
+ * apart): a ceiling measured while the read models still catch up is lowered by that work and
+ * flatters every ratio to it.
+ */
+export async function caughtUp(base: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let streak = 0; streak < 2; ) {
+    if (Date.now() > deadline) throw new Error('the read models did not catch up with the seed in time');
+    await new Promise((r) => setTimeout(r, 1000));
+    const health = (await (await fetch(`${base}/health`)).json()) as { projections?: Array<{ lag: number }> };
+    const projections = health.projections ?? [];
+    streak = projections.length > 0 && projections.every((p) => p.lag === 0) ? streak + 1 : 0;
+  }
 }
 
 export interface HttpLoad {
