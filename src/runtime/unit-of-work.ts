@@ -64,12 +64,13 @@ export class UnitOfWork implements ProjectionView {
       if (!ids) wanted.set(collection, (ids = new Set()));
       ids.add(id);
     }
-    const reads = [...wanted].map(async ([collection, ids]) => {
+    // One collection after another: a batch holds one pooled connection at a time, as its
+    // document-by-document reads did, and leaves the others to requests.
+    for (const [collection, ids] of wanted) {
       const found = await this.store.getMany(this.physical.get(collection) as string, [...ids]);
       const entries = this.entries(collection);
       for (const id of ids) if (!entries.has(id)) entries.set(id, loaded(found.get(id) ?? null));
-    });
-    await Promise.all(reads);
+    }
   }
 
   peek<T extends Doc>(collection: string, id: string): T | null | undefined {
