@@ -29,7 +29,6 @@ export function openSqlite(options: SqliteOptions): SqliteHandle {
   db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   db.pragma('busy_timeout = 10000');
   db.pragma('foreign_keys = ON');
-  if (process.env.SQLITE_MMAP) db.pragma(`mmap_size = ${process.env.SQLITE_MMAP}`);
   return db;
 }
 
