@@ -102,10 +102,8 @@ export class PersonalData implements PersonalDataPort {
   }
 
   /** Only the tenant's own keys open its fields: another tenant's sealed value reads as erased. */
-  async open(tenant: string, value: string): Promise<Opened> {
-    const match = SEALED.exec(value);
-    if (!match) return { text: value };
-    return openWith(await this.unwrap(tenant, match[1]), match[2]);
+  open(tenant: string, value: string): Promise<Opened> {
+    return this.opener(tenant)(value);
   }
 
   opener(tenant: string): (value: string) => Promise<Opened> {

@@ -25,8 +25,7 @@ interface Waiter {
 /**
  * Writes of one turn go out in messages of this many: while the main thread prepares the rest of
  * a burst (the commands a group's replies set off), the writer already commits the first ones.
- * One message per turn made the two threads take turns (50 concurrent commands: about 11,000
- * events/s; in messages of 16, about 14,000, in groups of 25 on average instead of 50).
+ * One message per turn made the two threads take turns (see the README's write-path figures).
  */
 const MESSAGE_SIZE = 16;
 
@@ -49,7 +48,7 @@ export class SqliteWriter {
   private operations = 0;
   private largestGroup = 0;
   private readonly sizes = new Map<number, number>();
-  /** Writes submitted during this turn of the event loop, posted together at its end. */
+  /** Writes submitted during this turn of the event loop, posted at its end or once MESSAGE_SIZE are waiting. */
   private outbox: WriterRequest[] = [];
   /** The thread that committed the last group (never the main thread's id, 0). */
   threadId: number | null = null;

@@ -87,6 +87,8 @@ export function evolveMonitoringDay(doc: MonitoringDayDoc | null, event: Recorde
 }
 
 export const dayKey = (tenantId: string, day: string): string => `${tenantId}:${day}`;
+/** The day document an event counts in. */
+const dayOf = (event: RecordedEvent, tenantId: string): string => dayKey(tenantId, event.metadata.occurredAt.slice(0, 10));
 
 /**
  * The monitoring read model: daily counts of captures, corrections and readings, and per tenant
@@ -102,16 +104,12 @@ export const trainingMonitoringProjection: Projection = {
   eventTypes: ['TrainingExampleCaptured', 'CorrectionSubmitted', ...READING_TYPES, 'CaptureStalled', 'CaptureResumed'],
   prefetch(event) {
     const tenantId = event.metadata.tenantId;
-    if (!tenantId) return [];
-    return [
-      [MONITORING_DAYS_COLLECTION, dayKey(tenantId, event.metadata.occurredAt.slice(0, 10))],
-      [MONITORING_TENANTS_COLLECTION, tenantId],
-    ];
+    return tenantId ? [[MONITORING_DAYS_COLLECTION, dayOf(event, tenantId)], [MONITORING_TENANTS_COLLECTION, tenantId]] : [];
   },
   async apply(event: RecordedEvent, view: ProjectionView) {
     const tenantId = event.metadata.tenantId;
     if (!tenantId) return;
-    const key = dayKey(tenantId, event.metadata.occurredAt.slice(0, 10));
+    const key = dayOf(event, tenantId);
     const day = evolveMonitoringDay(await view.get<MonitoringDayDoc>(MONITORING_DAYS_COLLECTION, key), event, tenantId);
     if (day) view.put(MONITORING_DAYS_COLLECTION, key, day);
     view.put(MONITORING_TENANTS_COLLECTION, tenantId, evolveMonitoringTenant(await view.get<MonitoringTenantDoc>(MONITORING_TENANTS_COLLECTION, tenantId), event, tenantId));

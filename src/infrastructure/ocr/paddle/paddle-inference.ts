@@ -5,7 +5,7 @@ import { type DbOptions, type TextBox, detectTextBoxes } from './db-postprocess'
 import { offColourCharacters } from './ink-colour';
 import { type PaddleModelFiles, readDictionary } from './paddle-models';
 import { type Region, type RgbImage, toNormalisedBgrTensor } from './rgb-image';
-import { cutStrokeAtEnd, endRooms } from './text-rows';
+import { endEvidence, endRooms } from './text-rows';
 
 /** The two onnxruntime sessions of PP-OCRv4 and each mode's recognition alphabet. */
 export interface Sessions {
@@ -91,7 +91,6 @@ export async function recognizeRegion(sessions: Sessions, rgb: RgbImage, region:
   const centres = characters.map((c) => region.x + (c.step + 0.5) * toSource);
   const offColour = offColourCharacters(rgb, region, centres);
   const kept = characters.filter((_, i) => !offColour[i]);
-  const rooms = endRooms(kept, (width / tensorWidth) * steps);
-  const cutStroke = cutStrokeAtEnd(kept.map((c) => c.char).join(''), rooms);
-  return { characters: kept, dropped: offColour.filter(Boolean).length, endRoom: Math.min(rooms.left, rooms.right), cutStroke, centres: centres.filter((_, i) => !offColour[i]) };
+  const ends = endEvidence(kept, endRooms(kept, (width / tensorWidth) * steps));
+  return { characters: kept, dropped: offColour.filter(Boolean).length, ...ends, centres: centres.filter((_, i) => !offColour[i]) };
 }

@@ -11,9 +11,9 @@ import { DEFAULT_PADDLE_PROFILES, type PaddleModeProfile, type PaddleOcrEngineOp
 import { paddleScore } from './paddle-score';
 import { readsOtherwise, rereadsOf } from './rereads';
 import { type Region, type RgbImage, decodeRgb, smoothedRegion } from './rgb-image';
-import { type TextRow, cutStrokeAtEnd, foldLookAlikes, groupRows, photoEndRooms } from './text-rows';
+import { type TextRow, endEvidence, foldLookAlikes, groupRows, photoEndRooms } from './text-rows';
 
-export { endRoom, groupRows, photoEndRoom, type TextRow } from './text-rows';
+export { endRoom, groupRows, type TextRow } from './text-rows';
 export { DEFAULT_PADDLE_PROFILES, type PaddleModeProfile, type PaddleOcrEngineOptions } from './paddle-profiles';
 
 /** The detector never scales a photo up by more than this... */
@@ -180,9 +180,8 @@ export class PaddleOcrEngine implements OcrEngine {
     if (tight.width >= TIGHT_MAX_SHARE * rgb.width) return null;
     const read = await this.recognizeRegion(sessions, rgb, tight, 'plate');
     // Its ends are the margin's, not the photo's: the room that matters is to the photo's edges.
-    const rooms = photoEndRooms(read.centres, rgb.width);
-    const cutStroke = cutStrokeAtEnd(read.characters.map((c) => c.char).join(''), rooms);
-    return { candidate: { characters: read.characters, height: row.height, detectorScore: 1, edgeGap: row.edgeGap, aspect: tight.width / tight.height, top: row.y, dropped: read.dropped, endRoom: Math.min(rooms.left, rooms.right), cutStroke, asDetected: true }, region: tight };
+    const ends = endEvidence(read.characters, photoEndRooms(read.centres, rgb.width));
+    return { candidate: { characters: read.characters, height: row.height, detectorScore: 1, edgeGap: row.edgeGap, aspect: tight.width / tight.height, top: row.y, dropped: read.dropped, ...ends, asDetected: true }, region: tight };
   }
 
   /** The line that is the reading, and the index of the candidate it was read from (-1 for a two-row plate joined from two rows). */

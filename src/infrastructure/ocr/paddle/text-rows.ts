@@ -49,12 +49,6 @@ export function photoEndRooms(centres: readonly number[], photoWidth: number): E
   return { left: Math.max(0, first) / pitch, right: Math.max(0, photoWidth - last) / pitch };
 }
 
-/** The smaller of the two end rooms to the photo's edges (see photoEndRooms). */
-export function photoEndRoom(centres: readonly number[], photoWidth: number): number {
-  const { left, right } = photoEndRooms(centres, photoWidth);
-  return Math.min(left, right);
-}
-
 /** An end character with less room than this (in pitches) sits on the region's first or last step: it is the one cut through. */
 export const CUT_THROUGH_ROOM = 0.3;
 /** What a character cut through by the photo's edge most often leaves: a bare vertical stroke. */
@@ -68,6 +62,11 @@ const BARE_STROKES = 'I1';
 export function cutStrokeAtEnd(text: string, rooms: EndRooms): boolean {
   if (text.length === 0) return false;
   return (rooms.left < CUT_THROUGH_ROOM && BARE_STROKES.includes(text[0])) || (rooms.right < CUT_THROUGH_ROOM && BARE_STROKES.includes(text[text.length - 1]));
+}
+
+/** What a line's ends tell of a cut: the smaller end room and whether a bare stroke sits on a cut end. */
+export function endEvidence(characters: ReadonlyArray<{ readonly char: string }>, rooms: EndRooms): { endRoom: number; cutStroke: boolean } {
+  return { endRoom: Math.min(rooms.left, rooms.right), cutStroke: cutStrokeAtEnd(characters.map((c) => c.char).join(''), rooms) };
 }
 
 /** Boxes whose vertical extents overlap by half the smaller height are one text row. */
