@@ -31,7 +31,17 @@ export async function freshDatabase(prefix = 'flywheel_test'): Promise<{ url: st
       const c = new Client({ connectionString: TEST_DATABASE_URL });
       await c.connect();
       try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        // FORCE cannot end a backend of another role (an autovacuum worker on the database): it
+        // answers 42501 then, and the worker is gone a moment later.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            break;
+          } catch (error) {
+            if ((error as { code?: string }).code !== '42501' || attempt >= 20) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 250));
+          }
+        }
       } finally {
         await c.end();
       }
