@@ -33,6 +33,16 @@ describe('personal data: sealing under subject keys in keys.sqlite', () => {
     expect(await personal.open('globex', sealed)).toEqual({ erased: true });
   });
 
+  it('given one text twice among the fields of one event, when sealed together, then it is sealed once (one value to open), and other texts and calls still get fresh nonces', async () => {
+    const subject = await personal.subjectOf('acme', 'KXM4721', randomUUID());
+    const [plate, raw, redacted, again] = await personal.sealMany('acme', subject, ['KXM4721', 'KXM4721', 'KXM-4721', 'KXM4721']);
+    expect(raw).toBe(plate);
+    expect(again).toBe(plate);
+    expect(redacted).not.toBe(plate);
+    expect(await personal.sealMany('acme', subject, ['KXM4721'])).not.toEqual([plate]);
+    expect(await Promise.all([plate, redacted].map((s) => personal.open('acme', s)))).toEqual([{ text: 'KXM4721' }, { text: 'KXM-4721' }]);
+  });
+
   it('given blank reads, when sealed, then each entry is a subject of its own', async () => {
     expect(await personal.subjectOf('acme', '', 'e1')).not.toBe(await personal.subjectOf('acme', ' ', 'e2'));
   });

@@ -36,7 +36,10 @@ function seal(key: Buffer, plain: Buffer): Buffer {
 function unseal(key: Buffer, sealed: Buffer): Buffer {
   const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
   decipher.setAuthTag(sealed.subarray(12, 28));
-  return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
+  const plain = decipher.update(sealed.subarray(28));
+  // GCM yields every byte from update(); final() checks the tag (and throws on a forged one), adding none.
+  const rest = decipher.final();
+  return rest.length === 0 ? plain : Buffer.concat([plain, rest]);
 }
 
 /** A sealed value's text under its subject's key (null: the key is gone, the value reads as erased). */
@@ -94,7 +97,15 @@ export class PersonalData implements PersonalDataPort {
   async sealMany(tenant: string, subjectId: string, texts: readonly string[]): Promise<string[]> {
     const key = await this.dataKey(tenant, subjectId);
     if (!key) throw new Error(`subject ${subjectId} has no key`);
-    return texts.map((text) => `${PREFIX}${subjectId}.${seal(key, Buffer.from(text, 'utf8')).toString('base64url')}`);
+    // One text given twice (a plate read as its raw text) is sealed once: readers open one value,
+    // not two. Its nonce is used for that one plaintext only; the stored fields show they are equal,
+    // which the event's own shape says anyway.
+    const sealed = new Map<string, string>();
+    return texts.map((text) => {
+      let value = sealed.get(text);
+      if (value === undefined) sealed.set(text, (value = `${PREFIX}${subjectId}.${seal(key, Buffer.from(text, 'utf8')).toString('base64url')}`));
+      return value;
+    });
   }
 
   subjectOfSealed(value: string): string | null {
