@@ -1,31 +1,52 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import sharp from 'sharp';
 import { CalibratedOcrEngine } from '../../src/infrastructure/ocr/calibration/calibrated-ocr.engine';
 import { defaultActiveCalibrations } from '../../src/infrastructure/ocr/calibration/default-calibrations';
 import type { ChosenLine } from '../../src/infrastructure/ocr/paddle/line-choice';
 import { PaddleOcrEngine } from '../../src/infrastructure/ocr/paddle/paddle-ocr.engine';
 import { paddleScore } from '../../src/infrastructure/ocr/paddle/paddle-score';
-import { readsOtherwise, rereadsOf } from '../../src/infrastructure/ocr/paddle/rereads';
+import { readsNothing, readsOtherwise, rereadsOf } from '../../src/infrastructure/ocr/paddle/rereads';
 import { MutableOcrCalibrations } from '../../src/ports/ocr-calibrations.port';
+import { evaluateOcr, sourcePhoto, type OcrTrial } from '../../src/ml/ocr-evaluation';
+import { VARIANTS } from '../../scripts/degrade-ocr-set';
 import { renderMeterPhoto } from '../support/photos';
+import { OCR_DEV_DIR, devSetsPresent, loadSet } from './ocr-dev-set';
 
 jest.setTimeout(60_000);
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'ocr-dev');
 
-function meterLine(text: string, disagreement: number): ChosenLine {
+function meterLine(text: string, disagreement: number, rereadsReadingNothing = 0): ChosenLine {
   const probabilities = [...text].map(() => 0.97);
-  return { text, rawText: text, probabilities, margins: probabilities.map(() => 0.9), formatOk: true, swaps: 0, trimmed: 0, rivals: 0, edgeGap: 5, layoutRank: null, lengthRatio: 1, disagreement };
+  return { text, rawText: text, probabilities, margins: probabilities.map(() => 0.9), formatOk: true, swaps: 0, trimmed: 0, rivals: 0, edgeGap: 5, layoutRank: null, lengthRatio: 1, disagreement, rereadsReadingNothing };
 }
 
 describe('meter confidence: the chosen line re-read from other crops and scales', () => {
-  it('given re-reads that read a counter otherwise, then each lowers the score x0.6 per digit (the meter calibration is per digit)', () => {
+  it('given re-reads that read a counter as another value, then each lowers the score x0.3 per digit (the meter calibration is per digit)', () => {
     const digit = (d: number) => paddleScore(meterLine('7', d), 'meter', 0);
-    expect(digit(1) / digit(0)).toBeCloseTo(0.6, 6);
-    expect(digit(3) / digit(0)).toBeCloseTo(0.6 ** 3, 6);
+    expect(digit(1) / digit(0)).toBeCloseTo(0.3, 6);
+    expect(digit(3) / digit(0)).toBeCloseTo(0.3 ** 3, 6);
     // Six digits: the score's sixth root, which the per-digit calibration reads, drops like one digit's.
     const counter = (d: number) => paddleScore(meterLine('004512', d), 'meter', 0);
-    expect((counter(2) / counter(0)) ** (1 / 6)).toBeCloseTo(0.6 ** 2, 6);
+    expect((counter(2) / counter(0)) ** (1 / 6)).toBeCloseTo(0.3 ** 2, 6);
+  });
+
+  it('given re-reads that read nothing, then each lowers the score only x0.6 per digit, less than one reading another value', () => {
+    const digit = (d: number, nothing: number) => paddleScore(meterLine('7', d, nothing), 'meter', 0);
+    expect(digit(1, 1) / digit(0, 0)).toBeCloseTo(0.6, 6);
+    expect(digit(3, 2) / digit(0, 0)).toBeCloseTo(0.6 ** 2 * 0.3, 6);
+    const counter = (d: number, nothing: number) => paddleScore(meterLine('004512', d, nothing), 'meter', 0);
+    expect((counter(2, 2) / counter(0, 0)) ** (1 / 6)).toBeCloseTo(0.6 ** 2, 6);
+    expect(readsNothing('meter', '')).toBe(true);
+    expect(readsNothing('meter', '.')).toBe(true);
+    expect(readsNothing('meter', '7')).toBe(false);
+  });
+
+  it('given a plate, then a re-read that reads nothing still lowers the score x0.6 like any other (plate scores unchanged)', () => {
+    const plate = (d: number, nothing: number) => paddleScore({ ...meterLine('ABC1234', d, nothing), layoutRank: null }, 'plate', 1);
+    expect(plate(1, 1) / plate(0, 0)).toBeCloseTo(0.6, 6);
+    expect(plate(1, 0) / plate(0, 0)).toBeCloseTo(0.6, 6);
   });
 
   it('given a counter region, then it is re-read four times inside it, the insets a sliver of one digit', () => {
@@ -80,4 +101,44 @@ describe('meter confidence: the chosen line re-read from other crops and scales'
       expect(result.confidence).toBeGreaterThanOrEqual(0.7);
     });
   });
+});
+
+const describeDevSets = devSetsPresent() ? describe : describe.skip;
+
+/**
+ * The pooled aim of README "OCR figures": the development meters and their seven degraded copies
+ * (`npm run degrade:ocr`, made here in memory the same way), calibrated out of fold with folds
+ * grouped by source photo, as `npm run eval:ocr` measures them. Measured: 729/800 exact, misreads
+ * at >= 0.7 11 of 71 (14 when a re-read that read nothing doubted a reading as much as one that
+ * read another value), right readings below 0.7 15 of 729. The aim (misreads >= 0.7 <= 5%) is not met.
+ */
+describeDevSets('meter confidence on the development meters and their degraded copies (PaddleOCR, out of fold)', () => {
+  const engine = new PaddleOcrEngine({ threads: 1 });
+  beforeAll(() => engine.start());
+  afterAll(() => engine.stop());
+
+  it('given the 800 photos, then at most 11 of the misreads are at >= 0.7 and at most 15 right readings below', async () => {
+    const trials: OcrTrial[] = [];
+    const read = async (name: string, truth: string, photo: Buffer): Promise<void> => {
+      const result = await engine.recognize(photo, 'meter');
+      trials.push({ name, truth, text: result.text, score: result.score, ms: 0, group: sourcePhoto(name) });
+    };
+    for (const photo of await loadSet('meters')) {
+      const image = await fs.readFile(photo.file);
+      const { width = 0, height = 0 } = await sharp(image).metadata();
+      await read(photo.name, photo.truth, image);
+      for (const [variant, make] of Object.entries(VARIANTS)) {
+        await read(`${variant}__${path.basename(photo.name, path.extname(photo.name))}.png`, photo.truth, await make(image, width, height, `${variant}:${photo.name}`));
+      }
+    }
+    const e = evaluateOcr(trials, 5);
+    const wrong = e.photos - e.exact;
+    const misreadsConfident = Math.round((e.misreadsConfident ?? 0) * wrong);
+    const rightUnconfident = Math.round((e.rightUnconfident ?? 0) * e.exact);
+    process.stdout.write(`meters + degraded (${OCR_DEV_DIR}): ${e.exact}/${e.photos} exact, misreads >= 0.7 ${misreadsConfident} of ${wrong}, right < 0.7 ${rightUnconfident} of ${e.exact}\n`);
+    expect(e.photos).toBe(800);
+    expect(e.exact).toBeGreaterThanOrEqual(729);
+    expect(misreadsConfident).toBeLessThanOrEqual(11);
+    expect(rightUnconfident).toBeLessThanOrEqual(15);
+  }, 300_000);
 });

@@ -25,6 +25,14 @@ export function plateLengthPrior(length: number): number {
 const UNKNOWN_LAYOUT = 0.6;
 /** Score kept per re-read of the line (a slightly different crop, the same crop stretched or smoothed; see rereads.ts) that reads otherwise. */
 const REREAD_DISAGREES = 0.6;
+/**
+ * Meters: score kept per digit for each re-read that reads another value. A re-read that reads
+ * nothing (a faint roll lost from a smaller crop) keeps REREAD_DISAGREES: on the development meters
+ * and their degraded copies, a re-read reading another digit is much the stronger sign of a
+ * misread (a thin "1" read "0" is read "1" from a slightly smaller crop), while readings whose
+ * re-reads only read nothing are mostly right.
+ */
+const METER_REREAD_READS_ANOTHER = 0.3;
 
 /**
  * Score kept for where the line's outermost character sits (endRoom, in character pitches): a
@@ -89,8 +97,12 @@ export function paddleScore(line: ChosenLine, mode: OcrMode, boxCount: number): 
   score *= 1 / (1 + 0.5 * line.rivals);
   // Meter calibrations are per digit (p = f(q)^n over the score's n-th root, see calibratedConfidence):
   // a re-read that reads the counter otherwise doubts each digit, or the doubt would be spread thin.
-  const units = mode === 'meter' ? Math.max(1, line.text.replace(/\./g, '').length) : 1;
-  score *= REREAD_DISAGREES ** ((line.disagreement ?? 0) * units);
+  if (mode === 'meter') {
+    const units = Math.max(1, line.text.replace(/\./g, '').length);
+    const nothing = Math.min(line.rereadsReadingNothing ?? 0, line.disagreement ?? 0);
+    const another = (line.disagreement ?? 0) - nothing;
+    score *= REREAD_DISAGREES ** (nothing * units) * METER_REREAD_READS_ANOTHER ** (another * units);
+  } else score *= REREAD_DISAGREES ** (line.disagreement ?? 0);
   if (mode === 'plate') {
     score *= plateLengthPrior(line.text.length);
     // A configured layout that fitted (layoutRank) is known by configuration.

@@ -68,3 +68,12 @@ export function readsOtherwise(mode: OcrMode, reread: string, chosen: { readonly
   if (mode === 'plate') return foldLookAlikes(reread) !== foldLookAlikes(chosen.rawText);
   return normaliseMeter(reread) !== chosen.text;
 }
+
+/**
+ * Whether a re-read read nothing of the mode's alphabet (meters: no digit). A crop a little smaller
+ * or a squeezed width often loses a faint or small line altogether, which says less against the
+ * reading than a re-read that reads another value does (see paddleScore).
+ */
+export function readsNothing(mode: OcrMode, reread: string): boolean {
+  return (mode === 'plate' ? foldLookAlikes(reread) : normaliseMeter(reread)) === '';
+}
