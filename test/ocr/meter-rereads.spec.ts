@@ -7,6 +7,7 @@ import type { ChosenLine } from '../../src/infrastructure/ocr/paddle/line-choice
 import { PaddleOcrEngine } from '../../src/infrastructure/ocr/paddle/paddle-ocr.engine';
 import { paddleScore } from '../../src/infrastructure/ocr/paddle/paddle-score';
 import { readsNothing, readsOtherwise, rereadsOf } from '../../src/infrastructure/ocr/paddle/rereads';
+import { recolouredRegion } from '../../src/infrastructure/ocr/paddle/rgb-image';
 import { MutableOcrCalibrations } from '../../src/ports/ocr-calibrations.port';
 import { evaluateOcr, sourcePhoto, type OcrTrial } from '../../src/ml/ocr-evaluation';
 import { VARIANTS } from '../../scripts/degrade-ocr-set';
@@ -49,10 +50,14 @@ describe('meter confidence: the chosen line re-read from other crops and scales'
     expect(plate(1, 0) / plate(0, 0)).toBeCloseTo(0.6, 6);
   });
 
-  it('given a counter region, then it is re-read four times inside it, the insets a sliver of one digit', () => {
+  it('given a counter region, then it is re-read six times inside it, the insets a sliver of one digit, and in grey and inverted', () => {
     const region = { x: 40, y: 20, width: 300, height: 60 };
     const rereads = rereadsOf('meter', region, 200);
-    expect(rereads).toHaveLength(4);
+    expect(rereads).toHaveLength(6);
+    expect(rereads.filter((r) => r.recoloured !== undefined)).toEqual([
+      { region, widthScale: 1, recoloured: 'grey' },
+      { region, widthScale: 1, recoloured: 'inverted' },
+    ]);
     for (const { region: r } of rereads) {
       expect(r.x).toBeGreaterThanOrEqual(region.x);
       expect(r.y).toBeGreaterThanOrEqual(region.y);
@@ -61,10 +66,25 @@ describe('meter confidence: the chosen line re-read from other crops and scales'
       // A digit is at least half its height wide: no re-read loses more than a fifth of one at an end.
       expect(r.x - region.x).toBeLessThanOrEqual(0.1 * region.height);
     }
-    expect(rereads.map((r) => r.widthScale).sort()).toEqual([0.7, 1, 1, 1.4]);
+    expect(rereads.map((r) => r.widthScale).sort()).toEqual([0.7, 1, 1, 1, 1, 1.4]);
     expect(readsOtherwise('meter', '0045.12', { text: '0045.12', rawText: '0045.12' })).toBe(false);
     expect(readsOtherwise('meter', '004542', { text: '004512', rawText: '004512' })).toBe(true);
     expect(readsOtherwise('meter', '', { text: '004512', rawText: '004512' })).toBe(true);
+  });
+
+  it('given a region, then the grey and inverted cut-outs recolour each pixel and keep the region in place', () => {
+    const data = new Uint8Array(3 * 6 * 4);
+    for (let i = 0; i < data.length; i += 3) data.set([200, 100, 50], i);
+    const image = { data, width: 6, height: 4 };
+    const region = { x: 2, y: 1, width: 3, height: 2 };
+    const grey = recolouredRegion(image, region, 'grey');
+    expect(grey.region).toEqual({ x: 1, y: 1, width: 3, height: 2 });
+    expect(grey.image.width).toBe(5);
+    expect(grey.image.height).toBe(4);
+    expect([...grey.image.data.slice(0, 3)]).toEqual([Math.round(0.299 * 200 + 0.587 * 100 + 0.114 * 50), Math.round(0.299 * 200 + 0.587 * 100 + 0.114 * 50), Math.round(0.299 * 200 + 0.587 * 100 + 0.114 * 50)]);
+    const inverted = recolouredRegion(image, region, 'inverted');
+    expect([...inverted.image.data.slice(0, 3)]).toEqual([55, 155, 205]);
+    expect(inverted.region).toEqual(grey.region);
   });
 
   describe('the default engine with the shipped calibration', () => {
@@ -109,15 +129,17 @@ const describeDevSets = devSetsPresent() ? describe : describe.skip;
  * The pooled aim of README "OCR figures": the development meters and their seven degraded copies
  * (`npm run degrade:ocr`, made here in memory the same way), calibrated out of fold with folds
  * grouped by source photo, as `npm run eval:ocr` measures them. Measured: 729/800 exact, misreads
- * at >= 0.7 11 of 71 (14 when a re-read that read nothing doubted a reading as much as one that
- * read another value), right readings below 0.7 15 of 729. The aim (misreads >= 0.7 <= 5%) is not met.
+ * at >= 0.7 6 of 71 (14 with the four crop and scale re-reads alone, each reading otherwise x0.6;
+ * 11 once a re-read reading another value counted x0.3 and one reading nothing x0.6; 6 with the
+ * grey and inverted re-reads), right readings below 0.7 15 of 729. The aim (misreads >= 0.7 <= 5%)
+ * is not met.
  */
 describeDevSets('meter confidence on the development meters and their degraded copies (PaddleOCR, out of fold)', () => {
   const engine = new PaddleOcrEngine({ threads: 1 });
   beforeAll(() => engine.start());
   afterAll(() => engine.stop());
 
-  it('given the 800 photos, then at most 11 of the misreads are at >= 0.7 and at most 15 right readings below', async () => {
+  it('given the 800 photos, then at most 6 of the misreads are at >= 0.7 and at most 15 right readings below', async () => {
     const trials: OcrTrial[] = [];
     const read = async (name: string, truth: string, photo: Buffer): Promise<void> => {
       const result = await engine.recognize(photo, 'meter');
@@ -138,7 +160,7 @@ describeDevSets('meter confidence on the development meters and their degraded c
     process.stdout.write(`meters + degraded (${OCR_DEV_DIR}): ${e.exact}/${e.photos} exact, misreads >= 0.7 ${misreadsConfident} of ${wrong}, right < 0.7 ${rightUnconfident} of ${e.exact}\n`);
     expect(e.photos).toBe(800);
     expect(e.exact).toBeGreaterThanOrEqual(729);
-    expect(misreadsConfident).toBeLessThanOrEqual(11);
+    expect(misreadsConfident).toBeLessThanOrEqual(6);
     expect(rightUnconfident).toBeLessThanOrEqual(15);
   }, 300_000);
 });

@@ -10,7 +10,7 @@ import { PADDLE_MODEL_VERSION, type PaddleModelFiles, defaultPaddleModelFiles } 
 import { DEFAULT_PADDLE_PROFILES, type PaddleModeProfile, type PaddleOcrEngineOptions } from './paddle-profiles';
 import { paddleScore } from './paddle-score';
 import { readsNothing, readsOtherwise, rereadsOf } from './rereads';
-import { type Region, type RgbImage, decodeRgb, smoothedRegion } from './rgb-image';
+import { type Region, type RgbImage, decodeRgb, recolouredRegion, smoothedRegion } from './rgb-image';
 import { type TextRow, endEvidence, foldLookAlikes, groupRows, photoEndRooms } from './text-rows';
 
 export { endRoom, groupRows, type TextRow } from './text-rows';
@@ -111,14 +111,18 @@ export class PaddleOcrEngine implements OcrEngine {
   /**
    * A line read right reads the same from a slightly different crop or scale; a misread (a blurred
    * or noisy photo, a glyph decided by a few pixels) often does not. The chosen line's region is
-   * read again (rereadsOf: plates and meters four times each): the number of re-reads that read
+   * read again (rereadsOf: plates four times, meters six): the number of re-reads that read
    * otherwise, and how many of those read nothing at all (readsNothing).
    */
   private async rereadDisagreement(sessions: Sessions, rgb: RgbImage, region: Region, chosen: ChosenLine, mode: OcrMode): Promise<{ otherwise: number; nothing: number }> {
     let otherwise = 0;
     let nothing = 0;
     for (const reread of rereadsOf(mode, region, rgb.height)) {
-      const source = reread.smoothed ? smoothedRegion(rgb, reread.region) : { image: rgb, region: reread.region };
+      const source = reread.smoothed
+        ? smoothedRegion(rgb, reread.region)
+        : reread.recoloured !== undefined
+          ? recolouredRegion(rgb, reread.region, reread.recoloured)
+          : { image: rgb, region: reread.region };
       const { characters } = await this.recognizeRegion(sessions, source.image, source.region, mode, reread.widthScale);
       const text = characters.map((c) => c.char).join('');
       if (!readsOtherwise(mode, text, chosen)) continue;
