@@ -5,7 +5,7 @@ import { CalibratedOcrEngine } from '../../src/infrastructure/ocr/calibration/ca
 import { defaultActiveCalibrations } from '../../src/infrastructure/ocr/calibration/default-calibrations';
 import type { ChosenLine } from '../../src/infrastructure/ocr/paddle/line-choice';
 import { PaddleOcrEngine } from '../../src/infrastructure/ocr/paddle/paddle-ocr.engine';
-import { paddleScore } from '../../src/infrastructure/ocr/paddle/paddle-score';
+import { paddleScore, weakestCharacter } from '../../src/infrastructure/ocr/paddle/paddle-score';
 import { readsNothing, readsOtherwise, rereadsOf } from '../../src/infrastructure/ocr/paddle/rereads';
 import { recolouredRegion } from '../../src/infrastructure/ocr/paddle/rgb-image';
 import { MutableOcrCalibrations } from '../../src/ports/ocr-calibrations.port';
@@ -48,6 +48,15 @@ describe('meter confidence: the chosen line re-read from other crops and scales'
     const plate = (d: number, nothing: number) => paddleScore({ ...meterLine('ABC1234', d, nothing), layoutRank: null }, 'plate', 1);
     expect(plate(1, 1) / plate(0, 0)).toBeCloseTo(0.6, 6);
     expect(plate(1, 0) / plate(0, 0)).toBeCloseTo(0.6, 6);
+  });
+
+  it('given a counter with one doubtful digit among sure ones, then its score is that of as many digits as doubtful (the calibration is per digit)', () => {
+    const line = { ...meterLine('12365', 0), probabilities: [0.99, 0.99, 0.98, 0.34, 0.04], margins: [0.98, 0.98, 0.96, 0.05, 0.01] };
+    const perDigit = paddleScore(line, 'meter', 0) ** (1 / 5);
+    expect(perDigit).toBeCloseTo(weakestCharacter(line.probabilities, line.margins), 6);
+    expect(perDigit).toBeCloseTo(0.7 * 0.04 + 0.3 * 0.01, 6);
+    // A single digit is its own weakest.
+    expect(paddleScore({ ...meterLine('5', 0), probabilities: [0.04], margins: [0.01] }, 'meter', 0)).toBeCloseTo(0.7 * 0.04 + 0.3 * 0.01, 6);
   });
 
   it('given a counter region, then it is re-read six times inside it, the insets a sliver of one digit, and in grey and inverted', () => {
@@ -101,6 +110,18 @@ describe('meter confidence: the chosen line re-read from other crops and scales'
       ['640', 9],
     ])('given the counter %s blurred (sigma %d) and misread, then it is below 0.7 and captured', async (text, blur) => {
       const result = await engine.recognize(await renderMeterPhoto(text, { blur }), 'meter');
+      expect(result.text).not.toBe('');
+      expect(result.text).not.toBe(text);
+      expect(result.confidence).toBeLessThan(0.7);
+    });
+
+    // The same, confidently before a counter's characters counted as that many of its weakest
+    // (calibrated 0.76 and 0.84 with the grey and inverted re-reads, which agree on a grey photo).
+    it.each([
+      ['12345', 8],
+      ['640', 10],
+    ])('given the counter %s blurred (sigma %d, seed 7) and misread with one doubtful digit, then it is below 0.7', async (text, blur) => {
+      const result = await engine.recognize(await renderMeterPhoto(text, { blur, seed: 7 }), 'meter');
       expect(result.text).not.toBe('');
       expect(result.text).not.toBe(text);
       expect(result.confidence).toBeLessThan(0.7);

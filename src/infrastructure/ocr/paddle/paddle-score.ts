@@ -76,6 +76,13 @@ export function isolatedLookAlikes(text: string): number {
   return count;
 }
 
+/** The lowest character quality of a line (see characterQuality). */
+export function weakestCharacter(probabilities: readonly number[], margins: readonly number[]): number {
+  let weakest = 1;
+  for (let i = 0; i < probabilities.length; i += 1) weakest = Math.min(weakest, characterQuality(probabilities[i], margins[i] ?? 0));
+  return weakest;
+}
+
 /**
  * The engine's own score for a chosen line, before calibration. CTC step probabilities are
  * over-confident on look-alikes, so the margin to the runner-up, the format, the ambiguity between
@@ -89,6 +96,11 @@ export function paddleScore(line: ChosenLine, mode: OcrMode, boxCount: number): 
   if (p.length === 0) return 0;
   let score = 1;
   for (let i = 0; i < p.length; i += 1) score *= characterQuality(p[i], line.margins[i] ?? 0);
+  // Meter calibrations are per digit: they read the score's n-th root as the quality of every one
+  // of the n digits. A counter with one doubtful digit among sure ones (a blurred "5" read "6" at
+  // 0.04 beside four digits at 0.99) must not pass as n fairly good digits: its characters count as
+  // that many of its weakest.
+  if (mode === 'meter' && p.length > 1) score = weakestCharacter(p, line.margins) ** p.length;
   if (!line.formatOk) score *= 0.5;
   score *= 1 - 0.1 * line.swaps;
   score *= 1 - 0.1 * line.trimmed;
