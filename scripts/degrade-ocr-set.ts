@@ -62,7 +62,9 @@ async function main(): Promise<void> {
   console.log(`wrote ${truth.length} degraded photos of ${rows.length} to ${out}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -94,6 +94,8 @@ export interface ChosenLine {
   readonly dropped?: number;
   /** Re-reads of the line's region (slightly different crops, the same crop stretched) that read otherwise (0-4; see rereads.ts). */
   readonly disagreement?: number;
+  /** Of those, the re-reads that read nothing at all (see readsNothing in rereads.ts). */
+  readonly rereadsReadingNothing?: number;
   /** See LineCandidate.endRoom. */
   readonly endRoom?: number;
   /** See LineCandidate.cutStroke. */

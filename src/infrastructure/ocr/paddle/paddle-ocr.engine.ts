@@ -9,8 +9,8 @@ import { type Sessions, detectText, loadSessions, recognizeRegion } from './padd
 import { PADDLE_MODEL_VERSION, type PaddleModelFiles, defaultPaddleModelFiles } from './paddle-models';
 import { DEFAULT_PADDLE_PROFILES, type PaddleModeProfile, type PaddleOcrEngineOptions } from './paddle-profiles';
 import { paddleScore } from './paddle-score';
-import { readsOtherwise, rereadsOf } from './rereads';
-import { type Region, type RgbImage, decodeRgb, smoothedRegion } from './rgb-image';
+import { readsNothing, readsOtherwise, rereadsOf } from './rereads';
+import { type Region, type RgbImage, decodeRgb, recolouredRegion, smoothedRegion } from './rgb-image';
 import { type TextRow, endEvidence, foldLookAlikes, groupRows, photoEndRooms } from './text-rows';
 
 export { endRoom, groupRows, type TextRow } from './text-rows';
@@ -101,23 +101,35 @@ export class PaddleOcrEngine implements OcrEngine {
       if (enlarged.chosen?.formatOk) read = enlarged;
     }
     let chosen = read.chosen;
-    if (chosen !== null && read.region !== null) chosen = { ...chosen, disagreement: await this.rereadDisagreement(sessions, rgb, read.region, chosen, mode) };
+    if (chosen !== null && read.region !== null) {
+      const { otherwise, nothing } = await this.rereadDisagreement(sessions, rgb, read.region, chosen, mode);
+      chosen = { ...chosen, disagreement: otherwise, rereadsReadingNothing: nothing };
+    }
     return this.result(chosen, mode, read.boxCount);
   }
 
   /**
    * A line read right reads the same from a slightly different crop or scale; a misread (a blurred
    * or noisy photo, a glyph decided by a few pixels) often does not. The chosen line's region is
-   * read again (rereadsOf: plates and meters four times each): the number of re-reads that read otherwise.
+   * read again (rereadsOf: plates four times, meters six): the number of re-reads that read
+   * otherwise, and how many of those read nothing at all (readsNothing).
    */
-  private async rereadDisagreement(sessions: Sessions, rgb: RgbImage, region: Region, chosen: ChosenLine, mode: OcrMode): Promise<number> {
-    let count = 0;
+  private async rereadDisagreement(sessions: Sessions, rgb: RgbImage, region: Region, chosen: ChosenLine, mode: OcrMode): Promise<{ otherwise: number; nothing: number }> {
+    let otherwise = 0;
+    let nothing = 0;
     for (const reread of rereadsOf(mode, region, rgb.height)) {
-      const source = reread.smoothed ? smoothedRegion(rgb, reread.region) : { image: rgb, region: reread.region };
+      const source = reread.smoothed
+        ? smoothedRegion(rgb, reread.region)
+        : reread.recoloured !== undefined
+          ? recolouredRegion(rgb, reread.region, reread.recoloured)
+          : { image: rgb, region: reread.region };
       const { characters } = await this.recognizeRegion(sessions, source.image, source.region, mode, reread.widthScale);
-      if (readsOtherwise(mode, characters.map((c) => c.char).join(''), chosen)) count += 1;
+      const text = characters.map((c) => c.char).join('');
+      if (!readsOtherwise(mode, text, chosen)) continue;
+      otherwise += 1;
+      if (readsNothing(mode, text)) nothing += 1;
     }
-    return count;
+    return { otherwise, nothing };
   }
 
   private async read(sessions: Sessions, rgb: RgbImage, mode: OcrMode, detectionSide: number, maxUpscale = MAX_UPSCALE): Promise<{ chosen: ChosenLine | null; boxCount: number; region: Region | null }> {

@@ -25,6 +25,14 @@ export function plateLengthPrior(length: number): number {
 const UNKNOWN_LAYOUT = 0.6;
 /** Score kept per re-read of the line (a slightly different crop, the same crop stretched or smoothed; see rereads.ts) that reads otherwise. */
 const REREAD_DISAGREES = 0.6;
+/**
+ * Meters: score kept per digit for each re-read that reads another value. A re-read that reads
+ * nothing (a faint roll lost from a smaller crop) keeps REREAD_DISAGREES: on the development meters
+ * and their degraded copies, a re-read reading another digit is much the stronger sign of a
+ * misread (a thin "1" read "0" is read "1" from a slightly smaller crop), while readings whose
+ * re-reads only read nothing are mostly right.
+ */
+const METER_REREAD_READS_ANOTHER = 0.3;
 
 /**
  * Score kept for where the line's outermost character sits (endRoom, in character pitches): a
@@ -68,6 +76,13 @@ export function isolatedLookAlikes(text: string): number {
   return count;
 }
 
+/** The lowest character quality of a line (see characterQuality). */
+export function weakestCharacter(probabilities: readonly number[], margins: readonly number[]): number {
+  let weakest = 1;
+  for (let i = 0; i < probabilities.length; i += 1) weakest = Math.min(weakest, characterQuality(probabilities[i], margins[i] ?? 0));
+  return weakest;
+}
+
 /**
  * The engine's own score for a chosen line, before calibration. CTC step probabilities are
  * over-confident on look-alikes, so the margin to the runner-up, the format, the ambiguity between
@@ -81,6 +96,11 @@ export function paddleScore(line: ChosenLine, mode: OcrMode, boxCount: number): 
   if (p.length === 0) return 0;
   let score = 1;
   for (let i = 0; i < p.length; i += 1) score *= characterQuality(p[i], line.margins[i] ?? 0);
+  // Meter calibrations are per digit: they read the score's n-th root as the quality of every one
+  // of the n digits. A counter with one doubtful digit among sure ones (a blurred "5" read "6" at
+  // 0.04 beside four digits at 0.99) must not pass as n fairly good digits: its characters count as
+  // that many of its weakest.
+  if (mode === 'meter' && p.length > 1) score = weakestCharacter(p, line.margins) ** p.length;
   if (!line.formatOk) score *= 0.5;
   score *= 1 - 0.1 * line.swaps;
   score *= 1 - 0.1 * line.trimmed;
@@ -89,8 +109,12 @@ export function paddleScore(line: ChosenLine, mode: OcrMode, boxCount: number): 
   score *= 1 / (1 + 0.5 * line.rivals);
   // Meter calibrations are per digit (p = f(q)^n over the score's n-th root, see calibratedConfidence):
   // a re-read that reads the counter otherwise doubts each digit, or the doubt would be spread thin.
-  const units = mode === 'meter' ? Math.max(1, line.text.replace(/\./g, '').length) : 1;
-  score *= REREAD_DISAGREES ** ((line.disagreement ?? 0) * units);
+  if (mode === 'meter') {
+    const units = Math.max(1, line.text.replace(/\./g, '').length);
+    const nothing = Math.min(line.rereadsReadingNothing ?? 0, line.disagreement ?? 0);
+    const another = (line.disagreement ?? 0) - nothing;
+    score *= REREAD_DISAGREES ** (nothing * units) * METER_REREAD_READS_ANOTHER ** (another * units);
+  } else score *= REREAD_DISAGREES ** (line.disagreement ?? 0);
   if (mode === 'plate') {
     score *= plateLengthPrior(line.text.length);
     // A configured layout that fitted (layoutRank) is known by configuration.

@@ -1,6 +1,6 @@
 import type { OcrMode } from '../../../ports/ocr-engine.port';
 import { normaliseMeter } from '../../../domain/readings/reading-format';
-import type { Region } from './rgb-image';
+import type { Recolouring, Region } from './rgb-image';
 import { foldLookAlikes } from './text-rows';
 
 /** One more look at the chosen line: a slightly different crop of the photo, the same crop stretched, or smoothed. */
@@ -10,6 +10,8 @@ export interface Reread {
   readonly widthScale: number;
   /** Read from the photo smoothed (each pixel the mean of its 3 x 3 neighbourhood, see smoothedRegion). */
   readonly smoothed?: boolean;
+  /** Read from the photo recoloured (see recolouredRegion). */
+  readonly recoloured?: Recolouring;
 }
 
 /** A plate's row is read again with this share of its height added above and below. */
@@ -20,8 +22,10 @@ const PLATE_WIDENING = 1.4;
 const INSET_Y = 0.1;
 /** ... without this share of its height at each end (a sliver of one digit, whatever the counter's length), */
 const METER_INSET_X = 0.05;
-/** ... and as it was, this many times wider and narrower. */
+/** ... and as it was, this many times wider and narrower, */
 const METER_SCALES = [1.4, 0.7] as const;
+/** ... and as it was, from the photo grey and inverted. */
+const METER_RECOLOURINGS: readonly Recolouring[] = ['grey', 'inverted'];
 
 /**
  * A line read right reads the same from a slightly different crop or scale; a misread (a blurred
@@ -30,9 +34,12 @@ const METER_SCALES = [1.4, 0.7] as const;
  * a tenth of its height at the top and bottom, and as it was from the photo smoothed (a glyph that
  * hinges on a few pixels of noise or JPEG blocks reads otherwise once they are averaged out).
  * Meters: the region (a digit roll's whole crop, a counter's row) without a tenth of its height at
- * the top and bottom, without a twentieth of its height at each end, and 1.4 times wider and
- * 0.7 times as wide. The crop insets never take a whole digit off: a digit is 0.5-0.8 of its
- * height wide.
+ * the top and bottom, without a twentieth of its height at each end, 1.4 times wider and
+ * 0.7 times as wide, and from the photo in grey and inverted. The crop insets never take a whole
+ * digit off: a digit is 0.5-0.8 of its height wide. Grey averages away colour noise (a noisy "8"
+ * read "3" in colour reads "8" in grey); inverted, the recogniser sees the other polarity of the
+ * same strokes. Both read a right reading the same almost always (4 of 729 development readings
+ * each read otherwise), where the crops and scales doubt many more.
  */
 export function rereadsOf(mode: OcrMode, region: Region, photoHeight: number): Reread[] {
   if (mode === 'plate') {
@@ -51,6 +58,7 @@ export function rereadsOf(mode: OcrMode, region: Region, photoHeight: number): R
     { region: insetY(region), widthScale: 1 },
     { region: { ...region, x: region.x + dx, width: Math.max(1, region.width - 2 * dx) }, widthScale: 1 },
     ...METER_SCALES.map((widthScale) => ({ region, widthScale })),
+    ...METER_RECOLOURINGS.map((recoloured) => ({ region, widthScale: 1, recoloured })),
   ];
 }
 
@@ -67,4 +75,13 @@ function insetY(region: Region): Region {
 export function readsOtherwise(mode: OcrMode, reread: string, chosen: { readonly text: string; readonly rawText: string }): boolean {
   if (mode === 'plate') return foldLookAlikes(reread) !== foldLookAlikes(chosen.rawText);
   return normaliseMeter(reread) !== chosen.text;
+}
+
+/**
+ * Whether a re-read read nothing of the mode's alphabet (meters: no digit). A crop a little smaller
+ * or a squeezed width often loses a faint or small line altogether, which says less against the
+ * reading than a re-read that reads another value does (see paddleScore).
+ */
+export function readsNothing(mode: OcrMode, reread: string): boolean {
+  return (mode === 'plate' ? foldLookAlikes(reread) : normaliseMeter(reread)) === '';
 }

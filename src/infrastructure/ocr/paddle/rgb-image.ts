@@ -109,3 +109,32 @@ export function smoothedRegion(image: RgbImage, region: Region): { image: RgbIma
   }
   return { image: { data, width, height }, region: { ...region, x: region.x - x0, y: region.y - y0 } };
 }
+
+/** How a re-read recolours the photo: grey (the channels averaged, as luma) or inverted (light on dark becomes dark on light). */
+export type Recolouring = 'grey' | 'inverted';
+
+/**
+ * The region cut from `image` recoloured (see Recolouring), with a margin of one pixel so that
+ * sampling at its ends sees recoloured pixels too: the cut-out and the region's place in it.
+ * The same as recolouring the whole photo, for a fraction of the work.
+ */
+export function recolouredRegion(image: RgbImage, region: Region, recolouring: Recolouring): { image: RgbImage; region: Region } {
+  const x0 = Math.max(0, region.x - 1);
+  const y0 = Math.max(0, region.y - 1);
+  const width = Math.min(image.width, region.x + region.width + 1) - x0;
+  const height = Math.min(image.height, region.y + region.height + 1) - y0;
+  const data = new Uint8Array(3 * width * height);
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      const from = ((y0 + y) * image.width + x0 + x) * 3;
+      const to = (y * width + x) * 3;
+      if (recolouring === 'grey') {
+        const luma = Math.round(0.299 * image.data[from] + 0.587 * image.data[from + 1] + 0.114 * image.data[from + 2]);
+        data.fill(luma, to, to + 3);
+      } else {
+        for (let ch = 0; ch < 3; ch += 1) data[to + ch] = 255 - image.data[from + ch];
+      }
+    }
+  }
+  return { image: { data, width, height }, region: { ...region, x: region.x - x0, y: region.y - y0 } };
+}
