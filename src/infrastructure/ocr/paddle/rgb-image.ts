@@ -78,6 +78,13 @@ export function toNormalisedBgrTensor(
   return out;
 }
 
+/** The box of `region` and `margin` pixels around it, inside the photo: its corner and size. */
+function cutOut(image: RgbImage, region: Region, margin: number): { x0: number; y0: number; width: number; height: number } {
+  const x0 = Math.max(0, region.x - margin);
+  const y0 = Math.max(0, region.y - margin);
+  return { x0, y0, width: Math.min(image.width, region.x + region.width + margin) - x0, height: Math.min(image.height, region.y + region.height + margin) - y0 };
+}
+
 /**
  * The region cut from `image` smoothed by a 3 x 3 box filter (each pixel the mean of itself and
  * the neighbours inside the photo), with a margin of two pixels so that sampling at its ends sees
@@ -85,10 +92,7 @@ export function toNormalisedBgrTensor(
  * photo, for a fraction of the work.
  */
 export function smoothedRegion(image: RgbImage, region: Region): { image: RgbImage; region: Region } {
-  const x0 = Math.max(0, region.x - 2);
-  const y0 = Math.max(0, region.y - 2);
-  const width = Math.min(image.width, region.x + region.width + 2) - x0;
-  const height = Math.min(image.height, region.y + region.height + 2) - y0;
+  const { x0, y0, width, height } = cutOut(image, region, 2);
   const data = new Uint8Array(3 * width * height);
   for (let y = 0; y < height; y += 1) {
     for (let x = 0; x < width; x += 1) {
@@ -119,10 +123,7 @@ export type Recolouring = 'grey' | 'inverted';
  * The same as recolouring the whole photo, for a fraction of the work.
  */
 export function recolouredRegion(image: RgbImage, region: Region, recolouring: Recolouring): { image: RgbImage; region: Region } {
-  const x0 = Math.max(0, region.x - 1);
-  const y0 = Math.max(0, region.y - 1);
-  const width = Math.min(image.width, region.x + region.width + 1) - x0;
-  const height = Math.min(image.height, region.y + region.height + 1) - y0;
+  const { x0, y0, width, height } = cutOut(image, region, 1);
   const data = new Uint8Array(3 * width * height);
   for (let y = 0; y < height; y += 1) {
     for (let x = 0; x < width; x += 1) {
