@@ -15,6 +15,13 @@ export interface CommandContext {
   readonly commandId: string;
   readonly correlationId: string;
   readonly causationId: string | null;
+  /**
+   * The stream's name was just made from a fresh random id (newId), so it holds nothing: the
+   * command is decided on an empty stream without reading it, and appended expecting none. Should
+   * the stream exist after all, that append fails its check and the command is read and decided
+   * again like any other. Never for a name a retry could repeat (one derived from an Idempotency-Key).
+   */
+  readonly freshStream?: boolean;
 }
 
 export function contextFromPrincipal(principal: Principal, commandId: string, correlationId?: string): CommandContext {

@@ -94,7 +94,8 @@ export class PredictionsController {
         streamName('prediction', predictionId),
         predictionDecider,
         { type: 'RecordPrediction', prediction },
-        contextFromPrincipal(principal, `predict:${predictionId}`),
+        // Without a key the prediction's stream is named from a fresh random id: nothing to read first.
+        { ...contextFromPrincipal(principal, `predict:${predictionId}`), freshStream: !idempotencyKey },
       ),
     );
     if (result.events.length > 0) this.metrics?.predictionRecorded({ model_version: modelVersion, risk_level: level });

@@ -116,6 +116,26 @@ describe('CommandProcessor: commands of one stream decided together', () => {
     expect(await processor.handle('ledger-4', ledger, { type: 'note', id: 'n3' }, context('not-r3'))).toMatchObject({ events: [], recorded: [] });
   });
 
+  it('a stream named from a fresh random id is not read before its first append; one that is taken after all is read and decided again', async () => {
+    const reads = jest.spyOn(store, 'readStream');
+    const fresh = (commandId: string): CommandContext => ({ ...context(commandId), freshStream: true });
+    const created = await processor.handle('ledger-f1', ledger, { type: 'claim', by: 'a' }, fresh('f1'));
+    expect(created).toMatchObject({ revision: 0, events: [{ type: 'Claimed' }] });
+    expect(reads).not.toHaveBeenCalled();
+    // Taken (a name that was not fresh after all): the append's no-stream check fails, the stream is
+    // read and the command decided on what it holds: refused, as a second claim is.
+    await processor.handle('ledger-f2', ledger, { type: 'note', id: 'x' }, context('f2'));
+    await processor.handle('ledger-f4', ledger, { type: 'claim', by: 'a' }, context('f4'));
+    processor['folded'].clear();
+    reads.mockClear();
+    await expect(processor.handle('ledger-f2', ledger, { type: 'claim', by: 'b' }, fresh('f3'))).resolves.toMatchObject({ revision: 1 });
+    await expect(processor.handle('ledger-f4', ledger, { type: 'claim', by: 'b' }, fresh('f5'))).rejects.toBeInstanceOf(ConflictError);
+    expect(reads.mock.calls.map(([stream]) => stream)).toEqual(['ledger-f2', 'ledger-f4']);
+    const chain = await store.readStream('ledger-f2');
+    expect(chain.map((e) => e.type)).toEqual(['Noted', 'Claimed']);
+    expect(verifyChain(chain).valid).toBe(true);
+  });
+
   it('streams are independent: commands of different streams are not held behind each other', async () => {
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => processor.handle(`ledger-s${i % 3}`, ledger, { type: 'note', id: `n${i}` }, context(`s${i}`))));
     expect(results.every((r) => r.events.length === 1)).toBe(true);

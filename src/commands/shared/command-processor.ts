@@ -58,22 +58,26 @@ export class CommandProcessor {
 
   private async runBatch(stream: string, batch: readonly AnyQueued[]): Promise<void> {
     const decider = batch[0].decider;
+    // A stream named from a fresh random id holds nothing: decided on an empty stream, no read.
+    let fresh = batch.every((q) => q.context.freshStream === true);
     for (let attempt = 1; ; attempt++) {
       const alone: AnyQueued[] = [];
       try {
         const cached = this.folded.get(stream);
         const known = cached && cached.decider === decider ? cached : undefined;
-        const history = known ? [] : await this.store.readStream(stream);
+        const assumed = !known && fresh;
+        const history = known || assumed ? [] : await this.store.readStream(stream);
         const decided = decideBatch(
           decider,
           history,
           batch.map((q) => ({ command: q.command, eventIdAt: (i: number) => eventId(q.context, i) })),
           known,
         );
-        if (known && decided.outcomes.some((o) => o.kind !== 'accepted')) {
+        if ((known || assumed) && decided.outcomes.some((o) => o.kind !== 'accepted')) {
           // Refusals and no-ops are answered from what the log holds now, never from a remembered
-          // state another process may have moved on: read the stream and decide the batch again.
+          // (or assumed) state another process may have moved on: read the stream and decide again.
           this.folded.delete(stream);
+          fresh = false;
           attempt -= 1;
           continue;
         }
@@ -92,8 +96,10 @@ export class CommandProcessor {
         else this.folded.delete(stream);
         alone.push(...answer(batch, decided, history, toAppend, appended));
       } catch (error) {
-        // What this process folded may be stale (another process appended) or the outcome unknown.
+        // What this process folded may be stale (another process appended) or the outcome unknown;
+        // a stream assumed fresh was not.
         this.folded.delete(stream);
+        fresh = false;
         if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) {
           await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
           continue;
