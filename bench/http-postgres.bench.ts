@@ -1,5 +1,5 @@
 /**
- * The HTTP write path with the server on PostgreSQL (DATABASE_URL, a fresh database per run), the
+ * The HTTP write path with the server on PostgreSQL (DATABASE_URL, a fresh database per round), the
  * same loads as http.bench.ts beside the GET /health ceiling of the same run. Needs
  * TEST_DATABASE_URL (a role that may create databases); skipped without it.
  */
@@ -12,10 +12,9 @@ const SUITE = 'http write path (postgres)';
 
 export default async function run(): Promise<BenchRow[]> {
   if (!TEST_DATABASE_URL) return [{ suite: SUITE, metric: 'skipped', value: 0, unit: '', note: 'set TEST_DATABASE_URL' }];
-  const db = await freshDatabase('flywheel_bench_http');
-  try {
-    return await runHttp(SUITE, { DATABASE_URL: db.url, DATA_KEY: TEST_DATA_KEY });
-  } finally {
-    await db.drop();
-  }
+  // A fresh database per round (each round's server is seeded alike).
+  return runHttp(SUITE, async () => {
+    const db = await freshDatabase('flywheel_bench_http');
+    return { env: { DATABASE_URL: db.url, DATA_KEY: TEST_DATA_KEY }, done: () => db.drop() };
+  });
 }

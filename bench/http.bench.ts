@@ -1,12 +1,13 @@
 /**
  * The write path over HTTP, honestly: the server runs as `npm start` does (compiled, its own
  * process, SQLITE_SYNCHRONOUS=FULL) and autocannon drives it from this process. Every figure is
- * printed beside the GET /health ceiling measured in the same run, at the same 50 connections.
+ * printed beside the GET /health ceiling measured in the same run, at the same 50 connections, in
+ * BENCH_HTTP_ROUNDS rounds (the ceiling, then each load); figures are medians over the rounds.
  */
 import { JwtService } from '../src/infrastructure/auth/jwt';
 import { TEST_JWT_SECRET } from '../test/support/app';
 import { renderMeterPhoto } from '../test/support/photos';
-import { healthRows, load, rowsBesideHealth, startServerProcess } from './server-process';
+import { healthRoundRows, load, roundsBesideHealth, startServerProcess } from './server-process';
 import { CannonResult } from './autocannon';
 import { BenchRow } from './support';
 
@@ -14,23 +15,41 @@ const SUITE = 'http write path';
 /** Corrections spread over 100 readings by 50 labelers (one per connection), as a site's team would. */
 const READINGS = 100;
 const SYNCS = 600;
+/** Rounds of the ceiling and every load (BENCH_HTTP_ROUNDS). */
+const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3);
 
 export default function run(): Promise<BenchRow[]> {
-  return runHttp(SUITE, {});
+  return runHttp(SUITE, async () => ({ env: {}, done: async () => {} }));
 }
 
-/** The same loads against a server started with `env` (the PostgreSQL variant passes DATABASE_URL). */
-export async function runHttp(suite: string, env: Record<string, string>): Promise<BenchRow[]> {
-  const { server, stop } = await startServerProcess({ OCR_WORKERS: '1', ...env });
-  try {
-    const [health, getReading, corrections, predictions] = httpLoads(await seedHttp(server.baseUrl));
-    const healthResult = await health.run(server.baseUrl);
-    const rows = healthRows(suite, healthResult);
-    for (const l of [getReading, corrections, predictions]) rows.push(...rowsBesideHealth(suite, l.label, await l.run(server.baseUrl), healthResult));
-    return rows;
-  } finally {
-    await stop();
+/** What a round's server starts with, and what to clean up after it (the PostgreSQL variant: a fresh database). */
+export type RoundStore = () => Promise<{ env: Record<string, string>; done: () => Promise<void> }>;
+
+/** The same loads against servers started with each round's `env` (the PostgreSQL variant passes DATABASE_URL). */
+export async function runHttp(suite: string, store: RoundStore): Promise<BenchRow[]> {
+  // Rounds, each on a fresh server and data directory seeded alike (so every round measures the
+  // same state, not one grown by the corrections of the rounds before): the ceiling, then each load.
+  // Each ratio is to the ceiling measured just before it; the figures are medians over the rounds
+  // (a noisy spell on the shared machine moves one round, not the median).
+  const healths: CannonResult[] = [];
+  const results: CannonResult[][] = [];
+  let labels: string[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const { env, done } = await store();
+    const { server, stop } = await startServerProcess({ OCR_WORKERS: '1', ...env }, round > 0);
+    try {
+      const [health, ...loads] = httpLoads(await seedHttp(server.baseUrl));
+      labels = loads.map((l) => l.label);
+      healths.push(await health.run(server.baseUrl));
+      for (const [i, l] of loads.entries()) (results[i] ??= []).push(await l.run(server.baseUrl));
+    } finally {
+      await stop();
+      await done();
+    }
   }
+  const rows = healthRoundRows(suite, healths);
+  labels.forEach((label, i) => rows.push(...roundsBesideHealth(suite, label, results[i], healths)));
+  return rows;
 }
 
 /** The tokens and the readings the loads use. */

@@ -4,15 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildServer, freePort } from '../test/support/child-server';
 import { Autocannon, CannonRequest, CannonResult, autocannon } from './autocannon';
-import { BenchRow, round } from './support';
+import { BenchRow, median, round } from './support';
 
 /**
  * The server as `npm start` runs it (compiled JS, its own process) on a fresh data directory.
- * BENCH_SERVER_ROOT points at another checkout (an older commit) to measure the same way.
+ * BENCH_SERVER_ROOT points at another checkout (an older commit) to measure the same way; `built`
+ * skips compiling it again (a later round of the same bench).
  */
-export async function startServerProcess(env: Record<string, string> = {}): Promise<{ server: ChildServer; stop: () => Promise<void> }> {
+export async function startServerProcess(env: Record<string, string> = {}, built = false): Promise<{ server: ChildServer; stop: () => Promise<void> }> {
   const root = process.env.BENCH_SERVER_ROOT ?? join(__dirname, '..');
-  if (process.env.BENCH_SKIP_BUILD !== '1') execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  if (!built && process.env.BENCH_SKIP_BUILD !== '1') execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-http-'));
   const server = new ChildServer(dataDir, await freePort(), { SQLITE_SYNCHRONOUS: 'FULL', LOG_LEVEL: 'error', ...env }, root);
   await server.start();
@@ -51,5 +52,33 @@ export function healthRows(suite: string, health: CannonResult): BenchRow[] {
   return [
     { suite, metric: 'GET /health req/s (ceiling)', value: round(health.requests.average, 1), unit: 'req/s', note: `${CONNECTIONS} conn, ${DURATION_S} s` },
     { suite, metric: 'GET /health p50 / p99', value: round(health.latency.p50, 1), unit: 'ms', note: `p99 ${round(health.latency.p99, 1)} ms` },
+  ];
+}
+
+/**
+ * One endpoint's figures over several rounds, each beside the /health ceiling measured just before
+ * it in the same round: medians, with every round's ratio in the note (a noisy spell on the shared
+ * machine moves one round, not the median).
+ */
+export function roundsBesideHealth(suite: string, label: string, results: readonly CannonResult[], healths: readonly CannonResult[]): BenchRow[] {
+  const ratios = results.map((r, i) => r.requests.average / healths[i].requests.average);
+  const p99s = results.map((r, i) => r.latency.p99 / Math.max(1, healths[i].latency.p99));
+  const list = (values: readonly number[]) => values.map((v) => round(v, 2)).join(' / ');
+  const codes = [...new Set(results.flatMap((r) => Object.keys(r.statusCodeStats)))].join(' ');
+  const errors = results.reduce((n, r) => n + r.errors + r.timeouts, 0);
+  const note = `${CONNECTIONS} conn, ${DURATION_S} s x ${results.length} rounds, server in its own process, SQLITE_SYNCHRONOUS=FULL (status ${codes}; errors + timeouts ${errors})`;
+  return [
+    { suite, metric: `${label} req/s (median)`, value: round(median(results.map((r) => r.requests.average)), 1), unit: 'req/s', note: `${list(results.map((r) => r.requests.average))}; ${note}` },
+    { suite, metric: `${label} p50 / p99 (median)`, value: round(median(results.map((r) => r.latency.p50)), 1), unit: 'ms', note: `p99 ${list(results.map((r) => r.latency.p99))} ms` },
+    { suite, metric: `${label} throughput / health (median)`, value: round(median(ratios), 2), unit: 'x', note: `rounds ${list(ratios)}; target >= 0.5` },
+    { suite, metric: `${label} p99 / health p99 (median)`, value: round(median(p99s), 2), unit: 'x', note: `rounds ${list(p99s)}; target <= 2` },
+  ];
+}
+
+export function healthRoundRows(suite: string, healths: readonly CannonResult[]): BenchRow[] {
+  const list = (values: readonly number[]) => values.map((v) => round(v, 0)).join(' / ');
+  return [
+    { suite, metric: 'GET /health req/s (ceiling, median)', value: round(median(healths.map((h) => h.requests.average)), 1), unit: 'req/s', note: `${list(healths.map((h) => h.requests.average))}; ${CONNECTIONS} conn, ${DURATION_S} s` },
+    { suite, metric: 'GET /health p50 / p99 (median)', value: round(median(healths.map((h) => h.latency.p50)), 1), unit: 'ms', note: `p99 ${list(healths.map((h) => h.latency.p99))} ms` },
   ];
 }
