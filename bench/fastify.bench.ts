@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { ChildServer, freePort } from '../test/support/child-server';
 import { CannonResult } from './autocannon';
 import { httpLoads, seedHttp } from './http.bench';
-import { healthRows, rowsBesideHealth } from './server-process';
+import { healthRoundRows, roundsBesideHealth } from './server-process';
 import { BenchRow, round } from './support';
 
 const SUITE = 'http: fastify vs express';
@@ -101,8 +101,8 @@ function report(order: Adapter[], labels: string[], results: Record<Adapter, Can
   for (const adapter of ['express', 'fastify'] as const) {
     const [health, ...rest] = merged[adapter];
     const suite = `${SUITE} (${adapter})`;
-    rows.push(...healthRows(suite, health));
-    rest.forEach((result, i) => rows.push(...rowsBesideHealth(suite, labels[i + 1], result, health)));
+    rows.push(...healthRoundRows(suite, [health]));
+    rest.forEach((result, i) => rows.push(...roundsBesideHealth(suite, labels[i + 1], [result], [health])));
     const each = results[adapter].map((sessions, i) => `${labels[i]}: ${sessions.map((s) => round(s.requests.average, 0)).join(' / ')}`);
     rows.push({ suite, metric: 'req/s per session', value: results[adapter][0].length, unit: 'sessions', note: each.join('; ') });
   }

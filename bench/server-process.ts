@@ -36,25 +36,6 @@ export async function load(url: string, requests: Array<CannonRequest & { setupR
   return run({ url, connections: CONNECTIONS, duration: DURATION_S, requests });
 }
 
-/** One endpoint's figures beside the /health ceiling of the same run. */
-export function rowsBesideHealth(suite: string, label: string, result: CannonResult, health: CannonResult): BenchRow[] {
-  const codes = Object.entries(result.statusCodeStats).map(([code, s]) => `${code}x${s.count}`).join(' ');
-  const note = `${CONNECTIONS} conn, ${DURATION_S} s, server in its own process, SQLITE_SYNCHRONOUS=FULL (${codes}; errors ${result.errors}, timeouts ${result.timeouts})`;
-  return [
-    { suite, metric: `${label} req/s`, value: round(result.requests.average, 1), unit: 'req/s', note },
-    { suite, metric: `${label} p50 / p99`, value: round(result.latency.p50, 1), unit: 'ms', note: `p99 ${round(result.latency.p99, 1)} ms` },
-    { suite, metric: `${label} throughput / health`, value: round(result.requests.average / health.requests.average, 2), unit: 'x', note: 'target >= 0.5' },
-    { suite, metric: `${label} p99 / health p99`, value: round(result.latency.p99 / Math.max(1, health.latency.p99), 2), unit: 'x', note: 'target <= 2' },
-  ];
-}
-
-export function healthRows(suite: string, health: CannonResult): BenchRow[] {
-  return [
-    { suite, metric: 'GET /health req/s (ceiling)', value: round(health.requests.average, 1), unit: 'req/s', note: `${CONNECTIONS} conn, ${DURATION_S} s` },
-    { suite, metric: 'GET /health p50 / p99', value: round(health.latency.p50, 1), unit: 'ms', note: `p99 ${round(health.latency.p99, 1)} ms` },
-  ];
-}
-
 /**
  * One endpoint's figures over several rounds, each beside the /health ceiling measured just before
  * it in the same round: medians, with every round's ratio in the note (a noisy spell on the shared
@@ -66,19 +47,27 @@ export function roundsBesideHealth(suite: string, label: string, results: readon
   const list = (values: readonly number[]) => values.map((v) => round(v, 2)).join(' / ');
   const codes = [...new Set(results.flatMap((r) => Object.keys(r.statusCodeStats)))].join(' ');
   const errors = results.reduce((n, r) => n + r.errors + r.timeouts, 0);
-  const note = `${CONNECTIONS} conn, ${DURATION_S} s x ${results.length} rounds, server in its own process, SQLITE_SYNCHRONOUS=FULL (status ${codes}; errors + timeouts ${errors})`;
+  const { median: m, rounds } = over(results.length);
+  const note = `${CONNECTIONS} conn, ${DURATION_S} s${rounds}, server in its own process, SQLITE_SYNCHRONOUS=FULL (status ${codes}; errors + timeouts ${errors})`;
   return [
-    { suite, metric: `${label} req/s (median)`, value: round(median(results.map((r) => r.requests.average)), 1), unit: 'req/s', note: `${list(results.map((r) => r.requests.average))}; ${note}` },
-    { suite, metric: `${label} p50 / p99 (median)`, value: round(median(results.map((r) => r.latency.p50)), 1), unit: 'ms', note: `p99 ${list(results.map((r) => r.latency.p99))} ms` },
-    { suite, metric: `${label} throughput / health (median)`, value: round(median(ratios), 2), unit: 'x', note: `rounds ${list(ratios)}; target >= 0.5` },
-    { suite, metric: `${label} p99 / health p99 (median)`, value: round(median(p99s), 2), unit: 'x', note: `rounds ${list(p99s)}; target <= 2` },
+    { suite, metric: `${label} req/s${m}`, value: round(median(results.map((r) => r.requests.average)), 1), unit: 'req/s', note: `${list(results.map((r) => r.requests.average))}; ${note}` },
+    { suite, metric: `${label} p50 / p99${m}`, value: round(median(results.map((r) => r.latency.p50)), 1), unit: 'ms', note: `p99 ${list(results.map((r) => r.latency.p99))} ms` },
+    { suite, metric: `${label} throughput / health${m}`, value: round(median(ratios), 2), unit: 'x', note: `rounds ${list(ratios)}; target >= 0.5` },
+    { suite, metric: `${label} p99 / health p99${m}`, value: round(median(p99s), 2), unit: 'x', note: `rounds ${list(p99s)}; target <= 2` },
   ];
 }
 
+/** The /health ceiling over one or more rounds (medians when several). */
 export function healthRoundRows(suite: string, healths: readonly CannonResult[]): BenchRow[] {
   const list = (values: readonly number[]) => values.map((v) => round(v, 0)).join(' / ');
+  const { median: m } = over(healths.length);
   return [
-    { suite, metric: 'GET /health req/s (ceiling, median)', value: round(median(healths.map((h) => h.requests.average)), 1), unit: 'req/s', note: `${list(healths.map((h) => h.requests.average))}; ${CONNECTIONS} conn, ${DURATION_S} s` },
-    { suite, metric: 'GET /health p50 / p99 (median)', value: round(median(healths.map((h) => h.latency.p50)), 1), unit: 'ms', note: `p99 ${list(healths.map((h) => h.latency.p99))} ms` },
+    { suite, metric: `GET /health req/s (ceiling${m ? ', median' : ''})`, value: round(median(healths.map((h) => h.requests.average)), 1), unit: 'req/s', note: `${list(healths.map((h) => h.requests.average))}; ${CONNECTIONS} conn, ${DURATION_S} s` },
+    { suite, metric: `GET /health p50 / p99${m}`, value: round(median(healths.map((h) => h.latency.p50)), 1), unit: 'ms', note: `p99 ${list(healths.map((h) => h.latency.p99))} ms` },
   ];
+}
+
+/** Label suffixes: a single run's figures are its own, several rounds' are medians. */
+function over(count: number): { median: string; rounds: string } {
+  return count > 1 ? { median: ' (median)', rounds: ` x ${count} rounds` } : { median: '', rounds: '' };
 }
