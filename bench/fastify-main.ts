@@ -21,7 +21,7 @@
  * Routes declared twice to Express (`corrections` and `corrections/`) are declared once, with
  * Fastify's ignoreTrailingSlash. Express idioms the shared code relies on are supplied as Fastify decorators: `request.path`
  * (interceptors, throttler), `reply.json()`, `reply.setHeader()` and `reply.headersSent`
- * (AllExceptionsFilter, UserThrottlerGuard).
+ * (AllExceptionsFilter, RateLimitGuard).
  */
 import 'reflect-metadata';
 import fastifyHelmet from '@fastify/helmet';

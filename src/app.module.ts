@@ -2,7 +2,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ScheduleModule } from '@nestjs/schedule';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { CommandProcessor } from './commands/shared/command-processor';
 import { DecideHandler } from './commands/shared/decide.command';
 import { AppConfig } from './config';
@@ -10,7 +9,7 @@ import { AuthGuard } from './infrastructure/auth/auth.guard';
 import { AllExceptionsFilter } from './infrastructure/http/exception.filter';
 import { IdempotencyInterceptor } from './infrastructure/http/idempotency.interceptor';
 import { MinPositionInterceptor } from './runtime/min-position.interceptor';
-import { UserThrottlerGuard } from './infrastructure/http/user-throttler.guard';
+import { RateLimitGuard } from './infrastructure/http/rate-limit.guard';
 import { InfrastructureModule, InfrastructureOverrides } from './infrastructure.module';
 import { CoreModule } from './features/ops.module';
 import { FEATURE_MODULES } from './features/feature-modules';
@@ -31,14 +30,13 @@ export class AppModule {
         InfrastructureModule.forRoot(config, overrides),
         CqrsModule.forRoot(),
         ...(server && config.schedulesEnabled ? [ScheduleModule.forRoot()] : []),
-        ThrottlerModule.forRoot([{ name: 'per-user', ttl: 60_000, limit: config.rateLimitPerMinute }]),
         CommandsModule,
         CoreModule,
         ...FEATURE_MODULES,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
-        { provide: APP_GUARD, useClass: UserThrottlerGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         MinPositionInterceptor,
         IdempotencyInterceptor,

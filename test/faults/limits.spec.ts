@@ -43,6 +43,9 @@ describe('request limits and security headers', () => {
     expect(statuses.slice(20)).toEqual([429, 429, 429, 429, 429]);
     const limited = await fetch(`${app.baseUrl}/api/v2/audit/events?limit=1`, { headers: { authorization: `Bearer ${a}` } });
     expect(await limited.json()).toMatchObject({ status_code: 429, error: 'Too Many Requests' });
+    // Blocked for a minute from the first refusal: Retry-After says how long is left.
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(58);
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     expect((await fetch(`${app.baseUrl}/api/v2/audit/events?limit=1`, { headers: { authorization: `Bearer ${b}` } })).status).toBe(200);
   });
 });
