@@ -112,7 +112,7 @@ export class BatchWriter {
    * handler threw (nothing written), or null; with `rethrow` the handler's error propagates.
    */
   private async commit(track: Track, events: readonly RecordedEvent[], rethrow = false): Promise<number | null> {
-    const uow = new UnitOfWork(this.store, track.physical);
+    const uow = new UnitOfWork(this.store, track.physical, track.documents);
     await uow.preload(this.prefetched(track, events));
     let applied = 0;
     for (let i = 0; i < events.length; i++) {
@@ -132,9 +132,16 @@ export class BatchWriter {
     // A batch that changed no document only moves the checkpoint: store that now and then, not per
     // batch (replaying such events after a crash changes nothing). Queries use the in-memory one.
     if (ops.length > 0 || last - track.storedCheckpoint >= IDLE_CHECKPOINT_EVERY) {
-      await this.store.batch(ops, { name: track.checkpointKey, position: last, fence: this.fence });
+      try {
+        await this.store.batch(ops, { name: track.checkpointKey, position: last, fence: this.fence });
+      } catch (error) {
+        // Fenced (another runner may write now) or failed: what the store holds is not known.
+        track.documents.clear();
+        throw error;
+      }
       track.storedCheckpoint = last;
     }
+    uow.remember(track.documents);
     track.checkpoint = Math.max(track.checkpoint, last);
     track.eventsApplied += applied;
     return null;

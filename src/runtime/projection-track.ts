@@ -1,3 +1,4 @@
+import { DocumentCache } from './document-cache';
 import { Projection } from './projection';
 import { ParkedEvent } from './parking-lot';
 import { Generation, checkpointName, physicalName } from './projection-catalog';
@@ -14,6 +15,8 @@ export class Track {
   readonly typeList: readonly string[];
   loop: Promise<void> | null = null;
   eventsApplied = 0;
+  /** The documents of this track's tables as its committed batches left them (it alone writes them). */
+  readonly documents = new DocumentCache();
 
   constructor(
     readonly projection: Projection,

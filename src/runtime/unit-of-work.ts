@@ -1,5 +1,6 @@
 import { RecordedEvent } from '../domain/shared/events';
 import { Doc, LAST_POSITION_FIELD, ReadStore, WriteOp } from '../ports/read-store.port';
+import { DocumentCache } from './document-cache';
 import { ProjectionView } from './projection';
 
 interface Entry {
@@ -27,6 +28,8 @@ export class UnitOfWork implements ProjectionView {
   constructor(
     private readonly store: ReadStore,
     private readonly physical: ReadonlyMap<string, string>,
+    /** Documents as the track's last committed batches left them: read from here, not the store. */
+    private readonly cache?: DocumentCache,
   ) {}
 
   /** The view for applying `event`: the same object, positioned at the event. */
@@ -47,7 +50,7 @@ export class UnitOfWork implements ProjectionView {
 
   private async load(collection: string, id: string): Promise<Entry> {
     const entries = this.entries(collection);
-    let entry = entries.get(id);
+    let entry = entries.get(id) ?? this.cached(collection, id);
     if (!entry) {
       entry = loaded(await this.store.get(this.physical.get(collection) as string, id));
       entries.set(id, entry);
@@ -55,11 +58,20 @@ export class UnitOfWork implements ProjectionView {
     return entry;
   }
 
+  /** The cached document, taken into this batch (undefined: not cached). */
+  private cached(collection: string, id: string): Entry | undefined {
+    const hit = this.cache?.get(collection, id);
+    if (!hit) return undefined;
+    const entry = { doc: hit.doc, position: hit.position, dirty: false };
+    this.entries(collection).set(id, entry);
+    return entry;
+  }
+
   /** Loads the documents not loaded yet, one read per collection (`getMany`). */
   async preload(pairs: Iterable<readonly [string, string]>): Promise<void> {
     const wanted = new Map<string, Set<string>>();
     for (const [collection, id] of pairs) {
-      if (this.entries(collection).has(id)) continue;
+      if (this.entries(collection).has(id) || this.cached(collection, id)) continue;
       let ids = wanted.get(collection);
       if (!ids) wanted.set(collection, (ids = new Set()));
       ids.add(id);
@@ -98,6 +110,13 @@ export class UnitOfWork implements ProjectionView {
   remove(collection: string, id: string): void {
     const entries = this.entries(collection);
     entries.set(id, { doc: null, position: this.position, dirty: true });
+  }
+
+  /** After the batch committed: every document it read or wrote, as the store now holds it. */
+  remember(cache: DocumentCache): void {
+    for (const [collection, entries] of this.tables) {
+      for (const [id, entry] of entries) cache.set(collection, id, { doc: entry.doc, position: entry.position });
+    }
   }
 
   ops(): WriteOp[] {

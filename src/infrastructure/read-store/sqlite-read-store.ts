@@ -81,7 +81,8 @@ export class SqliteReadStore implements ReadStore {
   private exists(collection: string): boolean {
     const name = table(collection);
     if (this.known.has(name)) return true;
-    const row = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
+    // Asked again and again for a table not created yet (nothing parked, say): the statement is kept.
+    const row = this.run("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (s) => s.get(name));
     if (row) this.known.add(name);
     return Boolean(row);
   }
