@@ -31,11 +31,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (key === null || !principal) return next.handle();
     const id = sha256Hex(JSON.stringify([principal.tenant, principal.sub, key]));
     const multipart = (request.headers['content-type'] ?? '').startsWith('multipart/');
-    const before = multipart ? Promise.resolve() : this.check(id, key, fingerprint(request), false);
+    // A JSON body is known now and printed once; a multipart one only after its route parsed it.
+    const print = multipart ? null : fingerprint(request);
+    const before = print === null ? Promise.resolve() : this.check(id, key, print, false);
     return from(before).pipe(
       switchMap(() => next.handle()),
       mergeMap(async (answer: unknown) => {
-        await this.check(id, key, fingerprint(request), true);
+        await this.check(id, key, print ?? fingerprint(request), true);
         return answer;
       }),
     );
