@@ -20,7 +20,7 @@
  *   training data) are untested here; the measured routes use only `res.status()`.
  * Routes declared twice to Express (`corrections` and `corrections/`) are declared once, with
  * Fastify's ignoreTrailingSlash. Express idioms the shared code relies on are supplied as Fastify decorators: `request.path`
- * (interceptors, throttler), `reply.json()`, `reply.setHeader()` and `reply.headersSent`
+ * (interceptors, the rate limit), `reply.json()`, `reply.setHeader()` and `reply.headersSent`
  * (AllExceptionsFilter, RateLimitGuard).
  */
 import 'reflect-metadata';
