@@ -32,7 +32,6 @@ export class DocumentCache {
   }
 
   set(collection: string, id: string, entry: CachedDocument): void {
-    if (this.capacity <= 0) return;
     const key = cacheKey(collection, id);
     this.entries.delete(key);
     this.entries.set(key, entry);
@@ -41,10 +40,6 @@ export class DocumentCache {
 
   clear(): void {
     this.entries.clear();
-  }
-
-  get size(): number {
-    return this.entries.size;
   }
 }
 

@@ -141,7 +141,7 @@ export class BatchWriter {
       }
       track.storedCheckpoint = last;
     }
-    uow.remember(track.documents);
+    uow.remember();
     track.checkpoint = Math.max(track.checkpoint, last);
     track.eventsApplied += applied;
     return null;

@@ -112,10 +112,11 @@ export class UnitOfWork implements ProjectionView {
     entries.set(id, { doc: null, position: this.position, dirty: true });
   }
 
-  /** After the batch committed: every document it read or wrote, as the store now holds it. */
-  remember(cache: DocumentCache): void {
+  /** After the batch committed: every document it read or wrote, as the store now holds it, into the track's cache. */
+  remember(): void {
+    if (!this.cache) return;
     for (const [collection, entries] of this.tables) {
-      for (const [id, entry] of entries) cache.set(collection, id, { doc: entry.doc, position: entry.position });
+      for (const [id, entry] of entries) this.cache.set(collection, id, { doc: entry.doc, position: entry.position });
     }
   }
 

@@ -87,7 +87,7 @@ export class RateWindow {
   /** Seconds until the oldest bucket with a count leaves the window. */
   private resetSeconds(track: Track, bucket: number, now: number): number {
     for (let b = bucket - this.buckets + 1; b <= bucket; b++) {
-      if (track.counts[((b % this.buckets) + this.buckets) % this.buckets] > 0) return Math.max(1, Math.ceil(((b + this.buckets) * this.bucketMs - now) / 1000));
+      if (track.counts[b % this.buckets] > 0) return Math.max(1, Math.ceil(((b + this.buckets) * this.bucketMs - now) / 1000));
     }
     return Math.ceil(this.windowMs / 1000);
   }

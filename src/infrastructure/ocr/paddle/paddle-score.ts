@@ -94,13 +94,13 @@ export function weakestCharacter(probabilities: readonly number[], margins: read
 export function paddleScore(line: ChosenLine, mode: OcrMode, boxCount: number): number {
   const p = line.probabilities;
   if (p.length === 0) return 0;
-  let score = 1;
-  for (let i = 0; i < p.length; i += 1) score *= characterQuality(p[i], line.margins[i] ?? 0);
   // Meter calibrations are per digit: they read the score's n-th root as the quality of every one
   // of the n digits. A counter with one doubtful digit among sure ones (a blurred "5" read "6" at
   // 0.04 beside four digits at 0.99) must not pass as n fairly good digits: its characters count as
-  // that many of its weakest.
+  // that many of its weakest. Otherwise the character qualities multiply.
+  let score = 1;
   if (mode === 'meter' && p.length > 1) score = weakestCharacter(p, line.margins) ** p.length;
+  else for (let i = 0; i < p.length; i += 1) score *= characterQuality(p[i], line.margins[i] ?? 0);
   if (!line.formatOk) score *= 0.5;
   score *= 1 - 0.1 * line.swaps;
   score *= 1 - 0.1 * line.trimmed;
