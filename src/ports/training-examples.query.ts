@@ -26,7 +26,12 @@ export interface TrainingExampleDoc {
   readonly uncertainty_score: number;
   readonly ground_truth_text: string | null;
   readonly corrected: boolean;
+  /** Every correction applied (absent on documents projected before it was counted: `correction_ids.length`). */
+  readonly correction_count?: number;
+  /** The latest corrections' ids, up to CORRECTION_IDS_LISTED. */
   readonly correction_ids: readonly string[];
+  /** A CorrectionSubmitted was applied: the example events of corrections change nothing more. */
+  readonly corrections_submitted?: boolean;
   readonly correction_type: string | null;
   readonly label: string | null;
   readonly labeler_id: string | null;

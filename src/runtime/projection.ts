@@ -56,6 +56,9 @@ export function documentProjection<D extends Doc>(spec: {
       if (id === null) return;
       const write = (doc: D | null) => {
         const next = spec.evolve(doc, event);
+        // The same document back: the event changed nothing, so nothing is written (evolve is pure
+        // and never edits the document it was given).
+        if (next === doc) return;
         if (next === null) view.remove(spec.collection, id);
         else view.put(spec.collection, id, next);
       };

@@ -50,8 +50,15 @@ describe('races on the same records', () => {
     const exampleLog = await streamEvents(app, auditor, `example-mr_${source}`);
     const corrected = exampleLog.filter((e) => e.type === 'TrainingExampleCorrected');
     expect(corrected.map((e) => e.data.correctionId).sort()).toEqual([...acknowledged].sort());
-    const example = await call<{ status: string; correction_ids: string[]; ground_truth_text: string; corrected: boolean }>(app, 'GET', `/api/v2/ml-training/examples/mr_${source}`, { token: labeler(0) });
-    expect(example.body).toMatchObject({ status: 'corrected', corrected: true, correction_ids: corrected.map((e) => e.data.correctionId), ground_truth_text: corrected[corrected.length - 1].data.groundTruthText });
+    // The example follows the submissions in log order: all counted, the latest 20 listed, the last one its ground truth.
+    const example = await call<{ status: string; correction_ids: string[]; correction_count: number; ground_truth_text: string; corrected: boolean }>(app, 'GET', `/api/v2/ml-training/examples/mr_${source}`, { token: labeler(0) });
+    expect(example.body).toMatchObject({
+      status: 'corrected',
+      corrected: true,
+      correction_count: acknowledged.length,
+      correction_ids: submitted.slice(-20).map((e) => e.data.correctionId),
+      ground_truth_text: submitted[submitted.length - 1].data.correctedText,
+    });
   });
 
   it('50 concurrent retries with one Idempotency-Key: one correction in the log, every 201 names it', async () => {

@@ -179,6 +179,37 @@ describe('ProjectionRunner', () => {
     await again.stop();
   });
 
+  it('writes nothing for an event that leaves its document as it was (evolve answers the same document)', async () => {
+    const r = new ProjectionRunner(events, reads, { owner: `test-${Math.random()}`, batchSize: 64, leaseTtlMs: 2000 });
+    r.register(
+      documentProjection<Counter>({
+        name: 'counters',
+        version: 1,
+        collection: 'counters',
+        eventTypes: ['Deposited', 'Seen'],
+        key: (e) => String(e.data.account),
+        evolve: (doc, e) => (e.type === 'Seen' ? doc : { account: String(e.data.account), total: (doc?.total ?? 0) + Number(e.data.amount), count: (doc?.count ?? 0) + 1 }),
+      }),
+    );
+    await events.append('bank-1', [newEvent('Deposited', { account: 'acc0', amount: 3 })], 'any');
+    await r.start();
+    const upserts: string[] = [];
+    const batch = reads.batch.bind(reads);
+    reads.batch = (ops, checkpoint) => {
+      for (const op of ops) if (op.kind === 'upsert' && op.collection.startsWith('counters')) upserts.push(op.id);
+      return batch(ops, checkpoint);
+    };
+    for (let i = 0; i < 5; i++) await events.append(`seen-${i}`, [newEvent('Seen', { account: 'acc0' })], 'any');
+    expect(await r.waitForPosition(await events.headPosition(), 5000)).toBe(true);
+    expect(upserts).toEqual([]);
+    // The checkpoint still moved past them, and a real change is written as before.
+    await events.append('bank-2', [newEvent('Deposited', { account: 'acc0', amount: 4 })], 'any');
+    expect(await r.waitForPosition(await events.headPosition(), 5000)).toBe(true);
+    expect(upserts).toEqual(['acc0']);
+    expect((await snapshot(r)).map((d) => [d.account, d.total, d.count])).toEqual([['acc0', 7, 2]]);
+    await r.stop();
+  });
+
   it('lets only one runner hold the lease: a second waits until the first stops', async () => {
     await deposit(50);
     const a = runner(1);

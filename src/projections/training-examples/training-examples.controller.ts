@@ -86,6 +86,6 @@ export class TrainingExamplesController {
     if (!doc) throw new NotFoundError(`training example ${id} not found`);
     // An entry's vector is sealed: opened with the caller's tenant keys; null once its plate is erased.
     const features = await openVector(doc.features, this.personal.opener(principal.tenant));
-    return { ...exampleAnswer(doc), features, phash: doc.phash, correction_ids: doc.correction_ids, task_id: doc.task_id, batch_id: doc.batch_id, labeler_id: doc.labeler_id };
+    return { ...exampleAnswer(doc), features, phash: doc.phash, correction_count: doc.correction_count ?? doc.correction_ids.length, correction_ids: doc.correction_ids, task_id: doc.task_id, batch_id: doc.batch_id, labeler_id: doc.labeler_id };
   }
 }

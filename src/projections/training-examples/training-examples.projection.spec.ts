@@ -94,4 +94,31 @@ describe('training-examples projection', () => {
     const other = event('LabelingTaskCompleted', { taskId: 't2', exampleId: 'mr_r1', labelerId: 'u3', label: '9999', completedAt: 'x' });
     expect(fold([captured, queued, completed, other])).toMatchObject({ label: '0045', task_id: 't1', labeler_id: 'u2' });
   });
+
+  describe('a busy reading (many corrections)', () => {
+    const submittedN = (n: number) => event('CorrectionSubmitted', { ...submitted.data, correctionId: `c${n}`, correctedText: String(1000 + n) });
+    const correctedN = (n: number) => event('TrainingExampleCorrected', { ...corrected.data, correctionId: `c${n}`, groundTruthText: String(1000 + n) });
+    const ns = Array.from({ length: 30 }, (_, i) => i + 1);
+
+    it('keeps a bounded document: every correction counted, the latest 20 ids listed', () => {
+      const doc = fold([captured, ...ns.map(submittedN)]);
+      expect(doc).toMatchObject({ correction_count: 30, ground_truth_text: '1030' });
+      expect(doc?.correction_ids).toEqual(ns.slice(10).map((n) => `c${n}`));
+    });
+
+    it('given the example events of all 30 corrections after their submissions (a burst), then the latest submission stays the ground truth', () => {
+      const doc = fold([captured, ...ns.map(submittedN), ...ns.map(correctedN)]);
+      expect(doc).toEqual(fold([captured, ...ns.map(submittedN)]));
+    });
+
+    it('given an example event of a correction the document applied already, then evolve answers the same document (nothing to write)', () => {
+      const doc = fold([captured, submittedN(1), submittedN(2)]);
+      expect(evolveTrainingExample(doc, correctedN(1))).toBe(doc);
+    });
+
+    it('given corrections known only by their example events (no submission applied), then each is applied once, in order', () => {
+      const doc = fold([captured, correctedN(1), correctedN(2), correctedN(1)]);
+      expect(doc).toMatchObject({ correction_count: 2, correction_ids: ['c1', 'c2'], ground_truth_text: '1002' });
+    });
+  });
 });

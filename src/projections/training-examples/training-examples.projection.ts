@@ -32,6 +32,7 @@ function blank(event: RecordedEvent, data: { exampleId: string; sourceSystem: So
     uncertainty_score: 0,
     ground_truth_text: null,
     corrected: false,
+    correction_count: 0,
     correction_ids: [],
     correction_type: null,
     label: null,
@@ -46,12 +47,15 @@ function blank(event: RecordedEvent, data: { exampleId: string; sourceSystem: So
 
 const redact = redactUnlessSealed;
 
+/** The latest correction ids an example lists; `correction_count` counts them all. */
+export const CORRECTION_IDS_LISTED = 20;
+
 function corrected(
   base: TrainingExampleDoc,
   d: { readonly correctionId: string; readonly groundTruthText: string; readonly correctionType: string; readonly uncertaintyScore: number },
   at: string,
+  submitted: boolean,
 ): TrainingExampleDoc {
-  // Applied already from the submitted correction: its example event changes nothing (nor a later label).
   if (base.correction_ids.includes(d.correctionId)) return base;
   return {
     ...base,
@@ -59,8 +63,10 @@ function corrected(
     ground_truth_text: d.groundTruthText,
     uncertainty_score: d.uncertaintyScore,
     corrected: true,
-    correction_ids: [...base.correction_ids, d.correctionId],
+    correction_count: (base.correction_count ?? base.correction_ids.length) + 1,
+    correction_ids: [...base.correction_ids.slice(-(CORRECTION_IDS_LISTED - 1)), d.correctionId],
     correction_type: d.correctionType,
+    ...(submitted ? { corrections_submitted: true } : {}),
     updated_at: at,
   };
 }
@@ -121,9 +127,15 @@ export function evolveTrainingExample(doc: TrainingExampleDoc | null, event: Rec
   if (isEventOf<CorrectionSubmitted>(event, 'CorrectionSubmitted')) {
     const d = event.data;
     // The capture saga turns it into TrainingExampleCorrected with the same text (and the same redaction).
-    return corrected(doc ?? createdByCorrection(event), { correctionId: d.correctionId, groundTruthText: redact(d.correctedText), correctionType: d.correctionType, uncertaintyScore: 1.0 }, at);
+    return corrected(doc ?? createdByCorrection(event), { correctionId: d.correctionId, groundTruthText: redact(d.correctedText), correctionType: d.correctionType, uncertaintyScore: 1.0 }, at, true);
   }
-  if (isEventOf<TrainingExampleCorrected>(event, 'TrainingExampleCorrected')) return corrected(doc ?? createdByCorrected(event), event.data, at);
+  if (isEventOf<TrainingExampleCorrected>(event, 'TrainingExampleCorrected')) {
+    // The saga's example event of a submitted correction, which came first in the log and was
+    // applied then: nothing to do, however many corrections came between the two (the document
+    // lists only the latest ids). An example corrected only by example events applies each once.
+    if (doc?.corrections_submitted) return doc;
+    return corrected(doc ?? createdByCorrected(event), event.data, at, false);
+  }
   if (isEventOf<TrainingExampleQueued>(event, 'TrainingExampleQueued')) {
     if (!doc) return null;
     const d = event.data;
@@ -152,7 +164,10 @@ export const trainingExamplesProjection = documentProjection<TrainingExampleDoc>
   //    submit's answer position covers its example.
   // 5: a skipped task's example returns to the pool (TrainingExampleReturned, `skips`); the
   //    reading's confidence and engine on every example, also one a correction created.
-  version: 5,
+  // 6: correction_count; correction_ids lists the latest CORRECTION_IDS_LISTED (a busy reading's
+  //    document grew with every correction and was rewritten whole by each); the example event of
+  //    a submitted correction writes nothing.
+  version: 6,
   collection: TRAINING_EXAMPLES_COLLECTION,
   indexes: [
     ['tenant_id', 'status'],

@@ -53,6 +53,7 @@ export const TRAINING_OPERATIONS: Readonly<Record<string, OperationResponse>> = 
         ...(COMPONENT_SCHEMAS.TrainingExample.properties as Record<string, Schema>),
         features: nullable(arr(num(), [0.12, 0.4, 0.33])),
         phash: nullable(str('c3a1f0e07c3e1f00')),
+        correction_count: int(1),
         correction_ids: arr(uuid()),
         task_id: nullable(str(TASK_ID)),
         batch_id: nullable(str(BATCH_ID)),
