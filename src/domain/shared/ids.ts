@@ -1,16 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { sha256 } from './sha256';
 
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+
 /**
  * A UUID (v8 layout) derived from a name: the same name always gives the same id, so commands
  * sent again by a saga or a retried request produce the same event ids and append nothing new.
+ * Written into one buffer and decoded once: a string joined from slices is a tree of pieces in V8,
+ * and every comparison with it walks the tree (a decider's `includes` over a busy reading's
+ * correction ids took 3 µs per hundred ids instead of 0.3).
  */
 export function deterministicUuid(name: string): string {
   const h = sha256(name);
   h[6] = (h[6] & 0x0f) | 0x80;
   h[8] = (h[8] & 0x3f) | 0x80;
-  const hex = h.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  const out = Buffer.allocUnsafe(36);
+  let o = 0;
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) out[o++] = 0x2d;
+    out[o++] = HEX[h[i] >> 4];
+    out[o++] = HEX[h[i] & 15];
+  }
+  return out.toString('latin1');
 }
 
 /**
