@@ -16,6 +16,7 @@ import { validationPipe } from './infrastructure/http/validation';
 import { ensurePrivateDir } from './infrastructure/private-files';
 import { describeOperations } from './infrastructure/http/openapi-operations';
 import { JsonLogger } from './infrastructure/observability/json-logger';
+import { interceptWithoutAsyncResources } from './infrastructure/http/unbound-interceptors';
 
 /** Where the built console lives (vite build output): beside src/ under ts-node, beside dist/ when compiled. */
 export function consoleDir(): string {
@@ -47,6 +48,7 @@ export function helmetOptions(config: AppConfig): HelmetOptions {
 /** Build the HTTP application: the same for `npm start` and for the e2e tests. */
 export async function createApp(config: AppConfig, overrides: InfrastructureOverrides = {}): Promise<INestApplication> {
   ensurePrivateDir(config.dataDir);
+  interceptWithoutAsyncResources();
   const logger = new JsonLogger(config.logLevel);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { role: 'server', ...overrides }), {
     logger,
