@@ -3,9 +3,10 @@ import { Observable, from, isObservable, mergeAll } from 'rxjs';
 
 /**
  * Interceptors that every route runs, as one: each one's `next.handle()` starts the next, and the
- * last one's starts the route. Nest wraps every registered interceptor of every request in an
- * async resource, a deferred observable and a flattening of its own; the global ones need none of
- * that among themselves (nothing here uses async-local storage), so they cost one layer, not three.
+ * last one's starts the route. Nest wraps every registered interceptor of every request in a
+ * deferred observable and a flattening of its own (and, unless `interceptWithoutAsyncResources`
+ * ran, an async resource); the global ones need none of that among themselves (nothing here uses
+ * async-local storage), so they cost one layer, not three.
  */
 export class InterceptorChain implements NestInterceptor {
   private readonly interceptors: readonly NestInterceptor[];
