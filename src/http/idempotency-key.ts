@@ -1,3 +1,4 @@
+import { SetMetadata } from '@nestjs/common';
 import { ValidationError } from '../domain/shared/errors';
 
 /** The one rule for an `Idempotency-Key`: 1 to 128 printable ASCII characters, no spaces. */
@@ -14,3 +15,16 @@ export function idempotencyKey(raw: string | string[] | undefined): string | nul
   }
   return value;
 }
+
+/** Route metadata: when the `Idempotency-Key` of a JSON request may be checked after its handler. */
+export const KEY_CHECKED_AFTER = 'flywheel:idempotency-key-checked-after';
+
+/**
+ * For a route whose effects are all named from the key (its ids derive from it): a reused key with
+ * another body appends nothing there (the decider finds the same id already applied, or the event
+ * id already used on another stream), so the key's record needs no read before the handler. Its
+ * write after the handler answers an earlier record (422 when the bodies differ), and a refused
+ * handler reads it then, so a reuse is 422 either way. `when` says which requests qualify: one
+ * whose handler does something before deciding (say, sealing a plate under a new subject) must not.
+ */
+export const IdempotencyKeyCheckedAfter = (when: (request: { body?: unknown }) => boolean) => SetMetadata(KEY_CHECKED_AFTER, when);

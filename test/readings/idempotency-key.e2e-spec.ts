@@ -1,3 +1,5 @@
+import { READ_STORE, ReadStore } from '../../src/ports/read-store.port';
+import { IDEMPOTENCY_COLLECTION } from '../../src/infrastructure/http/idempotency.interceptor';
 import { TestApp, startTestApp } from '../support/app';
 import { renderMeterPhoto } from '../support/photos';
 import { auditEvents, call, photoForm } from './readings-helpers';
@@ -44,6 +46,42 @@ describe('Idempotency-Key', () => {
     expect(other.body.status_code).toBe(422);
     expect(other.body.message).toContain('fix-7');
     expect(await auditEvents(app, auditor)).toHaveLength(before);
+  });
+
+  it('given a key used for one correction, when it is reused for another reading, then 422 naming the key and nothing appended', async () => {
+    const second = await call<{ reading_id: string }>(app, 'POST', '/api/v2/meter-readings', { token: guard, form: photoForm({ asset_id: 'meter-3' }, photo), headers: { 'idempotency-key': 'cap-3' } });
+    expect(second.status).toBe(201);
+    const first = await call(app, 'POST', '/api/v2/ml-training/corrections', { token: guard, json: correction('0871.40'), headers: { 'idempotency-key': 'fix-9' } });
+    expect(first.status).toBe(201);
+    let before = 0;
+    for (let tries = 0; tries < 400; tries++) {
+      const events = await auditEvents(app, auditor);
+      before = events.length;
+      if (events.filter((e) => e.type === 'TrainingExampleCorrected').length >= 2) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const elsewhere = { ...correction('0871.40'), source_id: second.body.reading_id };
+    const other = await call<{ message: string }>(app, 'POST', '/api/v2/ml-training/corrections', { token: guard, json: elsewhere, headers: { 'idempotency-key': 'fix-9' } });
+    expect(other.status).toBe(422);
+    expect(other.body.message).toContain('fix-9');
+    expect(await auditEvents(app, auditor)).toHaveLength(before);
+  });
+
+  it("given a fresh key on a meter reading's correction, then its record is not read before the correction is decided: one write that answers an earlier record", async () => {
+    const store = app.app.get<ReadStore>(READ_STORE);
+    const reads: string[] = [];
+    const get = store.get.bind(store);
+    store.get = (collection, id) => {
+      if (collection === IDEMPOTENCY_COLLECTION) reads.push(id);
+      return get(collection, id);
+    };
+    try {
+      const res = await call(app, 'POST', '/api/v2/ml-training/corrections', { token: guard, json: correction('0871.41'), headers: { 'idempotency-key': 'fix-fresh' } });
+      expect(res.status).toBe(201);
+      expect(reads).toEqual([]);
+    } finally {
+      store.get = get;
+    }
   });
 
   it('given a key used for one capture, when it is reused with other form fields, then 422 naming the key', async () => {

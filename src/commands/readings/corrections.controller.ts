@@ -12,6 +12,7 @@ import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port'
 import { sealOnEntry } from '../privacy/seal-on-entry';
 import { contextFromPrincipal, Decide, recordedPosition } from '../../runtime/decide';
 import { idempotencyKey } from './idempotency';
+import { IdempotencyKeyCheckedAfter } from '../../http/idempotency-key';
 import { SubmitCorrectionDto } from './submit-correction.dto';
 
 @ApiTags('training')
@@ -32,6 +33,9 @@ export class CorrectionsController {
    */
   @Post(['corrections', 'corrections/'])
   @HttpCode(201)
+  // The correction's id derives from the key. A plate, though, is sealed under its subject before
+  // the decider runs: an entry's correction has its key checked first.
+  @IdempotencyKeyCheckedAfter((request) => (request.body as { source_type?: unknown } | undefined)?.source_type !== 'vehicle_entry')
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key returns the first answer and appends nothing' })
   async submit(@CurrentPrincipal() principal: Principal, @Body() body: SubmitCorrectionDto, @Headers('idempotency-key') rawKey?: string) {
     const key = idempotencyKey(rawKey);

@@ -1,11 +1,12 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { Observable, from, mergeMap, switchMap } from 'rxjs';
+import { Observable, catchError, from, mergeMap, switchMap } from 'rxjs';
 import { UnprocessableError } from '../../domain/shared/errors';
 import { sha256Hex } from '../../domain/shared/sha256';
 import { AuthenticatedRequest } from '../auth/auth.guard';
 import { READ_STORE, ReadStore } from '../../ports/read-store.port';
-import { idempotencyKey } from '../../http/idempotency-key';
+import { KEY_CHECKED_AFTER, idempotencyKey } from '../../http/idempotency-key';
 
 /** Outside every projection: a rebuild of the read models does not forget the keys. */
 export const IDEMPOTENCY_COLLECTION = 'idempotency_keys';
@@ -21,7 +22,10 @@ type UploadRequest = AuthenticatedRequest & Request & { file?: { buffer?: Buffer
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<UploadRequest>();
@@ -33,13 +37,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const multipart = (request.headers['content-type'] ?? '').startsWith('multipart/');
     // A JSON body is known now and printed once; a multipart one only after its route parsed it.
     const print = multipart ? null : fingerprint(request);
+    const record = mergeMap(async (answer: unknown) => {
+      await this.check(id, key, print ?? fingerprint(request), true);
+      return answer;
+    });
+    if (print !== null && this.reflector.get<(r: UploadRequest) => boolean>(KEY_CHECKED_AFTER, context.getHandler())?.(request) === true) {
+      // A route whose ids derive from the key: no read before; a refusal looks the key up then.
+      const refused = catchError(async (error: unknown) => {
+        await this.check(id, key, print, false);
+        throw error;
+      });
+      return next.handle().pipe(refused, record);
+    }
     const before = print === null ? Promise.resolve() : this.check(id, key, print, false);
     return from(before).pipe(
       switchMap(() => next.handle()),
-      mergeMap(async (answer: unknown) => {
-        await this.check(id, key, print ?? fingerprint(request), true);
-        return answer;
-      }),
+      record,
     );
   }
 
