@@ -27,17 +27,22 @@ describe('Idempotency-Key', () => {
 
   const correction = (text: string) => ({ source_type: 'meter_reading', source_id: reading, corrected_text: text, correction_type: 'OCR_ERROR' });
 
+  /** The capture saga appends each example's event after the answer: the log's length once `n` are there. */
+  async function eventsOnceCorrected(n: number): Promise<number> {
+    let count = 0;
+    for (let tries = 0; tries < 400; tries++) {
+      const events = await auditEvents(app, auditor);
+      count = events.length;
+      if (events.filter((e) => e.type === 'TrainingExampleCorrected').length >= n) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return count;
+  }
+
   it('given a key used for one correction, when it is reused with another body, then 422 naming the key and nothing appended', async () => {
     const first = await call(app, 'POST', '/api/v2/ml-training/corrections', { token: guard, json: correction('0871.26'), headers: { 'idempotency-key': 'fix-7' } });
     expect(first.status).toBe(201);
-    // The capture saga appends the example's event after the answer: count once it has.
-    let before = 0;
-    for (let tries = 0; tries < 400; tries++) {
-      const events = await auditEvents(app, auditor);
-      before = events.length;
-      if (events.some((e) => e.type === 'TrainingExampleCorrected')) break;
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    const before = await eventsOnceCorrected(1);
     const same = await call(app, 'POST', '/api/v2/ml-training/corrections/', { token: guard, json: correction('0871.26'), headers: { 'idempotency-key': 'fix-7' } });
     expect(same.status).toBe(201);
     expect(same.body).toEqual(first.body);
@@ -53,13 +58,7 @@ describe('Idempotency-Key', () => {
     expect(second.status).toBe(201);
     const first = await call(app, 'POST', '/api/v2/ml-training/corrections', { token: guard, json: correction('0871.40'), headers: { 'idempotency-key': 'fix-9' } });
     expect(first.status).toBe(201);
-    let before = 0;
-    for (let tries = 0; tries < 400; tries++) {
-      const events = await auditEvents(app, auditor);
-      before = events.length;
-      if (events.filter((e) => e.type === 'TrainingExampleCorrected').length >= 2) break;
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    const before = await eventsOnceCorrected(2);
     const elsewhere = { ...correction('0871.40'), source_id: second.body.reading_id };
     const other = await call<{ message: string }>(app, 'POST', '/api/v2/ml-training/corrections', { token: guard, json: elsewhere, headers: { 'idempotency-key': 'fix-9' } });
     expect(other.status).toBe(422);
