@@ -11,8 +11,7 @@ import { positionString } from '../../http/conventions';
 import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
 import { sealOnEntry } from '../privacy/seal-on-entry';
 import { contextFromPrincipal, Decide, recordedPosition } from '../../runtime/decide';
-import { idempotencyKey } from './idempotency';
-import { IdempotencyKeyCheckedAfter } from '../../http/idempotency-key';
+import { IdempotencyKeyCheckedAfter, idempotencyKey } from '../../http/idempotency-key';
 import { SubmitCorrectionDto } from './submit-correction.dto';
 
 @ApiTags('training')
