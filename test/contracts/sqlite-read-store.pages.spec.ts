@@ -13,32 +13,31 @@ import { tempSqlite } from '../support/sqlite';
 describe('SQLite read store: pages written per new document', () => {
   const FRAME = 24 + 4096;
 
-  async function framesFor(write: (store: SqliteReadStore, batch: number) => Promise<void>, batches: number): Promise<number> {
+  // A correction's document is about 320 bytes.
+  const doc = (i: number) => ({ reading: `reading-${i % 100}`, position: i, text: 'x'.repeat(220) });
+
+  /** WAL pages per commit of `size` fresh documents under random ids, after `existing` stored ones. */
+  async function pagesPerCommit(existing: number, commits: number, size: number): Promise<number> {
     const { db, remove } = tempSqlite('rs-pages-');
     try {
       db.pragma('wal_autocheckpoint = 0');
       const store = new SqliteReadStore(db);
-      await write(store, -1);
+      let n = 0;
+      const write = (count: number) => store.batch(Array.from({ length: count }, () => ({ kind: 'upsert' as const, collection: 'pages_docs', id: randomUUID(), doc: doc(n++) })));
+      await write(existing);
       const before = statSync(`${db.name}-wal`).size;
-      for (let b = 0; b < batches; b++) await write(store, b);
+      for (let c = 0; c < commits; c++) await write(size);
       const after = statSync(`${db.name}-wal`).size;
       await store.close();
-      return (after - before) / FRAME / batches;
+      return (after - before) / FRAME / commits;
     } finally {
       remove();
     }
   }
 
-  // A correction's document is about 320 bytes.
-  const doc = (i: number) => ({ reading: `reading-${i % 100}`, position: i, text: 'x'.repeat(220) });
-
   it('appends new documents under random ids: fewer pages per five-document commit than leaf inserts', async () => {
-    let n = 0;
     // 2,000 documents first, then 200 commits of five fresh ones each.
-    const perCommit = await framesFor(async (store, batch) => {
-      const size = batch < 0 ? 2000 : 5;
-      await store.batch(Array.from({ length: size }, () => ({ kind: 'upsert' as const, collection: 'pages_docs', id: randomUUID(), doc: doc(n++) })));
-    }, 200);
+    const perCommit = await pagesPerCommit(2000, 200, 5);
     // Measured: 11.4-11.6 pages per commit with each document in its id's leaf (WITHOUT ROWID),
     // 8.0-8.2 as a rowid table (its last page, up to five leaves of the id index, their splits,
     // the header page).
