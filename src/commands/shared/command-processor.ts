@@ -153,8 +153,13 @@ export class CommandProcessor {
   }
 }
 
+/** Each command's event ids, by index: a command's batch asks for them up to three times (decide, append, answer). */
+const eventIds = new WeakMap<CommandContext, string[]>();
+
 function eventId(context: CommandContext, index: number): string {
-  return deterministicUuid(`${context.commandId}:${index}`);
+  let ids = eventIds.get(context);
+  if (!ids) eventIds.set(context, (ids = []));
+  return (ids[index] ??= deterministicUuid(`${context.commandId}:${index}`));
 }
 
 /**
