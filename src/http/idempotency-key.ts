@@ -1,5 +1,6 @@
-import { SetMetadata } from '@nestjs/common';
+import { ExecutionContext, SetMetadata, createParamDecorator } from '@nestjs/common';
 import { ValidationError } from '../domain/shared/errors';
+import { ClaimSlot } from '../ports/event-store.port';
 
 /** The one rule for an `Idempotency-Key`: 1 to 128 printable ASCII characters, no spaces. */
 export const IDEMPOTENCY_KEY_MAX = 128;
@@ -28,3 +29,12 @@ export const KEY_CHECKED_AFTER = 'flywheel:idempotency-key-checked-after';
  * whose handler does something before deciding (say, sealing a plate under a new subject) must not.
  */
 export const IdempotencyKeyCheckedAfter = (when: (request: { body?: unknown }) => boolean) => SetMetadata(KEY_CHECKED_AFTER, when);
+
+/** Where the `Idempotency-Key` check leaves a checked-after request's record for its handler to claim. */
+export const IDEMPOTENCY_CLAIM = Symbol('idempotency-claim');
+
+/**
+ * A handler parameter: the key's record as a claim for the command's append (its context's
+ * `claim`), so the record is written in the append's own transaction; undefined without a key.
+ */
+export const IdempotencyClaim = createParamDecorator((_: unknown, context: ExecutionContext): ClaimSlot | undefined => context.switchToHttp().getRequest<{ [IDEMPOTENCY_CLAIM]?: ClaimSlot }>()[IDEMPOTENCY_CLAIM]);

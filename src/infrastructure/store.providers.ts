@@ -52,13 +52,19 @@ export function storeProviders(config: AppConfig): Provider[] {
     {
       provide: READ_STORE,
       inject: [SQLITE, SQLITE_WRITER, POSTGRES, EVENT_STORE],
-      useFactory: async (db: SqliteHandle | null, writer: SqliteWriter | null, pool: Pool | null): Promise<ReadStore> => {
-        if (pool) return new PostgresReadStore(pool);
+      useFactory: async (db: SqliteHandle | null, writer: SqliteWriter | null, pool: Pool | null, events: EventStore): Promise<ReadStore> => {
+        if (pool) {
+          const reads = new PostgresReadStore(pool);
+          if (events instanceof PostgresEventStore) events.writeClaimsTo(reads);
+          return reads;
+        }
         if (config.mongodbUri) return MongoReadStore.connect(config.mongodbUri);
         // Reads share the main thread's handle; writes (documents, checkpoints, leases) go to the
         // writer thread. The handle is made query-only once the schemas exist, so no write can
-        // run on the main thread. EVENT_STORE is injected only to have created its table first.
+        // run on the main thread. EVENT_STORE is injected to have created its table first.
         const reads = new SqliteReadStore(db as SqliteHandle, { writer: writer ?? undefined });
+        // An append's claims (an Idempotency-Key's record) go to these tables in its transaction.
+        if (events instanceof SqliteEventStore) events.writeClaimsTo(reads);
         db?.pragma('query_only = ON');
         return reads;
       },
@@ -73,10 +79,10 @@ export function storeProviders(config: AppConfig): Provider[] {
 /** Every append timed, whichever store: the latency a command waits for its events to be durable. */
 function timedAppends<S extends EventStore>(store: S, metrics: MetricsService): S {
   const append = store.append.bind(store);
-  store.append = async (stream, events, expected) => {
+  store.append = async (stream, events, expected, options) => {
     const done = metrics.appendLatency.startTimer({ store: store.kind });
     try {
-      return await append(stream, events, expected);
+      return await append(stream, events, expected, options);
     } finally {
       done();
     }

@@ -1,3 +1,4 @@
+import { UnprocessableError } from '../domain/shared/errors';
 import { NewEvent, RecordedEvent } from '../domain/shared/events';
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
@@ -44,14 +45,51 @@ export interface SubscribeOptions {
   readonly batchSize?: number;
 }
 
+/**
+ * A read-store document an append writes in its own transaction unless one is stored under its id
+ * already (an `Idempotency-Key`'s record): the events and the document are durable together.
+ */
+export interface AppendClaim {
+  readonly collection: string;
+  readonly id: string;
+  readonly doc: Readonly<Record<string, unknown>>;
+}
+
+/** A command's claim, and whether its append wrote it (else the sender writes it itself). */
+export interface ClaimSlot {
+  readonly claim: AppendClaim;
+  written: boolean;
+}
+
+export interface AppendOptions {
+  /**
+   * Written with the events, in their transaction. One already stored with the same document is
+   * left as it is; one stored with another document fails the append with ClaimTakenError, and
+   * nothing of it is written.
+   */
+  readonly claims?: readonly AppendClaim[];
+}
+
+/** An append's claim found another document stored under its id: nothing of the append was written. */
+export class ClaimTakenError extends UnprocessableError {
+  constructor(
+    readonly collection: string,
+    readonly id: string,
+  ) {
+    super(`another document is stored under ${id} in ${collection}`);
+  }
+}
+
 export interface EventStore {
   readonly kind: string;
   /**
    * Append atomically. Appending events whose ids are already in the stream (a retried request)
    * is idempotent: it returns the original result and appends nothing.
-   * Throws ConcurrencyError when `expected` does not match.
+   * Throws ConcurrencyError when `expected` does not match, ClaimTakenError when a claim does.
    */
-  append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision, options?: AppendOptions): Promise<AppendResult>;
+  /** Whether `append` writes its options' claims (a store whose documents live elsewhere does not). */
+  writesClaims(): boolean;
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Current last revision, or null when the stream does not exist. */
   streamRevision(stream: string): Promise<number | null>;

@@ -2,6 +2,7 @@ import { Command } from '@nestjs/cqrs';
 import { Decider } from '../domain/shared/decider';
 import { DomainEvent } from '../domain/shared/events';
 import { Principal } from '../domain/shared/principal';
+import { ClaimSlot } from '../ports/event-store.port';
 
 /*
  * The one write message and its context: controllers, sagas and schedules build a `Decide`; the
@@ -22,6 +23,11 @@ export interface CommandContext {
    * again like any other. Never for a name a retry could repeat (one derived from an Idempotency-Key).
    */
   readonly freshStream?: boolean;
+  /**
+   * A document to write with the command's events, in their transaction (an `Idempotency-Key`'s
+   * record), where the event store can; `written` tells the sender whether it was.
+   */
+  readonly claim?: ClaimSlot;
 }
 
 export function contextFromPrincipal(principal: Principal, commandId: string, correlationId?: string): CommandContext {

@@ -4,6 +4,7 @@ import { PostgresEventStore } from '../../src/infrastructure/postgres/postgres-e
 import { PostgresReadStore } from '../../src/infrastructure/postgres/postgres-read-store';
 import { TEST_DATABASE_URL, freshPostgres } from '../support/postgres';
 import { skipWithoutServer } from '../support/sqlite';
+import { appendClaimsContract } from './append-claims.contract';
 import { blobStoreContract } from './blob-store.contract';
 import { eventStoreContract } from './event-store.contract';
 import { readStoreContract } from './read-store.contract';
@@ -16,6 +17,21 @@ if (TEST_DATABASE_URL) {
       store,
       cleanup: async () => {
         await store.close();
+        await pg.cleanup();
+      },
+    };
+  });
+
+  appendClaimsContract('postgres', async () => {
+    const pg = await freshPostgres('claims_contract');
+    const events = new PostgresEventStore(pg.pool, new UpcasterRegistry(), { url: pg.url, pollIntervalMs: 1000 });
+    const reads = new PostgresReadStore(pg.pool);
+    events.writeClaimsTo(reads);
+    return {
+      events,
+      reads,
+      cleanup: async () => {
+        await events.close();
         await pg.cleanup();
       },
     };

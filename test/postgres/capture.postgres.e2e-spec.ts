@@ -4,4 +4,7 @@ import { onPostgres } from '../support/test-stores';
 onPostgres('capture', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('../readings/capture.e2e-spec');
+  // The Idempotency-Key's record written in the append's transaction (claims), on PostgreSQL.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('../readings/idempotency-key.e2e-spec');
 });

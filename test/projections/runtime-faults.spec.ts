@@ -28,8 +28,11 @@ class DroppingEventStore implements EventStore {
     private readonly inner: EventStore,
     private readonly every: number,
   ) {}
-  append(stream: string, events: readonly NewEvent[], expected: Parameters<EventStore['append']>[2]) {
-    return this.inner.append(stream, events, expected);
+  append(stream: string, events: readonly NewEvent[], expected: Parameters<EventStore['append']>[2], options?: Parameters<EventStore['append']>[3]) {
+    return this.inner.append(stream, events, expected, options);
+  }
+  writesClaims() {
+    return this.inner.writesClaims();
   }
   readStream(stream: string, options?: Parameters<EventStore['readStream']>[1]) {
     return this.inner.readStream(stream, options);

@@ -1,5 +1,6 @@
 import { READ_STORE, ReadStore } from '../../src/ports/read-store.port';
 import { IDEMPOTENCY_COLLECTION } from '../../src/infrastructure/http/idempotency.interceptor';
+import { sha256Hex } from '../../src/domain/shared/sha256';
 import { TestApp, startTestApp } from '../support/app';
 import { renderMeterPhoto } from '../support/photos';
 import { auditEvents, call, photoForm } from './readings-helpers';
@@ -81,6 +82,42 @@ describe('Idempotency-Key', () => {
     } finally {
       store.get = get;
     }
+  });
+
+  it("given a fresh key on a meter reading's correction, then its record is written in the correction's own append: stored by the answer with no write of its own; a retry's check finds it after its handler", async () => {
+    const store = app.app.get<ReadStore>(READ_STORE);
+    const writes: string[] = [];
+    const insertIfAbsent = store.insertIfAbsent.bind(store);
+    store.insertIfAbsent = (collection, id, doc) => {
+      if (collection === IDEMPOTENCY_COLLECTION) writes.push(id);
+      return insertIfAbsent(collection, id, doc);
+    };
+    try {
+      const res = await call(app, 'POST', '/api/v2/ml-training/corrections', { token: guard, json: correction('0871.42'), headers: { 'idempotency-key': 'fix-claimed' } });
+      expect(res.status).toBe(201);
+      expect(writes).toEqual([]);
+      const record = await store.get<{ fingerprint: string }>(IDEMPOTENCY_COLLECTION, sha256Hex(JSON.stringify(['acme', 'g1', 'fix-claimed'])));
+      expect(record?.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+      // A retry appends nothing, so its check writes (finds) the record after the handler.
+      const retry = await call(app, 'POST', '/api/v2/ml-training/corrections', { token: guard, json: correction('0871.42'), headers: { 'idempotency-key': 'fix-claimed' } });
+      expect(retry.status).toBe(201);
+      expect(retry.body).toEqual(res.body);
+      expect(writes).toHaveLength(1);
+    } finally {
+      store.insertIfAbsent = insertIfAbsent;
+    }
+  });
+
+  it('given two corrections of one reading sent at once under one key with different bodies, then one is recorded and the other is 422', async () => {
+    const [a, b] = await Promise.all(
+      ['0871.50', '0871.51'].map((text) => call<{ correction_id?: string; message?: string }>(app, 'POST', '/api/v2/ml-training/corrections', { token: guard, json: correction(text), headers: { 'idempotency-key': 'fix-race' } })),
+    );
+    expect([a.status, b.status].sort()).toEqual([201, 422]);
+    const refused = a.status === 422 ? a : b;
+    expect(refused.body.message).toContain('fix-race');
+    const events = await auditEvents(app, auditor);
+    const mine = events.filter((e) => e.type === 'CorrectionSubmitted' && ['0871.50', '0871.51'].includes((e.data as { correctedText: string }).correctedText));
+    expect(mine).toHaveLength(1);
   });
 
   it('given a key used for one capture, when it is reused with other form fields, then 422 naming the key', async () => {

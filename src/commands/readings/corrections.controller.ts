@@ -11,7 +11,8 @@ import { positionString } from '../../http/conventions';
 import { PERSONAL_DATA, PersonalDataPort } from '../../ports/personal-data.port';
 import { sealOnEntry } from '../privacy/seal-on-entry';
 import { contextFromPrincipal, Decide, recordedPosition } from '../../runtime/decide';
-import { IdempotencyKeyCheckedAfter, idempotencyKey } from '../../http/idempotency-key';
+import { IdempotencyClaim, IdempotencyKeyCheckedAfter, idempotencyKey } from '../../http/idempotency-key';
+import { ClaimSlot } from '../../ports/event-store.port';
 import { SubmitCorrectionDto } from './submit-correction.dto';
 
 @ApiTags('training')
@@ -36,7 +37,7 @@ export class CorrectionsController {
   // the decider runs: an entry's correction has its key checked first.
   @IdempotencyKeyCheckedAfter((request) => (request.body as { source_type?: unknown } | undefined)?.source_type !== 'vehicle_entry')
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key returns the first answer and appends nothing' })
-  async submit(@CurrentPrincipal() principal: Principal, @Body() body: SubmitCorrectionDto, @Headers('idempotency-key') rawKey?: string) {
+  async submit(@CurrentPrincipal() principal: Principal, @Body() body: SubmitCorrectionDto, @IdempotencyClaim() claim: ClaimSlot | undefined, @Headers('idempotency-key') rawKey?: string) {
     const key = idempotencyKey(rawKey);
     const correctionId = key ? derivedId('correction', principal.tenant, principal.sub, key) : newId();
     const commandId = deterministicUuid(`submit-correction:${correctionId}`);
@@ -51,7 +52,9 @@ export class CorrectionsController {
       correctedText: await this.sealedCorrection(principal, body),
       correctionType: body.correction_type,
     };
-    const result = await this.commandBus.execute(new Decide<ReadingState, ReadingCommand, ReadingEvent>(stream, readingDecider, command, contextFromPrincipal(principal, commandId)));
+    // The key's record (when its check left one to claim) is written in this append's transaction.
+    const context = { ...contextFromPrincipal(principal, commandId), ...(claim ? { claim } : {}) };
+    const result = await this.commandBus.execute(new Decide<ReadingState, ReadingCommand, ReadingEvent>(stream, readingDecider, command, context));
     // A retry appended nothing: answered where the first attempt's event went.
     const position = recordedPosition(result);
     return { status: 'success', message: `correction recorded for ${body.source_type} ${body.source_id}`, correction_id: correctionId, position: positionString(position) };

@@ -5,7 +5,7 @@ import { ConcurrencyError } from '../../domain/shared/errors';
 import { DomainEvent, NewEvent, RecordedEvent } from '../../domain/shared/events';
 import { deterministicUuid } from '../../domain/shared/ids';
 import { UPCASTER_REGISTRY, UpcasterRegistry } from '../../domain/shared/upcasting';
-import { AppendResult, EVENT_STORE, EventStore } from '../../ports/event-store.port';
+import { AppendClaim, AppendResult, ClaimSlot, EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { CommandContext, CommandResult, RecordedRef } from '../../runtime/decide';
 import { DecidedBatch, decideBatch } from './stream-batch';
 import { Queued, StreamBatcher } from './stream-batcher';
@@ -83,7 +83,10 @@ export class CommandProcessor {
         }
         const occurredAt = this.clock.now().toISOString();
         const toAppend = decided.events.map(({ event, command, index }) => this.newEvent(event, batch[command].context, index, occurredAt));
-        const appended = toAppend.length > 0 ? await this.appendBatch(stream, toAppend, decided.revision, batch.length) : null;
+        // The claims of the commands whose events this append writes, where the store writes them.
+        const slots = this.store.writesClaims() ? claimSlots(batch, decided) : [];
+        const appended = toAppend.length > 0 ? await this.appendBatch(stream, toAppend, decided.revision, batch.length, slots) : null;
+        if (appended && appended !== 'separately') for (const slot of slots) slot.written = true;
         if (appended === 'separately') {
           this.folded.delete(stream);
           await this.runAlone(stream, batch);
@@ -123,10 +126,12 @@ export class CommandProcessor {
    * than a lost race (an event id used elsewhere, say) is retried command by command, so each gets
    * its own answer as if it had come alone.
    */
-  private async appendBatch(stream: string, events: readonly NewEvent[], revision: number | null, commands: number) {
+  private async appendBatch(stream: string, events: readonly NewEvent[], revision: number | null, commands: number, slots: readonly ClaimSlot[]) {
+    const claims: AppendClaim[] = slots.map((s) => s.claim);
     try {
-      return await this.store.append(stream, events, revision === null ? 'no_stream' : revision);
+      return await this.store.append(stream, events, revision === null ? 'no_stream' : revision, claims.length > 0 ? { claims } : undefined);
     } catch (error) {
+      // A claim taken by another document fails its own command only: the batch goes one by one.
       if (error instanceof ConcurrencyError || commands === 1) throw error;
       return 'separately' as const;
     }
@@ -155,6 +160,16 @@ export class CommandProcessor {
 
 /** Each command's event ids, by index: a command's batch asks for them up to three times (decide, append, answer). */
 const eventIds = new WeakMap<CommandContext, string[]>();
+
+/** The claims of the batch's accepted commands (those whose events the append writes). */
+function claimSlots(batch: readonly AnyQueued[], decided: DecidedBatch<unknown, DomainEvent>): ClaimSlot[] {
+  const slots: ClaimSlot[] = [];
+  decided.outcomes.forEach((outcome, i) => {
+    const slot = batch[i].context.claim;
+    if (slot && outcome.kind === 'accepted') slots.push(slot);
+  });
+  return slots;
+}
 
 function eventId(context: CommandContext, index: number): string {
   let ids = eventIds.get(context);

@@ -39,6 +39,11 @@ export class EventStoreDbEventStore implements EventStore {
     this.client = EventStoreDBClient.connectionString(connectionString);
   }
 
+  /** Documents live in another store (MongoDB): a claim is written by its sender. */
+  writesClaims(): boolean {
+    return false;
+  }
+
   async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     for (let attempt = 0; ; attempt++) {
       const tail = await this.readStream(stream, { direction: 'backwards', limit: 1, raw: true });

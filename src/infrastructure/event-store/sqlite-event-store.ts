@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConcurrencyError } from '../../domain/shared/errors';
 import { NewEvent, RecordedEvent } from '../../domain/shared/events';
 import { UpcasterRegistry } from '../../domain/shared/upcasting';
+import { ClaimTables } from '../claim-tables';
 import { SqliteHandle, synchronousOf } from '../sqlite/sqlite-database';
-import { SqliteWriter, WriterStats } from '../sqlite/sqlite-writer';
-import { WriterOp } from '../sqlite/sqlite-writer.protocol';
-import { WriteGroup } from '../sqlite/write-group';
-import { AppendResult, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../../ports/event-store.port';
+import { SqliteWriter, WriterStats, toError } from '../sqlite/sqlite-writer';
+import { InsertRow, WriterOp } from '../sqlite/sqlite-writer.protocol';
+import { CLAIM_TAKEN, WriteGroup } from '../sqlite/write-group';
+import { AppendClaim, AppendOptions, AppendResult, ClaimTakenError, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../../ports/event-store.port';
 import { AppendOutcome, EVENTS_SCHEMA } from './sqlite-appender';
 
 /** Rows are read as arrays (better-sqlite3 raw mode): about 3x faster than objects on big reads. */
@@ -40,6 +40,7 @@ export class SqliteEventStore implements EventStore {
   private readonly ownsWriter: boolean;
   private readonly inline: WriteGroup | null;
   private closed = false;
+  private claimTables: ClaimTables | null = null;
 
   constructor(
     private readonly db: SqliteHandle,
@@ -71,10 +72,26 @@ export class SqliteEventStore implements EventStore {
     return this.writer ? { ...this.writer.stats(), threadId: this.writer.threadId } : null;
   }
 
-  async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  /** Claims go to the read store of the same file, in the append's transaction. */
+  writeClaimsTo(tables: ClaimTables): void {
+    this.claimTables = tables;
+  }
+
+  writesClaims(): boolean {
+    return this.claimTables !== null;
+  }
+
+  async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    const op = { kind: 'append', stream, events, expected } as const;
-    const result = this.writer ? await this.writer.submit<AppendOutcome>(op) : this.appendInline(op);
+    const claims = options.claims && options.claims.length > 0 ? await this.claimRows(options.claims) : undefined;
+    const op = { kind: 'append', stream, events, expected, ...(claims ? { claims } : {}) } as const;
+    let result: AppendOutcome;
+    try {
+      result = this.writer ? await this.writer.submit<AppendOutcome>(op) : this.appendInline(op);
+    } catch (error) {
+      const claim = (error as { code?: unknown }).code === CLAIM_TAKEN ? options.claims?.find((c) => c.id === (error as { id?: unknown }).id) : undefined;
+      throw claim ? new ClaimTakenError(claim.collection, claim.id) : error;
+    }
     if (result.appended > 0) {
       this.options.onAppended?.(result.appended);
       this.wake();
@@ -82,10 +99,16 @@ export class SqliteEventStore implements EventStore {
     return { nextRevision: result.nextRevision, position: result.position, positions: result.positions };
   }
 
+  private claimRows(claims: readonly AppendClaim[]): Promise<InsertRow[]> {
+    const tables = this.claimTables;
+    if (!tables) throw new Error('claims need the read store of this file (writeClaimsTo)');
+    return Promise.all(claims.map(async (c) => ({ table: await tables.tableFor(c.collection), id: c.id, doc: JSON.stringify(c.doc) })));
+  }
+
   private appendInline(op: WriterOp): AppendOutcome {
     const [reply] = (this.inline as WriteGroup).commit([{ id: 0, op }]);
     if (reply.ok) return reply.value as AppendOutcome;
-    throw reply.error.kind === 'concurrency' ? new ConcurrencyError(reply.error.stream, reply.error.expected, reply.error.actual) : new Error(reply.error.message);
+    throw toError(reply.error);
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

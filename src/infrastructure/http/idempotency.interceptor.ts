@@ -6,12 +6,13 @@ import { UnprocessableError } from '../../domain/shared/errors';
 import { sha256Hex } from '../../domain/shared/sha256';
 import { AuthenticatedRequest } from '../auth/auth.guard';
 import { READ_STORE, ReadStore } from '../../ports/read-store.port';
-import { KEY_CHECKED_AFTER, idempotencyKey } from '../../http/idempotency-key';
+import { IDEMPOTENCY_CLAIM, KEY_CHECKED_AFTER, idempotencyKey } from '../../http/idempotency-key';
+import { ClaimSlot } from '../../ports/event-store.port';
 
 /** Outside every projection: a rebuild of the read models does not forget the keys. */
 export const IDEMPOTENCY_COLLECTION = 'idempotency_keys';
 
-type UploadRequest = AuthenticatedRequest & Request & { file?: { buffer?: Buffer; size?: number } };
+type UploadRequest = AuthenticatedRequest & Request & { file?: { buffer?: Buffer; size?: number }; [IDEMPOTENCY_CLAIM]?: ClaimSlot };
 
 /**
  * A command's `Idempotency-Key` is checked against the one rule and bound to the request it first
@@ -43,11 +44,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
     });
     if (print !== null && this.reflector.get<(r: UploadRequest) => boolean>(KEY_CHECKED_AFTER, context.getHandler())?.(request) === true) {
       // A route whose ids derive from the key: no read before; a refusal looks the key up then.
+      // Its handler may claim the record for its command's append (one transaction); else, or
+      // when that command appended nothing (a retry), the record is written after it.
+      const slot: ClaimSlot = { claim: { collection: IDEMPOTENCY_COLLECTION, id, doc: { fingerprint: print } }, written: false };
+      request[IDEMPOTENCY_CLAIM] = slot;
       const refused = catchError(async (error: unknown) => {
         await this.check(id, key, print, false);
         throw error;
       });
-      return next.handle().pipe(refused, record);
+      const claimed = mergeMap(async (answer: unknown) => {
+        if (!slot.written) await this.check(id, key, print, true);
+        return answer;
+      });
+      return next.handle().pipe(refused, claimed);
     }
     const before = print === null ? Promise.resolve() : this.check(id, key, print, false);
     return from(before).pipe(

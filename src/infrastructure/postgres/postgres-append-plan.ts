@@ -1,12 +1,23 @@
+import { isDeepStrictEqual } from 'node:util';
 import { ConcurrencyError } from '../../domain/shared/errors';
 import { EventMetadata, NewEvent } from '../../domain/shared/events';
 import { GENESIS_HASH, eventHash } from '../../domain/shared/hash-chain';
-import { AppendResult, ExpectedRevision } from '../../ports/event-store.port';
+import { AppendResult, ClaimTakenError, ExpectedRevision } from '../../ports/event-store.port';
+
+/** A claim of an append, with the read store's table its collection lives in. */
+export interface ClaimRow {
+  readonly collection: string;
+  readonly table: string;
+  readonly id: string;
+  /** The document's JSON. */
+  readonly doc: string;
+}
 
 export interface PendingAppend {
   readonly stream: string;
   readonly events: readonly NewEvent[];
   readonly expected: ExpectedRevision;
+  readonly claims?: readonly ClaimRow[];
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
 }
@@ -35,20 +46,38 @@ export type Outcome =
   | { readonly kind: 'duplicate'; readonly lastEventId: string }
   | { readonly kind: 'failed'; readonly error: unknown };
 
+/** Where a claim is found: its table and id. */
+export function claimKey(claim: { readonly table: string; readonly id: string }): string {
+  return `${claim.table}\u0000${claim.id}`;
+}
+
 /**
  * Decide every append of a batch in order, against the stream heads read under the append lock:
  * later appends of the batch see the rows earlier ones will insert, exactly as if each had
  * committed alone. The (stream, revision) constraint backs the expected-revision check.
+ * `claimed` holds the documents stored before under the batch's claims (by claimKey); an append
+ * whose claim finds another document (stored, or claimed earlier in the batch) fails, and the new
+ * claims of those that go on are returned to insert.
  */
 export function planBatch(
   batch: readonly PendingAppend[],
   heads: Map<string, { revision: number; hash: string }>,
   stored: Map<string, StoredEventRef>,
   now: string,
-): { outcomes: Outcome[]; columns: InsertColumns } {
+  claimed: Map<string, unknown> = new Map(),
+): { outcomes: Outcome[]; columns: InsertColumns; claims: ClaimRow[] } {
   const columns: InsertColumns = { eventIds: [], streams: [], revisions: [], types: [], data: [], metadata: [], hashes: [], recordedAt: [] };
   const inBatch = new Map<string, string>(); // event id -> stream, for ids this batch inserts
+  const claims: ClaimRow[] = [];
   const outcomes = batch.map((append): Outcome => {
+    // Claims first: one stored with another document fails the append before anything else.
+    const outcome = takenClaim(append, claimed) ?? planOne(append);
+    if (outcome.kind !== 'failed') claims.push(...newClaims(append, claimed));
+    return outcome;
+  });
+  return { outcomes, columns, claims };
+
+  function planOne(append: PendingAppend): Outcome {
     const first = append.events[0].eventId;
     const last = append.events[append.events.length - 1].eventId;
     const earlierStream = stored.get(first)?.stream ?? inBatch.get(first);
@@ -88,8 +117,20 @@ export function planBatch(
     }
     heads.set(append.stream, { revision, hash: previousHash });
     return { kind: 'insert', lastEventId: last, nextRevision: revision, count: append.events.length };
-  });
-  return { outcomes, columns };
+  }
+}
+
+/** The failure of an append whose claim finds another document (stored, or claimed earlier in the batch), or null. */
+function takenClaim(append: PendingAppend, claimed: ReadonlyMap<string, unknown>): Outcome | null {
+  const taken = append.claims?.find((c) => claimed.has(claimKey(c)) && !isDeepStrictEqual(claimed.get(claimKey(c)), JSON.parse(c.doc)));
+  return taken ? { kind: 'failed', error: new ClaimTakenError(taken.collection, taken.id) } : null;
+}
+
+/** The claims of an append that goes on which are not stored yet: marked claimed, to insert. */
+function newClaims(append: PendingAppend, claimed: Map<string, unknown>): ClaimRow[] {
+  const fresh = (append.claims ?? []).filter((claim) => !claimed.has(claimKey(claim)));
+  for (const claim of fresh) claimed.set(claimKey(claim), JSON.parse(claim.doc));
+  return fresh;
 }
 
 /** The ids whose stored rows decide idempotency: first and last event of each append. */

@@ -25,13 +25,27 @@ export const HEADS_AND_STORED = `
   SELECT true, stream, revision, NULL, event_id, position FROM events WHERE event_id = ANY($2::text[])`;
 
 /** The batch's rows, and the NOTIFY of the highest position ($9 the channel) in the same statement. */
-export const INSERT_AND_NOTIFY = `
-  WITH ins AS (
+export const INSERT_AND_NOTIFY = insertAndNotify([]);
+
+/**
+ * INSERT_AND_NOTIFY that also inserts claims: per table, its ids and JSON documents in the
+ * parameters numbered `ids` and `docs`. Plain inserts: a claim stored meanwhile is a unique violation.
+ */
+export function insertAndNotify(claims: readonly { readonly table: string; readonly ids: number; readonly docs: number }[]): string {
+  const claimed = claims.map((c, i) => `claim${i} AS (INSERT INTO ${c.table} (id, doc) SELECT * FROM unnest($${c.ids}::text[], $${c.docs}::jsonb[])), `).join('');
+  return `
+  WITH ${claimed}ins AS (
     INSERT INTO events (event_id, stream, revision, type, data, metadata, hash, recorded_at)
     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text[], $8::text[])
     RETURNING event_id, stream, revision, position
   ), notified AS (SELECT pg_notify($9, (SELECT max(position) FROM ins)::text))
   SELECT ins.event_id, ins.stream, ins.revision, ins.position FROM ins, notified`;
+}
+
+/** The documents stored under some ids ($1) of a read-model table: an append's claims, looked up under the append lock. */
+export function claimsLookup(table: string): string {
+  return `SELECT id, doc FROM ${table} WHERE id = ANY($1::text[])`;
+}
 
 /**
  * The first `limit` events of the given types: each type's next positions through the events_type

@@ -2,9 +2,10 @@ import type { Pool, PoolClient } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NewEvent, RecordedEvent } from '../../domain/shared/events';
 import { UpcasterRegistry } from '../../domain/shared/upcasting';
-import { AppendResult, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../../ports/event-store.port';
-import { InsertColumns, PendingAppend, StoredEventRef, idsToLookUp, planBatch } from './postgres-append-plan';
-import { APPEND_LOCK, COLUMNS, EventRow, HEADS_AND_STORED, INSERT_AND_NOTIFY, OF_TYPES, toEvent, translate } from './postgres-event-sql';
+import { AppendClaim, AppendOptions, AppendResult, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../../ports/event-store.port';
+import { ClaimTables } from '../claim-tables';
+import { ClaimRow, InsertColumns, PendingAppend, StoredEventRef, claimKey, idsToLookUp, planBatch } from './postgres-append-plan';
+import { APPEND_LOCK, COLUMNS, EventRow, HEADS_AND_STORED, INSERT_AND_NOTIFY, OF_TYPES, claimsLookup, insertAndNotify, toEvent, translate } from './postgres-event-sql';
 import { EVENTS_CHANNEL, PostgresListener } from './postgres-listener';
 import { inTransaction } from './postgres-pool';
 
@@ -27,6 +28,7 @@ export class PostgresEventStore implements EventStore {
   private readonly listener: PostgresListener | null;
   private closed = false;
   private readonly readAhead = new Map<string, Promise<RecordedEvent[]>>();
+  private claimTables: ClaimTables | null = null;
 
   constructor(
     private readonly pool: Pool,
@@ -36,13 +38,29 @@ export class PostgresEventStore implements EventStore {
     this.listener = options.url ? new PostgresListener(options.url, () => this.wake()) : null;
   }
 
-  append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
-    if (this.closed) return Promise.reject(new Error('event store is closed'));
+  /** Claims go to the read store's tables in this database, in the append's transaction. */
+  writeClaimsTo(tables: ClaimTables): void {
+    this.claimTables = tables;
+  }
+
+  writesClaims(): boolean {
+    return this.claimTables !== null;
+  }
+
+  async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    if (this.closed) throw new Error('event store is closed');
+    const claims = options.claims && options.claims.length > 0 ? await this.claimRows(options.claims) : undefined;
     return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ stream, events, expected, resolve, reject });
+      this.queue.push({ stream, events, expected, ...(claims ? { claims } : {}), resolve, reject });
       if (!this.draining) void this.drain();
     });
+  }
+
+  private claimRows(claims: readonly AppendClaim[]): Promise<ClaimRow[]> {
+    const tables = this.claimTables;
+    if (!tables) throw new Error('claims need the read store of this database (writeClaimsTo)');
+    return Promise.all(claims.map(async (c) => ({ collection: c.collection, table: await tables.tableFor(c.collection), id: c.id, doc: JSON.stringify(c.doc) })));
   }
 
   /** Group commit: while one transaction commits, the appends that arrive wait for the next. */
@@ -76,8 +94,8 @@ export class PostgresEventStore implements EventStore {
     ]);
     const heads = new Map(known.rows.filter((r) => !r.stored).map((r) => [r.stream, { revision: r.revision, hash: r.hash as string }]));
     const stored = new Map(known.rows.filter((r) => r.stored).map((r) => [r.event_id as string, { stream: r.stream, revision: r.revision, position: r.position as number }]));
-    const { outcomes, columns } = planBatch(batch, heads, stored, new Date().toISOString());
-    const inserted = columns.eventIds.length > 0 ? await this.insert(client, columns) : new Map<string, StoredEventRef>();
+    const { outcomes, columns, claims } = planBatch(batch, heads, stored, new Date().toISOString(), await this.storedClaims(client, batch));
+    const inserted = columns.eventIds.length > 0 || claims.length > 0 ? await this.insert(client, columns, claims) : new Map<string, StoredEventRef>();
     return () => {
       let appended = 0;
       outcomes.forEach((outcome, i) => {
@@ -96,9 +114,31 @@ export class PostgresEventStore implements EventStore {
     };
   }
 
-  /** Inserts the rows and, in the same statement, notifies the listeners of the highest position (delivered at commit). */
-  private async insert(client: PoolClient, c: InsertColumns): Promise<Map<string, StoredEventRef>> {
-    const result = await client.query<StoredEventRef & { event_id: string }>(INSERT_AND_NOTIFY, [c.eventIds, c.streams, c.revisions, c.types, c.data, c.metadata, c.hashes, c.recordedAt, EVENTS_CHANNEL]);
+  /** The documents already stored under the batch's claims (by claimKey); none read when it has none. */
+  private async storedClaims(client: PoolClient, batch: readonly PendingAppend[]): Promise<Map<string, unknown>> {
+    const stored = new Map<string, unknown>();
+    const byTable = new Map<string, string[]>();
+    for (const append of batch) for (const c of append.claims ?? []) byTable.set(c.table, [...(byTable.get(c.table) ?? []), c.id]);
+    for (const [table, ids] of byTable) {
+      const { rows } = await client.query<{ id: string; doc: unknown }>(claimsLookup(table), [ids]);
+      for (const row of rows) stored.set(claimKey({ table, id: row.id }), row.doc);
+    }
+    return stored;
+  }
+
+  /**
+   * Inserts the rows and the new claims and, in the same statement, notifies the listeners of the
+   * highest position (delivered at commit). A claim another writer stored since it was looked up
+   * fails the statement (a unique violation): the batch is then retried append by append.
+   */
+  private async insert(client: PoolClient, c: InsertColumns, claims: readonly ClaimRow[]): Promise<Map<string, StoredEventRef>> {
+    const params: unknown[] = [c.eventIds, c.streams, c.revisions, c.types, c.data, c.metadata, c.hashes, c.recordedAt, EVENTS_CHANNEL];
+    const tables = [...new Set(claims.map((claim) => claim.table))].map((table) => {
+      const mine = claims.filter((claim) => claim.table === table);
+      params.push(mine.map((claim) => claim.id), mine.map((claim) => claim.doc));
+      return { table, ids: params.length - 1, docs: params.length };
+    });
+    const result = await client.query<StoredEventRef & { event_id: string }>(tables.length > 0 ? insertAndNotify(tables) : INSERT_AND_NOTIFY, params);
     return new Map(result.rows.map((r) => [r.event_id, r]));
   }
 

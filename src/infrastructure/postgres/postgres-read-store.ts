@@ -37,6 +37,11 @@ export class PostgresReadStore implements ReadStore {
     return name;
   }
 
+  /** A collection's table, created if missing: where an append's claims in that collection go. */
+  tableFor(collection: string): Promise<string> {
+    return this.ensureTable(collection);
+  }
+
   /** A query on a collection nobody has written yet answers as if it were empty. */
   private async query<R extends object>(sql: string, params: unknown[], empty: R[]): Promise<R[]> {
     try {

@@ -50,6 +50,11 @@ export class SqliteReadStore implements ReadStore {
     return name;
   }
 
+  /** A collection's table, created if missing: where an append's claims in that collection go. */
+  tableFor(collection: string): Promise<string> {
+    return this.ensureTable(collection);
+  }
+
   /** Every write: to the writer thread when there is one, else in an IMMEDIATE transaction here. */
   private async write<T>(op: WriterOp): Promise<T> {
     try {

@@ -2,7 +2,14 @@ import { NewEvent } from '../../domain/shared/events';
 
 /** What the main thread asks the writer thread to do; each runs in its own savepoint of a group. */
 export type WriterOp =
-  | { readonly kind: 'append'; readonly stream: string; readonly events: readonly NewEvent[]; readonly expected: 'no_stream' | 'any' | number }
+  | {
+      readonly kind: 'append';
+      readonly stream: string;
+      readonly events: readonly NewEvent[];
+      readonly expected: 'no_stream' | 'any' | number;
+      /** Documents inserted in the append's savepoint unless stored already (a different one fails it: CLAIM_TAKEN). */
+      readonly claims?: readonly InsertRow[];
+    }
   | { readonly kind: 'exec'; readonly sql: string }
   | {
       readonly kind: 'run';
@@ -12,7 +19,14 @@ export type WriterOp =
     }
   | { readonly kind: 'lease'; readonly name: string; readonly owner: string; readonly ttlMs: number }
   /** Insert the row unless its id is taken; answers the stored document's JSON then, else null. */
-  | { readonly kind: 'insertIfAbsent'; readonly table: string; readonly id: string; readonly doc: string };
+  | ({ readonly kind: 'insertIfAbsent' } & InsertRow);
+
+/** A document row of a read-model table: its table, id and JSON. */
+export interface InsertRow {
+  readonly table: string;
+  readonly id: string;
+  readonly doc: string;
+}
 
 export interface WriterRequest {
   readonly id: number;
@@ -21,7 +35,8 @@ export interface WriterRequest {
 
 export type WriterError =
   | { readonly kind: 'concurrency'; readonly stream: string; readonly expected: string; readonly actual: string }
-  | { readonly kind: 'error'; readonly message: string; readonly code?: string };
+  /** `id`: the claim a CLAIM_TAKEN error names. */
+  | { readonly kind: 'error'; readonly message: string; readonly code?: string; readonly id?: string };
 
 export type WriterReply = { readonly id: number; readonly ok: true; readonly value: unknown } | { readonly id: number; readonly ok: false; readonly error: WriterError };
 

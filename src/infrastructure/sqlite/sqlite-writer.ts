@@ -29,9 +29,10 @@ interface Waiter {
  */
 const MESSAGE_SIZE = 16;
 
-function toError(error: WriterError): Error {
+/** A writer thread's error as the main thread throws it. */
+export function toError(error: WriterError): Error {
   if (error.kind === 'concurrency') return new ConcurrencyError(error.stream, error.expected, error.actual);
-  return Object.assign(new Error(error.message), error.code ? { code: error.code } : {});
+  return Object.assign(new Error(error.message), error.code ? { code: error.code } : {}, error.id ? { id: error.id } : {});
 }
 
 /**

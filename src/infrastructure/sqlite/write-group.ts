@@ -2,15 +2,18 @@ import type { Statement } from 'better-sqlite3';
 import { ConcurrencyError } from '../../domain/shared/errors';
 import { SqliteAppender } from '../event-store/sqlite-appender';
 import { SqliteHandle } from './sqlite-database';
-import { WriterError, WriterOp, WriterReply, WriterRequest } from './sqlite-writer.protocol';
+import { InsertRow, WriterError, WriterOp, WriterReply, WriterRequest } from './sqlite-writer.protocol';
 
 /** The error code a fenced write carries across the thread boundary. */
 export const FENCED = 'FLYWHEEL_FENCED';
+/** The error code of an append whose claim found another document under its id. */
+export const CLAIM_TAKEN = 'FLYWHEEL_CLAIM_TAKEN';
 
 function toWriterError(error: unknown): WriterError {
   if (error instanceof ConcurrencyError) return { kind: 'concurrency', stream: error.stream, expected: error.expected, actual: error.actual };
   const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : undefined;
-  return { kind: 'error', message: error instanceof Error ? error.message : String(error), code };
+  const message = error instanceof Error ? error.message : String(error);
+  return code === CLAIM_TAKEN ? { kind: 'error', message, code, id: (error as { id: string }).id } : { kind: 'error', message, code };
 }
 
 /**
@@ -53,6 +56,11 @@ export class WriteGroup {
   private apply(op: WriterOp): unknown {
     switch (op.kind) {
       case 'append':
+        // Claims first: one taken by another document fails the append before it inserts anything.
+        for (const claim of op.claims ?? []) {
+          const stored = this.insertIfAbsent(claim);
+          if (stored !== null && stored !== claim.doc) throw Object.assign(new Error(`claim ${claim.id} in ${claim.table} is taken`), { code: CLAIM_TAKEN, id: claim.id });
+        }
         this.appender ??= new SqliteAppender(this.db);
         return this.appender.append(op.stream, op.events, op.expected);
       case 'exec':
@@ -63,10 +71,8 @@ export class WriteGroup {
         if (op.fence) this.checkFence(op.fence.lease, op.fence.owner);
         for (const s of op.statements) this.statement(s.sql).run(...s.params);
         return null;
-      case 'insertIfAbsent': {
-        if (this.statement(`INSERT INTO ${op.table} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO NOTHING`).run(op.id, op.doc).changes > 0) return null;
-        return (this.statement(`SELECT doc FROM ${op.table} WHERE id = ?`).get(op.id) as { doc: string }).doc;
-      }
+      case 'insertIfAbsent':
+        return this.insertIfAbsent(op);
       case 'lease': {
         const now = Date.now();
         const row = this.statement('SELECT owner, expires_at FROM leases WHERE name = ?').get(op.name) as { owner: string; expires_at: number } | undefined;
@@ -75,6 +81,12 @@ export class WriteGroup {
         return true;
       }
     }
+  }
+
+  /** Inserts the row unless its id is taken: null, or the stored document's JSON. */
+  private insertIfAbsent(row: InsertRow): string | null {
+    if (this.statement(`INSERT INTO ${row.table} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO NOTHING`).run(row.id, row.doc).changes > 0) return null;
+    return (this.statement(`SELECT doc FROM ${row.table} WHERE id = ?`).get(row.id) as { doc: string }).doc;
   }
 
   private checkFence(lease: string, owner: string): void {
