@@ -49,6 +49,55 @@ if (TEST_DATABASE_URL) {
     };
   });
 
+  describe('PostgreSQL read store: round trips of a batch', () => {
+    it('writes a fenced batch over several collections in one statement, and one touching a table twice in a transaction', async () => {
+      const pg = await freshPostgres('rs_trips');
+      const store = new PostgresReadStore(pg.pool);
+      try {
+        expect(await store.acquireLease('trips', 'leader', 60_000)).toBe(true);
+        const fence = { lease: 'trips', owner: 'leader' };
+        // Tables created first: their creation is not what is counted.
+        await store.batch([
+          { kind: 'upsert', collection: 'trips_a', id: 'x', doc: { v: 0 } },
+          { kind: 'upsert', collection: 'trips_b', id: 'x', doc: { v: 0 } },
+          { kind: 'upsert', collection: 'trips_c', id: 'x', doc: { v: 0 } },
+        ]);
+        const sent: string[] = [];
+        const query = pg.pool.query.bind(pg.pool) as (...args: unknown[]) => unknown;
+        const connect = pg.pool.connect.bind(pg.pool);
+        (pg.pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+          sent.push(String(args[0]));
+          return query(...args);
+        };
+        // A transaction checks a client out itself (no callback); pool.query's own checkout is not counted.
+        (pg.pool as unknown as { connect: (...args: unknown[]) => unknown }).connect = (...args: unknown[]) => {
+          if (args.length === 0) sent.push('connect');
+          return (connect as (...a: unknown[]) => unknown)(...args);
+        };
+        await store.batch(
+          [
+            { kind: 'upsert', collection: 'trips_a', id: 'a', doc: { v: 1 } },
+            { kind: 'upsert', collection: 'trips_b', id: 'a', doc: { v: 1 } },
+            { kind: 'delete', collection: 'trips_c', id: 'x' },
+          ],
+          { name: 'trips_cp', position: 1, fence },
+        );
+        expect(sent).toHaveLength(1);
+        expect(sent[0]).toMatch(/^WITH fence AS/);
+        sent.length = 0;
+        await store.batch([{ kind: 'upsert', collection: 'trips_a', id: 'b', doc: { v: 2 } }, { kind: 'delete', collection: 'trips_a', id: 'b' }], { name: 'trips_cp', position: 2, fence });
+        expect(sent).toEqual(['connect']);
+        expect(await store.get('trips_c', 'x')).toBeNull();
+        expect(await store.get('trips_b', 'a')).toEqual({ v: 1 });
+        expect(await store.get('trips_a', 'b')).toBeNull();
+        expect(await store.getCheckpoint('trips_cp')).toBe(2);
+      } finally {
+        await store.close();
+        await pg.cleanup();
+      }
+    });
+  });
+
   describe('BlobStore contract: postgres', () => {
     const cleanups: (() => Promise<void>)[] = [];
     afterAll(async () => {

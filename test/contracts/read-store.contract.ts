@@ -1,5 +1,5 @@
 import { InvalidCursorError, ValidationError } from '../../src/domain/shared/errors';
-import { FencedError, LAST_POSITION_FIELD, ReadStore, allDocs, allPages, collect, encodeCursor } from '../../src/ports/read-store.port';
+import { FencedError, LAST_POSITION_FIELD, ReadStore, WriteOp, allDocs, allPages, collect, encodeCursor } from '../../src/ports/read-store.port';
 
 /** The behaviour every ReadStore adapter must show. `make` gives a fresh, empty store. */
 export function readStoreContract(name: string, make: () => Promise<{ store: ReadStore; cleanup: () => Promise<void> }>): void {
@@ -200,6 +200,40 @@ export function readStoreContract(name: string, make: () => Promise<{ store: Rea
       await expect(store.batch([{ kind: 'upsert', collection: c, id: 'a', doc: { v: 4 } }], { name: cp, position: 4, fence: { lease, owner: 'leader' } })).rejects.toBeInstanceOf(FencedError);
       expect(await store.get(c, 'a')).toEqual(expect.objectContaining({ v: 1 }));
       expect(await store.getCheckpoint(cp)).toBe(1);
+    });
+
+    it('fences a batch over several collections, deletes among them: written whole while the lease holds, else not at all', async () => {
+      const lease = `fence2_${c}`;
+      const cp = `fcp2_${c}`;
+      const [one, two, three] = [`${c}_one`, `${c}_two`, `${c}_three`];
+      await store.batch([{ kind: 'upsert', collection: three, id: 'gone', doc: { v: 0 } }]);
+      expect(await store.acquireLease(lease, 'leader', 60_000)).toBe(true);
+      const ops = (v: number): WriteOp[] => [
+        { kind: 'upsert', collection: one, id: 'a', doc: { v } },
+        { kind: 'upsert', collection: one, id: 'b', doc: { v } },
+        { kind: 'upsert', collection: two, id: 'a', doc: { v } },
+        { kind: 'delete', collection: three, id: 'gone' },
+      ];
+      await expect(store.batch(ops(1), { name: cp, position: 1, fence: { lease, owner: 'other' } })).rejects.toBeInstanceOf(FencedError);
+      expect([await store.get(one, 'a'), await store.get(one, 'b'), await store.get(two, 'a')]).toEqual([null, null, null]);
+      expect(await store.get(three, 'gone')).toEqual({ v: 0 });
+      expect(await store.getCheckpoint(cp)).toBeNull();
+      await store.batch(ops(2), { name: cp, position: 2, fence: { lease, owner: 'leader' } });
+      expect([await store.get(one, 'a'), await store.get(one, 'b'), await store.get(two, 'a')]).toEqual([{ v: 2 }, { v: 2 }, { v: 2 }]);
+      expect(await store.get(three, 'gone')).toBeNull();
+      expect(await store.getCheckpoint(cp)).toBe(2);
+      // One collection written, deleted and written again in one batch: applied in order.
+      await store.batch(
+        [
+          { kind: 'upsert', collection: one, id: 'c', doc: { v: 3 } },
+          { kind: 'delete', collection: one, id: 'c' },
+          { kind: 'upsert', collection: one, id: 'c', doc: { v: 4 } },
+          { kind: 'delete', collection: one, id: 'a' },
+        ],
+        { name: cp, position: 3, fence: { lease, owner: 'leader' } },
+      );
+      expect([await store.get(one, 'a'), await store.get(one, 'c')]).toEqual([null, { v: 4 }]);
+      await store.releaseLease(lease, 'leader');
     });
   });
 }

@@ -15,11 +15,14 @@ export interface WriteStatement {
  * statements (the last write of an id wins), then the checkpoint. A fenced checkpoint checks the
  * lease in its own statement, locking the lease row (FOR SHARE) until the transaction ends, so a
  * standby cannot take the lease between the check and the commit; when the check fails the
- * statement writes nothing and the caller rolls the whole batch back.
+ * statement writes nothing and the caller rolls the whole batch back. A batch that writes each
+ * table once, in one bounded statement, is one statement (see `combined`): atomic on its own.
  */
 export function batchStatements(ops: readonly WriteOp[], checkpoint: Checkpoint | undefined, table: (collection: string) => string): WriteStatement[] {
+  const batches = runs(ops);
+  if (batches.length > 0 && combinable(batches, table)) return [combined(batches, checkpoint, table)];
   const out: WriteStatement[] = [];
-  for (const run of runs(ops)) {
+  for (const run of batches) {
     const name = table(run[0].collection);
     for (let i = 0; i < run.length; i += CHUNK) {
       const chunk = dedupe(run.slice(i, i + CHUNK));
@@ -27,18 +30,65 @@ export function batchStatements(ops: readonly WriteOp[], checkpoint: Checkpoint 
         out.push({ text: `DELETE FROM ${name} WHERE id = ANY($1::text[])`, values: [chunk.map((o) => o.id)] });
         continue;
       }
-      const docs = chunk.map((o) => JSON.stringify(o.kind === 'upsert' ? o.doc : {}));
-      out.push({
-        text: `INSERT INTO ${name} AS t (id, doc) SELECT * FROM unnest($1::text[], $2::jsonb[])
-         ON CONFLICT (id) DO UPDATE SET doc = excluded.doc
-         WHERE excluded.doc -> '${LAST_POSITION_FIELD}' IS NULL OR t.doc -> '${LAST_POSITION_FIELD}' IS NULL
-            OR (t.doc -> '${LAST_POSITION_FIELD}') < (excluded.doc -> '${LAST_POSITION_FIELD}')`,
-        values: [chunk.map((o) => o.id), docs],
-      });
+      out.push({ text: upsert(name, '$1', '$2', ''), values: [chunk.map((o) => o.id), docsOf(chunk)] });
     }
   }
   if (checkpoint) out.push(checkpointStatement(checkpoint));
   return out;
+}
+
+/** Upserts of ids and documents (parameters `ids`, `docs`); `guard` a condition every row needs. */
+function upsert(name: string, ids: string, docs: string, guard: string): string {
+  return `INSERT INTO ${name} AS t (id, doc) SELECT * FROM unnest(${ids}::text[], ${docs}::jsonb[])${guard ? ` WHERE ${guard}` : ''}
+         ON CONFLICT (id) DO UPDATE SET doc = excluded.doc
+         WHERE excluded.doc -> '${LAST_POSITION_FIELD}' IS NULL OR t.doc -> '${LAST_POSITION_FIELD}' IS NULL
+            OR (t.doc -> '${LAST_POSITION_FIELD}') < (excluded.doc -> '${LAST_POSITION_FIELD}')`;
+}
+
+function docsOf(chunk: readonly WriteOp[]): string[] {
+  return chunk.map((o) => JSON.stringify(o.kind === 'upsert' ? o.doc : {}));
+}
+
+/**
+ * One statement may write a batch when each table is written by one run of at most CHUNK ops:
+ * the parts of one statement see one snapshot, so no two of them may touch one row.
+ */
+function combinable(batches: readonly WriteOp[][], table: (collection: string) => string): boolean {
+  const tables = new Set<string>();
+  for (const run of batches) {
+    const name = table(run[0].collection);
+    if (tables.has(name) || run.length > CHUNK) return false;
+    tables.add(name);
+  }
+  return true;
+}
+
+/**
+ * The whole batch as one statement (atomic without BEGIN and COMMIT: one round trip instead of
+ * three or more): each run a data-modifying part, then the checkpoint. Fenced, every part writes
+ * only while the lease holds (checked and locked FOR SHARE once, in the statement), and the
+ * statement answers no row when it does not, so the caller reports the batch fenced.
+ */
+function combined(batches: readonly WriteOp[][], checkpoint: Checkpoint | undefined, table: (collection: string) => string): WriteStatement {
+  const values: unknown[] = [];
+  const param = (value: unknown) => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  const fence = checkpoint?.fence;
+  const parts: string[] = [];
+  if (fence) parts.push(`fence AS (SELECT 1 FROM leases WHERE name = ${param(fence.lease)} AND owner = ${param(fence.owner)} AND expires_at > ${param(Date.now())} FOR SHARE)`);
+  const guard = fence ? 'EXISTS (SELECT 1 FROM fence)' : '';
+  batches.forEach((run, i) => {
+    const name = table(run[0].collection);
+    const chunk = dedupe(run);
+    if (chunk[0].kind === 'delete') parts.push(`w${i} AS (DELETE FROM ${name} WHERE id = ANY(${param(chunk.map((o) => o.id))}::text[])${guard ? ` AND ${guard}` : ''})`);
+    else parts.push(`w${i} AS (${upsert(name, param(chunk.map((o) => o.id)), param(docsOf(chunk)), guard)})`);
+  });
+  if (checkpoint) {
+    parts.push(`cp AS (INSERT INTO checkpoints (name, position, updated_at) SELECT ${param(checkpoint.name)}, ${param(checkpoint.position)}, now()${fence ? ' FROM fence' : ''} ${UPSERT_CHECKPOINT})`);
+  }
+  return { text: `WITH ${parts.join(',\n  ')}\nSELECT 1${fence ? ' FROM fence' : ''}`, values, ...(fence ? { fenced: fence } : {}) };
 }
 
 const UPSERT_CHECKPOINT = 'ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at';
