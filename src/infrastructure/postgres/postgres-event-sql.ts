@@ -70,3 +70,24 @@ export function translate(error: unknown, stream: string): unknown {
   }
   return error;
 }
+
+/** A value of the append's statements written into their SQL: a text, an integer, or an array of either. */
+export type Inlinable = string | number | readonly string[] | readonly number[];
+
+/**
+ * `sql` with each `$n` replaced by the n-th value as a literal (texts escaped by the driver, arrays
+ * as ARRAY[...]; the casts stay those of the SQL), so that several statements can go in one
+ * round trip by the simple protocol, which takes no parameters.
+ */
+export function inlined(escaper: { escapeLiteral(value: string): string }, sql: string, values: readonly Inlinable[]): string {
+  const literal = (value: string | number): string => {
+    if (typeof value === 'string') return escaper.escapeLiteral(value);
+    if (!Number.isSafeInteger(value)) throw new Error(`not an integer: ${value}`);
+    return String(value);
+  };
+  return sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = values[Number(n) - 1];
+    if (value === undefined) throw new Error(`no value for $${n}`);
+    return Array.isArray(value) ? `ARRAY[${(value as readonly (string | number)[]).map(literal).join(',')}]` : literal(value as string | number);
+  });
+}

@@ -1,13 +1,12 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NewEvent, RecordedEvent } from '../../domain/shared/events';
 import { UpcasterRegistry } from '../../domain/shared/upcasting';
 import { AppendClaim, AppendOptions, AppendResult, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../../ports/event-store.port';
 import { ClaimTables } from '../claim-tables';
 import { ClaimRow, InsertColumns, PendingAppend, StoredEventRef, claimKey, idsToLookUp, planBatch } from './postgres-append-plan';
-import { APPEND_LOCK, COLUMNS, EventRow, HEADS_AND_STORED, INSERT_AND_NOTIFY, OF_TYPES, claimsLookup, insertAndNotify, toEvent, translate } from './postgres-event-sql';
+import { APPEND_LOCK, COLUMNS, EventRow, HEADS_AND_STORED, INSERT_AND_NOTIFY, Inlinable, OF_TYPES, claimsLookup, inlined, insertAndNotify, toEvent, translate } from './postgres-event-sql';
 import { EVENTS_CHANNEL, PostgresListener } from './postgres-listener';
-import { inTransaction } from './postgres-pool';
 
 export interface PostgresEventStoreOptions {
   /** The URL of the pool, for the LISTEN connection; without it subscriptions only poll. */
@@ -29,6 +28,8 @@ export class PostgresEventStore implements EventStore {
   private closed = false;
   private readonly readAhead = new Map<string, Promise<RecordedEvent[]>>();
   private claimTables: ClaimTables | null = null;
+  /** The appender's own client: a group never waits for one of the pool. */
+  private appendClient: PoolClient | null = null;
 
   constructor(
     private readonly pool: Pool,
@@ -81,21 +82,47 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  /**
+   * One group in two round trips on the appender's own client (never waiting for one of the pool):
+   * BEGIN, the append lock and every read the plan needs in one; the inserts with COMMIT in the
+   * other. Both go by the simple protocol, which carries several statements but no parameters, so
+   * their values are written into the SQL as escaped literals (`inlined`). A round trip costs a turn
+   * of the event loop, which a busy server makes long: five per group made each several times slower.
+   */
   private async commit(batch: readonly PendingAppend[]): Promise<void> {
-    // One round trip: the simple protocol carries both statements (the lock id is a constant).
-    const settle = await inTransaction(this.pool, (client) => this.commitInTransaction(client, batch), `BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
-    settle();
+    const client = (this.appendClient ??= await this.pool.connect());
+    try {
+      const settle = await this.commitInTransaction(client, batch);
+      settle();
+    } catch (error) {
+      // A client whose ROLLBACK fails too has lost its connection: the next group takes another.
+      await client.query('ROLLBACK').catch(() => {
+        client.release(true);
+        if (this.appendClient === client) this.appendClient = null;
+      });
+      throw error;
+    }
   }
 
   private async commitInTransaction(client: PoolClient, batch: readonly PendingAppend[]): Promise<() => void> {
-    const known = await client.query<{ stored: boolean; stream: string; revision: number; hash: string | null; event_id: string | null; position: number | null }>(HEADS_AND_STORED, [
-      [...new Set(batch.map((a) => a.stream))],
-      idsToLookUp(batch),
-    ]);
-    const heads = new Map(known.rows.filter((r) => !r.stored).map((r) => [r.stream, { revision: r.revision, hash: r.hash as string }]));
-    const stored = new Map(known.rows.filter((r) => r.stored).map((r) => [r.event_id as string, { stream: r.stream, revision: r.revision, position: r.position as number }]));
-    const { outcomes, columns, claims } = planBatch(batch, heads, stored, new Date().toISOString(), await this.storedClaims(client, batch));
-    const inserted = columns.eventIds.length > 0 || claims.length > 0 ? await this.insert(client, columns, claims) : new Map<string, StoredEventRef>();
+    const claimIds = new Map<string, string[]>();
+    for (const append of batch) for (const c of append.claims ?? []) claimIds.set(c.table, [...(claimIds.get(c.table) ?? []), c.id]);
+    const reads = [
+      'BEGIN',
+      `SELECT pg_advisory_xact_lock(${APPEND_LOCK})`,
+      inlined(client, HEADS_AND_STORED, [[...new Set(batch.map((a) => a.stream))], idsToLookUp(batch)]),
+      ...[...claimIds].map(([table, ids]) => inlined(client, claimsLookup(table), [ids])),
+    ];
+    const results = (await client.query(reads.join(';\n'))) as unknown as QueryResult[];
+    const known = results[2].rows as { stored: boolean; stream: string; revision: number; hash: string | null; event_id: string | null; position: number | null }[];
+    const claimed = new Map<string, unknown>();
+    [...claimIds.keys()].forEach((table, i) => {
+      for (const row of results[3 + i].rows as { id: string; doc: unknown }[]) claimed.set(claimKey({ table, id: row.id }), row.doc);
+    });
+    const heads = new Map(known.filter((r) => !r.stored).map((r) => [r.stream, { revision: r.revision, hash: r.hash as string }]));
+    const stored = new Map(known.filter((r) => r.stored).map((r) => [r.event_id as string, { stream: r.stream, revision: r.revision, position: r.position as number }]));
+    const { outcomes, columns, claims } = planBatch(batch, heads, stored, new Date().toISOString(), claimed);
+    const inserted = columns.eventIds.length > 0 || claims.length > 0 ? await this.insertAndCommit(client, columns, claims) : await commitOnly(client);
     return () => {
       let appended = 0;
       outcomes.forEach((outcome, i) => {
@@ -114,31 +141,24 @@ export class PostgresEventStore implements EventStore {
     };
   }
 
-  /** The documents already stored under the batch's claims (by claimKey); none read when it has none. */
-  private async storedClaims(client: PoolClient, batch: readonly PendingAppend[]): Promise<Map<string, unknown>> {
-    const stored = new Map<string, unknown>();
-    const byTable = new Map<string, string[]>();
-    for (const append of batch) for (const c of append.claims ?? []) byTable.set(c.table, [...(byTable.get(c.table) ?? []), c.id]);
-    for (const [table, ids] of byTable) {
-      const { rows } = await client.query<{ id: string; doc: unknown }>(claimsLookup(table), [ids]);
-      for (const row of rows) stored.set(claimKey({ table, id: row.id }), row.doc);
-    }
-    return stored;
-  }
-
   /**
    * Inserts the rows and the new claims and, in the same statement, notifies the listeners of the
-   * highest position (delivered at commit). A claim another writer stored since it was looked up
-   * fails the statement (a unique violation): the batch is then retried append by append.
+   * highest position (delivered at commit); then COMMIT, in the same round trip. A claim another
+   * writer stored since it was looked up fails the statement (a unique violation): the batch is
+   * then retried append by append.
    */
-  private async insert(client: PoolClient, c: InsertColumns, claims: readonly ClaimRow[]): Promise<Map<string, StoredEventRef>> {
-    const params: unknown[] = [c.eventIds, c.streams, c.revisions, c.types, c.data, c.metadata, c.hashes, c.recordedAt, EVENTS_CHANNEL];
+  private async insertAndCommit(client: PoolClient, c: InsertColumns, claims: readonly ClaimRow[]): Promise<Map<string, StoredEventRef>> {
+    const params: Inlinable[] = [c.eventIds, c.streams, c.revisions, c.types, c.data, c.metadata, c.hashes, c.recordedAt, EVENTS_CHANNEL];
     const tables = [...new Set(claims.map((claim) => claim.table))].map((table) => {
       const mine = claims.filter((claim) => claim.table === table);
-      params.push(mine.map((claim) => claim.id), mine.map((claim) => claim.doc));
+      params.push(
+        mine.map((claim) => claim.id),
+        mine.map((claim) => claim.doc),
+      );
       return { table, ids: params.length - 1, docs: params.length };
     });
-    const result = await client.query<StoredEventRef & { event_id: string }>(tables.length > 0 ? insertAndNotify(tables) : INSERT_AND_NOTIFY, params);
+    const sql = inlined(client, tables.length > 0 ? insertAndNotify(tables) : INSERT_AND_NOTIFY, params);
+    const [result] = (await client.query(`${sql};\nCOMMIT`)) as unknown as QueryResult<StoredEventRef & { event_id: string }>[];
     return new Map(result.rows.map((r) => [r.event_id, r]));
   }
 
@@ -213,6 +233,8 @@ export class PostgresEventStore implements EventStore {
     await Promise.allSettled([...this.readAhead.values()]);
     this.readAhead.clear();
     while (this.draining) await sleep(5);
+    this.appendClient?.release();
+    this.appendClient = null;
     await this.listener?.close();
   }
 
@@ -240,4 +262,10 @@ export class PostgresEventStore implements EventStore {
   private wake(): void {
     for (const w of [...this.waiters]) w();
   }
+}
+
+/** A group that inserts nothing (every append failed, or repeated one stored before) only ends its transaction. */
+async function commitOnly(client: PoolClient): Promise<Map<string, StoredEventRef>> {
+  await client.query('COMMIT');
+  return new Map();
 }
