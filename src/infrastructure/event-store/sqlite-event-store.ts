@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NewEvent, RecordedEvent } from '../../domain/shared/events';
 import { UpcasterRegistry } from '../../domain/shared/upcasting';
-import { ClaimTables } from '../claim-tables';
+import { ClaimTables, Claims } from '../claim-tables';
 import { SqliteHandle, synchronousOf } from '../sqlite/sqlite-database';
 import { SqliteWriter, WriterStats, toError } from '../sqlite/sqlite-writer';
-import { InsertRow, WriterOp } from '../sqlite/sqlite-writer.protocol';
+import { WriterOp } from '../sqlite/sqlite-writer.protocol';
 import { CLAIM_TAKEN, WriteGroup } from '../sqlite/write-group';
-import { AppendClaim, AppendOptions, AppendResult, ClaimTakenError, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../../ports/event-store.port';
+import { AppendOptions, AppendResult, ClaimTakenError, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../../ports/event-store.port';
 import { AppendOutcome, EVENTS_SCHEMA } from './sqlite-appender';
 
 /** Rows are read as arrays (better-sqlite3 raw mode): about 3x faster than objects on big reads. */
@@ -40,7 +40,7 @@ export class SqliteEventStore implements EventStore {
   private readonly ownsWriter: boolean;
   private readonly inline: WriteGroup | null;
   private closed = false;
-  private claimTables: ClaimTables | null = null;
+  private readonly claims = new Claims();
 
   constructor(
     private readonly db: SqliteHandle,
@@ -72,18 +72,18 @@ export class SqliteEventStore implements EventStore {
     return this.writer ? { ...this.writer.stats(), threadId: this.writer.threadId } : null;
   }
 
-  /** Claims go to the read store of the same file, in the append's transaction. */
+  /** Claims go to the read store's tables (in this database), in the append's transaction. */
   writeClaimsTo(tables: ClaimTables): void {
-    this.claimTables = tables;
+    this.claims.writeTo(tables);
   }
 
   writesClaims(): boolean {
-    return this.claimTables !== null;
+    return this.claims.written;
   }
 
   async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    const claims = options.claims && options.claims.length > 0 ? await this.claimRows(options.claims) : undefined;
+    const claims = await this.claims.rows(options.claims);
     const op = { kind: 'append', stream, events, expected, ...(claims ? { claims } : {}) } as const;
     let result: AppendOutcome;
     try {
@@ -99,11 +99,6 @@ export class SqliteEventStore implements EventStore {
     return { nextRevision: result.nextRevision, position: result.position, positions: result.positions };
   }
 
-  private claimRows(claims: readonly AppendClaim[]): Promise<InsertRow[]> {
-    const tables = this.claimTables;
-    if (!tables) throw new Error('claims need the read store of this file (writeClaimsTo)');
-    return Promise.all(claims.map(async (c) => ({ table: await tables.tableFor(c.collection), id: c.id, doc: JSON.stringify(c.doc) })));
-  }
 
   private appendInline(op: WriterOp): AppendOutcome {
     const [reply] = (this.inline as WriteGroup).commit([{ id: 0, op }]);

@@ -3,15 +3,7 @@ import { ConcurrencyError } from '../../domain/shared/errors';
 import { EventMetadata, NewEvent } from '../../domain/shared/events';
 import { GENESIS_HASH, eventHash } from '../../domain/shared/hash-chain';
 import { AppendResult, ClaimTakenError, ExpectedRevision } from '../../ports/event-store.port';
-
-/** A claim of an append, with the read store's table its collection lives in. */
-export interface ClaimRow {
-  readonly collection: string;
-  readonly table: string;
-  readonly id: string;
-  /** The document's JSON. */
-  readonly doc: string;
-}
+import { ClaimRow } from '../claim-tables';
 
 export interface PendingAppend {
   readonly stream: string;

@@ -2,9 +2,9 @@ import type { Pool, PoolClient, QueryResult } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NewEvent, RecordedEvent } from '../../domain/shared/events';
 import { UpcasterRegistry } from '../../domain/shared/upcasting';
-import { AppendClaim, AppendOptions, AppendResult, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../../ports/event-store.port';
-import { ClaimTables } from '../claim-tables';
-import { ClaimRow, InsertColumns, PendingAppend, StoredEventRef, claimKey, idsToLookUp, planBatch } from './postgres-append-plan';
+import { AppendOptions, AppendResult, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../../ports/event-store.port';
+import { ClaimRow, ClaimTables, Claims } from '../claim-tables';
+import { InsertColumns, PendingAppend, StoredEventRef, claimKey, idsToLookUp, planBatch } from './postgres-append-plan';
 import { APPEND_LOCK, COLUMNS, EventRow, HEADS_AND_STORED, INSERT_AND_NOTIFY, Inlinable, OF_TYPES, claimsLookup, inlined, insertAndNotify, toEvent, translate } from './postgres-event-sql';
 import { EVENTS_CHANNEL, PostgresListener } from './postgres-listener';
 
@@ -27,7 +27,7 @@ export class PostgresEventStore implements EventStore {
   private readonly listener: PostgresListener | null;
   private closed = false;
   private readonly readAhead = new Map<string, Promise<RecordedEvent[]>>();
-  private claimTables: ClaimTables | null = null;
+  private readonly claims = new Claims();
   /** The appender's own client: a group never waits for one of the pool. */
   private appendClient: PoolClient | null = null;
 
@@ -39,30 +39,25 @@ export class PostgresEventStore implements EventStore {
     this.listener = options.url ? new PostgresListener(options.url, () => this.wake()) : null;
   }
 
-  /** Claims go to the read store's tables in this database, in the append's transaction. */
+  /** Claims go to the read store's tables (in this database), in the append's transaction. */
   writeClaimsTo(tables: ClaimTables): void {
-    this.claimTables = tables;
+    this.claims.writeTo(tables);
   }
 
   writesClaims(): boolean {
-    return this.claimTables !== null;
+    return this.claims.written;
   }
 
   async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
     if (this.closed) throw new Error('event store is closed');
-    const claims = options.claims && options.claims.length > 0 ? await this.claimRows(options.claims) : undefined;
+    const claims = await this.claims.rows(options.claims);
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ stream, events, expected, ...(claims ? { claims } : {}), resolve, reject });
       if (!this.draining) void this.drain();
     });
   }
 
-  private claimRows(claims: readonly AppendClaim[]): Promise<ClaimRow[]> {
-    const tables = this.claimTables;
-    if (!tables) throw new Error('claims need the read store of this database (writeClaimsTo)');
-    return Promise.all(claims.map(async (c) => ({ collection: c.collection, table: await tables.tableFor(c.collection), id: c.id, doc: JSON.stringify(c.doc) })));
-  }
 
   /** Group commit: while one transaction commits, the appends that arrive wait for the next. */
   private async drain(): Promise<void> {
