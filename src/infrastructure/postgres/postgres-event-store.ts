@@ -58,7 +58,6 @@ export class PostgresEventStore implements EventStore {
     });
   }
 
-
   /** Group commit: while one transaction commits, the appends that arrive wait for the next. */
   private async drain(): Promise<void> {
     this.draining = true;
@@ -86,9 +85,9 @@ export class PostgresEventStore implements EventStore {
    */
   private async commit(batch: readonly PendingAppend[]): Promise<void> {
     const client = (this.appendClient ??= await this.pool.connect());
+    let settle: () => void;
     try {
-      const settle = await this.commitInTransaction(client, batch);
-      settle();
+      settle = await this.commitInTransaction(client, batch);
     } catch (error) {
       // A client whose ROLLBACK fails too has lost its connection: the next group takes another.
       await client.query('ROLLBACK').catch(() => {
@@ -97,6 +96,8 @@ export class PostgresEventStore implements EventStore {
       });
       throw error;
     }
+    // Answered only once committed, and outside the try: nothing after COMMIT can roll it back.
+    settle();
   }
 
   private async commitInTransaction(client: PoolClient, batch: readonly PendingAppend[]): Promise<() => void> {
