@@ -99,7 +99,6 @@ export class SqliteEventStore implements EventStore {
     return { nextRevision: result.nextRevision, position: result.position, positions: result.positions };
   }
 
-
   private appendInline(op: WriterOp): AppendOutcome {
     const [reply] = (this.inline as WriteGroup).commit([{ id: 0, op }]);
     if (reply.ok) return reply.value as AppendOutcome;

@@ -77,7 +77,7 @@ function combined(batches: readonly WriteOp[][], checkpoint: Checkpoint | undefi
   };
   const fence = checkpoint?.fence;
   const parts: string[] = [];
-  if (fence) parts.push(`fence AS (SELECT 1 FROM leases WHERE name = ${param(fence.lease)} AND owner = ${param(fence.owner)} AND expires_at > ${param(Date.now())} FOR SHARE)`);
+  if (fence) parts.push(fenceQuery(param(fence.lease), param(fence.owner), param(Date.now())));
   const guard = fence ? 'EXISTS (SELECT 1 FROM fence)' : '';
   batches.forEach((run, i) => {
     const name = table(run[0].collection);
@@ -93,12 +93,17 @@ function combined(batches: readonly WriteOp[][], checkpoint: Checkpoint | undefi
 
 const UPSERT_CHECKPOINT = 'ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at';
 
+/** The lease check of a fenced write (parameters: lease, owner, now), its row locked until the transaction ends. */
+function fenceQuery(lease: string, owner: string, now: string): string {
+  return `fence AS (SELECT 1 FROM leases WHERE name = ${lease} AND owner = ${owner} AND expires_at > ${now} FOR SHARE)`;
+}
+
 function checkpointStatement(checkpoint: Checkpoint): WriteStatement {
   if (!checkpoint.fence) {
     return { text: `INSERT INTO checkpoints (name, position, updated_at) VALUES ($1, $2, now()) ${UPSERT_CHECKPOINT}`, values: [checkpoint.name, checkpoint.position] };
   }
   return {
-    text: `WITH fence AS (SELECT 1 FROM leases WHERE name = $3 AND owner = $4 AND expires_at > $5 FOR SHARE)
+    text: `WITH ${fenceQuery('$3', '$4', '$5')}
        INSERT INTO checkpoints (name, position, updated_at) SELECT $1, $2, now() FROM fence ${UPSERT_CHECKPOINT}`,
     values: [checkpoint.name, checkpoint.position, checkpoint.fence.lease, checkpoint.fence.owner, Date.now()],
     fenced: checkpoint.fence,
