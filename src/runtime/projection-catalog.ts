@@ -27,10 +27,14 @@ export function checkpointName(projection: string, g: Generation): string {
 
 /**
  * Maps logical collections to the physical ones queries should read. Read on every query (a
- * primary-key lookup), so a switch made by another process is seen at once.
+ * primary-key lookup), so a switch made by another process is seen at once; lookups that arrive
+ * while a read of the same projection's state is in flight share it (on PostgreSQL each read is a
+ * round trip), and nothing is kept once it returned.
  */
 export class ProjectionCatalog {
   private readonly owners = new Map<string, Projection>();
+  /** Reads of a projection's state in flight, shared by the lookups that arrive meanwhile. */
+  private readonly reading = new Map<string, Promise<ProjectionState | null>>();
 
   constructor(private readonly store: ReadStore) {}
 
@@ -42,12 +46,20 @@ export class ProjectionCatalog {
     }
   }
 
-  async state(name: string): Promise<ProjectionState | null> {
-    return this.store.get<ProjectionState>(CATALOG_COLLECTION, name);
+  state(name: string): Promise<ProjectionState | null> {
+    const shared = this.reading.get(name);
+    if (shared) return shared;
+    const read = this.store.get<ProjectionState>(CATALOG_COLLECTION, name).finally(() => {
+      if (this.reading.get(name) === read) this.reading.delete(name);
+    });
+    this.reading.set(name, read);
+    return read;
   }
 
   async save(state: ProjectionState): Promise<void> {
     await this.store.upsert(CATALOG_COLLECTION, state.name, state);
+    // A read that started before the save must not answer a lookup made after it.
+    this.reading.delete(state.name);
   }
 
   /** The physical collection that answers queries for a logical one. */

@@ -98,6 +98,45 @@ if (TEST_DATABASE_URL) {
     });
   });
 
+  describe('PostgreSQL read store: lookups of one turn', () => {
+    it('answers the gets and getManys issued together with one statement, each with its own documents', async () => {
+      const pg = await freshPostgres('rs_lookups');
+      const store = new PostgresReadStore(pg.pool);
+      try {
+        await store.batch([
+          { kind: 'upsert', collection: 'look_a', id: 'a1', doc: { v: 'a1' } },
+          { kind: 'upsert', collection: 'look_a', id: 'a2', doc: { v: 'a2' } },
+          { kind: 'upsert', collection: 'look_b', id: 'b1', doc: { v: 'b1' } },
+        ]);
+        const sent: string[] = [];
+        const query = pg.pool.query.bind(pg.pool) as (...args: unknown[]) => unknown;
+        (pg.pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+          sent.push(String(args[0]));
+          return query(...args);
+        };
+        const [a1, a2, manyA, manyB, none] = await Promise.all([
+          store.get('look_a', 'a1'),
+          store.get('look_a', 'a2'),
+          store.getMany('look_a', ['a2', 'a3']),
+          store.getMany('look_b', ['b1', 'a1']),
+          store.get('look_b', 'zz'),
+        ]);
+        expect(sent).toHaveLength(1);
+        expect([a1, a2, none]).toEqual([{ v: 'a1' }, { v: 'a2' }, null]);
+        expect([...manyA]).toEqual([['a2', { v: 'a2' }]]);
+        expect([...manyB]).toEqual([['b1', { v: 'b1' }]]);
+        // A collection nobody wrote yet reads as empty, and does not fail the lookups beside it.
+        sent.length = 0;
+        const [missing, b1] = await Promise.all([store.getMany('look_never', ['x']), store.get('look_b', 'b1')]);
+        expect(missing.size).toBe(0);
+        expect(b1).toEqual({ v: 'b1' });
+      } finally {
+        await store.close();
+        await pg.cleanup();
+      }
+    });
+  });
+
   describe('BlobStore contract: postgres', () => {
     const cleanups: (() => Promise<void>)[] = [];
     afterAll(async () => {

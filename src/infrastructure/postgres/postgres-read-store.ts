@@ -13,6 +13,28 @@ function table(collection: string): string {
   return `${PREFIX}${collection.toLowerCase()}`;
 }
 
+/** Documents by id in one table, for one caller. */
+interface Lookup {
+  readonly table: string;
+  readonly ids: readonly string[];
+  readonly resolve: (docs: Map<string, Doc>) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** The documents a lookup asked for, among those its table answered (by id). */
+function found(lookup: Lookup, docs: ReadonlyMap<string, Doc>): Map<string, Doc> {
+  const mine = new Map<string, Doc>();
+  for (const id of lookup.ids) {
+    const doc = docs.get(id);
+    if (doc !== undefined) mine.set(id, doc);
+  }
+  return mine;
+}
+
+function isMissingTable(error: unknown): boolean {
+  return !!error && typeof error === 'object' && 'code' in error && (error as { code: unknown }).code === '42P01';
+}
+
 /**
  * Read models on PostgreSQL: one table per collection, each document as JSONB, batches and their
  * checkpoint in one transaction. An upsert carrying a last position replaces the stored document
@@ -22,6 +44,8 @@ function table(collection: string): string {
 export class PostgresReadStore implements ReadStore {
   readonly kind = 'postgres';
   private readonly known = new Set<string>();
+  /** Lookups by id issued during this turn of the event loop, sent together at its end. */
+  private lookups: Lookup[] = [];
 
   constructor(private readonly pool: Pool) {}
 
@@ -47,20 +71,62 @@ export class PostgresReadStore implements ReadStore {
     try {
       return (await this.pool.query<R>(sql, params)).rows;
     } catch (error) {
-      if (error && typeof error === 'object' && 'code' in error && (error as { code: unknown }).code === '42P01') return empty;
+      if (isMissingTable(error)) return empty;
       throw error;
     }
   }
 
   async get<T extends Doc>(collection: string, id: string): Promise<T | null> {
-    const rows = await this.query<{ doc: T }>(`SELECT doc FROM ${table(collection)} WHERE id = $1`, [id], []);
-    return rows[0]?.doc ?? null;
+    return ((await this.lookup(table(collection), [id])).get(id) as T | undefined) ?? null;
   }
 
   async getMany<T extends Doc>(collection: string, ids: readonly string[]): Promise<Map<string, T>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.query<{ id: string; doc: T }>(`SELECT id, doc FROM ${table(collection)} WHERE id = ANY($1::text[])`, [[...ids]], []);
-    return new Map(rows.map((r) => [r.id, r.doc]));
+    return (await this.lookup(table(collection), ids)) as Map<string, T>;
+  }
+
+  /**
+   * Documents by id. The lookups of one turn of the event loop (a prediction's two history reads,
+   * the concurrent requests' reads) go out as one statement, one `id = ANY(...)` part per table;
+   * each lookup gets the documents it asked for.
+   */
+  private lookup(name: string, ids: readonly string[]): Promise<Map<string, Doc>> {
+    return new Promise((resolve, reject) => {
+      if (this.lookups.length === 0) setImmediate(() => void this.sendLookups());
+      this.lookups.push({ table: name, ids, resolve, reject });
+    });
+  }
+
+  private async sendLookups(): Promise<void> {
+    const lookups = this.lookups;
+    this.lookups = [];
+    const tables = [...new Set(lookups.map((l) => l.table))];
+    if (tables.length > 1) {
+      const ids = tables.map((t) => [...new Set(lookups.filter((l) => l.table === t).flatMap((l) => l.ids))]);
+      const sql = tables.map((t, i) => `SELECT ${i} AS t, id, doc FROM ${t} WHERE id = ANY($${i + 1}::text[])`).join(' UNION ALL ');
+      try {
+        const rows = (await this.pool.query<{ t: number; id: string; doc: Doc }>(sql, ids)).rows;
+        const byTable = new Map(tables.map((t) => [t, new Map<string, Doc>()]));
+        for (const r of rows) byTable.get(tables[r.t])?.set(r.id, r.doc);
+        for (const l of lookups) l.resolve(found(l, byTable.get(l.table) ?? new Map()));
+        return;
+      } catch (error) {
+        // A table nobody created yet fails the whole statement: each table again on its own.
+        if (!isMissingTable(error)) return lookups.forEach((l) => l.reject(error as Error));
+      }
+    }
+    await Promise.all(
+      tables.map(async (t) => {
+        const mine = lookups.filter((l) => l.table === t);
+        try {
+          const rows = await this.query<{ id: string; doc: Doc }>(`SELECT id, doc FROM ${t} WHERE id = ANY($1::text[])`, [[...new Set(mine.flatMap((l) => l.ids))]], []);
+          const docs = new Map(rows.map((r) => [r.id, r.doc]));
+          for (const l of mine) l.resolve(found(l, docs));
+        } catch (error) {
+          for (const l of mine) l.reject(error as Error);
+        }
+      }),
+    );
   }
 
   async find<T extends Doc>(collection: string, options: FindOptions = {}): Promise<Page<T>> {
@@ -121,7 +187,7 @@ export class PostgresReadStore implements ReadStore {
         for (const statement of statements) await run(client, statement);
       });
     } catch (error) {
-      if (error && typeof error === 'object' && 'code' in error && (error as { code: unknown }).code === '42P01') this.known.clear();
+      if (isMissingTable(error)) this.known.clear();
       throw error;
     }
   }
