@@ -65,13 +65,19 @@ if (TEST_DATABASE_URL) {
         const sent: string[] = [];
         const query = pg.pool.query.bind(pg.pool) as (...args: unknown[]) => unknown;
         const connect = pg.pool.connect.bind(pg.pool);
+        let inQuery = false;
         (pg.pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
           sent.push(String(args[0]));
-          return query(...args);
+          inQuery = true;
+          try {
+            return query(...args);
+          } finally {
+            inQuery = false;
+          }
         };
         // A transaction checks a client out itself (no callback); pool.query's own checkout is not counted.
         (pg.pool as unknown as { connect: (...args: unknown[]) => unknown }).connect = (...args: unknown[]) => {
-          if (args.length === 0) sent.push('connect');
+          if (args.length === 0 && !inQuery) sent.push('connect');
           return (connect as (...a: unknown[]) => unknown)(...args);
         };
         await store.batch(
@@ -130,6 +136,28 @@ if (TEST_DATABASE_URL) {
         const [missing, b1] = await Promise.all([store.getMany('look_never', ['x']), store.get('look_b', 'b1')]);
         expect(missing.size).toBe(0);
         expect(b1).toEqual({ v: 'b1' });
+      } finally {
+        await store.close();
+        await pg.cleanup();
+      }
+    });
+  });
+
+  describe('PostgreSQL read store: a collection nobody wrote yet', () => {
+    it('reads as empty without closing the connection that asked (no new connection per read)', async () => {
+      const pg = await freshPostgres('rs_missing');
+      const store = new PostgresReadStore(pg.pool);
+      try {
+        await store.get('warm', 'x');
+        let connected = 0;
+        pg.pool.on('connect', () => (connected += 1));
+        for (let i = 0; i < 20; i++) {
+          expect(await store.get('never_written', `id-${i}`)).toBeNull();
+          expect((await store.getMany('never_written', ['a', 'b'])).size).toBe(0);
+          expect((await store.find('never_written')).items).toEqual([]);
+          expect(await store.count('never_written')).toBe(0);
+        }
+        expect(connected).toBe(0);
       } finally {
         await store.close();
         await pg.cleanup();
