@@ -214,7 +214,9 @@ export class ProjectionRunner {
   private async allAt(position: number): Promise<boolean> {
     // A position the log has not reached yet cannot have been applied.
     if (position > (await this.events.headPosition())) return false;
-    if (this.running) return [...this.generations.active.values()].every((t) => t.checkpoint >= position);
+    // Leading with every projection's track prepared: their checkpoints in memory. While a takeover
+    // still prepares them, a projection without its track yet would pass unseen: the store answers.
+    if (this.running && this.prepared) return [...this.generations.active.values()].every((t) => t.checkpoint >= position);
     // A standby follows the leader's checkpoints in the shared store.
     for (const projection of this.projections.values()) {
       const state = await this.catalog.state(projection.name);

@@ -17,6 +17,16 @@ interface Counter extends Record<string, unknown> {
   version?: number;
 }
 
+function counterProjectionSpec(name: string) {
+  return {
+    name,
+    version: 1,
+    eventTypes: ['Deposited'],
+    key: (e: RecordedEvent) => String(e.data.account),
+    evolve: (doc: Counter | null, e: RecordedEvent) => ({ account: String(e.data.account), total: (doc?.total ?? 0) + Number(e.data.amount), count: (doc?.count ?? 0) + 1 }),
+  };
+}
+
 function counterProjection(version: number): Projection {
   return documentProjection<Counter>({
     name: 'counters',
@@ -225,6 +235,37 @@ describe('ProjectionRunner', () => {
     await bStart;
     expect(bStarted).toBe(true);
     await b.stop();
+  });
+
+  it('does not report a position applied while a projection it leads is still being prepared (a takeover)', async () => {
+    await deposit(20);
+    const head = await events.headPosition();
+    const other = documentProjection<Counter>({ ...counterProjectionSpec('late-counters'), collection: 'late_counters' });
+    // The second projection's stored checkpoint is read slowly: the first is prepared and caught up meanwhile.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const getCheckpoint = reads.getCheckpoint.bind(reads);
+    reads.getCheckpoint = async (name: string) => {
+      if (name.startsWith('projection:late-counters:')) await held;
+      return getCheckpoint(name);
+    };
+    const runner = new ProjectionRunner(events, reads, { owner: 'takeover', batchSize: 100 });
+    runner.register(counterProjection(1));
+    runner.register(other);
+    expect(await reads.acquireLease('projection-runner', 'takeover', 60_000)).toBe(true);
+    const leading = runner.lead();
+    try {
+      while ((await runner.checkpointOf('counters')) < head) await new Promise((r) => setTimeout(r, 5));
+      expect(await runner.waitForPosition(head, 100)).toBe(false);
+      release();
+      await leading;
+      expect(await runner.waitForPosition(head, 5000)).toBe(true);
+      expect((await reads.get<Counter>('late_counters__v1_g1', 'acc0'))?.count).toBeGreaterThan(0);
+    } finally {
+      release();
+      await leading.catch(() => undefined);
+      await runner.stop();
+    }
   });
 });
 
