@@ -131,6 +131,9 @@ if (TEST_DATABASE_URL) {
         expect([a1, a2, none]).toEqual([{ v: 'a1' }, { v: 'a2' }, null]);
         expect([...manyA]).toEqual([['a2', { v: 'a2' }]]);
         expect([...manyB]).toEqual([['b1', { v: 'b1' }]]);
+        // Two callers asking for one document each get their own copy.
+        expect(manyA.get('a2')).toEqual(a2);
+        expect(manyA.get('a2')).not.toBe(a2);
         // A collection nobody wrote yet reads as empty, and does not fail the lookups beside it.
         sent.length = 0;
         const [missing, b1] = await Promise.all([store.getMany('look_never', ['x']), store.get('look_b', 'b1')]);

@@ -21,12 +21,17 @@ interface Lookup {
   readonly reject: (error: Error) => void;
 }
 
-/** The documents a lookup asked for, among those its table answered (by id). */
-function found(lookup: Lookup, docs: ReadonlyMap<string, Doc>): Map<string, Doc> {
+/**
+ * The documents a lookup asked for, among those its table answered (by id). A document another
+ * lookup of the same statement was given already is copied: no caller sees another's changes.
+ */
+function found(lookup: Lookup, docs: ReadonlyMap<string, Doc>, given: Set<Doc>): Map<string, Doc> {
   const mine = new Map<string, Doc>();
   for (const id of lookup.ids) {
     const doc = docs.get(id);
-    if (doc !== undefined) mine.set(id, doc);
+    if (doc === undefined) continue;
+    mine.set(id, given.has(doc) ? structuredClone(doc) : doc);
+    given.add(doc);
   }
   return mine;
 }
@@ -108,7 +113,8 @@ export class PostgresReadStore implements ReadStore {
         const rows = (await this.pool.query<{ t: number; id: string; doc: Doc }>(sql, ids)).rows;
         const byTable = new Map(tables.map((t) => [t, new Map<string, Doc>()]));
         for (const r of rows) byTable.get(tables[r.t])?.set(r.id, r.doc);
-        for (const l of lookups) l.resolve(found(l, byTable.get(l.table) ?? new Map()));
+        const given = new Set<Doc>();
+        for (const l of lookups) l.resolve(found(l, byTable.get(l.table) ?? new Map(), given));
         return;
       } catch (error) {
         // A table nobody created yet fails the whole statement: each table again on its own.
@@ -121,7 +127,8 @@ export class PostgresReadStore implements ReadStore {
         try {
           const rows = await this.query<{ id: string; doc: Doc }>(`SELECT id, doc FROM ${t} WHERE id = ANY($1::text[])`, [[...new Set(mine.flatMap((l) => l.ids))]], []);
           const docs = new Map(rows.map((r) => [r.id, r.doc]));
-          for (const l of mine) l.resolve(found(l, docs));
+          const given = new Set<Doc>();
+          for (const l of mine) l.resolve(found(l, docs, given));
         } catch (error) {
           for (const l of mine) l.reject(error as Error);
         }
