@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 import { UpcasterRegistry } from '../../src/domain/shared/upcasting';
 import { PostgresBlobStore } from '../../src/infrastructure/postgres/postgres-blob-store';
 import { PostgresEventStore } from '../../src/infrastructure/postgres/postgres-event-store';
@@ -8,6 +9,18 @@ import { appendClaimsContract } from './append-claims.contract';
 import { blobStoreContract } from './blob-store.contract';
 import { eventStoreContract } from './event-store.contract';
 import { readStoreContract } from './read-store.contract';
+
+/** A read store on a fresh database, closed and dropped after `test`. */
+async function onFreshReadStore(prefix: string, test: (store: PostgresReadStore, pool: Pool) => Promise<void>): Promise<void> {
+  const pg = await freshPostgres(prefix);
+  const store = new PostgresReadStore(pg.pool);
+  try {
+    await test(store, pg.pool);
+  } finally {
+    await store.close();
+    await pg.cleanup();
+  }
+}
 
 if (TEST_DATABASE_URL) {
   eventStoreContract('postgres', async () => {
@@ -51,9 +64,7 @@ if (TEST_DATABASE_URL) {
 
   describe('PostgreSQL read store: round trips of a batch', () => {
     it('writes a fenced batch over several collections in one statement, and one touching a table twice in a transaction', async () => {
-      const pg = await freshPostgres('rs_trips');
-      const store = new PostgresReadStore(pg.pool);
-      try {
+      await onFreshReadStore('rs_trips', async (store, pool) => {
         expect(await store.acquireLease('trips', 'leader', 60_000)).toBe(true);
         const fence = { lease: 'trips', owner: 'leader' };
         // Tables created first: their creation is not what is counted.
@@ -63,10 +74,10 @@ if (TEST_DATABASE_URL) {
           { kind: 'upsert', collection: 'trips_c', id: 'x', doc: { v: 0 } },
         ]);
         const sent: string[] = [];
-        const query = pg.pool.query.bind(pg.pool) as (...args: unknown[]) => unknown;
-        const connect = pg.pool.connect.bind(pg.pool);
+        const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+        const connect = pool.connect.bind(pool);
         let inQuery = false;
-        (pg.pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
           sent.push(String(args[0]));
           inQuery = true;
           try {
@@ -76,7 +87,7 @@ if (TEST_DATABASE_URL) {
           }
         };
         // A transaction checks a client out itself (no callback); pool.query's own checkout is not counted.
-        (pg.pool as unknown as { connect: (...args: unknown[]) => unknown }).connect = (...args: unknown[]) => {
+        (pool as unknown as { connect: (...args: unknown[]) => unknown }).connect = (...args: unknown[]) => {
           if (args.length === 0 && !inQuery) sent.push('connect');
           return (connect as (...a: unknown[]) => unknown)(...args);
         };
@@ -97,26 +108,21 @@ if (TEST_DATABASE_URL) {
         expect(await store.get('trips_b', 'a')).toEqual({ v: 1 });
         expect(await store.get('trips_a', 'b')).toBeNull();
         expect(await store.getCheckpoint('trips_cp')).toBe(2);
-      } finally {
-        await store.close();
-        await pg.cleanup();
-      }
+      });
     });
   });
 
   describe('PostgreSQL read store: lookups of one turn', () => {
     it('answers the gets and getManys issued together with one statement, each with its own documents', async () => {
-      const pg = await freshPostgres('rs_lookups');
-      const store = new PostgresReadStore(pg.pool);
-      try {
+      await onFreshReadStore('rs_lookups', async (store, pool) => {
         await store.batch([
           { kind: 'upsert', collection: 'look_a', id: 'a1', doc: { v: 'a1' } },
           { kind: 'upsert', collection: 'look_a', id: 'a2', doc: { v: 'a2' } },
           { kind: 'upsert', collection: 'look_b', id: 'b1', doc: { v: 'b1' } },
         ]);
         const sent: string[] = [];
-        const query = pg.pool.query.bind(pg.pool) as (...args: unknown[]) => unknown;
-        (pg.pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+        (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
           sent.push(String(args[0]));
           return query(...args);
         };
@@ -139,21 +145,16 @@ if (TEST_DATABASE_URL) {
         const [missing, b1] = await Promise.all([store.getMany('look_never', ['x']), store.get('look_b', 'b1')]);
         expect(missing.size).toBe(0);
         expect(b1).toEqual({ v: 'b1' });
-      } finally {
-        await store.close();
-        await pg.cleanup();
-      }
+      });
     });
   });
 
   describe('PostgreSQL read store: a collection nobody wrote yet', () => {
     it('reads as empty without closing the connection that asked (no new connection per read)', async () => {
-      const pg = await freshPostgres('rs_missing');
-      const store = new PostgresReadStore(pg.pool);
-      try {
+      await onFreshReadStore('rs_missing', async (store, pool) => {
         await store.get('warm', 'x');
         let connected = 0;
-        pg.pool.on('connect', () => (connected += 1));
+        pool.on('connect', () => (connected += 1));
         for (let i = 0; i < 20; i++) {
           expect(await store.get('never_written', `id-${i}`)).toBeNull();
           expect((await store.getMany('never_written', ['a', 'b'])).size).toBe(0);
@@ -161,10 +162,7 @@ if (TEST_DATABASE_URL) {
           expect(await store.count('never_written')).toBe(0);
         }
         expect(connected).toBe(0);
-      } finally {
-        await store.close();
-        await pg.cleanup();
-      }
+      });
     });
   });
 
