@@ -28,7 +28,9 @@ export async function openPostgres(url: string, options: PostgresPoolOptions = {
  * read of a table nobody created yet, a unique violation) cost a new connection and its password
  * exchange: under the corrections load, hundreds a second. Here a statement the server refused
  * gives its client back to the pool open (the server keeps the session usable); a broken
- * connection is still dropped.
+ * connection is still dropped. `pool.query` here only ever carries statements outside a
+ * transaction: a transaction checks a client out itself (`inTransaction`, the appender's client),
+ * so no client goes back inside a failed transaction.
  */
 export function keepingClientsOnStatementErrors(pool: Pool): Pool {
   const query = async (config: string | QueryConfig, values?: unknown[]) => {
