@@ -141,7 +141,6 @@ if (TEST_DATABASE_URL) {
         expect(manyA.get('a2')).toEqual(a2);
         expect(manyA.get('a2')).not.toBe(a2);
         // A collection nobody wrote yet reads as empty, and does not fail the lookups beside it.
-        sent.length = 0;
         const [missing, b1] = await Promise.all([store.getMany('look_never', ['x']), store.get('look_b', 'b1')]);
         expect(missing.size).toBe(0);
         expect(b1).toEqual({ v: 'b1' });

@@ -17,21 +17,12 @@ interface Counter extends Record<string, unknown> {
   version?: number;
 }
 
-function counterProjectionSpec(name: string) {
-  return {
-    name,
-    version: 1,
-    eventTypes: ['Deposited'],
-    key: (e: RecordedEvent) => String(e.data.account),
-    evolve: (doc: Counter | null, e: RecordedEvent) => ({ account: String(e.data.account), total: (doc?.total ?? 0) + Number(e.data.amount), count: (doc?.count ?? 0) + 1 }),
-  };
-}
-
-function counterProjection(version: number): Projection {
+/** A counter per account, named `name` and kept in `collection`. */
+function counterProjection(version: number, name = 'counters', collection = 'counters'): Projection {
   return documentProjection<Counter>({
-    name: 'counters',
+    name,
     version,
-    collection: 'counters',
+    collection,
     eventTypes: ['Deposited'],
     key: (e) => String(e.data.account),
     evolve: (doc, e: RecordedEvent) => ({
@@ -240,7 +231,7 @@ describe('ProjectionRunner', () => {
   it('does not report a position applied while a projection it leads is still being prepared (a takeover)', async () => {
     await deposit(20);
     const head = await events.headPosition();
-    const other = documentProjection<Counter>({ ...counterProjectionSpec('late-counters'), collection: 'late_counters' });
+    const other = counterProjection(1, 'late-counters', 'late_counters');
     // The second projection's stored checkpoint is read slowly: the first is prepared and caught up meanwhile.
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));

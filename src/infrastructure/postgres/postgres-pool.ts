@@ -32,7 +32,7 @@ export async function openPostgres(url: string, options: PostgresPoolOptions = {
  * transaction: a transaction checks a client out itself (`inTransaction`, the appender's client),
  * so no client goes back inside a failed transaction.
  */
-export function keepingClientsOnStatementErrors(pool: Pool): Pool {
+function keepingClientsOnStatementErrors(pool: Pool): Pool {
   const query = async (config: string | QueryConfig, values?: unknown[]) => {
     const client = await pool.connect();
     let broken: Error | undefined;

@@ -102,38 +102,32 @@ export class PostgresReadStore implements ReadStore {
     });
   }
 
-  private async sendLookups(): Promise<void> {
+  /**
+   * One statement for `lookups` (those of the turn, by default): a table nobody created yet fails it,
+   * so then each table is asked again on its own, and one alone reads as empty.
+   */
+  private async sendLookups(lookups = this.takeLookups()): Promise<void> {
+    const tables = [...new Set(lookups.map((l) => l.table))];
+    const ids = tables.map((t) => [...new Set(lookups.filter((l) => l.table === t).flatMap((l) => l.ids))]);
+    const sql = tables.map((t, i) => `SELECT ${i} AS t, id, doc FROM ${t} WHERE id = ANY($${i + 1}::text[])`).join(' UNION ALL ');
+    let rows: { t: number; id: string; doc: Doc }[];
+    try {
+      rows = (await this.pool.query<{ t: number; id: string; doc: Doc }>(sql, ids)).rows;
+    } catch (error) {
+      if (!isMissingTable(error)) return lookups.forEach((l) => l.reject(error as Error));
+      if (tables.length > 1) return void (await Promise.all(tables.map((t) => this.sendLookups(lookups.filter((l) => l.table === t)))));
+      rows = [];
+    }
+    const byTable = new Map(tables.map((t) => [t, new Map<string, Doc>()]));
+    for (const r of rows) byTable.get(tables[r.t])?.set(r.id, r.doc);
+    const given = new Set<Doc>();
+    for (const l of lookups) l.resolve(found(l, byTable.get(l.table) ?? new Map(), given));
+  }
+
+  private takeLookups(): Lookup[] {
     const lookups = this.lookups;
     this.lookups = [];
-    const tables = [...new Set(lookups.map((l) => l.table))];
-    if (tables.length > 1) {
-      const ids = tables.map((t) => [...new Set(lookups.filter((l) => l.table === t).flatMap((l) => l.ids))]);
-      const sql = tables.map((t, i) => `SELECT ${i} AS t, id, doc FROM ${t} WHERE id = ANY($${i + 1}::text[])`).join(' UNION ALL ');
-      try {
-        const rows = (await this.pool.query<{ t: number; id: string; doc: Doc }>(sql, ids)).rows;
-        const byTable = new Map(tables.map((t) => [t, new Map<string, Doc>()]));
-        for (const r of rows) byTable.get(tables[r.t])?.set(r.id, r.doc);
-        const given = new Set<Doc>();
-        for (const l of lookups) l.resolve(found(l, byTable.get(l.table) ?? new Map(), given));
-        return;
-      } catch (error) {
-        // A table nobody created yet fails the whole statement: each table again on its own.
-        if (!isMissingTable(error)) return lookups.forEach((l) => l.reject(error as Error));
-      }
-    }
-    await Promise.all(
-      tables.map(async (t) => {
-        const mine = lookups.filter((l) => l.table === t);
-        try {
-          const rows = await this.query<{ id: string; doc: Doc }>(`SELECT id, doc FROM ${t} WHERE id = ANY($1::text[])`, [[...new Set(mine.flatMap((l) => l.ids))]], []);
-          const docs = new Map(rows.map((r) => [r.id, r.doc]));
-          const given = new Set<Doc>();
-          for (const l of mine) l.resolve(found(l, docs, given));
-        } catch (error) {
-          for (const l of mine) l.reject(error as Error);
-        }
-      }),
-    );
+    return lookups;
   }
 
   async find<T extends Doc>(collection: string, options: FindOptions = {}): Promise<Page<T>> {
