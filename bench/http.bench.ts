@@ -85,7 +85,9 @@ export async function seedHttp(base: string): Promise<HttpFixture> {
         const n = i + j;
         const res = await post(users[n % 50], '/api/v2/sync/events', { sync_id: `seed-${n}`, entity_type: 'meter', entity_id: `m${n % 200}`, device_id: 'bench', fields: ['value', 'unit'].slice(0, 1 + (n % 2)), synced_at: new Date(Date.now() - n * 60_000).toISOString() });
         if (res.status !== 201) throw new Error(`seeding a sync answered ${res.status}`);
-        if (n % 7 === 0) await post(users[n % 50], '/api/v2/sync/conflicts', { sync_id: `seed-${n}`, resolution_type: 'merge' });
+        if (n % 7 !== 0) return;
+        const conflict = await post(users[n % 50], '/api/v2/sync/conflicts', { sync_id: `seed-${n}`, resolution_type: 'merged' });
+        if (conflict.status !== 201) throw new Error(`seeding a conflict answered ${conflict.status}: ${await conflict.text()}`);
       }),
     );
   }

@@ -46,7 +46,7 @@ export default async function run(): Promise<BenchRow[]> {
           fields,
           synced_at: new Date(now - random() * 30 * DAY_MS).toISOString(),
         });
-        if (random() < 0.15) position = (await post(token, '/api/v2/sync/conflicts', { sync_id: syncId, resolution_type: 'merge' })).position;
+        if (random() < 0.15) position = (await post(token, '/api/v2/sync/conflicts', { sync_id: syncId, resolution_type: 'merged' })).position;
       });
       await Promise.all(batch);
     }

@@ -63,13 +63,20 @@ export default async function run(): Promise<BenchRow[]> {
     }
 
     const m = (xs: readonly number[]) => round(median(xs), 1);
-    const part = (key: string) => m(trains.map((t) => t.json.timings?.[key] ?? 0));
+    const part = (key: string) =>
+      m(
+        trains.map((t) => {
+          const value = t.json.timings?.[key];
+          if (typeof value !== 'number') throw new Error(`the train answer has no timings.${key}: ${JSON.stringify(t.json.timings)}`);
+          return value;
+        }),
+      );
     return [
       { suite: SUITE, metric: 'seeded history', value: rows, unit: 'rows', note: `${plan.length} syncs over 45 days via POST /sync/events + /sync/conflicts in ${round(seedMs / 1000, 1)} s` },
       { suite: SUITE, metric: 'POST /models/train p50', value: m(trains.map((t) => t.ms)), unit: 'ms', note: `${RUNS} runs over HTTP, ${rows} rows` },
-      { suite: SUITE, metric: 'train: extract rows p50', value: part('extractMs'), unit: 'ms', note: 'point-in-time features from the read model' },
-      { suite: SUITE, metric: 'train: fit p50', value: part('fitMs'), unit: 'ms', note: 'scaler + balanced L2 logistic regression (Newton)' },
-      { suite: SUITE, metric: 'train: export + store p50', value: part('exportAndStoreMs'), unit: 'ms', note: 'ONNX graph + CSV of the rows into the blob store' },
+      { suite: SUITE, metric: 'train: extract rows p50', value: part('extract_ms'), unit: 'ms', note: 'point-in-time features from the read model' },
+      { suite: SUITE, metric: 'train: fit p50', value: part('fit_ms'), unit: 'ms', note: 'scaler + balanced L2 logistic regression (Newton)' },
+      { suite: SUITE, metric: 'train: export + store p50', value: part('export_and_store_ms'), unit: 'ms', note: 'ONNX graph + CSV of the rows into the blob store' },
       { suite: SUITE, metric: 'POST /models/retrain p50', value: m(retrains.map((t) => t.ms)), unit: 'ms', note: `train + score candidate and active on the holdout in onnxruntime-node + policy (${retrains.map((r) => r.json.decision).join(', ')})` },
       { suite: SUITE, metric: 'ActiveModelService.predict p50', value: round(percentile(latencies, 50), 3), unit: 'ms', note: `${PREDICTIONS} calls, ONNX model active` },
       { suite: SUITE, metric: 'ActiveModelService.predict p99', value: round(percentile(latencies, 99), 3), unit: 'ms', note: `${PREDICTIONS} calls, ONNX model active` },
