@@ -62,7 +62,7 @@ describe('capture decided by calibrated confidence (default engine, real photos)
 
   // A real misread the engine doubts: the US "UH1F0F" read UH10FOF, which its re-reads read
   // otherwise. (plate_001 cut 30% at the left, read YO9034, was the example until the plate
-  // calibration was refitted as isotonic, issue 17: it now calibrates to 0.74, see the README.)
+  // calibration was refitted as isotonic, issue 17: it now calibrates to 0.74, see docs/BENCHMARKS.md.)
   it('given a real plate that is misread and doubted, then it is less than 70% likely right and captured for labeling', async () => {
     const entry = await enter(await fs.readFile(path.join(FIXTURES, 'us_087.png')));
     expect(entry.plate).not.toBe('UH1F0F');

@@ -147,7 +147,7 @@ describe('meter confidence: the chosen line re-read from other crops and scales'
 const describeDevSets = devSetsPresent() ? describe : describe.skip;
 
 /**
- * The pooled aim of README "OCR figures": the development meters and their seven degraded copies
+ * The pooled aim of docs/BENCHMARKS.md "OCR figures": the development meters and their seven degraded copies
  * (`npm run degrade:ocr`, made here in memory the same way), calibrated out of fold with folds
  * grouped by source photo, as `npm run eval:ocr` measures them. Measured: 729/800 exact, misreads
  * at >= 0.7 6 of 71 (14 with the four crop and scale re-reads alone, each reading otherwise x0.6;

@@ -74,7 +74,7 @@ describe('PaddleOCR engine on real crops', () => {
   // end, text running into the photo's edge) was captured under the previous plate calibration
   // (Platt, 0.63). The refitted one (isotonic, chosen by cross-validated log loss, issue 17) finds
   // readings that score like it right about three times in four on the pooled development photos,
-  // and puts it at 0.74: no longer captured, a loss the README lists.
+  // and puts it at 0.74: no longer captured, a loss docs/BENCHMARKS.md lists.
   it('given a crop that cuts a character off, then the reading loses score and confidence against the whole plate', async () => {
     const whole = await read(await photo('plate_001.png'), 'plate');
     const cut = await read(await cutLeft(await photo('plate_001.png')), 'plate');

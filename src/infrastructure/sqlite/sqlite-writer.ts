@@ -25,7 +25,7 @@ interface Waiter {
 /**
  * Writes of one turn go out in messages of this many: while the main thread prepares the rest of
  * a burst (the commands a group's replies set off), the writer already commits the first ones.
- * One message per turn made the two threads take turns (see the README's write-path figures).
+ * One message per turn made the two threads take turns (see the write-path figures in docs/BENCHMARKS.md).
  */
 const MESSAGE_SIZE = 16;
 
