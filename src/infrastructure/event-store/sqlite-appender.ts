@@ -43,13 +43,19 @@ export class SqliteAppender {
     this.insert = db.prepare('INSERT INTO events (event_id, stream, revision, type, data, metadata, hash, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   }
 
+  /**
+   * A retry of an acknowledged append (its first event id stored already) is answered as the first
+   * time was, whatever it expects. The id is looked up only when the append would otherwise fail
+   * (a stale expected revision) or when the first insert does: the unique event id refuses it.
+   */
   append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendOutcome {
-    const existing = this.byEventId.get(events[0].eventId);
-    if (existing) return this.duplicateResult(stream, events, existing);
     const head = this.head.get(stream);
     const current = head ? head.revision : null;
-    if (expected === 'no_stream' && current !== null) throw new ConcurrencyError(stream, 'no_stream', String(current));
-    if (typeof expected === 'number' && current !== expected) throw new ConcurrencyError(stream, String(expected), current === null ? 'no_stream' : String(current));
+    if ((expected === 'no_stream' && current !== null) || (typeof expected === 'number' && current !== expected)) {
+      const existing = this.byEventId.get(events[0].eventId);
+      if (existing) return this.duplicateResult(stream, events, existing);
+      throw new ConcurrencyError(stream, String(expected), current === null ? 'no_stream' : String(current));
+    }
     let previousHash = head ? head.hash : GENESIS_HASH;
     let revision = current ?? -1;
     const positions: number[] = [];
@@ -58,7 +64,15 @@ export class SqliteAppender {
       revision += 1;
       const hash = eventHash(event.type, event.data, event.metadata, previousHash);
       const metadata: EventMetadata = { ...event.metadata, hash };
-      const info = this.insert.run(event.eventId, stream, revision, event.type, JSON.stringify(event.data), JSON.stringify(metadata), hash, recordedAt);
+      let info;
+      try {
+        info = this.insert.run(event.eventId, stream, revision, event.type, JSON.stringify(event.data), JSON.stringify(metadata), hash, recordedAt);
+      } catch (error) {
+        // Nothing is inserted yet when the first event's id is taken: a retry, or an id used elsewhere.
+        const existing = positions.length === 0 ? this.byEventId.get(event.eventId) : undefined;
+        if (existing) return this.duplicateResult(stream, events, existing);
+        throw error;
+      }
       positions.push(Number(info.lastInsertRowid));
       previousHash = hash;
     }

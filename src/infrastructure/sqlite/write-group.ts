@@ -9,6 +9,25 @@ export const FENCED = 'FLYWHEEL_FENCED';
 /** The error code of an append whose claim found another document under its id. */
 export const CLAIM_TAKEN = 'FLYWHEEL_CLAIM_TAKEN';
 
+/**
+ * Whether the operation writes with one statement at most, so needs no savepoint of its own: a
+ * single-event append without claims (its checks only read), one statement (a fence is a read
+ * before it), one insert-if-absent, a lease (a read, then one upsert).
+ */
+function singleWrite(op: WriterOp): boolean {
+  switch (op.kind) {
+    case 'append':
+      return op.events.length === 1 && !(op.claims && op.claims.length > 0);
+    case 'run':
+      return op.statements.length <= 1;
+    case 'insertIfAbsent':
+    case 'lease':
+      return true;
+    case 'exec':
+      return false;
+  }
+}
+
 function toWriterError(error: unknown): WriterError {
   if (error instanceof ConcurrencyError) return { kind: 'concurrency', stream: error.stream, expected: error.expected, actual: error.actual };
   const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : undefined;
@@ -32,10 +51,15 @@ export class WriteGroup {
     this.all = db.transaction((requests: readonly WriterRequest[]) =>
       requests.map((request): WriterReply => {
         try {
-          return { id: request.id, ok: true, value: this.one(request.op) };
+          // An operation that writes one statement at most is atomic without a savepoint: a
+          // statement that fails undoes its own changes and leaves the transaction open.
+          return { id: request.id, ok: true, value: singleWrite(request.op) ? this.apply(request.op) : this.one(request.op) };
         } catch (error) {
           // A table dropped by another connection leaves stale statements behind.
           this.statements.clear();
+          // Some errors (disk full, I/O) roll the whole transaction back: then nothing of the
+          // group holds, and the group must fail rather than commit its later writes one by one.
+          if (!this.db.inTransaction) throw error;
           return { id: request.id, ok: false, error: toWriterError(error) };
         }
       }),
