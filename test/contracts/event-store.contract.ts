@@ -40,6 +40,9 @@ export function eventStoreContract(name: string, make: () => Promise<{ store: Ev
       expect(backwards.map((e) => e.data.n)).toEqual([3, 2]);
       const from1 = await store.readStream(s, { fromRevision: 1 });
       expect(from1.map((e) => e.data.n)).toEqual([2, 3]);
+      // Limits of every size, each read answering its own (a store may prepare one statement per limit).
+      for (const limit of [1, 2, 3, 4]) expect((await store.readStream(s, { limit })).map((e) => e.data.n)).toEqual([1, 2, 3].slice(0, limit));
+      expect((await store.readStream(s, { direction: 'backwards', fromRevision: 1, limit: 1 })).map((e) => e.data.n)).toEqual([2]);
       expect(await store.streamRevision(s)).toBe(2);
       expect(await store.streamRevision(unique())).toBeNull();
     });
@@ -71,10 +74,16 @@ export function eventStoreContract(name: string, make: () => Promise<{ store: Ev
       const first = await store.append(s, events, 'no_stream');
       const again = await store.append(s, events, 'no_stream');
       expect(again).toEqual(first);
+      // A retry that expects any revision is answered the same way, a single event's too.
+      expect(await store.append(s, events, 'any')).toEqual(first);
+      const single = [newEvent('A', { x: 3 })];
+      const third = await store.append(s, single, 1);
+      expect(await store.append(s, single, 'any')).toEqual(third);
+      expect(await store.append(s, single, 1)).toEqual(third);
       const recorded = await store.readStream(s);
-      expect(recorded).toHaveLength(2);
+      expect(recorded).toHaveLength(3);
       // Each event's log position, in order: the retry is answered with the first append's.
-      expect(first.positions).toEqual(recorded.map((e) => e.position));
+      expect([...first.positions, ...third.positions]).toEqual(recorded.map((e) => e.position));
     });
 
     it('chains hashes from the first event and verifies them', async () => {
@@ -158,7 +167,7 @@ export function eventStoreContract(name: string, make: () => Promise<{ store: Ev
     });
 
     it('a failing append among concurrent ones fails alone; its neighbours commit', async () => {
-      const [a, b, c, d] = [unique(), unique(), unique(), unique()];
+      const [a, b, c, d, lone] = [unique(), unique(), unique(), unique(), unique()];
       await store.append(b, [newEvent('A', {})], 'no_stream');
       const taken = newEvent('A', { taken: true });
       await store.append(d, [taken], 'no_stream');
@@ -169,13 +178,16 @@ export function eventStoreContract(name: string, make: () => Promise<{ store: Ev
         // An event id already used in another stream: refused, and the event before it is not kept.
         store.append(a, [newEvent('X', {}), taken], 'any'),
         store.append(d, [newEvent('B', { n: 4 })], 0),
+        // Alone in its append, too.
+        store.append(lone, [taken], 'any'),
       ]);
-      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled', 'rejected']);
       expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
       expect((await store.readStream(a)).map((e) => e.type)).toEqual(['A']);
       expect(await store.readStream(b)).toHaveLength(1);
       expect((await store.readStream(c)).map((e) => e.data.n)).toEqual([2, 3]);
       expect((await store.readStream(d)).map((e) => e.type)).toEqual(['A', 'B']);
+      expect(await store.readStream(lone)).toEqual([]);
     });
 
     it('positions follow commit order: each append answers its last position, readAll is ascending and gapless per stream', async () => {

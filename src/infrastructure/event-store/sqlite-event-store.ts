@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NewEvent, RecordedEvent } from '../../domain/shared/events';
 import { UpcasterRegistry } from '../../domain/shared/upcasting';
@@ -12,6 +13,11 @@ import { AppendOutcome, EVENTS_SCHEMA } from './sqlite-appender';
 /** Rows are read as arrays (better-sqlite3 raw mode): about 3x faster than objects on big reads. */
 type EventRow = [position: number, eventId: string, stream: string, revision: number, type: string, data: string, metadata: string, recordedAt: string];
 const COLUMNS = 'position, event_id, stream, revision, type, data, metadata, recorded_at';
+const FORWARDS = `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ?`;
+const BACKWARDS = `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ?`;
+const ALL = `SELECT ${COLUMNS} FROM events WHERE position > ?`;
+/** Index-only: the next positions of one type, in the events_type index's own order. */
+const OF_TYPE = 'SELECT position FROM events INDEXED BY events_type WHERE type = ? AND position > ? AND position <= ?';
 
 export interface SqliteEventStoreOptions {
   /** How often a subscription at the head looks for appends made by other processes. */
@@ -41,6 +47,7 @@ export class SqliteEventStore implements EventStore {
   private readonly inline: WriteGroup | null;
   private closed = false;
   private readonly claims = new Claims();
+  private readonly byLimit = new Map<string, Statement>();
 
   constructor(
     private readonly db: SqliteHandle,
@@ -57,14 +64,27 @@ export class SqliteEventStore implements EventStore {
       head: db.prepare<[string], { revision: number; hash: string }>(
         'SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1',
       ),
-      forwards: db.prepare<[string, number, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`).raw(true),
-      backwards: db.prepare<[string, number, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).raw(true),
-      all: db.prepare<[number, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(true),
       headPosition: db.prepare<[], { p: number | null }>('SELECT MAX(position) AS p FROM events'),
-      // Index-only: the next positions of one type, in the events_type index's own order.
-      ofType: db.prepare<[string, number, number, number], [number]>('SELECT position FROM events INDEXED BY events_type WHERE type = ? AND position > ? AND position <= ? ORDER BY position ASC LIMIT ?').raw(true),
       atPositions: db.prepare<[string], EventRow>(`SELECT ${COLUMNS} FROM events WHERE position IN (SELECT value FROM json_each(?)) ORDER BY position ASC`).raw(true),
     };
+  }
+
+  /**
+   * The statement of a read with its limit written in: SQLite (3.53, built with STAT4) lets the
+   * planner read a bound LIMIT's value, so a statement whose LIMIT is a parameter is prepared
+   * again on every run (4-7 µs each here). One statement per limit instead, the few a process
+   * uses kept; no limit, no LIMIT clause.
+   */
+  private limited<P extends unknown[], R>(sql: string, order: string, limit: number): Statement<P, R> {
+    const clause = Number.isFinite(limit) && limit < Number.MAX_SAFE_INTEGER ? ` LIMIT ${Math.max(0, Math.floor(limit))}` : '';
+    const text = `${sql} ORDER BY ${order}${clause}`;
+    let statement = this.byLimit.get(text);
+    if (!statement) {
+      if (this.byLimit.size >= 64) this.byLimit.clear();
+      statement = this.db.prepare(text).raw(true);
+      this.byLimit.set(text, statement);
+    }
+    return statement as Statement<P, R>;
   }
 
   /** Group sizes and the writer's thread, for benchmarks and the test that writes leave the main thread. */
@@ -109,8 +129,8 @@ export class SqliteEventStore implements EventStore {
     const limit = options.limit ?? Number.MAX_SAFE_INTEGER;
     const rows =
       options.direction === 'backwards'
-        ? this.statements.backwards.all(stream, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
-        : this.statements.forwards.all(stream, options.fromRevision ?? 0, limit);
+        ? this.limited<[string, number], EventRow>(BACKWARDS, 'revision DESC', limit).all(stream, options.fromRevision ?? Number.MAX_SAFE_INTEGER)
+        : this.limited<[string, number], EventRow>(FORWARDS, 'revision ASC', limit).all(stream, options.fromRevision ?? 0);
     return rows.map((row) => this.toEvent(row, options.raw ?? false));
   }
 
@@ -121,7 +141,7 @@ export class SqliteEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = options.after ?? 0;
     const limit = options.limit ?? 1000;
-    const rows = options.types ? this.rowsOfTypes(options.types, after, options.until ?? Number.MAX_SAFE_INTEGER, limit) : this.statements.all.all(after, limit);
+    const rows = options.types ? this.rowsOfTypes(options.types, after, options.until ?? Number.MAX_SAFE_INTEGER, limit) : this.limited<[number], EventRow>(ALL, 'position ASC', limit).all(after);
     return rows.map((row) => this.toEvent(row, options.raw ?? false));
   }
 
@@ -131,7 +151,7 @@ export class SqliteEventStore implements EventStore {
    */
   private rowsOfTypes(types: readonly string[], after: number, until: number, limit: number): EventRow[] {
     const positions: number[] = [];
-    for (const type of new Set(types)) for (const [position] of this.statements.ofType.all(type, after, until, limit)) positions.push(position);
+    for (const type of new Set(types)) for (const [position] of this.limited<[string, number, number], [number]>(OF_TYPE, 'position ASC', limit).all(type, after, until)) positions.push(position);
     if (positions.length === 0) return [];
     positions.sort((a, b) => a - b);
     return this.statements.atPositions.all(JSON.stringify(positions.slice(0, limit)));
@@ -141,7 +161,7 @@ export class SqliteEventStore implements EventStore {
     let after = options.after ?? 0;
     const batchSize = options.batchSize ?? 500;
     while (!this.closed && !options.signal?.aborted) {
-      const rows = this.statements.all.all(after, batchSize);
+      const rows = this.limited<[number], EventRow>(ALL, 'position ASC', batchSize).all(after);
       for (const row of rows) {
         if (options.signal?.aborted) return;
         after = row[0];
