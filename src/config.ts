@@ -13,6 +13,8 @@ export interface AppConfig {
   readonly mongodbUri: string | null;
   /** postgres://… : events, read models and blobs all in PostgreSQL (instances on several hosts share it). */
   readonly databaseUrl: string | null;
+  /** Hot statements prepared on each PostgreSQL connection (off behind a pooler that cannot keep them, such as PgBouncer's transaction mode before 1.21). */
+  readonly databasePreparedStatements: boolean;
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
   readonly captureConfidenceThreshold: number;
   /** Engine per mode: OCR_ENGINE for both, OCR_ENGINE_METER / OCR_ENGINE_PLATE to choose one mode's. */
@@ -161,6 +163,7 @@ function storesAndOcr(env: Env, { jwtSecret, dataKey, databaseUrl, ocrEngines }:
     eventStoreConnectionString: optional(env, 'EVENTSTORE_CONNECTION_STRING'),
     mongodbUri: optional(env, 'MONGODB_URI'),
     databaseUrl,
+    databasePreparedStatements: oneOf(env, 'DATABASE_PREPARED_STATEMENTS', 'true', ['true', 'false'] as const) === 'true',
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', 'FULL', ['FULL', 'NORMAL'] as const),
     captureConfidenceThreshold: num(env, 'CAPTURE_CONFIDENCE_THRESHOLD', 0.7, fraction, 'a number in [0, 1]'),
     ocrEngines,

@@ -27,7 +27,7 @@ import { POSTGRES, SQLITE, SQLITE_WRITER } from './tokens';
  */
 export function storeProviders(config: AppConfig): Provider[] {
   return [
-    { provide: POSTGRES, useFactory: async (): Promise<Pool | null> => (config.databaseUrl ? openPostgres(config.databaseUrl) : null) },
+    { provide: POSTGRES, useFactory: async (): Promise<Pool | null> => (config.databaseUrl ? openPostgres(config.databaseUrl, { preparedStatements: config.databasePreparedStatements }) : null) },
     {
       provide: SQLITE,
       useFactory: (): SqliteHandle | null =>

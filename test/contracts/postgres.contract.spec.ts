@@ -3,7 +3,9 @@ import { UpcasterRegistry } from '../../src/domain/shared/upcasting';
 import { PostgresBlobStore } from '../../src/infrastructure/postgres/postgres-blob-store';
 import { PostgresEventStore } from '../../src/infrastructure/postgres/postgres-event-store';
 import { PostgresReadStore } from '../../src/infrastructure/postgres/postgres-read-store';
-import { TEST_DATABASE_URL, freshPostgres } from '../support/postgres';
+import { StatementNames, openPostgres } from '../../src/infrastructure/postgres/postgres-pool';
+import { migrate } from '../../src/infrastructure/postgres/postgres-migrations';
+import { TEST_DATABASE_URL, freshDatabase, freshPostgres } from '../support/postgres';
 import { skipWithoutServer } from '../support/sqlite';
 import { appendClaimsContract } from './append-claims.contract';
 import { blobStoreContract } from './blob-store.contract';
@@ -161,6 +163,58 @@ if (TEST_DATABASE_URL) {
           expect(await store.count('never_written')).toBe(0);
         }
         expect(connected).toBe(0);
+      });
+    });
+  });
+
+  describe('PostgreSQL: statements and storage', () => {
+    /** The statements prepared on the pool's one connection. */
+    const prepared = async (pool: Pool) => (await pool.query<{ statement: string }>("SELECT statement FROM pg_prepared_statements WHERE name LIKE 'flywheel\\_%'", [])).rows.map((r) => r.statement);
+
+    it('prepares a statement the pool runs often on each connection, once; not when told not to', async () => {
+      for (const preparedStatements of [true, false]) {
+        const db = await freshDatabase('stmt_names');
+        const pool = await openPostgres(db.url, { max: 1, preparedStatements });
+        try {
+          const store = new PostgresReadStore(pool);
+          await store.upsert('things', 'a', { n: 1 });
+          for (let i = 0; i < 5; i++) await store.batch([{ kind: 'upsert', collection: 'things', id: `t${i}`, doc: { n: i } }]);
+          expect(await store.count('things')).toBe(6);
+          const statements = await prepared(pool);
+          if (preparedStatements) expect(statements.filter((t) => t.includes('INSERT INTO rm_things'))).toHaveLength(1);
+          else expect(statements).toEqual([]);
+          await store.close();
+        } finally {
+          await pool.end();
+          await db.drop();
+        }
+      }
+    });
+
+    it('names a text on its third use, and at most as many texts as allowed', () => {
+      const names = new StatementNames(2, 3);
+      expect([names.nameOf('a'), names.nameOf('a')]).toEqual([undefined, undefined]);
+      const a = names.nameOf('a');
+      expect(a).toMatch(/^flywheel_[0-9a-f]{24}$/);
+      expect(names.nameOf('a')).toBe(a);
+      for (let i = 0; i < 3; i++) names.nameOf('b');
+      for (let i = 0; i < 5; i++) expect(names.nameOf('c')).toBeUndefined();
+      expect(names.size).toBe(2);
+    });
+
+    it('keeps read-model documents up to a page uncompressed, in new tables and, after the migration, in older ones', async () => {
+      await onFreshReadStore('rm_storage', async (store, pool) => {
+        const big = { text: 'x'.repeat(4000) };
+        await store.upsert('fresh', 'a', big);
+        const options = async (name: string) => (await pool.query<{ o: string[] | null }>('SELECT reloptions AS o FROM pg_class WHERE relname = $1', [name])).rows[0].o;
+        expect(await options('rm_fresh')).toEqual(['toast_tuple_target=8160']);
+        // Stored as written: 4 kB of one repeated letter would compress to almost nothing.
+        expect((await pool.query<{ n: number }>("SELECT pg_column_size(doc) AS n FROM rm_fresh WHERE id = 'a'", [])).rows[0].n).toBeGreaterThan(4000);
+        await pool.query('CREATE TABLE rm_older (id text PRIMARY KEY, doc jsonb NOT NULL)');
+        await pool.query('DELETE FROM schema_migrations WHERE version = 5');
+        expect(await migrate(pool)).toEqual([5]);
+        expect(await options('rm_older')).toEqual(['toast_tuple_target=8160']);
+        expect(await options('events')).toBeNull();
       });
     });
   });

@@ -34,6 +34,12 @@ describe('store selection by DATABASE_URL', () => {
     expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@db/flywheel', JWT_SECRET: SECRET, DATA_KEY: KEY }).databaseUrl).toBe('postgresql://u:p@db/flywheel');
     expect(loadConfig({}).databaseUrl).toBeNull();
   });
+
+  it('prepares hot PostgreSQL statements unless DATABASE_PREPARED_STATEMENTS=false', () => {
+    expect(loadConfig({}).databasePreparedStatements).toBe(true);
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'false' }).databasePreparedStatements).toBe(false);
+    expect(() => loadConfig({ DATABASE_PREPARED_STATEMENTS: 'no' })).toThrow(/DATABASE_PREPARED_STATEMENTS="no" is invalid/);
+  });
 });
 
 if (TEST_DATABASE_URL) {

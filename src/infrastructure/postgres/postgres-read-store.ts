@@ -3,6 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import { Checkpoint, Doc, FencedError, Filter, FindOptions, Page, ReadStore, WriteOp, encodeCursor, fieldValue } from '../../ports/read-store.port';
 import { SqlParams, afterCursor, fieldExpr, fullSort, orderBy, whereParts } from './postgres-read-query';
 import { inTransaction } from './postgres-pool';
+import { READ_MODEL_STORAGE } from './postgres-migrations';
 import { WriteStatement, batchStatements } from './postgres-read-writes';
 
 const COLLECTION = /^[A-Za-z0-9_]+$/;
@@ -57,7 +58,7 @@ export class PostgresReadStore implements ReadStore {
   private async ensureTable(collection: string, client?: PoolClient): Promise<string> {
     const name = table(collection);
     if (!this.known.has(name)) {
-      await (client ?? this.pool).query(`CREATE TABLE IF NOT EXISTS ${name} (id text PRIMARY KEY, doc jsonb NOT NULL)`).catch((error: unknown) => {
+      await (client ?? this.pool).query(`CREATE TABLE IF NOT EXISTS ${name} (id text PRIMARY KEY, doc jsonb NOT NULL) WITH (${READ_MODEL_STORAGE})`).catch((error: unknown) => {
         // Two instances creating the same table at once: the loser sees a duplicate type name.
         if (!(error && typeof error === 'object' && 'code' in error && ['23505', '42P07'].includes(String((error as { code: unknown }).code)))) throw error;
       });
