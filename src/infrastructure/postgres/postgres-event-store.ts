@@ -106,8 +106,8 @@ export class PostgresEventStore implements EventStore {
     const reads = [
       'BEGIN',
       `SELECT pg_advisory_xact_lock(${APPEND_LOCK})`,
-      inlined(client, HEADS_AND_STORED, [[...new Set(batch.map((a) => a.stream))], idsToLookUp(batch)]),
-      ...[...claimIds].map(([table, ids]) => inlined(client, claimsLookup(table), [ids])),
+      inlined(HEADS_AND_STORED, [[...new Set(batch.map((a) => a.stream))], idsToLookUp(batch)]),
+      ...[...claimIds].map(([table, ids]) => inlined(claimsLookup(table), [ids])),
     ];
     const results = (await client.query(reads.join(';\n'))) as unknown as QueryResult[];
     const known = results[2].rows as { stored: boolean; stream: string; revision: number; hash: string | null; event_id: string | null; position: number | null }[];
@@ -153,7 +153,7 @@ export class PostgresEventStore implements EventStore {
       );
       return { table, ids: params.length - 1, docs: params.length };
     });
-    const sql = inlined(client, tables.length > 0 ? insertAndNotify(tables) : INSERT_AND_NOTIFY, params);
+    const sql = inlined(tables.length > 0 ? insertAndNotify(tables) : INSERT_AND_NOTIFY, params);
     const [result] = (await client.query(`${sql};\nCOMMIT`)) as unknown as QueryResult<StoredEventRef & { event_id: string }>[];
     return new Map(result.rows.map((r) => [r.event_id, r]));
   }
