@@ -52,8 +52,8 @@ export class SqliteAppender {
     const head = this.head.get(stream);
     const current = head ? head.revision : null;
     if ((expected === 'no_stream' && current !== null) || (typeof expected === 'number' && current !== expected)) {
-      const existing = this.byEventId.get(events[0].eventId);
-      if (existing) return this.duplicateResult(stream, events, existing);
+      const retry = this.retryOf(stream, events);
+      if (retry) return retry;
       throw new ConcurrencyError(stream, String(expected), current === null ? 'no_stream' : String(current));
     }
     let previousHash = head ? head.hash : GENESIS_HASH;
@@ -69,8 +69,8 @@ export class SqliteAppender {
         info = this.insert.run(event.eventId, stream, revision, event.type, JSON.stringify(event.data), JSON.stringify(metadata), hash, recordedAt);
       } catch (error) {
         // Nothing is inserted yet when the first event's id is taken: a retry, or an id used elsewhere.
-        const existing = positions.length === 0 ? this.byEventId.get(event.eventId) : undefined;
-        if (existing) return this.duplicateResult(stream, events, existing);
+        const retry = positions.length === 0 ? this.retryOf(stream, events) : null;
+        if (retry) return retry;
         throw error;
       }
       positions.push(Number(info.lastInsertRowid));
@@ -79,8 +79,13 @@ export class SqliteAppender {
     return { nextRevision: revision, position: positions[positions.length - 1], positions, appended: events.length };
   }
 
-  /** The same event ids again: a retry of an acknowledged append. Answer as the first time did. */
-  private duplicateResult(stream: string, events: readonly NewEvent[], first: { stream: string; revision: number; position: number }): AppendOutcome {
+  /**
+   * The same event ids again: a retry of an acknowledged append, answered as the first time was;
+   * null when the first event id is not stored.
+   */
+  private retryOf(stream: string, events: readonly NewEvent[]): AppendOutcome | null {
+    const first = this.byEventId.get(events[0].eventId);
+    if (!first) return null;
     const stored = events.map((e, i) => (i === 0 ? first : this.byEventId.get(e.eventId)));
     const last = stored[stored.length - 1];
     if (first.stream !== stream || !last) {

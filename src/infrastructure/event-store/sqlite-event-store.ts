@@ -150,8 +150,9 @@ export class SqliteEventStore implements EventStore {
    * index (no row is read, nothing is sorted but those positions), merged, then only those rows.
    */
   private rowsOfTypes(types: readonly string[], after: number, until: number, limit: number): EventRow[] {
+    const ofType = this.limited<[string, number, number], [number]>(OF_TYPE, 'position ASC', limit);
     const positions: number[] = [];
-    for (const type of new Set(types)) for (const [position] of this.limited<[string, number, number], [number]>(OF_TYPE, 'position ASC', limit).all(type, after, until)) positions.push(position);
+    for (const type of new Set(types)) for (const [position] of ofType.all(type, after, until)) positions.push(position);
     if (positions.length === 0) return [];
     positions.sort((a, b) => a - b);
     return this.statements.atPositions.all(JSON.stringify(positions.slice(0, limit)));
