@@ -11,6 +11,7 @@ import { APP_ROLE, AppRole } from './ports/app-role';
 import { EVENT_STORE, EventStore } from './ports/event-store.port';
 import { OCR_ENGINE, OcrEngine } from './ports/ocr-engine.port';
 import { READ_STORE, ReadStore } from './ports/read-store.port';
+import { READ_THREAD, ReadThread } from './ports/read-thread.port';
 import { LeaderElection } from './runtime/leader-election';
 import { OpsLog } from './runtime/ops-log';
 import { ProjectionRunner } from './runtime/projection-runner';
@@ -32,6 +33,7 @@ export class InfrastructureLifecycle implements OnModuleInit, OnApplicationBoots
     @Inject(READ_STORE) private readonly reads: ReadStore,
     @Optional() @Inject(SQLITE) private readonly sqlite: SqliteHandle | null,
     @Optional() @Inject(SQLITE_WRITER) private readonly writer: SqliteWriter | null,
+    @Optional() @Inject(READ_THREAD) private readonly readThread: ReadThread | null,
     @Optional() @Inject(POSTGRES) private readonly postgres: Pool | null,
     private readonly logger: JsonLogger,
     private readonly metrics: MetricsService,
@@ -68,6 +70,7 @@ export class InfrastructureLifecycle implements OnModuleInit, OnApplicationBoots
     await this.ocr.stop();
     await this.events.close();
     await this.reads.close();
+    await this.readThread?.close();
     await this.writer?.close();
     if (this.sqlite?.open) this.sqlite.close();
     await this.postgres?.end();

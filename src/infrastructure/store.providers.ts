@@ -18,6 +18,8 @@ import { MongoReadStore } from './read-store/mongo-read-store';
 import { SqliteReadStore } from './read-store/sqlite-read-store';
 import { SqliteHandle, openSqlite } from './sqlite/sqlite-database';
 import { SqliteWriter } from './sqlite/sqlite-writer';
+import { SqliteReadThread } from './sqlite/sqlite-read-thread';
+import { READ_THREAD, ReadThread } from '../ports/read-thread.port';
 import { POSTGRES, SQLITE, SQLITE_WRITER } from './tokens';
 
 /**
@@ -38,6 +40,13 @@ export function storeProviders(config: AppConfig): Provider[] {
       provide: SQLITE_WRITER,
       inject: [SQLITE],
       useFactory: (db: SqliteHandle | null): SqliteWriter | null => (db ? new SqliteWriter({ file: db.name, synchronous: config.sqliteSynchronous, maxGroup: 1000 }) : null),
+    },
+    {
+      // Queries that read several documents and compute from them answer on a thread of their own
+      // over the SQLite file (a prediction's features); on the other stores they run in place.
+      provide: READ_THREAD,
+      inject: [SQLITE],
+      useFactory: (db: SqliteHandle | null): ReadThread | null => (db && !db.memory ? new SqliteReadThread(db.name) : null),
     },
     {
       provide: EVENT_STORE,

@@ -1,12 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DAY_MS } from '../../domain/shared/clock';
-import { entityKey } from '../../domain/sync/sync.events';
 import { CURRENT_FEATURE_DEFINITION, ConflictFeatures, FeatureDefinition, toFeatureVector } from '../../ml/conflict-features';
 import { ConflictTrainingRow } from '../../ml/train-conflict-model';
 import { ConflictFeaturesQuery } from '../../ports/conflict-features.query';
 import { READ_STORE, ReadStore, allPages } from '../../ports/read-store.port';
+import { READ_THREAD, ReadThread } from '../../ports/read-thread.port';
 import { ProjectionRunner } from '../../runtime/projection-runner';
 import { ENTITY_HISTORY, SYNCS, USER_HISTORY } from './conflict-features.projection';
+import { CONFLICT_FEATURE_READS, FeaturesAtArgs, featuresAtIn, featuresAtOnThread } from './conflict-features.reads';
 import { EntityHistoryDoc, SyncDoc, UserHistoryDoc, bucketIdsAt, featuresFromHistory, userKey } from './conflict-history';
 
 /** A sync's label settles 24 h after it: conflicts are resolved within that time. */
@@ -19,6 +20,7 @@ export class ConflictFeaturesService implements ConflictFeaturesQuery {
   constructor(
     private readonly runner: ProjectionRunner,
     @Inject(READ_STORE) private readonly store: ReadStore,
+    @Optional() @Inject(READ_THREAD) private readonly thread: ReadThread | null = null,
   ) {}
 
   /**
@@ -36,21 +38,11 @@ export class ConflictFeaturesService implements ConflictFeaturesQuery {
     syncId?: string,
     definition: FeatureDefinition = CURRENT_FEATURE_DEFINITION,
   ): Promise<ConflictFeatures> {
-    const entity = entityKey(tenant, entityType, entityId);
-    const user = userKey(tenant, userId);
-    const [entityCollection, userCollection] = await Promise.all([this.runner.catalog.collection(ENTITY_HISTORY), this.runner.catalog.collection(USER_HISTORY)]);
-    const entityIds = bucketIdsAt(entity, atMs);
-    const userIds = bucketIdsAt(user, atMs);
-    const [entityDocs, userDocs] = await Promise.all([
-      this.store.getMany<EntityHistoryDoc>(entityCollection, entityIds),
-      this.store.getMany<UserHistoryDoc>(userCollection, userIds),
-    ]);
-    return featuresFromHistory(
-      { syncId, userId, entityKey: entity, at: atMs, fields },
-      userIds.map((id) => userDocs.get(id)),
-      entityIds.map((id) => entityDocs.get(id)),
-      definition,
-    );
+    const args: FeaturesAtArgs = { tenant, userId, entityType, entityId, fields, atMs, ...(syncId !== undefined ? { syncId } : {}), definition };
+    // On a store with a read thread (the SQLite file) the lookup runs there: its reads and
+    // arithmetic leave the main thread, which limits the server's throughput.
+    if (this.thread) return this.thread.run<FeaturesAtArgs, ConflictFeatures>(CONFLICT_FEATURE_READS, featuresAtOnThread.name, args);
+    return featuresAtIn(this.store, this.runner.catalog, args);
   }
 
   /**

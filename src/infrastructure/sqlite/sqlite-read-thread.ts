@@ -1,0 +1,104 @@
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ReadThread } from '../../ports/read-thread.port';
+
+/** What the main thread asks of the read thread, and its answer. */
+export interface ReadThreadRequest {
+  readonly id: number;
+  readonly module: string;
+  readonly name: string;
+  readonly args: unknown;
+}
+
+export type ReadThreadReply =
+  | { readonly id: number; readonly threadId: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly threadId: number; readonly ok: false; readonly error: { readonly name: string; readonly message: string } };
+
+/** Compiled, the worker is the .js beside this file; under ts-node or jest it is the .ts source. */
+function workerEntry(): { file: string; execArgv: string[] } {
+  const extension = path.extname(__filename);
+  return { file: path.join(__dirname, `sqlite-read-thread.worker${extension}`), execArgv: extension === '.ts' ? ['-r', 'ts-node/register/transpile-only'] : [] };
+}
+
+/**
+ * Reads of the SQLite file answered on a thread of their own, with their own query-only
+ * connection (started on first use, restarted after a failure). The server's main thread is what
+ * limits its throughput; a query that reads several documents and computes from them (a
+ * prediction's point-in-time features) costs it only the two messages here.
+ */
+export class SqliteReadThread implements ReadThread {
+  private worker: Worker | null = null;
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private closed = false;
+  private outbox: ReadThreadRequest[] = [];
+  lastThreadId: number | null = null;
+
+  constructor(private readonly file: string) {}
+
+  run<A, T>(module: string, name: string, args: A): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the SQLite read thread is closed'));
+    const worker = this.worker ?? this.spawn();
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      if (this.waiting.size === 0) worker.ref();
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      // One message per turn of the event loop, not per query: a message costs the main thread
+      // more than the structured clone of a few arguments.
+      if (this.outbox.length === 0) setImmediate(() => this.post());
+      this.outbox.push({ id, module, name, args });
+    });
+  }
+
+  private post(): void {
+    const requests = this.outbox;
+    this.outbox = [];
+    if (requests.length > 0) this.worker?.postMessage(requests);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    this.worker = null;
+    this.outbox = [];
+    if (worker) await worker.terminate();
+    this.failAll(new Error('the SQLite read thread is closed'));
+  }
+
+  private spawn(): Worker {
+    const { file, execArgv } = workerEntry();
+    const worker = new Worker(file, { execArgv, workerData: { file: this.file } });
+    worker.unref();
+    worker.on('message', (replies: readonly ReadThreadReply[]) => {
+      for (const reply of replies) this.settle(reply);
+    });
+    worker.on('error', (error) => {
+      if (this.worker === worker) this.worker = null;
+      this.failAll(error);
+    });
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.worker = null;
+      this.outbox = [];
+      this.failAll(new Error(`the SQLite read thread exited (code ${code})`));
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private settle(reply: ReadThreadReply): void {
+    const waiter = this.waiting.get(reply.id);
+    if (!waiter) return;
+    this.waiting.delete(reply.id);
+    this.lastThreadId = reply.threadId;
+    if (this.waiting.size === 0) this.worker?.unref();
+    if (reply.ok) return waiter.resolve(reply.value);
+    const error = new Error(reply.error.message);
+    error.name = reply.error.name;
+    waiter.reject(error);
+  }
+
+  private failAll(error: Error): void {
+    for (const waiter of this.waiting.values()) waiter.reject(error);
+    this.waiting.clear();
+  }
+}
