@@ -6,6 +6,7 @@ import type { ActiveLearningBatch, PoolExample, SelectionOptions } from '../../m
 import type { ConflictTrainingRow, TrainedConflictModel } from '../../ml/train-conflict-model';
 import { TrainingInputError } from '../../ml/training-input-error';
 import type { MlComputePort } from '../../ports/ml-compute.port';
+import { ThreadCalls } from '../thread-calls';
 import { ComputeReply, ComputeTask } from './ml-compute.protocol';
 
 /** Compiled, the worker is the .js beside this file; under ts-node or jest it is the .ts source. */
@@ -21,8 +22,7 @@ function workerEntry(): { file: string; execArgv: string[] } {
 @Injectable()
 export class MlCompute implements MlComputePort, OnModuleDestroy {
   private worker: Worker | null = null;
-  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private nextId = 1;
+  private readonly calls = new ThreadCalls();
   /** The thread that ran the last task (never the main thread's id, 0). */
   lastThreadId: number | null = null;
 
@@ -42,12 +42,9 @@ export class MlCompute implements MlComputePort, OnModuleDestroy {
 
   private run<T>(task: ComputeTask): Promise<T> {
     const worker = this.worker ?? this.spawn();
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      if (this.waiting.size === 0) worker.ref();
-      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      worker.postMessage({ id, task });
-    });
+    const { id, answer } = this.calls.add<T>(worker);
+    worker.postMessage({ id, task });
+    return answer;
   }
 
   private spawn(): Worker {
@@ -65,22 +62,20 @@ export class MlCompute implements MlComputePort, OnModuleDestroy {
   }
 
   private settle(reply: ComputeReply): void {
-    const waiter = this.waiting.get(reply.id);
-    if (!waiter) return;
-    this.waiting.delete(reply.id);
     this.lastThreadId = reply.threadId;
-    if (this.waiting.size === 0) this.worker?.unref();
-    if (reply.ok) return waiter.resolve(reply.value);
+    if (reply.ok) {
+      this.calls.settle(reply.id, { value: reply.value }, this.worker);
+      return;
+    }
     const { name, message, kind, details } = reply.error;
     // Rebuilt as a DomainError of the same kind, so the exception filter answers as before (422...),
     // and refused training rows as the TrainingInputError the caller answers.
     const error = kind ? new DomainError(kind, message, details) : name === 'TrainingInputError' ? new TrainingInputError(message, details) : new Error(message);
     error.name = name;
-    waiter.reject(error);
+    this.calls.settle(reply.id, { error }, this.worker);
   }
 
   private failAll(error: Error): void {
-    for (const waiter of this.waiting.values()) waiter.reject(error);
-    this.waiting.clear();
+    this.calls.failAll(error);
   }
 }

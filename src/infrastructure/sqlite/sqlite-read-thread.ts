@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ReadThread } from '../../ports/read-thread.port';
+import { ThreadCalls } from '../thread-calls';
 
 /** What the main thread asks of the read thread, and its answer. */
 export interface ReadThreadRequest {
@@ -28,8 +29,7 @@ function workerEntry(): { file: string; execArgv: string[] } {
  */
 export class SqliteReadThread implements ReadThread {
   private worker: Worker | null = null;
-  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private nextId = 1;
+  private readonly calls = new ThreadCalls();
   private closed = false;
   private outbox: ReadThreadRequest[] = [];
   lastThreadId: number | null = null;
@@ -39,15 +39,12 @@ export class SqliteReadThread implements ReadThread {
   run<A, T>(module: string, name: string, args: A): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the SQLite read thread is closed'));
     const worker = this.worker ?? this.spawn();
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      if (this.waiting.size === 0) worker.ref();
-      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      // One message per turn of the event loop, not per query: a message costs the main thread
-      // more than the structured clone of a few arguments.
-      if (this.outbox.length === 0) setImmediate(() => this.post());
-      this.outbox.push({ id, module, name, args });
-    });
+    const { id, answer } = this.calls.add<T>(worker);
+    // One message per turn of the event loop, not per query: a message costs the main thread
+    // more than the structured clone of a few arguments.
+    if (this.outbox.length === 0) setImmediate(() => this.post());
+    this.outbox.push({ id, module, name, args });
+    return answer;
   }
 
   private post(): void {
@@ -86,19 +83,11 @@ export class SqliteReadThread implements ReadThread {
   }
 
   private settle(reply: ReadThreadReply): void {
-    const waiter = this.waiting.get(reply.id);
-    if (!waiter) return;
-    this.waiting.delete(reply.id);
     this.lastThreadId = reply.threadId;
-    if (this.waiting.size === 0) this.worker?.unref();
-    if (reply.ok) return waiter.resolve(reply.value);
-    const error = new Error(reply.error.message);
-    error.name = reply.error.name;
-    waiter.reject(error);
+    this.calls.settle(reply.id, reply.ok ? { value: reply.value } : { error: Object.assign(new Error(reply.error.message), { name: reply.error.name }) }, this.worker);
   }
 
   private failAll(error: Error): void {
-    for (const waiter of this.waiting.values()) waiter.reject(error);
-    this.waiting.clear();
+    this.calls.failAll(error);
   }
 }

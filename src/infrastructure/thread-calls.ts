@@ -1,0 +1,36 @@
+import type { Worker } from 'node:worker_threads';
+
+/**
+ * The calls a worker thread has not answered yet, by id. The worker keeps the process alive while
+ * one is pending, and only then (a server idle but for a finished thread still exits cleanly).
+ */
+export class ThreadCalls {
+  private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private nextId = 1;
+
+  /** A new call's id; its promise settles when `settle` or `failAll` reaches it. */
+  add<T>(worker: Worker): { id: number; answer: Promise<T> } {
+    const id = this.nextId++;
+    const answer = new Promise<T>((resolve, reject) => {
+      if (this.waiting.size === 0) worker.ref();
+      this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+    });
+    return { id, answer };
+  }
+
+  /** Answers call `id` (an Error rejects it); false when no such call is pending. */
+  settle(id: number, outcome: { readonly value: unknown } | { readonly error: Error }, worker: Worker | null): boolean {
+    const waiter = this.waiting.get(id);
+    if (!waiter) return false;
+    this.waiting.delete(id);
+    if (this.waiting.size === 0) worker?.unref();
+    if ('error' in outcome) waiter.reject(outcome.error);
+    else waiter.resolve(outcome.value);
+    return true;
+  }
+
+  failAll(error: Error): void {
+    for (const waiter of this.waiting.values()) waiter.reject(error);
+    this.waiting.clear();
+  }
+}
