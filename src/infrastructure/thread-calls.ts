@@ -1,4 +1,14 @@
+import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
+
+/**
+ * A worker module's file beside the module that starts it (`callerFile`, its `__filename`):
+ * compiled, the .js; under ts-node or jest, the .ts source, loaded through ts-node.
+ */
+export function workerEntry(callerFile: string, worker: string): { file: string; execArgv: string[] } {
+  const extension = path.extname(callerFile);
+  return { file: path.join(path.dirname(callerFile), `${worker}${extension}`), execArgv: extension === '.ts' ? ['-r', 'ts-node/register/transpile-only'] : [] };
+}
 
 /**
  * The calls a worker thread has not answered yet, by id. The worker keeps the process alive while

@@ -1,19 +1,12 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DomainError } from '../../domain/shared/errors';
 import type { ActiveLearningBatch, PoolExample, SelectionOptions } from '../../ml/active-learning';
 import type { ConflictTrainingRow, TrainedConflictModel } from '../../ml/train-conflict-model';
 import { TrainingInputError } from '../../ml/training-input-error';
 import type { MlComputePort } from '../../ports/ml-compute.port';
-import { ThreadCalls } from '../thread-calls';
+import { ThreadCalls, workerEntry } from '../thread-calls';
 import { ComputeReply, ComputeTask } from './ml-compute.protocol';
-
-/** Compiled, the worker is the .js beside this file; under ts-node or jest it is the .ts source. */
-function workerEntry(): { file: string; execArgv: string[] } {
-  const extension = path.extname(__filename);
-  return { file: path.join(__dirname, `ml-compute.worker${extension}`), execArgv: extension === '.ts' ? ['-r', 'ts-node/register/transpile-only'] : [] };
-}
 
 /**
  * Model training and the active-learning selection in a worker thread (started on first use, one
@@ -48,7 +41,7 @@ export class MlCompute implements MlComputePort, OnModuleDestroy {
   }
 
   private spawn(): Worker {
-    const { file, execArgv } = workerEntry();
+    const { file, execArgv } = workerEntry(__filename, 'ml-compute.worker');
     const worker = new Worker(file, { execArgv });
     worker.unref();
     worker.on('message', (reply: ComputeReply) => this.settle(reply));

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { DatabaseError, Pool, PoolClient, QueryConfig, types } from 'pg';
+import { sha256Hex } from '../../domain/shared/sha256';
 import { migrate } from './postgres-migrations';
 
 // bigint (int8) columns hold log positions and revisions, far below 2^53: read them as numbers.
@@ -85,7 +85,7 @@ export class StatementNames {
       return undefined;
     }
     this.uses.delete(text);
-    const name = `flywheel_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    const name = `flywheel_${sha256Hex(text).slice(0, 24)}`;
     this.names.set(text, name);
     return name;
   }

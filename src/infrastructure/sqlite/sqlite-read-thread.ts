@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ReadThread } from '../../ports/read-thread.port';
-import { ThreadCalls } from '../thread-calls';
+import { ThreadCalls, workerEntry } from '../thread-calls';
 
 /** What the main thread asks of the read thread, and its answer. */
 export interface ReadThreadRequest {
@@ -14,12 +13,6 @@ export interface ReadThreadRequest {
 export type ReadThreadReply =
   | { readonly id: number; readonly threadId: number; readonly ok: true; readonly value: unknown }
   | { readonly id: number; readonly threadId: number; readonly ok: false; readonly error: { readonly name: string; readonly message: string } };
-
-/** Compiled, the worker is the .js beside this file; under ts-node or jest it is the .ts source. */
-function workerEntry(): { file: string; execArgv: string[] } {
-  const extension = path.extname(__filename);
-  return { file: path.join(__dirname, `sqlite-read-thread.worker${extension}`), execArgv: extension === '.ts' ? ['-r', 'ts-node/register/transpile-only'] : [] };
-}
 
 /**
  * Reads of the SQLite file answered on a thread of their own, with their own query-only
@@ -63,7 +56,7 @@ export class SqliteReadThread implements ReadThread {
   }
 
   private spawn(): Worker {
-    const { file, execArgv } = workerEntry();
+    const { file, execArgv } = workerEntry(__filename, 'sqlite-read-thread.worker');
     const worker = new Worker(file, { execArgv, workerData: { file: this.file } });
     worker.unref();
     worker.on('message', (replies: readonly ReadThreadReply[]) => {

@@ -1,13 +1,7 @@
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ConcurrencyError } from '../../domain/shared/errors';
 import { WriterError, WriterGroupMessage, WriterInit, WriterOp, WriterReply, WriterRequest } from './sqlite-writer.protocol';
-
-/** Compiled, the worker is the .js beside this file; under ts-node or jest it is the .ts source. */
-function workerEntry(): { file: string; execArgv: string[] } {
-  const extension = path.extname(__filename);
-  return { file: path.join(__dirname, `sqlite-writer.worker${extension}`), execArgv: extension === '.ts' ? ['-r', 'ts-node/register/transpile-only'] : [] };
-}
+import { workerEntry } from '../thread-calls';
 
 export interface WriterStats {
   readonly groups: number;
@@ -96,7 +90,7 @@ export class SqliteWriter {
   }
 
   private spawn(): Worker {
-    const { file, execArgv } = workerEntry();
+    const { file, execArgv } = workerEntry(__filename, 'sqlite-writer.worker');
     const worker = new Worker(file, { workerData: this.init, execArgv });
     worker.unref();
     worker.on('message', (message: WriterGroupMessage) => this.settle(message));

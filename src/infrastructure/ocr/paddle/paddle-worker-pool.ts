@@ -1,8 +1,8 @@
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { UnavailableError, UnprocessableError } from '../../../domain/shared/errors';
 import type { OcrEngine, OcrMode, OcrResult } from '../../../ports/ocr-engine.port';
 import type { PaddleOcrEngineOptions } from './paddle-ocr.engine';
+import { workerEntry } from '../../thread-calls';
 
 export interface WorkerRequest {
   readonly id: number;
@@ -33,13 +33,6 @@ interface Pending {
 interface Slot {
   readonly worker: Worker;
   readonly pending: Map<number, Pending>;
-}
-
-/** Compiled, the worker is the .js beside this file; under ts-node or jest it is the .ts source. */
-function workerEntry(): { file: string; execArgv: string[] } {
-  const extension = path.extname(__filename);
-  const file = path.join(__dirname, `paddle-ocr.worker${extension}`);
-  return { file, execArgv: extension === '.ts' ? ['-r', 'ts-node/register/transpile-only'] : [] };
 }
 
 /**
@@ -75,7 +68,7 @@ export class PaddleWorkerPool implements OcrEngine {
   }
 
   private spawn(): Promise<Slot> {
-    const { file, execArgv } = workerEntry();
+    const { file, execArgv } = workerEntry(__filename, 'paddle-ocr.worker');
     const worker = new Worker(file, { workerData: this.options.engine ?? {}, execArgv });
     const slot: Slot = { worker, pending: new Map() };
     return new Promise<Slot>((resolve, reject) => {
