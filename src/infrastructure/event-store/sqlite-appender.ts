@@ -26,6 +26,8 @@ export interface AppendOutcome {
   readonly position: number;
   readonly positions: readonly number[];
   readonly appended: number;
+  /** What the appended events were recorded with (absent when a retry appended nothing). */
+  readonly recorded?: { readonly hashes: readonly string[]; readonly recordedAt: string };
 }
 
 /**
@@ -59,6 +61,7 @@ export class SqliteAppender {
     let previousHash = head ? head.hash : GENESIS_HASH;
     let revision = current ?? -1;
     const positions: number[] = [];
+    const hashes: string[] = [];
     const recordedAt = new Date().toISOString();
     for (const event of events) {
       revision += 1;
@@ -74,9 +77,10 @@ export class SqliteAppender {
         throw error;
       }
       positions.push(Number(info.lastInsertRowid));
+      hashes.push(hash);
       previousHash = hash;
     }
-    return { nextRevision: revision, position: positions[positions.length - 1], positions, appended: events.length };
+    return { nextRevision: revision, position: positions[positions.length - 1], positions, appended: events.length, recorded: { hashes, recordedAt } };
   }
 
   /**

@@ -14,6 +14,8 @@ export interface WriterStats {
 interface Waiter {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
+  /** Told of a success as soon as its group's message arrives, before the answers are spread over turns. */
+  readonly committed?: (value: unknown) => void;
 }
 
 /**
@@ -52,14 +54,18 @@ export class SqliteWriter {
 
   constructor(private readonly init: WriterInit) {}
 
-  submit<T>(op: WriterOp): Promise<T> {
+  /**
+   * `committed`, when given, hears of the write's success as soon as its group's message arrives
+   * (every write of the group at once, in commit order); the promise resolves in its slice.
+   */
+  submit<T>(op: WriterOp, committed?: (value: T) => void): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the SQLite writer is closed'));
     const worker = this.worker ?? this.spawn();
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       // Keep the process alive while a write is in flight, and only then.
       if (this.waiting.size === 0) worker.ref();
-      this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject, committed: committed as ((value: unknown) => void) | undefined });
       // Not one message per write: the writes of one turn go out together at its end, or in
       // messages of MESSAGE_SIZE, so a group forms from what arrived while the last one committed.
       if (this.outbox.length === 0) setImmediate(() => this.post());
@@ -110,6 +116,7 @@ export class SqliteWriter {
     this.operations += size;
     this.largestGroup = Math.max(this.largestGroup, size);
     this.sizes.set(size, (this.sizes.get(size) ?? 0) + 1);
+    for (const reply of message.replies) if (reply.ok) this.waiting.get(reply.id)?.committed?.(reply.value);
     this.deliver(message.replies, 0);
   }
 
