@@ -8,18 +8,58 @@ import { Projection, ProjectionView } from '../../runtime/projection';
 export const PREDICTION_LOG = 'predictions_log';
 export const PREDICTIONS_BY_SYNC = 'predictions_by_sync';
 export const OPEN_PREDICTIONS = 'predictions_open_by_user_entity';
+/** The open predictions of a user and entity beyond the newest OPEN_CHUNK, in full chunks of their own. */
+export const OPEN_CHUNKS = 'predictions_open_chunks';
+/** Open predictions kept in a user and entity's document before they spill into a chunk. */
+export const OPEN_CHUNK = 16;
 
 export interface BySyncDoc extends Record<string, unknown> {
   readonly prediction_ids: readonly string[];
   readonly conflicted: boolean;
 }
 
+/**
+ * The open predictions of a user and entity: the newest (at most OPEN_CHUNK) here, the older ones
+ * in `spilled` full chunks (OPEN_CHUNKS, `<key>#0`, `<key>#1`, ...). A prediction rewrites at most
+ * OPEN_CHUNK entries however many are open (a client that predicts and never syncs made the one
+ * list, rewritten whole on every prediction, grow without bound); a sync reads them all.
+ */
 interface OpenDoc extends Record<string, unknown> {
+  readonly open: readonly OpenPrediction[];
+  readonly spilled?: number;
+}
+
+interface OpenChunk extends Record<string, unknown> {
   readonly open: readonly OpenPrediction[];
 }
 
 export const syncKey = (tenant: string, syncId: string) => `${tenant}/${syncId}`;
 const openKey = (tenant: string, userId: string, entityType: string, entityId: string) => `${tenant}/${userId}/${entityType}/${entityId}`;
+const chunkKey = (key: string, i: number) => `${key}#${i}`;
+
+/** Adds a prediction to a user and entity's open ones (the newest chunk spills when full). */
+function addOpen(view: ProjectionView, key: string, doc: OpenDoc | null, prediction: OpenPrediction): void {
+  const open = (doc?.open ?? []).filter((o) => o.id !== prediction.id);
+  const spilled = doc?.spilled ?? 0;
+  if (open.length < OPEN_CHUNK) return view.put(OPEN_PREDICTIONS, key, { open: [...open, prediction], spilled });
+  view.put(OPEN_CHUNKS, chunkKey(key, spilled), { open });
+  view.put(OPEN_PREDICTIONS, key, { open: [prediction], spilled: spilled + 1 });
+}
+
+/** Every open prediction of a user and entity, oldest first. */
+async function allOpen(view: ProjectionView, key: string, doc: OpenDoc): Promise<OpenPrediction[]> {
+  const all: OpenPrediction[] = [];
+  for (let i = 0; i < (doc.spilled ?? 0); i++) all.push(...((await view.get<OpenChunk>(OPEN_CHUNKS, chunkKey(key, i)))?.open ?? []));
+  return [...all, ...doc.open];
+}
+
+/** What stays open after a sync, chunked again (chunks no longer needed are removed). */
+function replaceOpen(view: ProjectionView, key: string, before: OpenDoc, open: readonly OpenPrediction[]): void {
+  const spilled = Math.max(0, Math.ceil(open.length / OPEN_CHUNK) - 1);
+  for (let i = 0; i < spilled; i++) view.put(OPEN_CHUNKS, chunkKey(key, i), { open: open.slice(i * OPEN_CHUNK, (i + 1) * OPEN_CHUNK) });
+  for (let i = spilled; i < (before.spilled ?? 0); i++) view.remove(OPEN_CHUNKS, chunkKey(key, i));
+  view.put(OPEN_PREDICTIONS, key, { open: open.slice(spilled * OPEN_CHUNK), spilled });
+}
 
 /**
  * Ties predictions to a sync in one write: the runner keeps only the first write of a document per
@@ -41,8 +81,7 @@ async function onPredicted(event: RecordedEvent<ConflictPredicted['data']>, view
     conflictSeen = await tieToSync(view, d.tenantId, d.syncId, [d.predictionId]);
   } else {
     const key = openKey(d.tenantId, d.userId, d.entityType, d.entityId);
-    const doc = (await view.get<OpenDoc>(OPEN_PREDICTIONS, key)) ?? { open: [] };
-    view.put(OPEN_PREDICTIONS, key, { open: [...doc.open.filter((o) => o.id !== d.predictionId), { id: d.predictionId, at }] });
+    addOpen(view, key, await view.get<OpenDoc>(OPEN_PREDICTIONS, key), { id: d.predictionId, at });
   }
   const log: PredictionLogDoc = {
     prediction_id: d.predictionId,
@@ -76,8 +115,9 @@ async function onSync(event: RecordedEvent<SyncRecorded['data']>, view: Projecti
   const key = openKey(d.tenantId, d.userId, d.entityType, d.entityId);
   const doc = await view.get<OpenDoc>(OPEN_PREDICTIONS, key);
   if (!doc || doc.open.length === 0) return;
-  const { matched, open } = matchSyncToOpenPredictions(doc.open, Date.parse(d.syncedAt));
-  if (open.length !== doc.open.length) view.put(OPEN_PREDICTIONS, key, { open });
+  const before = await allOpen(view, key, doc);
+  const { matched, open } = matchSyncToOpenPredictions(before, Date.parse(d.syncedAt));
+  if (open.length !== before.length) replaceOpen(view, key, doc, open);
   if (matched.length === 0) return;
   const conflicted = await tieToSync(view, d.tenantId, d.syncId, matched.map((o) => o.id));
   for (const o of matched) {
@@ -125,9 +165,9 @@ function documentsRead(event: RecordedEvent): Array<[string, string]> {
 /** The prediction log, and which predictions belong to which sync (by sync_id or by matching). */
 export const predictionLogProjection: Projection = {
   name: 'prediction-log',
-  // 2: several predictions matched to one sync are all tied to it.
-  version: 2,
-  collections: [PREDICTION_LOG, PREDICTIONS_BY_SYNC, OPEN_PREDICTIONS],
+  // 2: several predictions matched to one sync are all tied to it. 3: open predictions in chunks.
+  version: 3,
+  collections: [PREDICTION_LOG, PREDICTIONS_BY_SYNC, OPEN_PREDICTIONS, OPEN_CHUNKS],
   indexes: {
     [PREDICTION_LOG]: [
       ['tenant', 'predicted_ms'],
