@@ -1,4 +1,5 @@
 import { StoredVector, copyVector } from '../privacy/sealed';
+import { IdSet } from '../shared/id-set';
 import { CalibrationEngine } from '../ocr-calibration/ocr-calibration.events';
 import { Decider } from '../shared/decider';
 import { ForbiddenError, NotFoundError, ValidationError, assertNever } from '../shared/errors';
@@ -71,14 +72,14 @@ export type ReadingState =
       readonly engineName: string;
       readonly features: StoredVector;
       readonly phash: string;
-      readonly correctionIds: readonly string[];
+      readonly correctionIds: IdSet;
       /** The recorded fact itself: a retried record command answers from it. */
       readonly record: MeterReadingRecorded | VehicleEntryRecorded;
     };
 
 function recorded(event: MeterReadingRecorded | VehicleEntryRecorded): ReadingState {
   const d = event.data;
-  const base = { status: 'recorded' as const, record: event, tenantId: d.tenantId, imageHash: d.imageHash, rawText: d.rawText, confidence: d.confidence, engine: d.engine, engineName: d.engineName, features: d.features, phash: d.phash, correctionIds: [] };
+  const base = { status: 'recorded' as const, record: event, tenantId: d.tenantId, imageHash: d.imageHash, rawText: d.rawText, confidence: d.confidence, engine: d.engine, engineName: d.engineName, features: d.features, phash: d.phash, correctionIds: IdSet.empty() };
   return event.type === 'MeterReadingRecorded'
     ? { ...base, sourceType: 'meter_reading', id: event.data.readingId, text: event.data.text }
     : { ...base, sourceType: 'vehicle_entry', id: event.data.entryId, text: event.data.plate };
@@ -107,7 +108,7 @@ function correct(command: SubmitCorrection, state: ReadingState): readonly Corre
     throw new NotFoundError(`${command.sourceType} ${command.sourceId} not found`, { source_type: command.sourceType, source_id: command.sourceId });
   }
   if (state.tenantId !== command.tenantId) throw new ForbiddenError(`${command.sourceType} ${command.sourceId} belongs to another tenant`);
-  if (state.correctionIds.includes(command.correctionId)) return [];
+  if (state.correctionIds.has(command.correctionId)) return [];
   const correctedText = command.correctedText.trim();
   if (correctedText === '') throw new ValidationError('corrected_text must not be empty', { fields: { corrected_text: ['must not be empty'] } });
   return [
@@ -144,7 +145,7 @@ export const readingDecider: Decider<ReadingState, ReadingCommand, ReadingEvent>
         return recorded({ type: event.type, data: event.data } as MeterReadingRecorded | VehicleEntryRecorded);
       case 'CorrectionSubmitted':
         if (state.status === 'none') return state;
-        return { ...state, text: event.data.correctedText, correctionIds: [...state.correctionIds, event.data.correctionId] };
+        return { ...state, text: event.data.correctedText, correctionIds: state.correctionIds.with(event.data.correctionId) };
       default:
         return assertNever(event, 'reading event');
     }

@@ -1,4 +1,5 @@
 import { StoredVector, copyVector } from '../privacy/sealed';
+import { IdSet } from '../shared/id-set';
 import { Decider } from '../shared/decider';
 import { ConflictError, NotFoundError, assertNever } from '../shared/errors';
 import { redactUnlessSealed } from './redaction';
@@ -74,7 +75,7 @@ export type TrainingExampleState =
       readonly status: TrainingExampleStatus;
       readonly exampleId: string;
       readonly corrected: boolean;
-      readonly correctionIds: readonly string[];
+      readonly correctionIds: IdSet;
       readonly taskIds: readonly string[];
       /** The task whose label was accepted, once labeled. */
       readonly labeledBy: string | null;
@@ -117,7 +118,7 @@ function capture(command: CaptureTrainingExample, state: TrainingExampleState): 
 
 /** A correction once per correction id; one that creates the example carries the source's capture. */
 function correct(command: CorrectTrainingExample, state: TrainingExampleState): TrainingExampleEvent[] {
-  if (state.status !== 'none' && state.correctionIds.includes(command.correctionId)) return [];
+  if (state.status !== 'none' && state.correctionIds.has(command.correctionId)) return [];
   const confidence = command.confidence === undefined ? {} : { confidence: command.confidence };
   const fresh = state.status === 'none' ? { imageHash: command.imageHash, rawText: redact(command.rawText), features: copyVector(command.features), ...confidence, ...engineOf(command) } : {};
   return [
@@ -178,11 +179,11 @@ export const trainingExampleDecider: Decider<TrainingExampleState, TrainingExamp
     switch (event.type) {
       case 'TrainingExampleCaptured':
         if (state.status !== 'none') return state;
-        return { status: 'captured', exampleId: event.data.exampleId, corrected: false, correctionIds: [], taskIds: [], labeledBy: null };
+        return { status: 'captured', exampleId: event.data.exampleId, corrected: false, correctionIds: IdSet.empty(), taskIds: [], labeledBy: null };
       case 'TrainingExampleCorrected': {
-        const base = state.status === 'none' ? { exampleId: event.data.exampleId, taskIds: [], labeledBy: null, correctionIds: [] } : state;
+        const base = state.status === 'none' ? { exampleId: event.data.exampleId, taskIds: [], labeledBy: null, correctionIds: IdSet.empty() } : state;
         const status = state.status === 'queued' || state.status === 'labeled' ? state.status : 'corrected';
-        return { ...base, status, corrected: true, correctionIds: [...base.correctionIds, event.data.correctionId] };
+        return { ...base, status, corrected: true, correctionIds: base.correctionIds.with(event.data.correctionId) };
       }
       case 'TrainingExampleQueued':
         if (state.status === 'none') return state;
