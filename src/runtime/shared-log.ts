@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RecordedEvent } from '../domain/shared/events';
+import { RecordedEvent, firstAfter } from '../domain/shared/events';
 import { EventStore } from '../ports/event-store.port';
 import { SupervisorLogger, errorMessage } from './supervisor';
 
@@ -121,14 +121,8 @@ export class SharedLog {
   }
 
   private slice(after: number, limit: number): RecordedEvent[] {
-    let lo = 0;
-    let hi = this.window.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.window[mid].position <= after) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.window.slice(lo, lo + limit);
+    const from = firstAfter(this.window, after);
+    return this.window.slice(from, from + limit);
   }
 
   private async subscribe(): Promise<void> {

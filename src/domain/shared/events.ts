@@ -50,3 +50,15 @@ export function isEventOf<E extends DomainEvent>(event: RecordedEvent, type: E['
 export function streamName(category: string, id: string): string {
   return `${category}-${id}`;
 }
+
+/** The index of the first event after `after` in events held in position order (their length when none is). */
+export function firstAfter(events: readonly { readonly position: number }[], after: number): number {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (events[mid].position <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

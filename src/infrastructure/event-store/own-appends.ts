@@ -1,4 +1,4 @@
-import { NewEvent, RecordedEvent } from '../../domain/shared/events';
+import { NewEvent, RecordedEvent, firstAfter } from '../../domain/shared/events';
 import { UpcasterRegistry } from '../../domain/shared/upcasting';
 import { AppendOutcome } from './sqlite-appender';
 
@@ -46,7 +46,7 @@ export class OwnAppends {
 
   /** The events right after `after`, while their positions follow on (at most `limit`). */
   following(after: number, limit: number): RecordedEvent[] {
-    const lo = this.firstAfter(after);
+    const lo = firstAfter(this.events, after);
     let end = lo;
     while (end < this.events.length && end - lo < limit && this.events[end].position === after + 1 + (end - lo)) end += 1;
     return end > lo ? this.events.slice(lo, end) : [];
@@ -54,18 +54,7 @@ export class OwnAppends {
 
   /** The position of the first kept event after `after`, or null. */
   nextAfter(after: number): number | null {
-    const i = this.firstAfter(after);
+    const i = firstAfter(this.events, after);
     return i < this.events.length ? this.events[i].position : null;
-  }
-
-  private firstAfter(after: number): number {
-    let lo = 0;
-    let hi = this.events.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.events[mid].position <= after) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 }
