@@ -24,7 +24,7 @@ export class IdSet {
   /** This set and `id`; this one is unchanged. */
   with(id: string): IdSet {
     if (this.has(id)) return this;
-    if (this.shared.size === this.size && !this.shared.has(id)) {
+    if (this.shared.size === this.size) {
       // The newest state of the shared map: extended in place (older states do not see the id).
       this.shared.set(id, this.size);
       return new IdSet(this.shared, this.size + 1);

@@ -127,7 +127,8 @@ export class SqliteEventStore implements EventStore {
       throw claim ? new ClaimTakenError(claim.collection, claim.id) : error;
     }
     if (result.appended > 0) {
-      this.own.remember(stream, events, result);
+      // Through the writer thread the group was kept when its message arrived (above).
+      if (!this.writer) this.own.remember(stream, events, result);
       this.options.onAppended?.(result.appended);
       this.wake();
     }
