@@ -52,4 +52,15 @@ export interface WriterInit {
   readonly synchronous: 'FULL' | 'NORMAL';
   /** Most operations committed in one transaction; the rest wait for the next group. */
   readonly maxGroup: number;
+  /**
+   * Milliseconds between the checkpointer thread's checkpoints (default CHECKPOINT_INTERVAL_MS);
+   * 0 leaves checkpoints to the writer's own commits, as SQLite does by default.
+   */
+  readonly checkpointMs?: number;
 }
+
+/**
+ * The pages of WAL past which the writer's own commit checkpoints after all: only when the
+ * checkpointer thread has fallen this far behind (about 40 MB), so the WAL never grows unbounded.
+ */
+export const WRITER_CHECKPOINT_BACKSTOP = 10_000;

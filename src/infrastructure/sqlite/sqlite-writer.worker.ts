@@ -1,6 +1,6 @@
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { openSqlite } from './sqlite-database';
-import { WriterGroupMessage, WriterInit, WriterRequest } from './sqlite-writer.protocol';
+import { WRITER_CHECKPOINT_BACKSTOP, WriterGroupMessage, WriterInit, WriterRequest } from './sqlite-writer.protocol';
 import { WriteGroup } from './write-group';
 
 /**
@@ -12,6 +12,9 @@ function main(): void {
   if (!port) throw new Error('the SQLite writer runs in a worker thread');
   const init = workerData as WriterInit;
   const db = openSqlite({ file: init.file, synchronous: init.synchronous });
+  // A checkpoint in a commit held up every write queued behind it (milliseconds, the database
+  // file's fsync included): the checkpointer thread runs them, this connection only past the backstop.
+  if ((init.checkpointMs ?? 0) > 0) db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_BACKSTOP}`);
   const group = new WriteGroup(db);
   let pending: WriterRequest[] = [];
   let scheduled = false;
