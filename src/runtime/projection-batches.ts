@@ -40,7 +40,10 @@ export class BatchWriter {
     for (let failures = 0; !signal.aborted; ) {
       try {
         const { events, through } = await this.log.readFor(track.checkpoint, this.options.batchSize, track.typeList);
-        if (events.length > 0) await this.applyBatch(track, events);
+        // In the shared window a batch holds every type; one with none of this projection's
+        // changes nothing (most batches, for most projections): only its checkpoint moves.
+        if (events.some((event) => event.position > track.checkpoint && track.types.has(event.type))) await this.applyBatch(track, events);
+        else if (through - track.storedCheckpoint >= IDLE_CHECKPOINT_EVERY) await this.storeCheckpoint(track, through);
         if (signal.aborted) return;
         // Behind the shared window only this projection's types were read: it is done up to `through`.
         if (through > track.checkpoint) track.checkpoint = through;
@@ -56,10 +59,12 @@ export class BatchWriter {
 
   /** Store checkpoints that only moved in memory (on stop and from the supervisor). */
   async flushCheckpoint(track: Track): Promise<void> {
-    if (track.checkpoint > track.storedCheckpoint) {
-      await this.store.batch([], { name: track.checkpointKey, position: track.checkpoint, fence: this.fence });
-      track.storedCheckpoint = track.checkpoint;
-    }
+    if (track.checkpoint > track.storedCheckpoint) await this.storeCheckpoint(track, track.checkpoint);
+  }
+
+  private async storeCheckpoint(track: Track, position: number): Promise<void> {
+    await this.store.batch([], { name: track.checkpointKey, position, fence: this.fence });
+    track.storedCheckpoint = position;
   }
 
   /** Applies a batch; a handler that throws is isolated to its event, which is supervised alone. */
@@ -80,8 +85,7 @@ export class BatchWriter {
       );
       if (outcome === 'aborted') return;
       if (outcome === 'skipped') {
-        await this.store.batch([], { name: track.checkpointKey, position: event.position, fence: this.fence });
-        track.storedCheckpoint = event.position;
+        await this.storeCheckpoint(track, event.position);
         track.checkpoint = event.position;
       }
       rest = rest.slice(failedAt + 1);

@@ -86,6 +86,30 @@ describe('ProjectionRunner', () => {
     await r.stop();
   });
 
+  it('a projection none of whose events occur keeps up live, stores its checkpoint every 1,000 events and never touches a document', async () => {
+    const r = new ProjectionRunner(events, reads, { owner: 'idle', batchSize: 64, leaseTtlMs: 2000 });
+    r.register(counterProjection(1));
+    await r.start();
+    const batches: number[] = [];
+    const batch = reads.batch.bind(reads);
+    reads.batch = async (ops, checkpoint) => {
+      batches.push(ops.length);
+      return batch(ops, checkpoint);
+    };
+    const gets = jest.spyOn(reads, 'getMany');
+    // 2,500 events live, one or a few at a time, none of them a deposit.
+    for (let i = 0; i < 2500; i += 5) await events.append(`noise-live-${i}`, Array.from({ length: 5 }, (_, j) => newEvent('Ignored', { i: i + j })), 'any');
+    const head = await events.headPosition();
+    expect(await r.waitForPosition(head, 5000)).toBe(true);
+    expect((await r.status())[0]).toMatchObject({ checkpoint: head, lag: 0, status: 'live' });
+    // Stored twice (past 1,000 and past 2,000), and with no document.
+    expect(batches).toEqual([0, 0]);
+    const stored = (await reads.getCheckpoint('projection:counters:v1_g1')) ?? 0;
+    expect(head - stored).toBeLessThan(1000);
+    expect(gets).not.toHaveBeenCalled();
+    await r.stop();
+  });
+
   it('after a stop between batches and a restart, equals a fresh rebuild', async () => {
     await deposit(2000);
     const first = runner(1, 37);
