@@ -33,6 +33,16 @@ export class ParkingLot {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Creates both collections (with the indexes `list` and the lookups use) before a runner's first
+   * event: every event a handler takes is looked up in both, and a lookup in a collection not
+   * created yet asked the store's catalog each time (SQLite: a query of sqlite_master per lookup).
+   */
+  async prepare(): Promise<void> {
+    await this.store.ensureIndex(PARKED_COLLECTION, ['handler', 'position']);
+    await this.store.ensureIndex(SKIPPED_COLLECTION, ['handler']);
+  }
+
   async park(entry: { handler: string; position: number; event_type: string; error: string; attempts: number }): Promise<ParkedEvent> {
     const parked: ParkedEvent = { ...entry, parked_at: this.clock.now().toISOString(), decision: null };
     await this.store.upsert(PARKED_COLLECTION, key(entry.handler, entry.position), parked);

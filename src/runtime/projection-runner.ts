@@ -105,6 +105,7 @@ export class ProjectionRunner {
     this.running = true;
     this.stopSignal = new AbortController();
     await this.log.start();
+    await this.parking.prepare();
     // Supervised (and a lease start() took renewed) during the catch-up too: a catch-up longer than
     // the lease would otherwise lose the lease and be fenced out of its own checkpoint writes.
     this.prepared = false;

@@ -95,6 +95,7 @@ export class SagaRunner {
     this.running = true;
     this.abort = new AbortController();
     await this.log.start();
+    await this.parking.prepare();
     for (const track of this.tracks.values()) {
       track.checkpoint = (await this.store.getCheckpoint(`saga:${track.saga.name}`)) ?? 0;
       track.stored = track.checkpoint;

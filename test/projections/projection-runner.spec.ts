@@ -102,8 +102,11 @@ describe('ProjectionRunner', () => {
     const head = await events.headPosition();
     expect(await r.waitForPosition(head, 5000)).toBe(true);
     expect((await r.status())[0]).toMatchObject({ checkpoint: head, lag: 0, status: 'live' });
-    // Stored twice (past 1,000 and past 2,000), and with no document.
-    expect(batches).toEqual([0, 0]);
+    // Stored past 1,000 and past 2,000 (and by the supervisor's flush every 500 ms on a slow run),
+    // never with a document, and not per batch (about 500 of them).
+    expect(batches.length).toBeGreaterThanOrEqual(2);
+    expect(batches.length).toBeLessThan(20);
+    expect(batches.every((ops) => ops === 0)).toBe(true);
     const stored = (await reads.getCheckpoint('projection:counters:v1_g1')) ?? 0;
     expect(head - stored).toBeLessThan(1000);
     expect(gets).not.toHaveBeenCalled();

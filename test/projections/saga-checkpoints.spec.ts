@@ -22,6 +22,28 @@ class CountingReadStore extends SqliteReadStore {
  * ids, which append nothing.
  */
 describe('saga checkpoints', () => {
+  it('looks every handled event up in a parking lot that exists: no catalog query per event', async () => {
+    const { db, remove } = tempSqlite('saga-lot-');
+    const events = new SqliteEventStore(db, new UpcasterRegistry(), { pollIntervalMs: 5 });
+    const reads = new SqliteReadStore(db);
+    // Each lookup in a collection not created yet asked sqlite_master whether it exists, again and again.
+    const exists = jest.spyOn(reads as unknown as { exists: (c: string) => boolean }, 'exists');
+    const sagas = new SagaRunner(events, reads, { log: new SharedLog(events) });
+    try {
+      sagas.register({ name: 'alarms', eventTypes: ['Alarmed'], handle: async () => undefined });
+      await sagas.start();
+      for (let n = 0; n < 50; n++) await events.append(`alarm-${n}`, [newEvent('Alarmed', { n })], 'no_stream');
+      expect(await sagas.waitFor(await events.headPosition())).toBe(true);
+      const missing = exists.mock.results.filter((r) => r.value === false).length;
+      expect(exists.mock.calls.length).toBeGreaterThanOrEqual(100);
+      expect(missing).toBe(0);
+    } finally {
+      await sagas.stop();
+      await events.close();
+      remove();
+    }
+  });
+
   it('stores the checkpoint once for a batch of handled events, and a restart resumes after them', async () => {
     const { db, remove } = tempSqlite('saga-cp-');
     const events = new SqliteEventStore(db, new UpcasterRegistry(), { pollIntervalMs: 5 });
