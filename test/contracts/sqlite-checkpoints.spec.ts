@@ -27,6 +27,21 @@ async function writeRows(writer: SqliteWriter, from: number, count: number): Pro
   await Promise.all(writes);
 }
 
+/** A writer (and its checkpointer) on a fresh file with a `blobs` table, closed and removed after `body`. */
+async function withWriter(prefix: string, checkpointMs: number, body: (writer: SqliteWriter, file: string, db: ReturnType<typeof tempSqlite>['db']) => Promise<void>): Promise<void> {
+  const { db, remove } = tempSqlite(prefix);
+  db.exec('CREATE TABLE blobs (id TEXT PRIMARY KEY, doc TEXT NOT NULL)');
+  const writer = new SqliteWriter({ file: db.name, synchronous: 'FULL', maxGroup: 1000, checkpointMs });
+  try {
+    await body(writer, db.name, db);
+  } finally {
+    await writer.close();
+    remove();
+  }
+}
+
+const rows = (db: ReturnType<typeof tempSqlite>['db']) => (db.prepare('SELECT COUNT(*) AS n FROM blobs').get() as { n: number }).n;
+
 async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -43,81 +58,58 @@ async function until(check: () => boolean, timeoutMs: number): Promise<boolean> 
  * thread leaves checkpoints to a thread of their own.
  */
 describe('SQLite writer: checkpoints run beside the writer, not in its commits', () => {
-  it('the writer thread commits 3,000 pages without checkpointing', async () => {
-    const { db, remove } = tempSqlite('ckpt-writer-');
-    db.exec('CREATE TABLE blobs (id TEXT PRIMARY KEY, doc TEXT NOT NULL)');
+  const copied = (file: string) => () => {
+    const { frames, backfilled } = walIndex(file);
+    return backfilled === frames;
+  };
+
+  it('the writer thread commits 3,000 pages without checkpointing', () =>
     // The checkpointer's first run is an hour away: only the writer's own commits could checkpoint.
-    const writer = new SqliteWriter({ file: db.name, synchronous: 'FULL', maxGroup: 1000, checkpointMs: 3_600_000 });
-    try {
+    withWriter('ckpt-writer-', 3_600_000, async (writer, file, db) => {
       await writeRows(writer, 0, 3000);
-      const { frames, backfilled } = walIndex(db.name);
+      const { frames, backfilled } = walIndex(file);
       expect(frames).toBeGreaterThanOrEqual(3000);
       expect(backfilled).toBe(0);
-      expect((db.prepare('SELECT COUNT(*) AS n FROM blobs').get() as { n: number }).n).toBe(3000);
-    } finally {
-      await writer.close();
-      remove();
-    }
-  });
+      expect(rows(db)).toBe(3000);
+    }));
 
-  it('the checkpointer copies what the writer committed, and the WAL restarts instead of growing', async () => {
-    const { db, remove } = tempSqlite('ckpt-thread-');
-    db.exec('CREATE TABLE blobs (id TEXT PRIMARY KEY, doc TEXT NOT NULL)');
-    const writer = new SqliteWriter({ file: db.name, synchronous: 'FULL', maxGroup: 1000, checkpointMs: 50 });
-    try {
+  it('the checkpointer copies what the writer committed, and the WAL restarts instead of growing', () =>
+    withWriter('ckpt-thread-', 50, async (writer, file, db) => {
       // 300 pages: below SQLite's own threshold of 1,000, so only the checkpointer copies them.
       await writeRows(writer, 0, 300);
-      const before = walIndex(db.name);
-      expect(before.frames).toBeGreaterThanOrEqual(300);
-      expect(await until(() => { const w = walIndex(db.name); return w.backfilled === w.frames; }, 5000)).toBe(true);
+      expect(walIndex(file).frames).toBeGreaterThanOrEqual(300);
+      expect(await until(copied(file), 5000)).toBe(true);
       // Ten more rounds of 300 pages: each starts the WAL over once the last was copied, so the
       // file never holds more than a few rounds although 3,300 pages were written in all.
       for (let round = 1; round <= 10; round++) {
         await writeRows(writer, round * 300, 300);
-        expect(await until(() => { const w = walIndex(db.name); return w.backfilled === w.frames; }, 5000)).toBe(true);
+        expect(await until(copied(file), 5000)).toBe(true);
       }
-      expect(statSync(`${db.name}-wal`).size).toBeLessThan(1000 * (PAGE + 24));
-      expect((db.prepare('SELECT COUNT(*) AS n FROM blobs').get() as { n: number }).n).toBe(3300);
-    } finally {
-      await writer.close();
-      remove();
-    }
-  });
+      expect(statSync(`${file}-wal`).size).toBeLessThan(1000 * (PAGE + 24));
+      expect(rows(db)).toBe(3300);
+    }));
 
-  it('under writes that never pause, the WAL stays within the backstop and every row is kept', async () => {
-    const { db, remove } = tempSqlite('ckpt-busy-');
-    db.exec('CREATE TABLE blobs (id TEXT PRIMARY KEY, doc TEXT NOT NULL)');
-    const writer = new SqliteWriter({ file: db.name, synchronous: 'FULL', maxGroup: 1000, checkpointMs: 50 });
-    try {
+  it('under writes that never pause, the WAL stays within the backstop and every row is kept', () =>
+    withWriter('ckpt-busy-', 50, async (writer, file, db) => {
       // The checkpointer copies frames while the writer adds more, so the WAL cannot start over
       // between its runs; past the backstop the writer checkpoints the last uncopied frames itself.
       let largest = 0;
       for (let i = 0; i < 15_000; i += 1000) {
         await writeRows(writer, i, 1000);
-        const { frames, backfilled } = walIndex(db.name);
+        const { frames, backfilled } = walIndex(file);
         largest = Math.max(largest, frames);
         expect(backfilled).toBeLessThanOrEqual(frames);
       }
       expect(largest).toBeLessThanOrEqual(WRITER_CHECKPOINT_BACKSTOP + 1000);
-      expect(statSync(`${db.name}-wal`).size).toBeLessThanOrEqual((WRITER_CHECKPOINT_BACKSTOP + 1000) * (PAGE + 24) + 32);
-      expect((db.prepare('SELECT COUNT(*) AS n FROM blobs').get() as { n: number }).n).toBe(15_000);
-    } finally {
-      await writer.close();
-      remove();
-    }
-  });
+      expect(statSync(`${file}-wal`).size).toBeLessThanOrEqual((WRITER_CHECKPOINT_BACKSTOP + 1000) * (PAGE + 24) + 32);
+      expect(rows(db)).toBe(15_000);
+    }));
 
-  it('closing the writer closes its checkpointer: nothing is left running', async () => {
-    const { db, remove } = tempSqlite('ckpt-close-');
-    db.exec('CREATE TABLE blobs (id TEXT PRIMARY KEY, doc TEXT NOT NULL)');
-    const writer = new SqliteWriter({ file: db.name, synchronous: 'FULL', maxGroup: 1000, checkpointMs: 10 });
-    try {
+  it('closing the writer closes its checkpointer: nothing is left running', () =>
+    withWriter('ckpt-close-', 10, async (writer) => {
       await writeRows(writer, 0, 100);
       expect(writer.threads()).toBe(2);
       await writer.close();
       expect(writer.threads()).toBe(0);
-    } finally {
-      remove();
-    }
-  });
+    }));
 });
