@@ -28,7 +28,8 @@ describe('saga checkpoints', () => {
     const reads = new SqliteReadStore(db);
     // Each lookup in a collection not created yet asked sqlite_master whether it exists, again and again.
     const exists = jest.spyOn(reads as unknown as { exists: (c: string) => boolean }, 'exists');
-    const sagas = new SagaRunner(events, reads, { log: new SharedLog(events) });
+    const log = new SharedLog(events);
+    const sagas = new SagaRunner(events, reads, { log });
     try {
       sagas.register({ name: 'alarms', eventTypes: ['Alarmed'], handle: async () => undefined });
       await sagas.start();
@@ -39,6 +40,7 @@ describe('saga checkpoints', () => {
       expect(missing).toBe(0);
     } finally {
       await sagas.stop();
+      await log.stop();
       await events.close();
       remove();
     }
