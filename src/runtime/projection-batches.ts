@@ -10,6 +10,11 @@ import { UnitOfWork } from './unit-of-work';
 
 const IDLE_CHECKPOINT_EVERY = 1000;
 
+/** An event the track has yet to apply: past its checkpoint and of a type it handles. */
+function pending(track: Track, event: RecordedEvent): boolean {
+  return event.position > track.checkpoint && track.types.has(event.type);
+}
+
 export interface BatchWriterOptions {
   readonly owner: string;
   readonly batchSize: number;
@@ -42,7 +47,7 @@ export class BatchWriter {
         const { events, through } = await this.log.readFor(track.checkpoint, this.options.batchSize, track.typeList);
         // In the shared window a batch holds every type; one with none of this projection's
         // changes nothing (most batches, for most projections): only its checkpoint moves.
-        if (events.some((event) => event.position > track.checkpoint && track.types.has(event.type))) await this.applyBatch(track, events);
+        if (events.some((event) => pending(track, event))) await this.applyBatch(track, events);
         else if (through - track.storedCheckpoint >= IDLE_CHECKPOINT_EVERY) await this.storeCheckpoint(track, through);
         if (signal.aborted) return;
         // Behind the shared window only this projection's types were read: it is done up to `through`.
@@ -101,7 +106,7 @@ export class BatchWriter {
     if (!projection.prefetch) return [];
     const pairs: Array<readonly [string, string]> = [];
     for (const event of events) {
-      if (event.position <= track.checkpoint || !track.types.has(event.type)) continue;
+      if (!pending(track, event)) continue;
       try {
         pairs.push(...projection.prefetch(event));
       } catch {
@@ -121,7 +126,7 @@ export class BatchWriter {
     let applied = 0;
     for (let i = 0; i < events.length; i++) {
       const event = events[i];
-      if (event.position <= track.checkpoint || !track.types.has(event.type)) continue;
+      if (!pending(track, event)) continue;
       try {
         const pending = track.projection.apply(event, uow.viewFor(event));
         if (pending) await pending;

@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { SqliteHandle } from '../../src/infrastructure/sqlite/sqlite-database';
 import { SqliteWriter } from '../../src/infrastructure/sqlite/sqlite-writer';
 import { WRITER_CHECKPOINT_BACKSTOP } from '../../src/infrastructure/sqlite/sqlite-writer.protocol';
 import { tempSqlite } from '../support/sqlite';
@@ -28,19 +29,19 @@ async function writeRows(writer: SqliteWriter, from: number, count: number): Pro
 }
 
 /** A writer (and its checkpointer) on a fresh file with a `blobs` table, closed and removed after `body`. */
-async function withWriter(prefix: string, checkpointMs: number, body: (writer: SqliteWriter, file: string, db: ReturnType<typeof tempSqlite>['db']) => Promise<void>): Promise<void> {
+async function withWriter(prefix: string, checkpointMs: number, body: (writer: SqliteWriter, db: SqliteHandle) => Promise<void>): Promise<void> {
   const { db, remove } = tempSqlite(prefix);
   db.exec('CREATE TABLE blobs (id TEXT PRIMARY KEY, doc TEXT NOT NULL)');
   const writer = new SqliteWriter({ file: db.name, synchronous: 'FULL', maxGroup: 1000, checkpointMs });
   try {
-    await body(writer, db.name, db);
+    await body(writer, db);
   } finally {
     await writer.close();
     remove();
   }
 }
 
-const rows = (db: ReturnType<typeof tempSqlite>['db']) => (db.prepare('SELECT COUNT(*) AS n FROM blobs').get() as { n: number }).n;
+const rows = (db: SqliteHandle) => (db.prepare('SELECT COUNT(*) AS n FROM blobs').get() as { n: number }).n;
 
 async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -65,43 +66,43 @@ describe('SQLite writer: checkpoints run beside the writer, not in its commits',
 
   it('the writer thread commits 3,000 pages without checkpointing', () =>
     // The checkpointer's first run is an hour away: only the writer's own commits could checkpoint.
-    withWriter('ckpt-writer-', 3_600_000, async (writer, file, db) => {
+    withWriter('ckpt-writer-', 3_600_000, async (writer, db) => {
       await writeRows(writer, 0, 3000);
-      const { frames, backfilled } = walIndex(file);
+      const { frames, backfilled } = walIndex(db.name);
       expect(frames).toBeGreaterThanOrEqual(3000);
       expect(backfilled).toBe(0);
       expect(rows(db)).toBe(3000);
     }));
 
   it('the checkpointer copies what the writer committed, and the WAL restarts instead of growing', () =>
-    withWriter('ckpt-thread-', 50, async (writer, file, db) => {
+    withWriter('ckpt-thread-', 50, async (writer, db) => {
       // 300 pages: below SQLite's own threshold of 1,000, so only the checkpointer copies them.
       await writeRows(writer, 0, 300);
-      expect(walIndex(file).frames).toBeGreaterThanOrEqual(300);
-      expect(await until(copied(file), 5000)).toBe(true);
+      expect(walIndex(db.name).frames).toBeGreaterThanOrEqual(300);
+      expect(await until(copied(db.name), 5000)).toBe(true);
       // Ten more rounds of 300 pages: each starts the WAL over once the last was copied, so the
       // file never holds more than a few rounds although 3,300 pages were written in all.
       for (let round = 1; round <= 10; round++) {
         await writeRows(writer, round * 300, 300);
-        expect(await until(copied(file), 5000)).toBe(true);
+        expect(await until(copied(db.name), 5000)).toBe(true);
       }
-      expect(statSync(`${file}-wal`).size).toBeLessThan(1000 * (PAGE + 24));
+      expect(statSync(`${db.name}-wal`).size).toBeLessThan(1000 * (PAGE + 24));
       expect(rows(db)).toBe(3300);
     }));
 
   it('under writes that never pause, the WAL stays within the backstop and every row is kept', () =>
-    withWriter('ckpt-busy-', 50, async (writer, file, db) => {
+    withWriter('ckpt-busy-', 50, async (writer, db) => {
       // The checkpointer copies frames while the writer adds more, so the WAL cannot start over
       // between its runs; past the backstop the writer checkpoints the last uncopied frames itself.
       let largest = 0;
       for (let i = 0; i < 15_000; i += 1000) {
         await writeRows(writer, i, 1000);
-        const { frames, backfilled } = walIndex(file);
+        const { frames, backfilled } = walIndex(db.name);
         largest = Math.max(largest, frames);
         expect(backfilled).toBeLessThanOrEqual(frames);
       }
       expect(largest).toBeLessThanOrEqual(WRITER_CHECKPOINT_BACKSTOP + 1000);
-      expect(statSync(`${file}-wal`).size).toBeLessThanOrEqual((WRITER_CHECKPOINT_BACKSTOP + 1000) * (PAGE + 24) + 32);
+      expect(statSync(`${db.name}-wal`).size).toBeLessThanOrEqual((WRITER_CHECKPOINT_BACKSTOP + 1000) * (PAGE + 24) + 32);
       expect(rows(db)).toBe(15_000);
     }));
 

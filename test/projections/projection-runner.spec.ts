@@ -90,12 +90,7 @@ describe('ProjectionRunner', () => {
     const r = new ProjectionRunner(events, reads, { owner: 'idle', batchSize: 64, leaseTtlMs: 2000 });
     r.register(counterProjection(1));
     await r.start();
-    const batches: number[] = [];
-    const batch = reads.batch.bind(reads);
-    reads.batch = async (ops, checkpoint) => {
-      batches.push(ops.length);
-      return batch(ops, checkpoint);
-    };
+    const batch = jest.spyOn(reads, 'batch');
     const gets = jest.spyOn(reads, 'getMany');
     // 2,500 events live, one or a few at a time, none of them a deposit.
     for (let i = 0; i < 2500; i += 5) await events.append(`noise-live-${i}`, Array.from({ length: 5 }, (_, j) => newEvent('Ignored', { i: i + j })), 'any');
@@ -104,6 +99,7 @@ describe('ProjectionRunner', () => {
     expect((await r.status())[0]).toMatchObject({ checkpoint: head, lag: 0, status: 'live' });
     // Stored past 1,000 and past 2,000 (and by the supervisor's flush every 500 ms on a slow run),
     // never with a document, and not per batch (about 500 of them).
+    const batches = batch.mock.calls.map(([ops]) => ops.length);
     expect(batches.length).toBeGreaterThanOrEqual(2);
     expect(batches.length).toBeLessThan(20);
     expect(batches.every((ops) => ops === 0)).toBe(true);
